@@ -1,0 +1,1 @@
+// The learner's exercises live in this folder, one file each; see Exercises/README.md.

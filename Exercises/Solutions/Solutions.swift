@@ -1,0 +1,1 @@
+// Reference solutions, one file per exercise, mirroring the files one folder up.

@@ -1,0 +1,101 @@
+// swift-tools-version:6.0
+// osilab: a Swift teaching lab for OSI, TCP and the Berkeley socket API.
+//
+// Dependencies point one way (see README.md, "How the code is organised"):
+//   osilab -> Labs, Experiments, LessonKit, Grading, Terminal
+//   Labs / Experiments -> Sockets, Capture, Timeline
+//   Timeline -> Wire, Trace, TextUI      Capture -> CPcap, Wire, Trace
+//   Sockets -> Trace, Wire               Trace -> Wire
+//   Wire, TextUI -> nothing of ours
+import PackageDescription
+
+let package = Package(
+    name: "osilab",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "osilab", targets: ["osilab"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+    ],
+    targets: [
+        // C libraries, found through pkg-config.
+        .systemLibrary(
+            name: "CPcap",
+            pkgConfig: "libpcap",
+            providers: [.apt(["libpcap-dev"]), .brew(["libpcap"])]
+        ),
+        .systemLibrary(
+            name: "CCmark",
+            pkgConfig: "libcmark",
+            providers: [.apt(["libcmark-dev"]), .brew(["cmark"])]
+        ),
+
+        // The few C declarations Swift's Glibc module leaves out (accept4 needs _GNU_SOURCE).
+        .target(name: "CSupport"),
+
+        // Pure value code: no I/O, no Foundation.
+        .target(name: "Wire"),
+        .target(name: "Trace", dependencies: ["Wire"]),
+        .target(name: "TextUI"),
+
+        // Operating-system facing layers.
+        .target(name: "Sockets", dependencies: [
+            "Trace", "Wire", "CSupport",
+            .product(name: "SystemPackage", package: "swift-system"),
+        ]),
+        .target(name: "Capture", dependencies: ["CPcap", "Wire", "Trace"]),
+        .target(name: "Terminal", dependencies: ["TextUI"]),
+
+        // Meaning: connections, handshake labels, ladders.
+        .target(name: "Timeline", dependencies: ["Wire", "Trace", "TextUI"]),
+
+        // The notes' programs and the kernel experiments.
+        .target(name: "Labs", dependencies: ["Sockets", "Capture", "Timeline"]),
+        .target(name: "Experiments", dependencies: ["Sockets", "Capture", "Timeline", "Labs"]),
+
+        // Teaching: where the lab lives, the learner's progress, lessons and exercises.
+        .target(name: "Workspace"),
+        .target(name: "LessonKit", dependencies: ["CCmark", "TextUI", "Terminal", "Workspace"]),
+        .target(name: "Grading", dependencies: ["TextUI", "Workspace"]),
+
+        // The learner's exercises (stubs) and their reference solutions. The osilab
+        // executable deliberately does not depend on either, so an exercise that does
+        // not compile never stops the lab itself from building.
+        .target(
+            name: "Exercises",
+            dependencies: ["Sockets", "Wire"],
+            path: "Exercises",
+            exclude: ["Solutions"]
+        ),
+        .target(
+            name: "ExerciseSolutions",
+            dependencies: ["Sockets", "Wire"],
+            path: "Exercises/Solutions"
+        ),
+        // Grading checks shared by the learner's tests and the solution proofs.
+        .target(name: "GradingChecks", dependencies: ["Sockets", "Wire", "Capture", "Timeline"]),
+
+        .executableTarget(name: "osilab", dependencies: [
+            "Labs", "Experiments", "LessonKit", "Grading", "Terminal", "Workspace", "Capture", "Timeline",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "WireTests", dependencies: ["Wire"]),
+        .testTarget(name: "TextUITests", dependencies: ["TextUI"]),
+        .testTarget(name: "SocketsTests", dependencies: ["Sockets", "Trace"]),
+        .testTarget(name: "CaptureTests", dependencies: ["Capture", "Sockets"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TimelineTests", dependencies: ["Timeline", "Capture", "Sockets"]),
+        .testTarget(name: "LabsTests", dependencies: ["Labs"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
+        .testTarget(name: "LessonKitTests", dependencies: ["LessonKit"]),
+        .testTarget(name: "GradingTests", dependencies: ["Grading"]),
+        .testTarget(name: "WorkspaceTests", dependencies: ["Workspace"]),
+        .testTarget(name: "CLITests", dependencies: ["osilab"]),
+        // What the learner runs: `swift test --filter <Name>Tests`. Fails until the exercise is done.
+        .testTarget(name: "ExerciseTests", dependencies: ["Exercises", "GradingChecks"]),
+        // The same checks against the reference solutions: must always pass.
+        .testTarget(name: "ExerciseSolutionTests", dependencies: ["ExerciseSolutions", "GradingChecks"]),
+    ]
+)

@@ -1,0 +1,1 @@
+// Capture: see README.md, How the code is organised.

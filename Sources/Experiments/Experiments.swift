@@ -1,0 +1,1 @@
+// Experiments: see README.md, How the code is organised.

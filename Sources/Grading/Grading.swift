@@ -1,0 +1,1 @@
+// Grading: see README.md, How the code is organised.

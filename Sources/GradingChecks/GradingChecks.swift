@@ -1,0 +1,1 @@
+// GradingChecks: see README.md, How the code is organised.

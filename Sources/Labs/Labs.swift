@@ -1,0 +1,1 @@
+// Labs: see README.md, How the code is organised.

@@ -1,0 +1,1 @@
+// LessonKit: see README.md, How the code is organised.

@@ -1,0 +1,1 @@
+// Terminal: see README.md, How the code is organised.

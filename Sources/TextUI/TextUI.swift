@@ -1,0 +1,1 @@
+// TextUI: see README.md, How the code is organised.

@@ -1,0 +1,1 @@
+// Timeline: see README.md, How the code is organised.

@@ -1,0 +1,137 @@
+import Foundation
+import Synchronization
+
+/// What the learner has done, kept between runs: lessons, checkpoints, exercises, settings.
+public struct LearnerProgress: Codable, Equatable, Sendable {
+    public struct LessonState: Codable, Equatable, Sendable {
+        /// The screen the learner last looked at (0-based).
+        public var screen: Int = 0
+        public var completed: Bool = false
+        public init() {}
+    }
+
+    public struct CheckpointResult: Codable, Equatable, Sendable {
+        public var answer: String
+        public var correct: Bool
+        public var attempts: Int
+        public init(answer: String, correct: Bool, attempts: Int) {
+            self.answer = answer
+            self.correct = correct
+            self.attempts = attempts
+        }
+    }
+
+    public struct ExerciseState: Codable, Equatable, Sendable {
+        public enum Status: String, Codable, Sendable { case notStarted = "not started", failing, passed }
+        public var status: Status = .notStarted
+        /// How many hints have been shown so far.
+        public var hintsShown: Int = 0
+        public init() {}
+    }
+
+    public var version: Int = 1
+    /// The lesson the learner is in (its id), for resuming.
+    public var currentLesson: String?
+    public var lessons: [String: LessonState] = [:]
+    public var checkpoints: [String: CheckpointResult] = [:]
+    public var exercises: [String: ExerciseState] = [:]
+    /// The interface language the learner chose (`en`, `zh`), if any.
+    public var language: String?
+
+    public init() {}
+
+    // Decode field by field so a file from an older or newer osilab keeps what it can.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        version = (try? container.decode(Int.self, forKey: .version)) ?? 1
+        currentLesson = try? container.decodeIfPresent(String.self, forKey: .currentLesson)
+        lessons = (try? container.decode([String: LessonState].self, forKey: .lessons)) ?? [:]
+        checkpoints = (try? container.decode([String: CheckpointResult].self, forKey: .checkpoints)) ?? [:]
+        exercises = (try? container.decode([String: ExerciseState].self, forKey: .exercises)) ?? [:]
+        language = try? container.decodeIfPresent(String.self, forKey: .language)
+    }
+}
+
+/// Loads and saves ``LearnerProgress`` under the XDG state directory
+/// (`$XDG_STATE_HOME/osilab/progress.json`, by default `~/.local/state/osilab/progress.json`).
+///
+/// Saving writes a temporary file and renames it over the old one, so a crash never
+/// leaves half a file. A file that cannot be read is moved aside (`progress.json.corrupt-…`)
+/// and reported, and the learner starts afresh instead of being locked out.
+public final class ProgressStore: Sendable {
+    public let file: URL
+    private let cache = Mutex<LearnerProgress?>(nil)
+    private let warnings = Mutex<[String]>([])
+
+    public init(file: URL) {
+        self.file = file
+    }
+
+    /// The store at the standard place for this user.
+    public static func standard(environment: [String: String] = ProcessInfo.processInfo.environment) -> ProgressStore {
+        ProgressStore(file: stateDirectory(environment: environment).appendingPathComponent("progress.json"))
+    }
+
+    /// `$XDG_STATE_HOME/osilab`, or `~/.local/state/osilab` when XDG_STATE_HOME is unset or
+    /// not absolute (the XDG spec says relative values must be ignored).
+    public static func stateDirectory(environment: [String: String]) -> URL {
+        if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") {
+            return URL(fileURLWithPath: state, isDirectory: true).appendingPathComponent("osilab", isDirectory: true)
+        }
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return URL(fileURLWithPath: home, isDirectory: true)
+            .appendingPathComponent(".local/state/osilab", isDirectory: true)
+    }
+
+    /// Problems met while loading (a corrupt file set aside), for the caller to show once.
+    public func takeWarnings() -> [String] {
+        warnings.withLock { list in
+            defer { list.removeAll() }
+            return list
+        }
+    }
+
+    /// The saved progress, or empty progress if there is none yet.
+    public func load() -> LearnerProgress {
+        if let cached = cache.withLock({ $0 }) { return cached }
+        let progress = readFromDisk()
+        cache.withLock { $0 = progress }
+        return progress
+    }
+
+    private func readFromDisk() -> LearnerProgress {
+        guard let data = FileManager.default.contents(atPath: file.path) else { return LearnerProgress() }
+        do {
+            return try JSONDecoder().decode(LearnerProgress.self, from: data)
+        } catch {
+            let stamp = Int(Date().timeIntervalSince1970)
+            let aside = file.deletingLastPathComponent().appendingPathComponent("\(file.lastPathComponent).corrupt-\(stamp)")
+            let moved = (try? FileManager.default.moveItem(at: file, to: aside)) != nil
+            let message = moved
+                ? "Your progress file \(file.path) could not be read, so it was moved to \(aside.path) and you start afresh."
+                : "Your progress file \(file.path) could not be read (and could not be moved aside); starting afresh."
+            warnings.withLock { $0.append(message) }
+            return LearnerProgress()
+        }
+    }
+
+    /// Applies `change` and saves the result atomically.
+    @discardableResult
+    public func update(_ change: (inout LearnerProgress) -> Void) throws -> LearnerProgress {
+        var progress = load()
+        change(&progress)
+        try save(progress)
+        return progress
+    }
+
+    public func save(_ progress: LearnerProgress) throws {
+        let directory = file.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data = try encoder.encode(progress)
+        // Data.write(options: .atomic) writes a temporary file in the same folder and renames it.
+        try data.write(to: file, options: .atomic)
+        cache.withLock { $0 = progress }
+    }
+}

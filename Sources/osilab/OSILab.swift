@@ -1,0 +1,19 @@
+import ArgumentParser
+
+@main
+struct OSILab: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "osilab",
+        abstract: "A teaching lab for the OSI model, TCP and the Berkeley socket API.",
+        discussion: """
+            osilab walks you through lessons on layers, sockets and the TCP handshake, and lets \
+            you watch real packets on loopback next to the socket calls that caused them. \
+            Start with the lessons, then try the live labs, experiments and exercises.
+            """,
+        version: "0.1.0",
+        // To add a command: write Sources/osilab/<Name>Command.swift and list it here.
+        subcommands: [
+            Doctor.self,
+        ]
+    )
+}
