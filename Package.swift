@@ -28,8 +28,8 @@ let package = Package(
         ),
         .systemLibrary(
             name: "CCmark",
-            pkgConfig: "libcmark",
-            providers: [.apt(["libcmark-dev"]), .brew(["cmark"])]
+            pkgConfig: "libcmark-gfm",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"]), .brew(["cmark-gfm"])]
         ),
 
         // The few C declarations Swift's Glibc module leaves out (accept4 needs _GNU_SOURCE).
