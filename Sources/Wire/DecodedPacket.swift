@@ -24,6 +24,7 @@ public struct DecodedPacket: Sendable, Hashable {
     /// How long the packet was on the wire (the pcap `len`; the capture length if not given).
     public var originalLength: Int
 
+    @inline(__always)
     public init(linkType: LinkType, capturedLength: Int, originalLength: Int) {
         link = LinkHeader(type: linkType)
         network = nil
@@ -125,9 +126,27 @@ public struct DecodedPacket: Sendable, Hashable {
 ///
 /// Decoding an Ethernet/IPv4/TCP packet does not allocate.
 public func decodePacket(_ bytes: UnsafeRawBufferPointer, linkType: LinkType, originalLength: Int? = nil) -> DecodedPacket {
-    var decoder = PacketDecoder(buffer: bytes, linkType: linkType, originalLength: originalLength)
-    decoder.decodeLink()
-    return decoder.packet
+    let original = max(originalLength ?? bytes.count, bytes.count)
+    var packet = DecodedPacket(linkType: linkType, capturedLength: bytes.count, originalLength: original)
+    withUnsafeMutablePointer(to: &packet) { result in
+        var decoder = PacketDecoder(buffer: bytes, result: result, cutBySnapLength: original > bytes.count)
+        decoder.decodeLink()
+    }
+    return packet
+}
+
+/// Decodes one packet into an existing value, replacing all of its contents. For loops over
+/// many packets: reusing one `DecodedPacket` saves copying the result out at each call.
+public func decodePacket(
+    _ bytes: UnsafeRawBufferPointer, linkType: LinkType, originalLength: Int? = nil,
+    into packet: inout DecodedPacket
+) {
+    let original = max(originalLength ?? bytes.count, bytes.count)
+    packet = DecodedPacket(linkType: linkType, capturedLength: bytes.count, originalLength: original)
+    withUnsafeMutablePointer(to: &packet) { result in
+        var decoder = PacketDecoder(buffer: bytes, result: result, cutBySnapLength: original > bytes.count)
+        decoder.decodeLink()
+    }
 }
 
 /// Decodes one packet from a byte array; see the `UnsafeRawBufferPointer` form.

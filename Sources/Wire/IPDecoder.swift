@@ -66,7 +66,6 @@ extension PacketDecoder {
             checksumValid: view.internetChecksumSum() == 0xffff,
             source: view.ipv4Address(at: IPv4Field.source),
             destination: view.ipv4Address(at: IPv4Field.destination),
-            options: view.range(IPv4Field.minimumLength, headerLength - IPv4Field.minimumLength),
             range: view.range,
             payload: view.end..<view.end,
             lengthFromCapture: false)

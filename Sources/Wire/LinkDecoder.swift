@@ -8,14 +8,21 @@ struct PacketDecoder {
     let buffer: UnsafeRawBufferPointer
     let captured: Int
     let cutBySnapLength: Bool
-    var packet: DecodedPacket
+    /// The result, filled in place: `decodePacket` owns it for the duration of the call.
+    /// Going through a pointer rather than holding the (large) value keeps decoding from
+    /// copying the whole packet result at each step.
+    private let result: UnsafeMutablePointer<DecodedPacket>
 
-    init(buffer: UnsafeRawBufferPointer, linkType: LinkType, originalLength: Int?) {
+    init(buffer: UnsafeRawBufferPointer, result: UnsafeMutablePointer<DecodedPacket>, cutBySnapLength: Bool) {
         self.buffer = buffer
+        self.result = result
         captured = buffer.count
-        let original = max(originalLength ?? buffer.count, buffer.count)
-        cutBySnapLength = original > buffer.count
-        packet = DecodedPacket(linkType: linkType, capturedLength: buffer.count, originalLength: original)
+        self.cutBySnapLength = cutBySnapLength
+    }
+
+    var packet: DecodedPacket {
+        unsafeAddress { UnsafePointer(result) }
+        nonmutating unsafeMutableAddress { result }
     }
 
     // MARK: Problems and checked views
@@ -266,7 +273,7 @@ struct PacketDecoder {
 
     mutating func decodeLinuxCooked() {
         guard let view = view(.linuxCooked, at: 0, count: SLLField.length) else { return }
-        let addressLength = Int(view.uint16(bigEndianAt: SLLField.addressLength))
+        let addressLength = view.uint16(bigEndianAt: SLLField.addressLength)
         let header = LinuxCookedHeader(
             version: 1,
             packetType: LinuxPacketType(view.uint16(bigEndianAt: SLLField.packetType)),
@@ -282,7 +289,7 @@ struct PacketDecoder {
 
     mutating func decodeLinuxCookedV2() {
         guard let view = view(.linuxCooked, at: 0, count: SLL2Field.length) else { return }
-        let addressLength = Int(view.uint8(at: SLL2Field.addressLength))
+        let addressLength = UInt16(view.uint8(at: SLL2Field.addressLength))
         let header = LinuxCookedHeader(
             version: 2,
             packetType: LinuxPacketType(UInt16(view.uint8(at: SLL2Field.packetType))),
@@ -297,8 +304,8 @@ struct PacketDecoder {
     }
 
     /// Keeps the used bytes of the 8-byte address field, right-aligned.
-    static func cookedAddress(_ field: UInt64, length: Int) -> UInt64 {
-        let used = min(max(length, 0), 8)
+    static func cookedAddress(_ field: UInt64, length: UInt16) -> UInt64 {
+        let used = min(Int(length), 8)
         return used == 0 ? 0 : field >> UInt64(8 * (8 - used))
     }
 

@@ -64,13 +64,13 @@ public struct LoopbackHeader: Sendable, Hashable {
 /// it when it captures on the `any` device or a device without a usable link header.
 public struct LinuxCookedHeader: Sendable, Hashable {
     /// 1 for DLT_LINUX_SLL, 2 for DLT_LINUX_SLL2.
-    public var version: Int
+    public var version: UInt8
     /// Who the packet was for: to us, broadcast, multicast, to another host, or sent by us.
     public var packetType: LinuxPacketType
     /// The device's ARPHRD_ type (1 = Ethernet, 772 = loopback, 65534 = none).
     public var hardwareType: UInt16
-    /// How many of the 8 address bytes are used.
-    public var addressLength: Int
+    /// How many of the 8 address bytes are used (the field can claim more than 8).
+    public var addressLength: UInt16
     /// The link-layer source address: its `addressLength` bytes (at most 8) right-aligned,
     /// first byte most significant.
     public var address: UInt64
@@ -179,9 +179,15 @@ public struct LinkHeader: Sendable, Hashable {
     /// nibble (MPLS has no next-protocol field) because the header then validated.
     public var networkProtocolInferred: Bool
     /// The PPPoE header, for PPPoE frames.
-    public var pppoe: PPPoEHeader?
+    public var pppoe: PPPoEHeader? {
+        get { rare?.pppoe }
+        set { updateRare { $0.pppoe = newValue } }
+    }
     /// The 802.2 LLC header of an 802.3 frame (or a cooked frame that carries LLC).
-    public var llc: LLCHeader?
+    public var llc: LLCHeader? {
+        get { rare?.llc }
+        set { updateRare { $0.llc = newValue } }
+    }
     /// Every byte from the start of the packet to the network-layer header.
     public var range: Range<Int>
 
@@ -191,9 +197,18 @@ public struct LinkHeader: Sendable, Hashable {
         vlanTags = []
         mplsLabels = []
         networkProtocolInferred = false
-        pppoe = nil
-        llc = nil
+        rare = nil
         range = 0..<0
+    }
+
+    // Headers most packets never have live in a box, allocated only when one is met, so the
+    // common Ethernet/IP packet result stays small and cheap to copy.
+    private var rare: RareLinkHeaders?
+
+    private mutating func updateRare(_ change: (inout RareLinkHeaders.Contents) -> Void) {
+        var contents = rare?.contents ?? RareLinkHeaders.Contents()
+        change(&contents)
+        rare = contents.isEmpty ? nil : RareLinkHeaders(contents)
     }
 
     public var ethernet: EthernetHeader? {
@@ -213,4 +228,22 @@ public struct LinkHeader: Sendable, Hashable {
 
     /// The VLAN IDs, outermost first.
     public var vlanIDs: [UInt16] { vlanTags.map(\.id) }
+}
+
+/// The boxed part of `LinkHeader`. Immutable, so sharing it between copies is safe.
+final class RareLinkHeaders: Sendable, Hashable {
+    struct Contents: Sendable, Hashable {
+        var pppoe: PPPoEHeader?
+        var llc: LLCHeader?
+        var isEmpty: Bool { pppoe == nil && llc == nil }
+    }
+
+    let contents: Contents
+    init(_ contents: Contents) { self.contents = contents }
+
+    var pppoe: PPPoEHeader? { contents.pppoe }
+    var llc: LLCHeader? { contents.llc }
+
+    static func == (lhs: RareLinkHeaders, rhs: RareLinkHeaders) -> Bool { lhs.contents == rhs.contents }
+    func hash(into hasher: inout Hasher) { hasher.combine(contents) }
 }

@@ -24,8 +24,6 @@ public struct IPv4Header: Sendable, Hashable {
     public var checksumValid: Bool?
     public var source: IPv4Address
     public var destination: IPv4Address
-    /// The option bytes (empty when IHL is 5).
-    public var options: Range<Int>
     /// The header bytes.
     public var range: Range<Int>
     /// The payload bytes present in the buffer: up to the total length, never into the
@@ -35,6 +33,8 @@ public struct IPv4Header: Sendable, Hashable {
     /// (a TCP segmentation offload packet captured before the NIC split it).
     public var lengthFromCapture: Bool
 
+    /// The option bytes (empty when IHL is 5).
+    public var options: Range<Int> { (range.lowerBound + 20)..<range.upperBound }
     public var dscp: UInt8 { typeOfService >> 2 }
     public var ecn: UInt8 { typeOfService & 0b11 }
     public var fragmentByteOffset: Int { Int(fragmentOffset) * 8 }

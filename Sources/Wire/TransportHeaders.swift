@@ -73,7 +73,7 @@ public struct TCPTimestamps: Sendable, Hashable {
 
 /// The raw bytes of a TCP option area (at most 40), stored inline.
 public struct TCPOptionBytes: RandomAccessCollection, Sendable, Hashable {
-    // Five words of eight bytes, first byte in the most significant position of w0.
+    // Five big-endian words: byte 0 is the most significant byte of w0.
     private var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0, w4: UInt64 = 0
     private var stored: UInt8 = 0
 
@@ -83,22 +83,38 @@ public struct TCPOptionBytes: RandomAccessCollection, Sendable, Hashable {
 
     /// Keeps the first 40 bytes of `bytes`.
     public init(_ bytes: some Sequence<UInt8>) {
-        for byte in bytes where count < Self.capacity { appendByte(byte) }
-    }
-
-    /// Copies `count` bytes (a multiple of 4, at most 40) starting at `offset` of the view.
-    init(view: ByteView, offset: Int, count: Int) {
         var index = 0
-        while index + 4 <= count, index < Self.capacity {
-            let word = UInt64(view.uint32(bigEndianAt: offset + index))
-            setWordHalf(index / 4, word)
-            index += 4
-        }
-        while index < count, index < Self.capacity {
-            appendAt(index, view.uint8(at: offset + index))
+        for byte in bytes where index < Self.capacity {
+            let shift = UInt64(56 - 8 * (index % 8))
+            let value = UInt64(byte) << shift
+            switch index / 8 {
+            case 0: w0 |= value
+            case 1: w1 |= value
+            case 2: w2 |= value
+            case 3: w3 |= value
+            default: w4 |= value
+            }
             index += 1
         }
         stored = UInt8(index)
+    }
+
+    /// Copies the `count` bytes (a multiple of 4, at most 40: the data offset counts in
+    /// 4-byte words) at `offset` of the view.
+    init(view: ByteView, offset: Int, count: Int) {
+        func word(_ index: Int) -> UInt64 {
+            let at = index * 8
+            if at + 8 <= count { return view.uint64(bigEndianAt: offset + at) }
+            if at + 4 <= count { return UInt64(view.uint32(bigEndianAt: offset + at)) << 32 }
+            return 0
+        }
+        let used = Swift.min(count - count % 4, Self.capacity)
+        w0 = word(0)
+        w1 = word(1)
+        w2 = word(2)
+        w3 = word(3)
+        w4 = word(4)
+        stored = UInt8(used)
     }
 
     public var startIndex: Int { 0 }
@@ -115,37 +131,6 @@ public struct TCPOptionBytes: RandomAccessCollection, Sendable, Hashable {
         default: word = w4
         }
         return UInt8(truncatingIfNeeded: word >> UInt64(56 - 8 * (position % 8)))
-    }
-
-    private mutating func setWordHalf(_ half: Int, _ value: UInt64) {
-        let shift: UInt64 = half % 2 == 0 ? 32 : 0
-        let mask: UInt64 = 0xffff_ffff << shift
-        func put(_ word: inout UInt64) { word = (word & ~mask) | (value << shift) }
-        switch half / 2 {
-        case 0: put(&w0)
-        case 1: put(&w1)
-        case 2: put(&w2)
-        case 3: put(&w3)
-        default: put(&w4)
-        }
-    }
-
-    private mutating func appendAt(_ position: Int, _ byte: UInt8) {
-        let shift = UInt64(56 - 8 * (position % 8))
-        let mask: UInt64 = 0xff << shift
-        func put(_ word: inout UInt64) { word = (word & ~mask) | (UInt64(byte) << shift) }
-        switch position / 8 {
-        case 0: put(&w0)
-        case 1: put(&w1)
-        case 2: put(&w2)
-        case 3: put(&w3)
-        default: put(&w4)
-        }
-    }
-
-    private mutating func appendByte(_ byte: UInt8) {
-        appendAt(Int(stored), byte)
-        stored += 1
     }
 
     public static func == (lhs: TCPOptionBytes, rhs: TCPOptionBytes) -> Bool { lhs.elementsEqual(rhs) }
@@ -165,7 +150,7 @@ public struct TCPOption: Sendable, Hashable {
         case sackPermitted
         case sack(SACKBlocks)
         case timestamps(TCPTimestamps)
-        /// A kind we do not interpret, or a known kind with the wrong length: its data bytes.
+        /// A kind we do not interpret: its data bytes (after kind and length).
         case other([UInt8])
     }
 
@@ -175,7 +160,7 @@ public struct TCPOption: Sendable, Hashable {
     public var range: Range<Int>
 
     /// tcpdump's spelling: `mss 1460`, `sackOK`, `TS val 1 ecr 0`, `nop`, `wscale 7`,
-    /// `sack 1 {101:201}`, `eol`, or `unknown-253 0x0102` style for the rest.
+    /// `sack 1 {101:201}`, `eol`; other kinds by name or `unknown-253`, with their data in hex.
     public var tcpdumpDescription: String {
         switch value {
         case .endOfOptions: return "eol"
@@ -187,14 +172,70 @@ public struct TCPOption: Sendable, Hashable {
             return "sack \(blocks.count) " + blocks.map { "{\($0.left):\($0.right)}" }.joined()
         case .timestamps(let ts): return "TS val \(ts.value) ecr \(ts.echo)"
         case .other(let data):
-            let name = kind.name.map { $0.replacingSpaces() } ?? "unknown-\(kind.rawValue)"
+            let name = kind.name.map { String($0.map { $0 == " " ? "-" : $0 }) } ?? "unknown-\(kind.rawValue)"
             return data.isEmpty ? name : name + " 0x" + data.map(hex2).joined()
         }
     }
 }
 
-extension String {
-    fileprivate func replacingSpaces() -> String { String(map { $0 == " " ? "-" : $0 }) }
+/// What is wrong with a TCP option area. Options before the problem stay decoded.
+public struct TCPOptionProblem: Sendable, Hashable, CustomStringConvertible {
+    public enum Reason: UInt8, Sendable, Hashable {
+        /// The last byte of the area is a kind that needs a length byte.
+        case missingLength
+        /// A length of 0 or 1: impossible, since kind and length take two bytes.
+        case lengthBelowTwo
+        /// The length runs past the end of the header (see `remaining`).
+        case runsPastHeader
+        /// A known kind with the wrong length (MSS must be 4, timestamps 10, ...).
+        case wrongLength
+    }
+
+    // Small fields: this sits inside every TCP header value, so it is kept compact.
+    public var kind: TCPOptionKind
+    public var reason: Reason
+    private var lengthByte: UInt8
+    private var hasLength: Bool
+    private var remainingBytes: UInt8
+    private var offsetStorage: UInt32
+
+    public init(kind: TCPOptionKind, length: Int?, offset: Int, reason: Reason, remaining: Int = 0) {
+        self.kind = kind
+        self.reason = reason
+        lengthByte = UInt8(truncatingIfNeeded: length ?? 0)
+        hasLength = length != nil
+        remainingBytes = UInt8(clamping: remaining)
+        offsetStorage = UInt32(clamping: offset)
+    }
+
+    /// The length byte, when there is one.
+    public var length: Int? { hasLength ? Int(lengthByte) : nil }
+    /// Where the option starts in the packet buffer.
+    public var offset: Int { Int(offsetStorage) }
+    /// For `runsPastHeader`: how many option bytes were left from the option's start.
+    public var remaining: Int { Int(remainingBytes) }
+
+    public var description: String {
+        let length = self.length ?? 0
+        switch reason {
+        case .missingLength:
+            return "option \(kind) at the end of the header has no length byte"
+        case .lengthBelowTwo:
+            return "option \(kind) has length \(length); the smallest possible is 2"
+        case .runsPastHeader:
+            return "option \(kind) has length \(length) but only \(remaining) bytes of options remain"
+        case .wrongLength:
+            let expected: String
+            switch kind {
+            case .maximumSegmentSize: expected = "4"
+            case .windowScale: expected = "3"
+            case .sackPermitted: expected = "2"
+            case .sack: expected = "2 + 8 per block, at most 4 blocks"
+            default: expected = "10"
+            }
+            return "option \(kind) has length \(length); it must be \(expected)"
+        }
+    }
 }
 
 /// The options of a TCP header, decoded once, kept without heap allocation.
@@ -213,9 +254,9 @@ public struct TCPOptions: Sendable, Hashable {
     public var hasUnknownKinds: Bool
     /// The first problem in the option area: a length of 0 or 1, an option running past the
     /// header, a known option with the wrong length. Options before it stay decoded.
-    public var malformed: DecodeError?
-    /// The option area in the packet buffer.
-    public var range: Range<Int>
+    public var malformed: TCPOptionProblem?
+    /// Where the option area starts in the packet buffer.
+    public var start: Int
     /// The option area's bytes (at most 40), kept so `elements` can list them in order.
     public var bytes: TCPOptionBytes
 
@@ -227,10 +268,12 @@ public struct TCPOptions: Sendable, Hashable {
         timestamps = nil
         hasUnknownKinds = false
         malformed = nil
-        range = 0..<0
+        start = 0
         bytes = TCPOptionBytes()
     }
 
+    /// The option area in the packet buffer.
+    public var range: Range<Int> { start..<(start + bytes.count) }
     public var isMalformed: Bool { malformed != nil }
     public var isEmpty: Bool { bytes.isEmpty }
 
@@ -238,7 +281,31 @@ public struct TCPOptions: Sendable, Hashable {
     /// Allocates; meant for display, not the per-packet hot path.
     public var elements: [TCPOption] {
         var list: [TCPOption] = []
-        _ = TCPOptions.walk(bytes, base: range.lowerBound) { list.append($0) }
+        let bytes = self.bytes
+        let base = start
+        func u16(_ at: Int) -> UInt16 { UInt16(bytes[at]) << 8 | UInt16(bytes[at + 1]) }
+        func u32(_ at: Int) -> UInt32 { UInt32(u16(at)) << 16 | UInt32(u16(at + 2)) }
+        _ = TCPOptions.scan(count: bytes.count, base: base, byte: { bytes[$0] }) { kind, at, length in
+            let value: TCPOption.Value
+            switch kind {
+            case .endOfOptions: value = .endOfOptions
+            case .noOperation: value = .noOperation
+            case .maximumSegmentSize: value = .maximumSegmentSize(u16(at + 2))
+            case .windowScale: value = .windowScale(bytes[at + 2])
+            case .sackPermitted: value = .sackPermitted
+            case .sack:
+                var blocks = SACKBlocks()
+                var block = at + 2
+                while block + 8 <= at + length {
+                    blocks.append(SACKBlock(left: SequenceNumber(u32(block)), right: SequenceNumber(u32(block + 4))))
+                    block += 8
+                }
+                value = .sack(blocks)
+            case .timestamps: value = .timestamps(TCPTimestamps(value: u32(at + 2), echo: u32(at + 6)))
+            default: value = .other(Array(bytes[(at + 2)..<(at + length)]))
+            }
+            list.append(TCPOption(kind: kind, value: value, range: (base + at)..<(base + at + length)))
+        }
         return list
     }
 
@@ -251,73 +318,58 @@ public struct TCPOptions: Sendable, Hashable {
     }
 
     /// tcpdump's `[mss 65495,sackOK,TS val 1 ecr 0,nop,wscale 7]` (without the word
-    /// "options"), with `[bad opt]` appended when the area is malformed.
+    /// "options"), with `bad opt` at the end when the area is malformed.
     public var tcpdumpDescription: String {
-        let list = elements.map(\.tcpdumpDescription).joined(separator: ",")
-        return "[" + list + (isMalformed ? (list.isEmpty ? "bad opt" : ",bad opt") : "") + "]"
+        var items = elements.map(\.tcpdumpDescription)
+        if isMalformed { items.append("bad opt") }
+        return "[" + items.joined(separator: ",") + "]"
     }
 
-    /// Walks the option area, calling `visit` for each option; returns the first problem as
-    /// (offset within the area, reason), or nil when the area is well formed.
-    static func walk(
-        _ bytes: TCPOptionBytes, base: Int, visit: (TCPOption) -> Void
-    ) -> (offset: Int, reason: String)? {
-        let end = bytes.count
+    /// Walks an option area of `count` bytes, read through `byte`, calling `visit` with each
+    /// option's kind, offset in the area and length (1 for EOL and NOP). Lengths are checked
+    /// here, once, for every caller: an option whose length is impossible, runs past the area,
+    /// or does not fit its kind stops the walk and is returned as the problem.
+    @inline(__always)
+    static func scan(
+        count: Int, base: Int, byte: (Int) -> UInt8, visit: (TCPOptionKind, Int, Int) -> Void
+    ) -> TCPOptionProblem? {
         var index = 0
-        while index < end {
-            let kind = TCPOptionKind(bytes[index])
+        while index < count {
+            let kind = TCPOptionKind(byte(index))
             if kind == .endOfOptions {
                 // RFC 9293: EOL ends the list; what follows is padding.
-                visit(TCPOption(kind: kind, value: .endOfOptions, range: (base + index)..<(base + index + 1)))
+                visit(kind, index, 1)
                 return nil
             }
             if kind == .noOperation {
-                visit(TCPOption(kind: kind, value: .noOperation, range: (base + index)..<(base + index + 1)))
+                visit(kind, index, 1)
                 index += 1
                 continue
             }
-            guard index + 1 < end else {
-                return (index, "option \(kind) at the end of the header has no length byte")
+            guard index + 1 < count else {
+                return TCPOptionProblem(kind: kind, length: nil, offset: base + index, reason: .missingLength)
             }
-            let length = Int(bytes[index + 1])
+            let length = Int(byte(index + 1))
             guard length >= 2 else {
-                return (index, "option \(kind) has length \(length); the smallest possible is 2")
+                return TCPOptionProblem(kind: kind, length: length, offset: base + index, reason: .lengthBelowTwo)
             }
-            guard index + length <= end else {
-                return (index, "option \(kind) has length \(length) but only \(end - index) bytes of options remain")
+            guard length <= count - index else {
+                return TCPOptionProblem(kind: kind, length: length, offset: base + index,
+                                        reason: .runsPastHeader, remaining: count - index)
             }
-            let range = (base + index)..<(base + index + length)
-            let data = index + 2
-            func u16(_ at: Int) -> UInt16 { UInt16(bytes[at]) << 8 | UInt16(bytes[at + 1]) }
-            func u32(_ at: Int) -> UInt32 { UInt32(u16(at)) << 16 | UInt32(u16(at + 2)) }
-            func wrongLength(_ expected: String) -> (Int, String) {
-                (index, "option \(kind) has length \(length); it must be \(expected)")
-            }
+            let fits: Bool
             switch kind {
-            case .maximumSegmentSize:
-                guard length == 4 else { return wrongLength("4") }
-                visit(TCPOption(kind: kind, value: .maximumSegmentSize(u16(data)), range: range))
-            case .windowScale:
-                guard length == 3 else { return wrongLength("3") }
-                visit(TCPOption(kind: kind, value: .windowScale(bytes[data]), range: range))
-            case .sackPermitted:
-                guard length == 2 else { return wrongLength("2") }
-                visit(TCPOption(kind: kind, value: .sackPermitted, range: range))
-            case .sack:
-                guard length >= 10, (length - 2) % 8 == 0 else { return wrongLength("2 + 8 per block") }
-                var blocks = SACKBlocks()
-                var at = data
-                while at + 8 <= index + length {
-                    blocks.append(SACKBlock(left: SequenceNumber(u32(at)), right: SequenceNumber(u32(at + 4))))
-                    at += 8
-                }
-                visit(TCPOption(kind: kind, value: .sack(blocks), range: range))
-            case .timestamps:
-                guard length == 10 else { return wrongLength("10") }
-                visit(TCPOption(kind: kind, value: .timestamps(TCPTimestamps(value: u32(data), echo: u32(data + 4))), range: range))
-            default:
-                visit(TCPOption(kind: kind, value: .other(Array(bytes[data..<(index + length)])), range: range))
+            case .maximumSegmentSize: fits = length == 4
+            case .windowScale: fits = length == 3
+            case .sackPermitted: fits = length == 2
+            case .sack: fits = length >= 10 && (length - 2) % 8 == 0 && length <= 2 + 8 * SACKBlocks.capacity
+            case .timestamps: fits = length == 10
+            default: fits = true
             }
+            guard fits else {
+                return TCPOptionProblem(kind: kind, length: length, offset: base + index, reason: .wrongLength)
+            }
+            visit(kind, index, length)
             index += length
         }
         return nil
