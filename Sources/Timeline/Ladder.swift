@@ -109,55 +109,105 @@ public struct Ladder: Sendable {
 public enum PacketText {
     /// The arrow's label: flags and the numbers that matter, e.g. `SYN-ACK seq=0 ack=1`.
     public static func arrowLabel(_ annotated: AnnotatedSegment, numbers: NumberStyle) -> String {
+        var bytes: [UInt8] = []
+        appendArrowLabel(annotated, numbers: numbers, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Writes ``arrowLabel(_:numbers:)`` as UTF-8 (the per-packet lines build no `String`).
+    static func appendArrowLabel(_ annotated: AnnotatedSegment, numbers: NumberStyle, to text: inout [UInt8]) {
         let segment = annotated.segment
-        var parts: [String] = [flagName(segment.flags)]
+        appendFlagName(segment.flags, to: &text)
         if segment.sequenceLength > 0 || segment.flags.contains(.syn) || !segment.flags.contains(.ack) {
-            parts.append("seq=" + number(segment.sequence, relative: annotated.relativeSequence, numbers))
+            text.appendLiteral(" seq=")
+            appendNumber(segment.sequence, relative: annotated.relativeSequence, numbers, to: &text)
         }
         if segment.flags.contains(.ack) {
-            parts.append("ack=" + number(segment.acknowledgment, relative: annotated.relativeAcknowledgment, numbers))
+            text.appendLiteral(" ack=")
+            appendNumber(segment.acknowledgment, relative: annotated.relativeAcknowledgment, numbers, to: &text)
         }
-        if segment.payloadLength > 0 { parts.append("len=\(segment.payloadLength)") }
-        if segment.window == 0 && !segment.flags.contains(.rst) { parts.append("win=0") }
-        return parts.joined(separator: " ")
+        if segment.payloadLength > 0 {
+            text.appendLiteral(" len=")
+            text.appendDecimal(segment.payloadLength)
+        }
+        if segment.window == 0 && !segment.flags.contains(.rst) { text.appendLiteral(" win=0") }
     }
 
     /// What the segment means, with the handshake arithmetic checked.
     public static func note(_ annotated: AnnotatedSegment, numbers: NumberStyle) -> String? {
-        let checks = annotated.checks.map { check in
-            check.rule + (check.holds ? " ✓" : " ✗ (expected \(check.expected), got \(check.actual))")
+        guard hasNote(annotated.role) else { return nil }
+        var bytes: [UInt8] = []
+        appendNote(annotated, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Whether ``note(_:numbers:)`` has anything to say: a plain ACK speaks for itself.
+    static func hasNote(_ role: SegmentRole) -> Bool {
+        if case .ack = role { return false }
+        return true
+    }
+
+    /// Writes ``note(_:numbers:)`` as UTF-8; nothing for a role without a note.
+    static func appendNote(_ annotated: AnnotatedSegment, to text: inout [UInt8]) {
+        /// `, ack = J+1 ✓` for each check (the caller drops the leading comma where needed).
+        func appendChecks(_ text: inout [UInt8]) {
+            for check in annotated.checks {
+                text.appendLiteral(", ")
+                text.appendString(check.rule)
+                if check.holds {
+                    text.appendLiteral(" ✓")
+                } else {
+                    text.appendLiteral(" ✗ (expected ")
+                    text.appendDecimal(check.expected.rawValue)
+                    text.appendLiteral(", got ")
+                    text.appendDecimal(check.actual.rawValue)
+                    text.appendByte(")")
+                }
+            }
         }
-        let checkText = checks.isEmpty ? "" : ", " + checks.joined(separator: ", ")
         switch annotated.role {
         case .handshakeSYN:
-            return "step 1: seq = J"
+            text.appendLiteral("step 1: seq = J")
         case .handshakeSYNACK:
-            return "step 2: seq = K" + checkText
+            text.appendLiteral("step 2: seq = K")
+            appendChecks(&text)
         case .handshakeACK(let carriesData):
-            return "step 3:" + checkText.dropFirst() + (carriesData ? ", carried by data" : "")
+            text.appendLiteral("step 3:")
+            let checksStart = text.count
+            appendChecks(&text)
+            // "step 3: ack = K+1 ✓": the first check follows the colon without its comma.
+            if text.count > checksStart { text.remove(at: checksStart) }
+            if carriesData { text.appendLiteral(", carried by data") }
         case .synRetransmission:
-            return "SYN sent again (copy \(annotated.copy)): no SYN-ACK yet"
+            text.appendLiteral("SYN sent again (copy ")
+            text.appendDecimal(annotated.copy)
+            text.appendLiteral("): no SYN-ACK yet")
         case .synAckRetransmission:
-            return "SYN-ACK sent again (copy \(annotated.copy)): the final ACK has not arrived"
+            text.appendLiteral("SYN-ACK sent again (copy ")
+            text.appendDecimal(annotated.copy)
+            text.appendLiteral("): the final ACK has not arrived")
         case .refused:
-            return "refused: nothing listens on port \(annotated.server.port)"
+            text.appendLiteral("refused: nothing listens on port ")
+            text.appendDecimal(annotated.server.port)
         case .data:
-            return "data, \(annotated.segment.payloadLength) byte\(annotated.segment.payloadLength == 1 ? "" : "s")"
+            text.appendLiteral("data, ")
+            text.appendDecimal(annotated.segment.payloadLength)
+            if annotated.segment.payloadLength == 1 { text.appendLiteral(" byte") } else { text.appendLiteral(" bytes") }
         case .retransmission:
-            return "sent again: an earlier copy was not acknowledged"
+            text.appendLiteral("sent again: an earlier copy was not acknowledged")
         case .ack:
-            return nil
+            break
         case .zeroWindow:
-            return "zero window: the receiver's buffer is full"
+            text.appendLiteral("zero window: the receiver's buffer is full")
         case .fin(let first):
-            let side = annotated.direction == .clientToServer ? "client" : "server"
-            return first ? "\(side) closes first; it will wait in TIME_WAIT" : "\(side) closes too"
+            if annotated.direction == .clientToServer { text.appendLiteral("client") } else { text.appendLiteral("server") }
+            if first { text.appendLiteral(" closes first; it will wait in TIME_WAIT") } else { text.appendLiteral(" closes too") }
         case .finalAck:
-            return "last ACK: the connection is closed"
+            text.appendLiteral("last ACK: the connection is closed")
         case .reset:
-            return "reset: the connection is aborted"
+            text.appendLiteral("reset: the connection is aborted")
         case .midstream:
-            return "(handshake not captured)"
+            text.appendLiteral("(handshake not captured)")
         }
     }
 
@@ -181,19 +231,33 @@ public enum PacketText {
 
     /// `SYN`, `SYN-ACK`, `ACK`, `PSH-ACK`, `FIN-ACK`, `RST`, `RST-ACK`: the names the lab uses.
     public static func flagName(_ flags: TCPFlags) -> String {
-        var names: [String] = []
-        if flags.contains(.syn) { names.append("SYN") }
-        if flags.contains(.fin) { names.append("FIN") }
-        if flags.contains(.rst) { names.append("RST") }
-        if flags.contains(.psh) { names.append("PSH") }
-        if flags.contains(.urg) { names.append("URG") }
-        if flags.contains(.ack) { names.append("ACK") }
-        return names.isEmpty ? "(no flags)" : names.joined(separator: "-")
+        var bytes: [UInt8] = []
+        appendFlagName(flags, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    static func number(_ value: SequenceNumber, relative: UInt32?, _ style: NumberStyle) -> String {
-        if style == .relative, let relative { return String(relative) }
-        return value.description
+    static func appendFlagName(_ flags: TCPFlags, to text: inout [UInt8]) {
+        let start = text.count
+        func name(_ flag: TCPFlags, _ word: StaticString) {
+            guard flags.contains(flag) else { return }
+            if text.count > start { text.appendByte("-") }
+            text.appendLiteral(word)
+        }
+        name(.syn, "SYN")
+        name(.fin, "FIN")
+        name(.rst, "RST")
+        name(.psh, "PSH")
+        name(.urg, "URG")
+        name(.ack, "ACK")
+        if text.count == start { text.appendLiteral("(no flags)") }
+    }
+
+    static func appendNumber(_ value: SequenceNumber, relative: UInt32?, _ style: NumberStyle, to text: inout [UInt8]) {
+        if style == .relative, let relative {
+            text.appendDecimal(relative)
+        } else {
+            text.appendDecimal(value.rawValue)
+        }
     }
 
     /// `connect() = 0 after 249 µs`, `accept() = fd 5`, `recv() = 5 bytes`, `listen(backlog=8) = 0`,

@@ -15,6 +15,8 @@ public struct PacketLines: Sendable {
     public private(set) var tracker = ConnectionTracker()
     public private(set) var count = 0
     public private(set) var undecodable = 0
+    /// The decoder's result, reused from packet to packet.
+    private var decoded = DecodedPacket(linkType: .ethernet, capturedLength: 0, originalLength: 0)
 
     public init(numbers: NumberStyle = .relative, utcOffsetSeconds: Int = 0) {
         self.numbers = numbers
@@ -23,32 +25,57 @@ public struct PacketLines: Sendable {
 
     /// The line for the next packet of the capture (bytes borrowed for the call only).
     public mutating func line(timestamp: Instant, bytes: UnsafeRawBufferPointer, originalLength: Int, linkType: LinkType) -> String {
+        var text: [UInt8] = []
+        appendLine(timestamp: timestamp, bytes: bytes, originalLength: originalLength, linkType: linkType, to: &text)
+        return String(decoding: text.dropLast(), as: UTF8.self)
+    }
+
+    /// Appends the line for the next packet, and a newline, to `output` as UTF-8: the same
+    /// text as ``line(timestamp:bytes:originalLength:linkType:)`` without making a `String`,
+    /// which is what lets `osilab read` keep up with tcpdump (see TextBytes.swift).
+    public mutating func appendLine(
+        timestamp: Instant, bytes: UnsafeRawBufferPointer, originalLength: Int, linkType: LinkType,
+        to text: inout [UInt8]
+    ) {
         count += 1
-        let decoded = decodePacket(bytes, linkType: linkType, originalLength: originalLength)
-        var text = timeOfDay(timestamp)
-        text += " "
+        // Decoding into a value kept between packets saves copying a fresh result out of
+        // each call (the decoded packet is a few hundred bytes).
+        decodePacket(bytes, linkType: linkType, originalLength: originalLength, into: &decoded)
+        appendTimeOfDay(timestamp, to: &text)
+        text.appendByte(" ")
         if let segment = Segment(decoded, number: count, timestamp: timestamp) {
             let annotated = tracker.annotate(segment)
-            text += "c\(annotated.connection) \(segment.source) > \(segment.destination) "
-            text += PacketText.arrowLabel(annotated, numbers: numbers)
-            if annotated.segment.flags.contains(.syn) { text += optionsSummary(segment.options) }
-            if let note = PacketText.note(annotated, numbers: numbers) { text += "  (" + note + ")" }
-            if let error = decoded.error { text += " [\(error)]" }
-            return text
+            text.appendByte("c")
+            text.appendDecimal(annotated.connection)
+            text.appendByte(" ")
+            text.appendEndpoint(segment.source)
+            text.appendLiteral(" > ")
+            text.appendEndpoint(segment.destination)
+            text.appendByte(" ")
+            PacketText.appendArrowLabel(annotated, numbers: numbers, to: &text)
+            if annotated.segment.flags.contains(.syn) { appendOptionsSummary(segment.options, to: &text) }
+            if PacketText.hasNote(annotated.role) {
+                text.appendLiteral("  (")
+                PacketText.appendNote(annotated, to: &text)
+                text.appendByte(")")
+            }
+            if let error = decoded.error { text.appendString(" [\(error)]") }
+            text.appendByte("\n")
+            return
         }
         switch Timeline.describeOther(decoded) {
         case .udp(let source, let destination, let length):
-            text += "\(source) > \(destination) UDP len=\(length)"
+            text.appendString("\(source) > \(destination) UDP len=\(length)")
         case .icmp(let source, let destination, let summary, let quoted):
-            text += "\(source) > \(destination) ICMP \(summary)"
-            if let quoted { text += " (about \(quoted.0) > \(quoted.1))" }
+            text.appendString("\(source) > \(destination) ICMP \(summary)")
+            if let quoted { text.appendString(" (about \(quoted.0) > \(quoted.1))") }
         case .other(let summary):
             if decoded.error != nil { undecodable += 1 }
-            text += summary
+            text.appendString(summary)
         case .tcp:
             break
         }
-        return text
+        text.appendByte("\n")
     }
 
     /// Connections still open, or never finished, at the end of the capture.
@@ -63,25 +90,50 @@ public struct PacketLines: Sendable {
 
     /// `HH:MM:SS.nnnnnnnnn` in local time, from arithmetic alone.
     func timeOfDay(_ instant: Instant) -> String {
+        var text: [UInt8] = []
+        appendTimeOfDay(instant, to: &text)
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// Writes ``timeOfDay(_:)``. No call to localtime(): glibc's checks /etc/localtime at each
+    /// call, a system call per packet (tcpdump without `TZ` spends half its time there).
+    func appendTimeOfDay(_ instant: Instant, to text: inout [UInt8]) {
         let local = instant.seconds + Int64(utcOffsetSeconds)
         let secondOfDay = ((local % 86_400) + 86_400) % 86_400
-        let fraction = instant.nanosecondsOfSecond
-        return two(secondOfDay / 3600) + ":" + two(secondOfDay / 60 % 60) + ":" + two(secondOfDay % 60) + "." + nine(fraction)
+        text.appendDecimal(secondOfDay / 3600, width: 2)
+        text.appendByte(":")
+        text.appendDecimal(secondOfDay / 60 % 60, width: 2)
+        text.appendByte(":")
+        text.appendDecimal(secondOfDay % 60, width: 2)
+        text.appendByte(".")
+        text.appendDecimal(instant.nanosecondsOfSecond, width: 9)
     }
 
-    private func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : String(value) }
-
-    private func nine(_ value: Int64) -> String {
-        let digits = String(value)
-        return String(repeating: "0", count: max(0, 9 - digits.count)) + digits
-    }
-
-    private func optionsSummary(_ options: TCPOptions) -> String {
-        var parts: [String] = []
-        if let mss = options.mss { parts.append("mss=\(mss)") }
-        if options.sackPermitted { parts.append("sackOK") }
-        if options.timestamps != nil { parts.append("TS") }
-        if let scale = options.windowScale { parts.append("wscale=\(scale)") }
-        return parts.isEmpty ? "" : " [" + parts.joined(separator: " ") + "]"
+    /// ` [mss=65495 sackOK TS wscale=7]`, or nothing when the SYN carries none of these.
+    private func appendOptionsSummary(_ options: TCPOptions, to text: inout [UInt8]) {
+        var opened = false
+        func separate() {
+            text.appendLiteral(opened ? " " : " [")
+            opened = true
+        }
+        if let mss = options.mss {
+            separate()
+            text.appendLiteral("mss=")
+            text.appendDecimal(mss)
+        }
+        if options.sackPermitted {
+            separate()
+            text.appendLiteral("sackOK")
+        }
+        if options.timestamps != nil {
+            separate()
+            text.appendLiteral("TS")
+        }
+        if let scale = options.windowScale {
+            separate()
+            text.appendLiteral("wscale=")
+            text.appendDecimal(scale)
+        }
+        if opened { text.appendByte("]") }
     }
 }

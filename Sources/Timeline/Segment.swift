@@ -72,4 +72,23 @@ public struct ConnectionKey: Hashable, Sendable {
     public init(_ a: IPEndpoint, _ b: IPEndpoint) {
         if a < b { (low, high) = (a, b) } else { (low, high) = (b, a) }
     }
+
+    /// Hashes each end as two machine words. The synthesized hash fed every address byte
+    /// and the enum's case to the hasher one at a time; with a lookup per packet that was
+    /// about a tenth of `osilab read`'s time. Equal keys still hash equally (equality is
+    /// unchanged), which is all a dictionary needs.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(Self.words(low))
+        hasher.combine(Self.words(high))
+    }
+
+    private static func words(_ endpoint: IPEndpoint) -> UInt64 {
+        switch endpoint.address {
+        case .v4(let address):
+            return UInt64(address.value) << 16 | UInt64(endpoint.port)
+        case .v6(let address):
+            // Fold the 128 bits with the port; a collision only costs a comparison.
+            return (address.high &* 0x9E37_79B9_7F4A_7C15) ^ address.low ^ UInt64(endpoint.port) << 48 ^ 1 << 63
+        }
+    }
 }

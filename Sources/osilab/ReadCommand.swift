@@ -33,8 +33,9 @@ struct Read: ParsableCommand {
         let output = StandardOutput()
         do {
             try capture.forEachPacket { header, bytes in
-                output.write(lines.line(timestamp: header.timestamp, bytes: bytes, originalLength: header.originalLength,
-                                        linkType: linkType))
+                lines.appendLine(timestamp: header.timestamp, bytes: bytes, originalLength: header.originalLength,
+                                 linkType: linkType, to: &output.buffer)
+                output.flushIfFull()
                 return true
             }
         } catch {
@@ -58,15 +59,21 @@ func localUTCOffset() -> Int {
 /// Lines to standard output through one large buffer: a capture of a million packets
 /// must not cost a million write() calls.
 final class StandardOutput {
-    private var buffer: [UInt8] = []
+    /// Bytes not yet written. Packet lines are appended here directly (`appendLine(to:)`).
+    var buffer: [UInt8] = []
 
     init() {
-        buffer.reserveCapacity(1 << 16)
+        buffer.reserveCapacity(1 << 16 + 4096)
     }
 
     func write(_ line: String) {
         buffer.append(contentsOf: line.utf8)
         buffer.append(10)
+        flushIfFull()
+    }
+
+    /// Writes the buffer once it holds 64 KiB: few system calls, and a bounded buffer.
+    func flushIfFull() {
         if buffer.count >= 1 << 16 { flush() }
     }
 
