@@ -13,7 +13,11 @@ struct OSILab: ParsableCommand {
         version: "0.1.0",
         // To add a command: write Sources/osilab/<Name>Command.swift and list it here.
         subcommands: [
+            Start.self,
+            Lessons.self,
+            OpenLesson.self,
             Doctor.self,
-        ]
+        ],
+        defaultSubcommand: Start.self
     )
 }

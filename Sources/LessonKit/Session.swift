@@ -1,0 +1,720 @@
+import Foundation
+import Terminal
+import TextUI
+import Workspace
+
+// The lesson runner's state machine, free of terminal I/O: keys go in, frames (lists of
+// styled lines) and actions come out. The interactive driver feeds it real keys and draws
+// its frames; the tests feed it scripted keys and read its frames and the progress file.
+
+/// What the driver should do after a key.
+public enum SessionAction: Equatable, Sendable {
+    /// Nothing changed on screen.
+    case none
+    /// Draw the frame again.
+    case redraw
+    /// The learner quit; the progress is saved.
+    case quit
+    /// Run this lab command, then call ``LessonSession/finishLab(_:outcome:)``.
+    case runLab(LabRequest)
+}
+
+/// One learner going through the lessons.
+public final class LessonSession {
+    /// What the keys currently do.
+    public enum Mode: Equatable, Sendable {
+        case reading
+        /// Typing a short answer to the checkpoint `checkpointID`.
+        case typing(checkpointID: String, text: String)
+        /// The table of contents, with the selected entry.
+        case contents(selection: Int)
+        case help
+    }
+
+    /// Where to open.
+    public enum Start: Equatable, Sendable {
+        /// Where the learner stopped last time (the first lesson for a new learner).
+        case resume
+        /// The lesson at this index of ``LessonLibrary/lessons`` (0-based).
+        case lesson(Int)
+    }
+
+    /// The widest text column: longer lines are tiring to read, even on a wide terminal.
+    public static let readingWidth = 80
+
+    public let library: LessonLibrary
+    public let environment: LabEnvironment
+    public let strings: UIStrings
+    public let theme: Theme
+    let store: ProgressStore
+
+    public private(set) var size: TerminalSize
+    public private(set) var lessonIndex = 0
+    public private(set) var screenIndex = 0
+    public private(set) var pageIndex = 0
+    public private(set) var mode: Mode = .reading
+    /// A message for the learner, shown until the next key.
+    public private(set) var notice: [String] = []
+    /// The learner's progress as last saved (or as it would have been, if saving failed).
+    public private(set) var progress: LearnerProgress
+    /// The screen block (index into the screen's blocks) that letter keys and `r` act on.
+    var focusBlock: Int?
+    var labStates: [String: LabState] = [:]
+    var pendingLab: String?
+    var saveFailureShown = false
+    var availabilityCache: [[String]: CommandAvailability] = [:]
+
+    /// Opens the session. Problems loading the progress file (a corrupt file set aside)
+    /// are shown as the first notice.
+    public init(
+        library: LessonLibrary, store: ProgressStore, environment: LabEnvironment, size: TerminalSize,
+        start: Start = .resume, strings: UIStrings = .english, theme: Theme = .standard
+    ) {
+        self.library = library
+        self.store = store
+        self.environment = environment
+        self.size = size
+        self.strings = strings
+        self.theme = theme
+        self.progress = store.load()
+        notice = store.takeWarnings()
+        switch start {
+        case .lesson(let index):
+            lessonIndex = min(max(0, index), max(0, library.lessons.count - 1))
+            screenIndex = 0
+        case .resume:
+            let (lesson, screen) = resumePoint()
+            lessonIndex = lesson
+            screenIndex = screen
+            if lesson != 0 || screen != 0 { notice.append(strings(.welcomeBack)) }
+        }
+        recordPosition()
+    }
+
+    // MARK: Where we are
+
+    public var lesson: Lesson? {
+        library.lessons.indices.contains(lessonIndex) ? library.lessons[lessonIndex] : nil
+    }
+
+    var screen: LessonScreen? {
+        guard let lesson, lesson.screens.indices.contains(screenIndex) else { return nil }
+        return lesson.screens[screenIndex]
+    }
+
+    /// Where `resume` opens: the saved lesson and screen; past a finished lesson's end, the next lesson.
+    func resumePoint() -> (Int, Int) {
+        guard let id = progress.currentLesson, let index = library.index(of: id) else { return (0, 0) }
+        let lesson = library.lessons[index]
+        let state = progress.lessons[id] ?? LearnerProgress.LessonState()
+        let screen = min(max(0, state.screen), max(0, lesson.screens.count - 1))
+        if state.completed && screen == lesson.screens.count - 1 && index + 1 < library.lessons.count {
+            let next = library.lessons[index + 1]
+            let nextScreen = progress.lessons[next.id]?.screen ?? 0
+            return (index + 1, min(max(0, nextScreen), max(0, next.screens.count - 1)))
+        }
+        return (index, screen)
+    }
+
+    // MARK: Layout
+
+    /// Columns left of the text.
+    var margin: Int { size.columns >= 40 ? 1 : 0 }
+    /// The width text is laid out to.
+    public var contentWidth: Int { max(10, min(Self.readingWidth, size.columns - 2 * margin)) }
+    /// Rows for the lesson text: all but the two status lines.
+    var viewportHeight: Int { max(1, size.rows - 2) }
+
+    /// A block of a screen as lines.
+    struct RenderedBlock {
+        var lines: [StyledLine]
+        /// Index into the screen's blocks; nil for the lesson header.
+        var blockIndex: Int?
+        var interactive: Bool
+    }
+
+    struct Page {
+        var lines: [StyledLine]
+        /// Indices into the rendered blocks shown (wholly or partly) on this page.
+        var blocks: [Int]
+    }
+
+    /// The lesson's title and objectives, drawn at the top of its first screen.
+    func header(for lesson: Lesson, number: Int) -> [MarkdownBlock] {
+        [
+            .heading(level: 1, [.text(strings(.lessonHeading, String(number), lesson.title))]),
+            .paragraph([.text(strings(.objectivesIntro))]),
+            .list(ordered: false, start: 1, tight: true,
+                  items: lesson.objectives.map { [.paragraph(MarkdownParser.parseInline($0))] }),
+        ]
+    }
+
+    /// The blocks of a screen as lines, at `width`, for the current state of its questions and
+    /// labs. `focus` (a screen block index) gets a marker when the screen has several
+    /// interactive blocks; the marker only changes a title, never the height.
+    func renderedBlocks(lesson lessonNumber: Int, screen screenNumber: Int, width: Int, interactive: Bool, focus: Int? = nil) -> [RenderedBlock] {
+        guard library.lessons.indices.contains(lessonNumber) else { return [] }
+        let lesson = library.lessons[lessonNumber]
+        guard lesson.screens.indices.contains(screenNumber) else { return [] }
+        let markdown = MarkdownRenderer(width: width, theme: theme)
+        let boxes = DirectiveRenderer(width: width, theme: theme, strings: strings, interactive: interactive)
+        var result: [RenderedBlock] = []
+        if screenNumber == 0 {
+            result.append(RenderedBlock(
+                lines: markdown.render(header(for: lesson, number: lessonNumber + 1)), blockIndex: nil, interactive: false))
+        }
+        let blocks = lesson.screens[screenNumber].blocks
+        let markFocus = blocks.filter { isInteractive($0) }.count > 1
+        for (index, block) in blocks.enumerated() {
+            let focused = markFocus && index == focus
+            let lines: [StyledLine]
+            switch block {
+            case .markdown(let markdownBlock):
+                lines = markdown.render(markdownBlock)
+            case .checkpoint(let checkpoint):
+                lines = boxes.checkpoint(checkpoint, result: progress.checkpoints[checkpoint.id], focused: focused)
+            case .lab(let lab):
+                let need = environment.check(lab.needs, strings: strings)
+                lines = boxes.lab(lab, state: labStates[lab.id] ?? LabState(), availability: availability(of: lab),
+                                  notice: need.notice, focused: focused)
+            case .erratum(let erratum):
+                let availability = erratum.run == nil ? nil : availability(ofArguments: erratum.arguments)
+                lines = boxes.erratum(erratum, state: labStates[erratum.id] ?? LabState(), availability: availability, focused: focused)
+            }
+            result.append(RenderedBlock(lines: lines, blockIndex: index, interactive: isInteractive(block)))
+        }
+        return result
+    }
+
+    func isInteractive(_ block: LessonBlock) -> Bool {
+        switch block {
+        case .markdown: false
+        case .checkpoint, .lab: true
+        case .erratum(let erratum): erratum.run != nil
+        }
+    }
+
+    /// Cuts rendered blocks into pages that fit `height`, at block boundaries; a block taller
+    /// than a page is cut between its lines.
+    func pages(_ rendered: [RenderedBlock], height: Int) -> [Page] {
+        var pages: [Page] = []
+        var current = Page(lines: [], blocks: [])
+        for (index, block) in rendered.enumerated() {
+            let needed = (current.lines.isEmpty ? 0 : 1) + block.lines.count
+            if !current.lines.isEmpty && current.lines.count + needed > height {
+                pages.append(current)
+                current = Page(lines: [], blocks: [])
+            }
+            if block.lines.count > height {
+                var start = 0
+                while start < block.lines.count {
+                    let chunk = Array(block.lines[start..<min(block.lines.count, start + height)])
+                    if start + height >= block.lines.count {
+                        current = Page(lines: chunk, blocks: [index])
+                    } else {
+                        pages.append(Page(lines: chunk, blocks: [index]))
+                    }
+                    start += height
+                }
+                continue
+            }
+            if !current.lines.isEmpty { current.lines.append(.blank) }
+            current.lines += block.lines
+            current.blocks.append(index)
+        }
+        if !current.lines.isEmpty || pages.isEmpty { pages.append(current) }
+        return pages
+    }
+
+    /// The current screen without focus markers: what paging and focus are decided on.
+    var currentRendered: [RenderedBlock] {
+        renderedBlocks(lesson: lessonIndex, screen: screenIndex, width: contentWidth, interactive: true)
+    }
+
+    var currentPages: [Page] { pages(currentRendered, height: viewportHeight) }
+
+    /// The screen blocks that keys can act on, on the current page.
+    var interactiveOnPage: [Int] {
+        let rendered = currentRendered
+        let pages = pages(rendered, height: viewportHeight)
+        guard pages.indices.contains(pageIndex) else { return [] }
+        return pages[pageIndex].blocks.compactMap { rendered[$0].interactive ? rendered[$0].blockIndex : nil }
+    }
+
+    /// The focused block: the chosen one if it is on the page, else the first that still
+    /// waits for the learner, else the first.
+    var effectiveFocus: Int? {
+        guard let screen else { return nil }
+        let candidates = interactiveOnPage
+        if let focusBlock, candidates.contains(focusBlock) { return focusBlock }
+        return candidates.first { isPending(screen.blocks[$0]) } ?? candidates.first
+    }
+
+    /// Whether a block still waits for the learner: an unanswered question, a lab not yet run.
+    func isPending(_ block: LessonBlock) -> Bool {
+        switch block {
+        case .checkpoint(let checkpoint): progress.checkpoints[checkpoint.id] == nil
+        case .lab(let lab):
+            (lab.hasPrediction && labStates[lab.id]?.prediction == nil) || labStates[lab.id]?.exit == nil
+        default: false
+        }
+    }
+
+    /// The block letter keys, Enter and `r` act on.
+    var focusedBlock: LessonBlock? {
+        guard let screen, let index = effectiveFocus, screen.blocks.indices.contains(index) else { return nil }
+        return screen.blocks[index]
+    }
+
+    // MARK: Keys
+
+    /// Handles one key.
+    public func handle(_ key: Key) -> SessionAction {
+        let hadNotice = !notice.isEmpty
+        notice = []
+        switch mode {
+        case .help:
+            mode = .reading
+            return .redraw
+        case .typing(let id, let text):
+            return handleTyping(key, checkpointID: id, text: text)
+        case .contents(let selection):
+            return handleContents(key, selection: selection)
+        case .reading:
+            let action = handleReading(key)
+            return action == .none && hadNotice ? .redraw : action
+        }
+    }
+
+    func handleReading(_ key: Key) -> SessionAction {
+        switch key {
+        case .right, .down, .pageDown, .character(" "), .character("n"):
+            next()
+        case .enter:
+            if case .checkpoint(let checkpoint)? = focusedBlock, !checkpoint.isMultipleChoice {
+                mode = .typing(checkpointID: checkpoint.id, text: "")
+            } else {
+                next()
+            }
+        case .left, .up, .pageUp, .backspace, .character("p"):
+            previous()
+        case .character("N"), .character("]"):
+            goToLesson(lessonIndex + 1)
+        case .character("P"), .character("["):
+            goToLesson(lessonIndex - 1)
+        case .home:
+            moveTo(screen: 0, page: 0)
+        case .end:
+            moveTo(screen: max(0, (lesson?.screens.count ?? 1) - 1), page: 0)
+        case .character("t"):
+            mode = .contents(selection: contentsEntries().firstIndex { $0.lesson == lessonIndex && $0.screen == screenIndex } ?? 0)
+        case .character("?"):
+            mode = .help
+        case .character("q"), .controlC, .control("d"), .escape:
+            if key == .escape { return .none }
+            recordPosition()
+            return .quit
+        case .character("r"):
+            return runFocused()
+        case .tab, .backTab:
+            moveFocus(by: key == .tab ? 1 : -1)
+        case .character(let character):
+            return choose(character)
+        default:
+            return .none
+        }
+        return .redraw
+    }
+
+    func handleTyping(_ key: Key, checkpointID: String, text: String) -> SessionAction {
+        switch key {
+        case .character(let character):
+            mode = .typing(checkpointID: checkpointID, text: text + String(character))
+        case .backspace:
+            mode = .typing(checkpointID: checkpointID, text: String(text.dropLast()))
+        case .escape:
+            mode = .reading
+        case .controlC:
+            recordPosition()
+            return .quit
+        case .enter:
+            guard !text.trimmingWhitespace.isEmpty else { return .none }
+            mode = .reading
+            if let checkpoint = lesson?.checkpoints.first(where: { $0.id == checkpointID }) {
+                answer(checkpoint, with: text)
+            }
+        default:
+            return .none
+        }
+        return .redraw
+    }
+
+    /// A letter: the answer to the focused question, or the focused lab's prediction.
+    func choose(_ character: Character) -> SessionAction {
+        let text = String(character)
+        switch focusedBlock {
+        case .checkpoint(let checkpoint)? where checkpoint.isMultipleChoice:
+            if answer(checkpoint, with: text) == nil {
+                notice = [strings(.pressLetterToAnswer, DirectiveRenderer(width: 1, theme: theme, strings: strings, interactive: true).letters(checkpoint.choices.count))]
+            }
+            return .redraw
+        case .lab(let lab)? where lab.hasPrediction:
+            if !predict(lab, with: text) {
+                notice = [strings(.pressLetterToPredict, DirectiveRenderer(width: 1, theme: theme, strings: strings, interactive: true).letters(lab.choices.count))]
+            }
+            return .redraw
+        default:
+            return .none
+        }
+    }
+
+    func moveFocus(by step: Int) {
+        let candidates = interactiveOnPage
+        guard !candidates.isEmpty else { return }
+        let current = effectiveFocus.flatMap { candidates.firstIndex(of: $0) } ?? 0
+        focusBlock = candidates[(current + step + candidates.count) % candidates.count]
+    }
+
+    // MARK: Navigation
+
+    func next() {
+        let pageCount = currentPages.count
+        if pageIndex + 1 < pageCount {
+            pageIndex += 1
+            focusBlock = nil
+            recordPosition()
+        } else if let lesson, screenIndex + 1 < lesson.screens.count {
+            moveTo(screen: screenIndex + 1, page: 0)
+        } else if lessonIndex + 1 < library.lessons.count {
+            let finished = lessonIndex + 1
+            goToLesson(lessonIndex + 1)
+            notice = [strings(.lessonCompleted, String(finished))]
+        } else {
+            notice = [strings(.endOfLastLesson)]
+        }
+    }
+
+    func previous() {
+        if pageIndex > 0 {
+            pageIndex -= 1
+            focusBlock = nil
+        } else if screenIndex > 0 {
+            screenIndex -= 1
+            pageIndex = max(0, currentPages.count - 1)
+            focusBlock = nil
+            recordPosition()
+        } else if lessonIndex > 0 {
+            lessonIndex -= 1
+            screenIndex = max(0, (lesson?.screens.count ?? 1) - 1)
+            pageIndex = max(0, currentPages.count - 1)
+            focusBlock = nil
+            recordPosition()
+        } else {
+            notice = [strings(.startOfFirstLesson)]
+        }
+    }
+
+    func moveTo(screen: Int, page: Int) {
+        screenIndex = screen
+        pageIndex = page
+        focusBlock = nil
+        recordPosition()
+    }
+
+    func goToLesson(_ index: Int) {
+        guard library.lessons.indices.contains(index) else {
+            notice = [strings(index < 0 ? .startOfFirstLesson : .endOfLastLesson)]
+            return
+        }
+        lessonIndex = index
+        screenIndex = 0
+        pageIndex = 0
+        focusBlock = nil
+        recordPosition()
+    }
+
+    /// Opens a lesson at a screen (0-based indices).
+    public func open(lesson: Int, screen: Int = 0) {
+        guard library.lessons.indices.contains(lesson) else { return }
+        lessonIndex = lesson
+        screenIndex = min(max(0, screen), max(0, library.lessons[lesson].screens.count - 1))
+        pageIndex = 0
+        focusBlock = nil
+        mode = .reading
+        recordPosition()
+    }
+
+    /// The terminal changed size: lay out again, keeping the first block of the page in view.
+    public func resize(_ newSize: TerminalSize) {
+        guard newSize != size else { return }
+        let oldPages = currentPages
+        let anchor = oldPages.indices.contains(pageIndex) ? oldPages[pageIndex].blocks.first : nil
+        size = newSize
+        let newPages = currentPages
+        if let anchor, let page = newPages.firstIndex(where: { $0.blocks.contains(anchor) }) {
+            pageIndex = page
+        } else {
+            pageIndex = min(pageIndex, max(0, newPages.count - 1))
+        }
+    }
+
+    // MARK: Contents
+
+    struct ContentsEntry: Equatable {
+        var lesson: Int
+        /// nil for the lesson's own line.
+        var screen: Int?
+    }
+
+    /// Every lesson, and the screens of the current one.
+    func contentsEntries() -> [ContentsEntry] {
+        var entries: [ContentsEntry] = []
+        for (index, lesson) in library.lessons.enumerated() {
+            entries.append(ContentsEntry(lesson: index, screen: nil))
+            if index == lessonIndex {
+                for screen in lesson.screens.indices { entries.append(ContentsEntry(lesson: index, screen: screen)) }
+            }
+        }
+        return entries
+    }
+
+    func handleContents(_ key: Key, selection: Int) -> SessionAction {
+        let entries = contentsEntries()
+        switch key {
+        case .up, .character("k"), .left:
+            mode = .contents(selection: max(0, selection - 1))
+        case .down, .character("j"), .right, .tab:
+            mode = .contents(selection: min(entries.count - 1, selection + 1))
+        case .home:
+            mode = .contents(selection: 0)
+        case .end:
+            mode = .contents(selection: max(0, entries.count - 1))
+        case .enter, .character(" "):
+            guard entries.indices.contains(selection) else { return .none }
+            let entry = entries[selection]
+            if entry.lesson == lessonIndex && entry.screen == nil {
+                mode = .reading
+            } else {
+                open(lesson: entry.lesson, screen: entry.screen ?? (entry.lesson == lessonIndex ? 0 : savedScreen(of: entry.lesson)))
+            }
+        case .escape, .character("t"), .character("q"):
+            mode = .reading
+        case .controlC:
+            recordPosition()
+            return .quit
+        default:
+            return .none
+        }
+        return .redraw
+    }
+
+    func savedScreen(of index: Int) -> Int {
+        guard library.lessons.indices.contains(index) else { return 0 }
+        let lesson = library.lessons[index]
+        let state = progress.lessons[lesson.id]
+        // A finished lesson opens at its start; one in progress where the learner stopped.
+        if state?.completed == true { return 0 }
+        return state?.screen ?? 0
+    }
+
+    // MARK: Answers and predictions
+
+    /// Records an answer to `checkpoint`: a letter for multiple choice, text for a short answer.
+    ///
+    /// - Returns: the result saved in the progress, or nil if `input` is not an answer
+    ///   (an unknown letter, or nothing).
+    @discardableResult
+    public func answer(_ checkpoint: Checkpoint, with input: String) -> LearnerProgress.CheckpointResult? {
+        let answer: String
+        let correct: Bool
+        if checkpoint.isMultipleChoice {
+            var letter = input.trimmingWhitespace.lowercased()
+            if letter.hasSuffix(")") || letter.hasSuffix(".") { letter.removeLast() }
+            guard checkpoint.choices.contains(where: { $0.tag == letter }) else { return nil }
+            answer = letter
+            correct = letter == checkpoint.answer
+        } else {
+            let given = Self.normalized(input)
+            guard !given.isEmpty else { return nil }
+            answer = input.trimmingWhitespace
+            correct = ([checkpoint.answer] + checkpoint.accept).contains { Self.normalized($0) == given }
+        }
+        let attempts = (progress.checkpoints[checkpoint.id]?.attempts ?? 0) + 1
+        let result = LearnerProgress.CheckpointResult(answer: answer, correct: correct, attempts: attempts)
+        save { $0.checkpoints[checkpoint.id] = result }
+        return result
+    }
+
+    /// Short answers are compared without case, surrounding space or repeated spaces.
+    static func normalized(_ text: String) -> String {
+        text.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    /// Records a prediction for `lab`: a choice's letter (`b`) or its tag (`synack`).
+    ///
+    /// - Returns: false if `input` names no choice.
+    @discardableResult
+    public func predict(_ lab: LabStep, with input: String) -> Bool {
+        let text = input.trimmingWhitespace.lowercased().trimmingCharacters(in: ").")
+        var tag: String?
+        if let index = (0..<lab.choices.count).first(where: { DirectiveRenderer.letter($0) == text }) {
+            tag = lab.choices[index].tag
+        } else if let choice = lab.choices.first(where: { $0.tag.lowercased() == text }) {
+            tag = choice.tag
+        }
+        guard let tag else { return false }
+        var state = labStates[lab.id] ?? LabState()
+        state.prediction = tag
+        state.verdict = nil
+        labStates[lab.id] = state
+        return true
+    }
+
+    /// The state of a lab step (or an erratum's command) in this session.
+    public func labState(_ id: String) -> LabState {
+        labStates[id] ?? LabState()
+    }
+
+    // MARK: Running labs
+
+    /// Whether this osilab can run `arguments` (asked once per command line, then remembered).
+    func availability(ofArguments arguments: [String]) -> CommandAvailability {
+        if let known = availabilityCache[arguments] { return known }
+        let answer = environment.commandCheck(arguments)
+        availabilityCache[arguments] = answer
+        return answer
+    }
+
+    /// Whether this osilab can run `lab`'s command, with `--facts FILE` when it records facts.
+    public func availability(of lab: LabStep) -> CommandAvailability {
+        availability(ofArguments: lab.arguments + (lab.observe != nil ? ["--facts", "facts.json"] : []))
+    }
+
+    /// `r`: run the focused lab, or the first runnable one on the page.
+    func runFocused() -> SessionAction {
+        var target = focusedBlock
+        if !isRunnable(target), let screen {
+            target = interactiveOnPage.map { screen.blocks[$0] }.first { isRunnable($0) }
+        }
+        switch target {
+        case .lab(let lab)?:
+            guard let request = labRequest(for: lab) else { return .redraw }
+            return .runLab(request)
+        case .erratum(let erratum)?:
+            guard let run = erratum.run else { return .redraw }
+            guard availability(ofArguments: erratum.arguments) == .available else { return .redraw }
+            pendingLab = erratum.id
+            return .runLab(LabRequest(id: erratum.id, arguments: erratum.arguments, wantsFacts: false, display: run, notices: []))
+        default:
+            notice = [strings(.nothingToRun)]
+            return .redraw
+        }
+    }
+
+    func isRunnable(_ block: LessonBlock?) -> Bool {
+        switch block {
+        case .lab?: true
+        case .erratum(let erratum)?: erratum.run != nil
+        default: false
+        }
+    }
+
+    /// The command to run for `lab`, or nil when it cannot run now (no prediction yet, a
+    /// command this osilab lacks, no privilege for a namespace); the lab's state then says why.
+    public func labRequest(for lab: LabStep) -> LabRequest? {
+        var state = labStates[lab.id] ?? LabState()
+        if lab.hasPrediction && state.prediction == nil {
+            notice = [strings(.labNoPrediction, DirectiveRenderer(width: 1, theme: theme, strings: strings, interactive: true).letters(lab.choices.count))]
+            return nil
+        }
+        let need = environment.check(lab.needs, strings: strings)
+        let availability = availability(of: lab)
+        guard availability == .available, need.runnable else {
+            state.notRun = availability == .available ? strings(.netnsNotRun) : nil
+            if let tag = state.prediction {
+                state.verdict = .unchecked(reason: strings(availability == .available ? .reasonNeedsRoot : .reasonNotRun))
+                recordPrediction(lab, tag: tag, verdict: state.verdict)
+            }
+            labStates[lab.id] = state
+            return nil
+        }
+        pendingLab = lab.id
+        return LabRequest(id: lab.id, arguments: lab.arguments, wantsFacts: lab.observe != nil, display: lab.run,
+                          notices: need.notice.map { [$0] } ?? [])
+    }
+
+    /// Takes the result of a lab the driver ran: judges the prediction and saves it.
+    public func finishLab(_ id: String, outcome: LabOutcome) {
+        pendingLab = nil
+        var state = labStates[id] ?? LabState()
+        state.exit = outcome.exit
+        state.notRun = nil
+        if let lab = library.lessons.lazy.flatMap(\.labs).first(where: { $0.id == id }), let tag = state.prediction {
+            let verdict = LabRunner.verdict(for: lab, predicted: tag, outcome: outcome, environment: environment, strings: strings)
+            state.verdict = verdict
+            recordPrediction(lab, tag: tag, verdict: verdict)
+        }
+        labStates[id] = state
+    }
+
+    func recordPrediction(_ lab: LabStep, tag: String, verdict: PredictionVerdict?) {
+        let result: LearnerProgress.PredictionResult = switch verdict {
+        case .matched(let observed)?: .init(predicted: tag, observed: observed, matched: true)
+        case .mismatched(let observed)?: .init(predicted: tag, observed: observed, matched: false)
+        default: .init(predicted: tag, observed: nil, matched: nil)
+        }
+        save { $0.predictions[lab.id] = result }
+    }
+
+    // MARK: Progress
+
+    /// Saves the lesson and screen in view; a lesson whose last screen is in view is done.
+    func recordPosition() {
+        guard let lesson else { return }
+        let pagesCount = currentPages.count
+        let atEnd = screenIndex == lesson.screens.count - 1 && pageIndex >= pagesCount - 1
+        save { progress in
+            progress.currentLesson = lesson.id
+            var state = progress.lessons[lesson.id] ?? LearnerProgress.LessonState()
+            state.screen = self.screenIndex
+            if atEnd { state.completed = true }
+            progress.lessons[lesson.id] = state
+        }
+    }
+
+    /// Marks screen `screen` of lesson `index` as seen (plain output walks every screen).
+    func recordScreenSeen(lesson index: Int, screen: Int) {
+        guard library.lessons.indices.contains(index) else { return }
+        let lesson = library.lessons[index]
+        save { progress in
+            progress.currentLesson = lesson.id
+            var state = progress.lessons[lesson.id] ?? LearnerProgress.LessonState()
+            state.screen = screen
+            if screen == lesson.screens.count - 1 { state.completed = true }
+            progress.lessons[lesson.id] = state
+        }
+    }
+
+    /// Applies a change to the progress and saves it. A failure to save is shown once and
+    /// never stops the lesson: the learner keeps going with the progress in memory.
+    func save(_ change: (inout LearnerProgress) -> Void) {
+        change(&progress)
+        do {
+            try store.save(progress)
+        } catch {
+            if !saveFailureShown {
+                saveFailureShown = true
+                notice.append(strings(.progressSaveFailed, "\(error.localizedDescription)"))
+            }
+        }
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: String) -> String {
+        var slice = Substring(self)
+        while let first = slice.first, set.contains(first) { slice = slice.dropFirst() }
+        while let last = slice.last, set.contains(last) { slice = slice.dropLast() }
+        return String(slice)
+    }
+}
