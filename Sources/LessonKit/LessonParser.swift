@@ -44,7 +44,7 @@ public enum LessonParser {
             }
         }
         if !current.blocks.isEmpty || current.title != nil { screens.append(current) }
-        if screens.isEmpty {
+        if blocks.isEmpty {
             problems.append(LessonProblem(file: file, line: front.closingLine + 1, "the lesson has no text after its front matter"))
         }
         guard problems.isEmpty else { throw LessonProblems(problems) }

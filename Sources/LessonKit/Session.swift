@@ -150,8 +150,8 @@ public final class LessonSession {
     }
 
     /// The blocks of a screen as lines, at `width`, for the current state of its questions and
-    /// labs. `focus` (a screen block index) gets a marker when the screen has several
-    /// interactive blocks; the marker only changes a title, never the height.
+    /// labs. `focus` (a screen block index) gets a marker; the caller passes it only when
+    /// the page has several interactive blocks. The marker changes a title, never the height.
     func renderedBlocks(lesson lessonNumber: Int, screen screenNumber: Int, width: Int, interactive: Bool, focus: Int? = nil) -> [RenderedBlock] {
         guard library.lessons.indices.contains(lessonNumber) else { return [] }
         let lesson = library.lessons[lessonNumber]
@@ -164,9 +164,8 @@ public final class LessonSession {
                 lines: markdown.render(header(for: lesson, number: lessonNumber + 1)), blockIndex: nil, interactive: false))
         }
         let blocks = lesson.screens[screenNumber].blocks
-        let markFocus = blocks.filter { isInteractive($0) }.count > 1
         for (index, block) in blocks.enumerated() {
-            let focused = markFocus && index == focus
+            let focused = index == focus
             let lines: [StyledLine]
             switch block {
             case .markdown(let markdownBlock):
@@ -542,7 +541,20 @@ public final class LessonSession {
         let attempts = (progress.checkpoints[checkpoint.id]?.attempts ?? 0) + 1
         let result = LearnerProgress.CheckpointResult(answer: answer, correct: correct, attempts: attempts)
         save { $0.checkpoints[checkpoint.id] = result }
+        keepFocusIfNothingElseWaits(on: checkpoint.id)
         return result
+    }
+
+    /// After an answer the focus moves on to the next question still waiting; when none
+    /// waits, it stays on the one just answered, so its letters keep working.
+    func keepFocusIfNothingElseWaits(on id: String) {
+        guard let screen else { return }
+        let candidates = interactiveOnPage
+        if candidates.contains(where: { isPending(screen.blocks[$0]) }) {
+            focusBlock = nil
+        } else {
+            focusBlock = candidates.first { screen.blocks[$0].directiveID == id }
+        }
     }
 
     /// Short answers are compared without case, surrounding space or repeated spaces.

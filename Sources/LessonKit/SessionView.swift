@@ -38,7 +38,8 @@ extension LessonSession {
 
     /// The current page's lines with the focus marker drawn.
     func pageLines() -> [StyledLine] {
-        let rendered = renderedBlocks(lesson: lessonIndex, screen: screenIndex, width: contentWidth, interactive: true, focus: effectiveFocus)
+        let focus = interactiveOnPage.count > 1 ? effectiveFocus : nil
+        let rendered = renderedBlocks(lesson: lessonIndex, screen: screenIndex, width: contentWidth, interactive: true, focus: focus)
         let pages = pages(rendered, height: viewportHeight)
         guard !pages.isEmpty else { return [] }
         return pages[min(pageIndex, pages.count - 1)].lines
@@ -62,9 +63,9 @@ extension LessonSession {
             bar = StyledLine(left + String(repeating: " ", count: gap) + right, theme.statusBar)
         } else {
             // Narrow: the screen counter matters more than the end of the title.
-            let room = max(0, columns - DisplayWidth.of(right))
+            let room = max(0, columns - DisplayWidth.of(right) - 1)
             bar = StyledLine(left, theme.statusBar).truncated(to: room, marker: Span("…", theme.statusBar))
-                .padded(to: room, theme.statusBar) + StyledLine(right, theme.statusBar)
+                .padded(to: room + 1, theme.statusBar) + StyledLine(right, theme.statusBar)
         }
         bar = bar.truncated(to: columns)
 
@@ -114,7 +115,7 @@ extension LessonSession {
             hints.append(strings(.keysRun))
         }
         if interactiveOnPage.count > 1 { hints.append(strings(.keysFocus)) }
-        hints += [strings(.keysNext), strings(.keysBack), strings(.keysContents), strings(.keysHelp), strings(.keysQuit)]
+        hints += [strings(.keysNext), strings(.keysBack), strings(.keysQuit), strings(.keysContents), strings(.keysHelp)]
         var shown: [String] = []
         var used = 0
         for hint in hints {
@@ -142,6 +143,7 @@ extension LessonSession {
         let headerCount = lines.count
         var entryLines: [StyledLine] = []
         let numberWidth = String(library.lessons.count).count
+        let screenNumberWidth = String(lesson?.screens.count ?? 1).count
         for (index, entry) in contentsEntries().enumerated() {
             guard library.lessons.indices.contains(entry.lesson) else { continue }
             let lesson = library.lessons[entry.lesson]
@@ -149,7 +151,8 @@ extension LessonSession {
             var status = ""
             if let screen = entry.screen {
                 let title = lesson.screens[screen].title ?? lesson.title
-                text = String(repeating: " ", count: numberWidth + 5) + "\(screen + 1). " + title
+                let number = String(screen + 1)
+                text = String(repeating: " ", count: numberWidth + 4 + screenNumberWidth - number.count) + number + ". " + title
                 if entry.lesson == lessonIndex && screen == screenIndex { status = strings(.contentsCurrent) }
             } else {
                 let number = String(entry.lesson + 1)
