@@ -9,12 +9,20 @@ import Glibc
 // recorded and judge the learner's prediction against them.
 
 /// Whether this osilab can run a lab's command line.
-public enum CommandAvailability: Equatable, Sendable {
+public enum CommandAvailability: Equatable, Sendable, CustomStringConvertible {
     case available
     /// The subcommand does not exist in this version (another part of the lab not built yet).
     case missing(command: String)
     /// The subcommand exists but rejects these arguments.
     case invalid(message: String)
+
+    public var description: String {
+        switch self {
+        case .available: "available"
+        case .missing(let command): "this osilab has no `osilab \(command)` command"
+        case .invalid(let message): "the command exists but rejects these arguments: \(message)"
+        }
+    }
 }
 
 /// Decides whether an osilab command line (the arguments after `osilab`) would parse. The
