@@ -290,7 +290,7 @@ public final class LessonSession {
         case .right, .down, .pageDown, .character(" "), .character("n"):
             next()
         case .enter:
-            if case .checkpoint(let checkpoint)? = focusedBlock, !checkpoint.isMultipleChoice {
+            if let checkpoint = shortAnswerTarget {
                 mode = .typing(checkpointID: checkpoint.id, text: "")
             } else {
                 next()
@@ -348,23 +348,56 @@ public final class LessonSession {
         return .redraw
     }
 
-    /// A letter: the answer to the focused question, or the focused lab's prediction.
+    /// The blocks of the page in the order keys try them: the focused one, then those
+    /// still waiting for the learner, then the rest.
+    var blocksByPriority: [LessonBlock] {
+        guard let screen else { return [] }
+        let onPage = interactiveOnPage
+        let ordered = (effectiveFocus.map { [$0] } ?? []) + onPage.filter { isPending(screen.blocks[$0]) } + onPage
+        var seen: Set<Int> = []
+        return ordered.filter { seen.insert($0).inserted }.map { screen.blocks[$0] }
+    }
+
+    /// Whether a block takes letter keys: a multiple-choice question or a prediction.
+    func takesLetters(_ block: LessonBlock) -> Bool {
+        switch block {
+        case .checkpoint(let checkpoint): checkpoint.isMultipleChoice
+        case .lab(let lab): lab.hasPrediction
+        default: false
+        }
+    }
+
+    /// A letter: the answer to a question on the page, or a lab's prediction; the focused
+    /// block first if it takes letters, else the first waiting one that does.
     func choose(_ character: Character) -> SessionAction {
         let text = String(character)
-        switch focusedBlock {
-        case .checkpoint(let checkpoint)? where checkpoint.isMultipleChoice:
+        let letters = DirectiveRenderer(width: 1, theme: theme, strings: strings, interactive: true)
+        switch blocksByPriority.first(where: takesLetters) {
+        case .checkpoint(let checkpoint)?:
             if answer(checkpoint, with: text) == nil {
-                notice = [strings(.pressLetterToAnswer, DirectiveRenderer(width: 1, theme: theme, strings: strings, interactive: true).letters(checkpoint.choices.count))]
+                notice = [strings(.pressLetterToAnswer, letters.letters(checkpoint.choices.count))]
             }
             return .redraw
-        case .lab(let lab)? where lab.hasPrediction:
-            if !predict(lab, with: text) {
-                notice = [strings(.pressLetterToPredict, DirectiveRenderer(width: 1, theme: theme, strings: strings, interactive: true).letters(lab.choices.count))]
+        case .lab(let lab)?:
+            if predict(lab, with: text) {
+                keepFocusIfNothingElseWaits(on: lab.id)
+            } else {
+                notice = [strings(.pressLetterToPredict, letters.letters(lab.choices.count))]
             }
             return .redraw
         default:
             return .none
         }
+    }
+
+    /// The short-answer question Enter types into: the focused one, else the first waiting one.
+    var shortAnswerTarget: Checkpoint? {
+        guard let screen else { return nil }
+        if case .checkpoint(let checkpoint)? = focusedBlock, !checkpoint.isMultipleChoice { return checkpoint }
+        for index in interactiveOnPage where isPending(screen.blocks[index]) {
+            if case .checkpoint(let checkpoint) = screen.blocks[index], !checkpoint.isMultipleChoice { return checkpoint }
+        }
+        return nil
     }
 
     func moveFocus(by step: Int) {
@@ -604,11 +637,7 @@ public final class LessonSession {
 
     /// `r`: run the focused lab, or the first runnable one on the page.
     func runFocused() -> SessionAction {
-        var target = focusedBlock
-        if !isRunnable(target), let screen {
-            target = interactiveOnPage.map { screen.blocks[$0] }.first { isRunnable($0) }
-        }
-        switch target {
+        switch blocksByPriority.first(where: { isRunnable($0) }) {
         case .lab(let lab)?:
             guard let request = labRequest(for: lab) else { return .redraw }
             return .runLab(request)

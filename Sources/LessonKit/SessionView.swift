@@ -101,16 +101,15 @@ extension LessonSession {
         let letters = { (count: Int) in
             count <= 1 ? "a" : "a–" + DirectiveRenderer.letter(count - 1)
         }
-        switch focusedBlock {
+        switch blocksByPriority.first(where: takesLetters) {
         case .checkpoint(let checkpoint)?:
-            hints.append(checkpoint.isMultipleChoice ? strings(.keysAnswer, letters(checkpoint.choices.count)) : strings(.keysTypeAnswer))
+            hints.append(strings(.keysAnswer, letters(checkpoint.choices.count)))
         case .lab(let lab)?:
-            if lab.hasPrediction && labState(lab.id).prediction == nil {
-                hints.append(strings(.keysPredict, letters(lab.choices.count)))
-            }
+            hints.append(strings(.keysPredict, letters(lab.choices.count)))
         default:
             break
         }
+        if shortAnswerTarget != nil { hints.append(strings(.keysTypeAnswer)) }
         if let screen, interactiveOnPage.contains(where: { isRunnable(screen.blocks[$0]) }) {
             hints.append(strings(.keysRun))
         }

@@ -257,6 +257,14 @@ final class SessionTests: XCTestCase {
         XCTAssertTrue(screenText(session).contains("The doctor lists what this machine has."))
     }
 
+    func testLettersReachTheQuestionEvenWhenALabHasFocus() throws {
+        let session = session(.lesson(1))
+        press(session, .right)
+        press(session, .character("b"))
+        XCTAssertEqual(store().load().checkpoints["fixture-stream"]?.correct, true,
+                       "the lab above takes no letters, so b answers the question below it")
+    }
+
     func testNetnsLabDoesNotRunWithoutRoot() throws {
         let text = lessonText("```lab\nid: drop\nrun: osilab handshake\nneeds: netns\n```\n")
         let lesson = try LessonParser.parse(text, file: "x.md")
