@@ -86,7 +86,8 @@ public enum LessonApp {
             write: { text in
                 FileHandle.standardOutput.write(Data(text.utf8))
             },
-            readLine: { Swift.readLine(strippingNewline: true) })
+            readLine: { Swift.readLine(strippingNewline: true) },
+            asks: !Terminal.isTerminal(STDIN_FILENO))
         runner.run(lesson: session.lessonIndex)
         return 0
     }

@@ -85,13 +85,21 @@ public final class PlainRunner {
     let readLine: () -> String?
     /// Once input ends, questions are printed without asking.
     var inputEnded = false
+    /// Whether to say so when input ends (not when nothing was ever going to be asked).
+    let announceEnd: Bool
 
     /// - Parameters:
     ///   - width: the text width (`$COLUMNS` or 80, never more than the reading width).
     ///   - write: prints text (a line end included when wanted) and flushes it.
     ///   - readLine: the next input line without its line end, or nil at the end of input.
-    public init(session: LessonSession, style: StyleMode, width: Int, write: @escaping (String) -> Void, readLine: @escaping () -> String?) {
+    ///   - asks: false prints the questions without asking them (when standard input is a
+    ///     terminal but the output is not, as in `osilab lesson 4 | less`: prompts would
+    ///     be invisible, and `less` needs the keyboard).
+    public init(session: LessonSession, style: StyleMode, width: Int, write: @escaping (String) -> Void,
+                readLine: @escaping () -> String?, asks: Bool = true) {
         self.session = session
+        self.inputEnded = !asks
+        self.announceEnd = asks
         self.style = style
         self.width = max(20, min(width, LessonSession.readingWidth))
         self.write = write
@@ -155,7 +163,7 @@ public final class PlainRunner {
         guard let line = readLine() else {
             inputEnded = true
             write("\n")
-            emit([StyledLine(strings(.plainEndOfInput), theme.hint)])
+            if announceEnd { emit([StyledLine(strings(.plainEndOfInput), theme.hint)]) }
             return nil
         }
         write(line + "\n")

@@ -129,8 +129,15 @@ extension LessonSession {
     func helpLines() -> [StyledLine] {
         var lines = MarkdownRenderer(width: contentWidth, theme: theme).render(.heading(level: 2, [.text(strings(.helpTitle))]))
         lines.append(.blank)
-        for line in strings(.helpLines).split(separator: "\n", omittingEmptySubsequences: false) {
-            lines += TextWrapper.wrap([Span(String(line))], width: contentWidth, restPrefix: StyledLine(String(repeating: " ", count: 19)))
+        let pairs = strings(.helpLines).split(separator: "\n").map { line -> (String, String) in
+            let parts = line.split(separator: "\t", maxSplits: 1).map(String.init)
+            return (parts.first ?? "", parts.count > 1 ? parts[1] : "")
+        }
+        let keyWidth = min(contentWidth / 2, (pairs.map { DisplayWidth.of($0.0) }.max() ?? 0) + 2)
+        for (keys, meaning) in pairs {
+            let first = StyledLine(keys, theme.label).truncated(to: keyWidth - 1).padded(to: keyWidth)
+            lines += TextWrapper.wrap([Span(meaning)], width: contentWidth, firstPrefix: first,
+                                      restPrefix: StyledLine(String(repeating: " ", count: keyWidth)))
         }
         return lines
     }

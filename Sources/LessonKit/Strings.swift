@@ -96,17 +96,18 @@ public struct UIStrings: Sendable {
         .objectivesIntro: "After this lesson you can:",
         .continued: "{0} (continued)",
         .helpTitle: "Keys",
+        // One key per line: the keys, a tab, what they do (aligned by display width when drawn).
         .helpLines: """
-            → Space n Enter    next screen (or the rest of a long screen)
-            ← p Backspace      previous screen
-            N ]  /  P [        next / previous lesson
-            Home / End         first / last screen of the lesson
-            a b c ...          answer the question, or make a prediction
-            Enter              type the answer to a short-answer question
-            Tab                move to the next question or lab on the screen
-            r                  run the lab on this screen
-            t                  table of contents
-            q Ctrl-C           quit (your place is saved)
+            → Space n Enter\tnext screen (or the rest of a long screen)
+            ← p Backspace\tprevious screen
+            N ]  /  P [\tnext / previous lesson
+            Home / End\tfirst / last screen of the lesson
+            a b c ...\tanswer the question, or make a prediction
+            Enter\ttype the answer to a short-answer question
+            Tab\tmove to the next question or lab on the screen
+            r\trun the lab on this screen
+            t\ttable of contents
+            q Ctrl-C\tquit (your place is saved)
             """,
         .contentsTitle: "Contents",
         .contentsCurrent: "you are here",
