@@ -77,8 +77,8 @@ public enum LessonApp {
                 try InteractiveRunner.run(session, style: context.style)
                 return 0
             } catch {
-                printError("\(error)")
-                return 1
+                // Raw mode is a nicety: without it the lesson still reads fine in order.
+                printError(context.strings(.terminalFallback, "\(error)"))
             }
         }
         let runner = PlainRunner(

@@ -33,7 +33,7 @@ public enum UIText: String, CaseIterable, Sendable {
     case plainAnswerPrompt, plainPredictPrompt, plainInvalidChoice, plainEndOfInput, plainEndOfLesson, plainNextLesson
     case plainLabNotRun, plainScreenCounter
     // Errors
-    case lessonNotFound, noLessons, lessonsInvalid
+    case lessonNotFound, noLessons, lessonsInvalid, lessonNumberFromOne, terminalFallback
     // Words used to build lists
     case or
 }
@@ -180,6 +180,8 @@ public struct UIStrings: Sendable {
         .lessonNotFound: "There is no lesson {0}: the lessons are numbered 1 to {1} (see osilab lessons).",
         .noLessons: "No lessons were found in {0}.",
         .lessonsInvalid: "Some lessons could not be read:",
+        .lessonNumberFromOne: "Lessons are numbered from 1.",
+        .terminalFallback: "The terminal could not be switched to full-screen mode ({0}), so the lesson is printed instead.",
         .or: "or",
     ]
 }

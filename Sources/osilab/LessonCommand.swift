@@ -14,7 +14,7 @@ struct OpenLesson: ParsableCommand {
     var number: Int
 
     func validate() throws {
-        if number < 1 { throw ValidationError("Lessons are numbered from 1.") }
+        if number < 1 { throw ValidationError(UIStrings.english(.lessonNumberFromOne)) }
     }
 
     func run() throws {

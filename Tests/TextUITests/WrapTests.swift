@@ -158,6 +158,10 @@ final class BoxTests: XCTestCase {
             """)
     }
 
+    func testLongTitleIsCutWithAMarker() {
+        XCTAssertEqual(Box.frame([], width: 14, title: "Checkpoint two").first?.plainText, "┌─ Checkpo… ─┐")
+    }
+
     func testRuleWithLabel() {
         XCTAssertEqual(Box.rule(width: 16, label: "Part 2").plainText, "── Part 2 ──────")
     }
