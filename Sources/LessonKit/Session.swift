@@ -131,6 +131,8 @@ public final class LessonSession {
         /// Index into the screen's blocks; nil for the lesson header.
         var blockIndex: Int?
         var interactive: Bool
+        /// A heading: never left alone at the bottom of a page.
+        var keepWithNext = false
     }
 
     struct Page {
@@ -180,7 +182,9 @@ public final class LessonSession {
                 let availability = erratum.run == nil ? nil : availability(ofArguments: erratum.arguments)
                 lines = boxes.erratum(erratum, state: labStates[erratum.id] ?? LabState(), availability: availability, focused: focused)
             }
-            result.append(RenderedBlock(lines: lines, blockIndex: index, interactive: isInteractive(block)))
+            var keep = false
+            if case .markdown(.heading) = block { keep = true }
+            result.append(RenderedBlock(lines: lines, blockIndex: index, interactive: isInteractive(block), keepWithNext: keep))
         }
         return result
     }
@@ -193,33 +197,78 @@ public final class LessonSession {
         }
     }
 
-    /// Cuts rendered blocks into pages that fit `height`, at block boundaries; a block taller
-    /// than a page is cut between its lines.
+    /// Cuts rendered blocks into pages that fit `height`, at block boundaries. A block taller
+    /// than a page starts where it is and is cut between its lines; a heading is never left
+    /// last on a page, away from what it introduces.
     func pages(_ rendered: [RenderedBlock], height: Int) -> [Page] {
         var pages: [Page] = []
         var current = Page(lines: [], blocks: [])
-        for (index, block) in rendered.enumerated() {
-            let needed = (current.lines.isEmpty ? 0 : 1) + block.lines.count
-            if !current.lines.isEmpty && current.lines.count + needed > height {
-                pages.append(current)
-                current = Page(lines: [], blocks: [])
+        /// Where each block starts in `current.lines`, to move a trailing heading along.
+        var starts: [Int] = []
+
+        func flush() {
+            // Keep with next: a heading that ends a page moves to the next one (unless it is
+            // all the page has).
+            var carried: (lines: [StyledLine], block: Int)?
+            if current.blocks.count > 1, let last = current.blocks.last, rendered[last].keepWithNext,
+               let start = starts.last, current.lines.count - start + 1 < height {
+                carried = (Array(current.lines[start...]), last)
+                current.lines.removeSubrange(max(0, start - 1)...)
+                current.blocks.removeLast()
             }
-            if block.lines.count > height {
-                var start = 0
-                while start < block.lines.count {
-                    let chunk = Array(block.lines[start..<min(block.lines.count, start + height)])
-                    if start + height >= block.lines.count {
-                        current = Page(lines: chunk, blocks: [index])
-                    } else {
-                        pages.append(Page(lines: chunk, blocks: [index]))
-                    }
-                    start += height
-                }
+            pages.append(current)
+            current = Page(lines: [], blocks: [])
+            starts = []
+            if let carried {
+                starts.append(0)
+                current.lines = carried.lines
+                current.blocks = [carried.block]
+            }
+        }
+
+        for (index, block) in rendered.enumerated() {
+            let separator = current.lines.isEmpty ? 0 : 1
+            if current.lines.count + separator + block.lines.count <= height {
+                if separator == 1 { current.lines.append(.blank) }
+                starts.append(current.lines.count)
+                current.lines += block.lines
+                current.blocks.append(index)
                 continue
             }
+            if block.lines.count <= height {
+                flush()
+                // A heading carried over may leave too little room: then the block starts a page.
+                if current.lines.count + (current.lines.isEmpty ? 0 : 1) + block.lines.count > height {
+                    pages.append(current)
+                    current = Page(lines: [], blocks: [])
+                    starts = []
+                }
+                if !current.lines.isEmpty { current.lines.append(.blank) }
+                starts.append(current.lines.count)
+                current.lines += block.lines
+                current.blocks.append(index)
+                continue
+            }
+            // Taller than a page: it begins on this page when at least three of its lines
+            // fit there, and continues on the next pages.
+            var remaining = block.lines[...]
+            if !current.lines.isEmpty && height - current.lines.count - 1 < 3 { flush() }
             if !current.lines.isEmpty { current.lines.append(.blank) }
-            current.lines += block.lines
+            let fit = max(0, height - current.lines.count)
+            current.lines += remaining.prefix(fit)
             current.blocks.append(index)
+            remaining = remaining.dropFirst(fit)
+            pages.append(current)
+            current = Page(lines: [], blocks: [])
+            starts = []
+            while remaining.count > height {
+                pages.append(Page(lines: Array(remaining.prefix(height)), blocks: [index]))
+                remaining = remaining.dropFirst(height)
+            }
+            if !remaining.isEmpty {
+                starts = [0]
+                current = Page(lines: Array(remaining), blocks: [index])
+            }
         }
         if !current.lines.isEmpty || pages.isEmpty { pages.append(current) }
         return pages
@@ -476,18 +525,24 @@ public final class LessonSession {
         recordPosition()
     }
 
-    /// The terminal changed size: lay out again, keeping the first block of the page in view.
+    /// The terminal changed size: lay out again, keeping the first block of the page in
+    /// view (and, for a block spread over several pages, the same part of it).
     public func resize(_ newSize: TerminalSize) {
         guard newSize != size else { return }
         let oldPages = currentPages
-        let anchor = oldPages.indices.contains(pageIndex) ? oldPages[pageIndex].blocks.first : nil
         size = newSize
         let newPages = currentPages
-        if let anchor, let page = newPages.firstIndex(where: { $0.blocks.contains(anchor) }) {
-            pageIndex = page
-        } else {
+        guard oldPages.indices.contains(pageIndex), let anchor = oldPages[pageIndex].blocks.first else {
             pageIndex = min(pageIndex, max(0, newPages.count - 1))
+            return
         }
+        let oldParts = oldPages.indices.filter { oldPages[$0].blocks.contains(anchor) }
+        let newParts = newPages.indices.filter { newPages[$0].blocks.contains(anchor) }
+        guard let part = oldParts.firstIndex(of: pageIndex), !newParts.isEmpty else {
+            pageIndex = min(pageIndex, max(0, newPages.count - 1))
+            return
+        }
+        pageIndex = newParts[min(newParts.count - 1, part * newParts.count / max(1, oldParts.count))]
     }
 
     // MARK: Contents

@@ -394,11 +394,27 @@ final class SessionTests: XCTestCase {
         let session = session(.lesson(0), size: .init(columns: 80, rows: 12))
         go(session, toScreenTitled: "Predict")
         press(session, .right)
-        let page = session.pageIndex
+        XCTAssertTrue(session.frame().plainText.contains("┌─ Lab"), "the second page starts with the lab box")
         session.resize(.init(columns: 40, rows: 12))
         XCTAssertEqual(session.screenIndex, 4, "resizing never changes the screen")
-        XCTAssertGreaterThanOrEqual(session.pageIndex, page, "a narrower screen needs as many pages or more")
-        for line in session.frame() { XCTAssertLessThanOrEqual(line.width, 40) }
+        let frame = session.frame()
+        XCTAssertTrue(frame.plainText.contains("┌─ Lab"), "the block that was at the top stays in view:\n\(frame.plainText)")
+        for line in frame { XCTAssertLessThanOrEqual(line.width, 40) }
+    }
+
+    func testATallBlockStartsUnderItsHeadingAndContinuesOnTheNextPage() throws {
+        let code = (1...30).map { "line\($0) = \($0)" }.joined(separator: "\n")
+        let lesson = try LessonParser.parse(lessonText("Intro.\n\n## Code\n\n```python\n\(code)\n```\n"), file: "x.md")
+        let session = LessonSession(library: LessonLibrary(lessons: [lesson]), store: store(), environment: .forTests(),
+                                    size: .init(columns: 80, rows: 24), start: .lesson(0))
+        press(session, .right)
+        let first = session.frame().plainText
+        XCTAssertTrue(first.contains("Code\n ────\n\n     line1 = 1"), "the code begins right under its heading:\n\(first)")
+        XCTAssertEqual(session.pageIndex, 0)
+        press(session, .right)
+        XCTAssertTrue(session.frame().plainText.contains("line30 = 30"))
+        XCTAssertEqual(session.screenIndex, 1)
+        XCTAssertEqual(session.pageIndex, 1, "the rest of the code is the screen's second page")
     }
 
     func testTallScreenIsPagedAtBlockBoundaries() {
