@@ -417,6 +417,15 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(session.pageIndex, 1, "the rest of the code is the screen's second page")
     }
 
+    /// Lessons/README.md promises authors that code up to 74 columns is shown whole at 80.
+    func testAt80ColumnsCodeIsCutBeyond74Columns() {
+        let width = session(size: .init(columns: 80, rows: 24)).contentWidth
+        let renderer = MarkdownRenderer(width: width)
+        XCTAssertEqual(renderer.code(String(repeating: "x", count: 74), language: "").plainText,
+                       "    " + String(repeating: "x", count: 74))
+        XCTAssertTrue(renderer.code(String(repeating: "x", count: 75), language: "").plainText.hasSuffix("›"))
+    }
+
     func testTallScreenIsPagedAtBlockBoundaries() {
         let session = session(.lesson(0), size: .init(columns: 80, rows: 8))
         XCTAssertGreaterThan(session.currentPages.count, 1)
