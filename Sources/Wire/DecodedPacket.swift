@@ -136,20 +136,6 @@ public func decodePacket(_ bytes: UnsafeRawBufferPointer, linkType: LinkType, or
     return packet
 }
 
-/// Decodes one packet into an existing value, replacing all of its contents. For loops over
-/// many packets: reusing one `DecodedPacket` saves copying the result out at each call.
-public func decodePacket(
-    _ bytes: UnsafeRawBufferPointer, linkType: LinkType, originalLength: Int? = nil,
-    into packet: inout DecodedPacket
-) {
-    let original = max(originalLength ?? bytes.count, bytes.count)
-    packet = DecodedPacket(linkType: linkType, capturedLength: bytes.count, originalLength: original)
-    withUnsafeMutablePointer(to: &packet) { result in
-        var decoder = PacketDecoder(buffer: bytes, result: result, originalLength: originalLength)
-        decoder.decodeLink()
-    }
-}
-
 /// Decodes one packet from a byte array; see the `UnsafeRawBufferPointer` form.
 public func decodePacket(_ bytes: [UInt8], linkType: LinkType, originalLength: Int? = nil) -> DecodedPacket {
     bytes.withUnsafeBytes { decodePacket($0, linkType: linkType, originalLength: originalLength) }

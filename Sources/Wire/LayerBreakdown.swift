@@ -264,7 +264,7 @@ private struct BreakdownBuilder {
         if ip.reservedFlag { flags.append("reserved (evil) bit") }
         if ip.dontFragment { flags.append("DF (don't fragment)") }
         if ip.moreFragments { flags.append("MF (more fragments)") }
-        let checksumNote = ip.checksumValid.map { $0 ? " (correct)" : " (wrong)" } ?? ""
+        let checksumNote = ip.checksumValid.map { $0 ? " (correct)" : " (wrong: it should be \(hex4(expectedIPv4Checksum(ip))))" } ?? ""
         let lengthNote = ip.lengthFromCapture ? " (0: the length was taken from the capture, a segmentation-offload packet)" : ""
         var fields = [
             Field(name: "Version", value: "\(ip.version)", bytes: s..<(s + 1)),
@@ -290,11 +290,23 @@ private struct BreakdownBuilder {
         add(3, "IPv4", ip.range, fields)
     }
 
+    /// The checksum the header should carry: the RFC 1071 sum with the checksum field as zero.
+    func expectedIPv4Checksum(_ ip: IPv4Header) -> UInt16 {
+        var sum: UInt32 = 0
+        var at = ip.range.lowerBound
+        while at + 1 < ip.range.upperBound {
+            if at != ip.range.lowerBound + 10 { sum += UInt32(u16(at)) }
+            at += 2
+        }
+        while sum > 0xffff { sum = (sum & 0xffff) + (sum >> 16) }
+        return ~UInt16(sum)
+    }
+
     mutating func addIPv6(_ ip: IPv6Header) {
         let s = ip.range.lowerBound
         add(3, "IPv6", ip.range, [
             Field(name: "Version", value: "\(ip.version)", bytes: s..<(s + 1)),
-            Field(name: "Traffic class", value: "\(hex2(ip.trafficClass)) (DSCP \(ip.dscp), ECN \(ecnText(ip.ecn)))", bytes: s..<(s + 2)),
+            Field(name: "Traffic class", value: "0x\(hex2(ip.trafficClass)) (DSCP \(ip.dscp), ECN \(ecnText(ip.ecn)))", bytes: s..<(s + 2)),
             Field(name: "Flow label", value: "0x" + String(ip.flowLabel, radix: 16), bytes: (s + 1)..<(s + 4)),
             Field(name: "Payload length", value: bytesText(Int(ip.payloadLength)) + (ip.lengthFromCapture ? " (0: the length was taken from the capture)" : ""), bytes: (s + 4)..<(s + 6)),
             Field(name: "Next header", value: "\(ip.nextHeader.rawValue) (\(ip.nextHeader))", bytes: (s + 6)..<(s + 7)),
@@ -379,6 +391,17 @@ private struct BreakdownBuilder {
             ])
         case .icmp(let message), .icmpv6(let message):
             addICMP(message)
+        case .other(let protocolNumber) where protocolNumber == .esp && !packet.payload.isEmpty:
+            // ESP (RFC 4303): only the SPI and sequence number are in the clear.
+            let e = packet.payload.lowerBound
+            var fields = [Field(name: "Security parameters index", value: hex8(u32(e)), bytes: e..<min(e + 4, packet.payload.upperBound))]
+            if packet.payload.count >= 8 {
+                fields.append(Field(name: "Sequence number", value: "\(u32(e + 4))", bytes: (e + 4)..<(e + 8)))
+            }
+            if packet.payload.count > 8 {
+                fields.append(Field(name: "Encrypted data", value: bytesText(packet.payload.count - 8) + " (unreadable without the key)", bytes: (e + 8)..<packet.payload.upperBound))
+            }
+            add(3, "ESP (encapsulating security payload)", packet.payload, fields)
         case .other(let protocolNumber):
             addUndecoded(4, "\(protocolNumber) payload (protocol \(protocolNumber.rawValue), not decoded)")
         case nil:
@@ -404,9 +427,8 @@ private struct BreakdownBuilder {
             Field(name: "Checksum", value: hex4(tcp.checksum), bytes: (s + 16)..<(s + 18)),
             Field(name: "Urgent pointer", value: "\(tcp.urgentPointer)", bytes: (s + 18)..<(s + 20)),
         ]
-        if tcp.reserved != 0 {
-            fields.insert(Field(name: "Reserved bits", value: "\(tcp.reserved) (should be 0)", bytes: (s + 12)..<(s + 13)), at: 5)
-        }
+        fields.insert(Field(name: "Reserved bits", value: tcp.reserved == 0 ? "0" : "\(tcp.reserved) (should be 0)",
+                            bytes: (s + 12)..<(s + 13)), at: 5)
         for option in tcp.options.elements {
             fields.append(Field(name: "Option: \(option.kind)", value: optionText(option), bytes: option.range))
         }

@@ -121,4 +121,22 @@ final class LayerBreakdownTests: XCTestCase {
         XCTAssertEqual(marks[55], 2, "a NOP before the problem belongs to TCP")
         XCTAssertEqual(marks[56], sections.count - 1, "the bad option is marked as the error")
     }
+
+    func testWrongIPv4ChecksumSaysWhatItShouldBe() throws {
+        // The captured SYN's header checksum is 0x8e9a (tcpdump -v agrees); blank it out.
+        var bytes = Captured.synWithOptions
+        bytes[24] = 0
+        bytes[25] = 0
+        let ip = try XCTUnwrap(layerBreakdown(bytes, linkType: .ethernet).first { $0.name == "IPv4" })
+        XCTAssertEqual(field("Header checksum", in: ip)?.value, "0x0000 (wrong: it should be 0x8e9a)")
+    }
+
+    func testESPShowsOnlyWhatIsInTheClear() throws {
+        let esp = Build.be32(0x1000) + Build.be32(7) + [UInt8](repeating: 0x5a, count: 12)
+        let sections = layerBreakdown(Build.ipv6(nextHeader: 50, payload: esp), linkType: .ipv6)
+        XCTAssertEqual(sections.map(\.name), ["IPv6", "ESP (encapsulating security payload)"])
+        XCTAssertEqual(field("Security parameters index", in: sections.last)?.value, "0x00001000")
+        XCTAssertEqual(field("Sequence number", in: sections.last)?.value, "7")
+        XCTAssertEqual(field("Encrypted data", in: sections.last)?.bytes, 48..<60)
+    }
 }
