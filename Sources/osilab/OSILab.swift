@@ -13,6 +13,9 @@ struct OSILab: ParsableCommand {
         version: "0.1.0",
         // To add a command: write Sources/osilab/<Name>Command.swift and list it here.
         subcommands: [
+            Handshake.self,
+            Watch.self,
+            Read.self,
             Doctor.self,
         ]
     )
