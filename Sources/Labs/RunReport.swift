@@ -50,6 +50,14 @@ public enum RunReport {
             for sentence in explanation {
                 lines += TextWrapper.wrap(sentence, width: style.width, firstPrefix: bullet, restPrefix: "  ")
             }
+            if style.layers {
+                for (index, packet) in run.packets.enumerated() {
+                    lines.append("")
+                    lines += LayerView.render(bytes: packet.bytes, linkType: LinkType(rawValue: packet.dataLink),
+                                              originalLength: packet.originalLength, title: "Packet \(index + 1)",
+                                              width: style.width, colour: style.mode == .ansi).map { $0.rendered(style.mode) }
+                }
+            }
             if let statistics = run.statistics {
                 lines.append("")
                 lines.append("Capture: \(statistics)." + (statistics.dropped > 0
