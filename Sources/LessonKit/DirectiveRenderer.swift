@@ -10,12 +10,16 @@ public struct LabState: Equatable, Sendable {
     public var exit: LabExit?
     /// Why the lab did not run, when it did not.
     public var notRun: String?
+    /// The last run showed the capture recorded for the lessons, not a live one.
+    public var recorded = false
 
-    public init(prediction: String? = nil, verdict: PredictionVerdict? = nil, exit: LabExit? = nil, notRun: String? = nil) {
+    public init(prediction: String? = nil, verdict: PredictionVerdict? = nil, exit: LabExit? = nil, notRun: String? = nil,
+                recorded: Bool = false) {
         self.prediction = prediction
         self.verdict = verdict
         self.exit = exit
         self.notRun = notRun
+        self.recorded = recorded
     }
 }
 
@@ -167,9 +171,11 @@ struct DirectiveRenderer {
         if let verdict = state.verdict, let tag = state.prediction {
             switch verdict {
             case .matched(let observed):
-                lines += wrapped(strings(.predictionMatched, describeFact(lab, observed)), theme.right)
+                lines += wrapped(strings(state.recorded ? .predictionMatchedRecorded : .predictionMatched,
+                                         describeFact(lab, observed)), theme.right)
             case .mismatched(let observed):
-                lines += wrapped(strings(.predictionMismatched, describeFact(lab, observed), describe(tag, in: lab)), theme.wrong)
+                lines += wrapped(strings(state.recorded ? .predictionMismatchedRecorded : .predictionMismatched,
+                                         describeFact(lab, observed), describe(tag, in: lab)), theme.wrong)
             case .unchecked(let reason):
                 lines += wrapped(strings(.predictionUnchecked, reason), theme.notice)
             }

@@ -175,9 +175,8 @@ public final class LessonSession {
             case .checkpoint(let checkpoint):
                 lines = boxes.checkpoint(checkpoint, result: progress.checkpoints[checkpoint.id], focused: focused)
             case .lab(let lab):
-                let need = environment.check(lab.needs, strings: strings)
                 lines = boxes.lab(lab, state: labStates[lab.id] ?? LabState(), availability: availability(of: lab),
-                                  notice: need.notice, focused: focused)
+                                  notice: needNotice(for: lab), focused: focused)
             case .erratum(let erratum):
                 let availability = erratum.run == nil ? nil : availability(ofArguments: erratum.arguments)
                 lines = boxes.erratum(erratum, state: labStates[erratum.id] ?? LabState(), availability: availability, focused: focused)
@@ -735,8 +734,33 @@ public final class LessonSession {
             return nil
         }
         pendingLab = lab.id
-        return LabRequest(id: lab.id, arguments: lab.arguments, wantsFacts: lab.observe != nil, display: lab.run,
-                          notices: need.notice.map { [$0] } ?? [])
+        var arguments = lab.arguments
+        var notices = need.notice.map { [$0] } ?? []
+        state.recorded = false
+        if let recorded = recordedArguments(for: lab) {
+            arguments = recorded
+            notices = [strings(.needsCaptureRecorded)]
+            state.recorded = true
+        }
+        labStates[lab.id] = state
+        return LabRequest(id: lab.id, arguments: arguments, wantsFacts: lab.observe != nil,
+                          display: (["osilab"] + arguments).joined(separator: " "), notices: notices)
+    }
+
+    /// Without capture privilege, a capture lab whose command can show the capture recorded
+    /// for the lessons (`--recorded`) runs that way: the prediction is then checked against
+    /// a real, recorded capture instead of not at all.
+    func recordedArguments(for lab: LabStep) -> [String]? {
+        guard lab.needs == .capture, !environment.canCapture, !lab.arguments.contains("--recorded") else { return nil }
+        let arguments = lab.arguments + ["--recorded"]
+        let check = arguments + (lab.observe != nil ? ["--facts", "facts.json"] : [])
+        return availability(ofArguments: check) == .available ? arguments : nil
+    }
+
+    /// The notice a lab's box shows about what the machine lacks.
+    func needNotice(for lab: LabStep) -> String? {
+        if recordedArguments(for: lab) != nil { return strings(.needsCaptureRecorded) }
+        return environment.check(lab.needs, strings: strings).notice
     }
 
     /// Takes the result of a lab the driver ran: judges the prediction and saves it.
@@ -745,6 +769,7 @@ public final class LessonSession {
         var state = labStates[id] ?? LabState()
         state.exit = outcome.exit
         state.notRun = nil
+        state.recorded = outcome.recorded
         if let lab = library.lessons.lazy.flatMap(\.labs).first(where: { $0.id == id }), let tag = state.prediction {
             let verdict = LabRunner.verdict(for: lab, predicted: tag, outcome: outcome, environment: environment, strings: strings)
             state.verdict = verdict

@@ -20,6 +20,7 @@ public enum UIText: String, CaseIterable, Sendable {
     case labTitle, labCommand, predictTitle, pressLetterToPredict, yourPrediction, pressRToRun, pressRToRunAgain
     case labMissingCommand, labInvalidCommand, needsCapture, needsNetns, netnsNotRun
     case predictionMatched, predictionMismatched, predictionUnchecked, capturedValue
+    case needsCaptureRecorded, predictionMatchedRecorded, predictionMismatchedRecorded
     case reasonNoFacts, reasonExit, reasonSignal, reasonNotStarted, reasonMissingFact, reasonBadFacts, reasonNoPrivilege
     case reasonNotRun, reasonNeedsRoot
     case labFinished, labFailed, labStopped, labRunningHeader, labReturn, labNoPrediction
@@ -132,6 +133,9 @@ public struct UIStrings: Sendable {
         .needsCapture: "Live capture needs root or capabilities: run osilab with sudo, or once: sudo setcap cap_net_raw,cap_net_admin=eip .build/debug/osilab. Without them the command offers a recorded capture.",
         .needsNetns: "This experiment needs root and Linux (it builds a network namespace with nftables rules): run osilab with sudo.",
         .netnsNotRun: "Not run: this experiment needs root and Linux.",
+        .needsCaptureRecorded: "Live capture needs root or capabilities (run osilab with sudo, or once: sudo setcap cap_net_raw,cap_net_admin=eip .build/debug/osilab). Without them this lab shows the capture recorded for the lessons.",
+        .predictionMatchedRecorded: "✓ Your prediction matched the recorded capture: {0}.",
+        .predictionMismatchedRecorded: "✗ The recorded capture says otherwise: {0}. You predicted {1}.",
         .predictionMatched: "✓ Your prediction matched the capture: {0}.",
         .predictionMismatched: "✗ The capture says otherwise: {0}. You predicted {1}.",
         .predictionUnchecked: "? Your prediction could not be checked: {0}.",

@@ -71,7 +71,7 @@ public func getAddressInfo(
         }
         cursor = entry.pointee.ai_next
     }
-    if let pending { tracer?.complete(pending, outcome: .returned(results.count), detail: results.map(\.address.description).joined(separator: ", ")) }
+    if let pending { tracer?.complete(pending, outcome: .returned(results.count), resultDetail: results.map(\.address.description).joined(separator: ", ")) }
     return results
 }
 

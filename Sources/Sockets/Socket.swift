@@ -134,7 +134,7 @@ public final class Socket: Sendable, CustomStringConvertible {
             let returned = Instant.now()
             let completion = describe(value)
             tracer.complete(pending, outcome: .returned(completion.value), at: returned,
-                            local: completion.local, peer: completion.peer, detail: completion.detail)
+                            local: completion.local, peer: completion.peer, resultDetail: completion.detail)
             return value
         } catch {
             let returned = Instant.now()
@@ -649,7 +649,7 @@ public final class Socket: Sendable, CustomStringConvertible {
             throw SocketError(call: "socketpair", errno: errno)
         }
         if let pending {
-            tracer?.complete(pending, outcome: .returned(0), at: returned, detail: "fds \(descriptors[0]), \(descriptors[1])")
+            tracer?.complete(pending, outcome: .returned(0), at: returned, resultDetail: "fds \(descriptors[0]), \(descriptors[1])")
         }
         return (Socket(adopting: descriptors[0], family: family, type: type, tracer: tracer, role: role),
                 Socket(adopting: descriptors[1], family: family, type: type, tracer: tracer, role: role))

@@ -67,8 +67,27 @@ public struct SyscallRecord: Hashable, Sendable {
     /// The socket's own address and its peer's, when known after the call.
     public var local: IPEndpoint?
     public var peer: IPEndpoint?
-    /// Arguments worth showing, such as `backlog=5` or `1024 bytes`.
+    /// Arguments worth showing, known when the call was entered: `backlog=5`, `up to 1024 bytes`.
     public var detail: String
+    /// What the result means, known when it returned: `from 127.0.0.1:50000`, `5 of 8 bytes`.
+    public var resultDetail: String = ""
+
+    public init(
+        sequence: Int, call: SyscallName, descriptor: Int32, role: String, entered: Instant, returned: Instant?,
+        outcome: SyscallOutcome?, local: IPEndpoint?, peer: IPEndpoint?, detail: String, resultDetail: String = ""
+    ) {
+        self.sequence = sequence
+        self.call = call
+        self.descriptor = descriptor
+        self.role = role
+        self.entered = entered
+        self.returned = returned
+        self.outcome = outcome
+        self.local = local
+        self.peer = peer
+        self.detail = detail
+        self.resultDetail = resultDetail
+    }
 
     public var isPending: Bool { returned == nil }
 
@@ -129,7 +148,7 @@ public final class TraceRecorder: Sendable {
     ///   that work done afterwards (such as asking for the peer's address) is not counted.
     public func complete(
         _ pending: Pending, outcome: SyscallOutcome, at returnTime: Instant? = nil, descriptor: Int32? = nil,
-        local: IPEndpoint? = nil, peer: IPEndpoint? = nil, detail: String? = nil
+        local: IPEndpoint? = nil, peer: IPEndpoint? = nil, resultDetail: String? = nil
     ) {
         let now = returnTime ?? Instant.now()
         let (record, observers) = state.withLock { state in
@@ -139,7 +158,7 @@ public final class TraceRecorder: Sendable {
             if let descriptor { record.descriptor = descriptor }
             record.local = local ?? record.local
             record.peer = peer ?? record.peer
-            if let detail { record.detail = detail }
+            if let resultDetail { record.resultDetail = resultDetail }
             state.records[pending.index] = record
             return (record, state.observers)
         }
@@ -159,5 +178,65 @@ public final class TraceRecorder: Sendable {
     /// Forgets every record (observers stay).
     public func reset() {
         state.withLock { $0.records.removeAll() }
+    }
+}
+
+// Saved traces (the recorded captures that ship with the lessons) are JSON. Endpoints are
+// written in the lab's text form, `127.0.0.1:4545` or `[::1]:4545`.
+extension SyscallRecord: Codable {
+    enum CodingKeys: String, CodingKey {
+        case sequence, call, descriptor, role, entered, returned, result, errno, error, local, peer, detail
+        case resultDetail = "result_detail"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        sequence = try container.decode(Int.self, forKey: .sequence)
+        call = SyscallName(rawValue: try container.decode(String.self, forKey: .call))
+        descriptor = try container.decode(Int32.self, forKey: .descriptor)
+        role = try container.decode(String.self, forKey: .role)
+        entered = Instant(nanosecondsSinceEpoch: try container.decode(Int64.self, forKey: .entered))
+        returned = try container.decodeIfPresent(Int64.self, forKey: .returned).map(Instant.init(nanosecondsSinceEpoch:))
+        if let errno = try container.decodeIfPresent(Int32.self, forKey: .errno) {
+            outcome = .failed(errno: errno, name: try container.decodeIfPresent(String.self, forKey: .error) ?? "errno \(errno)")
+        } else {
+            outcome = try container.decodeIfPresent(Int.self, forKey: .result).map(SyscallOutcome.returned)
+        }
+        local = try container.decodeIfPresent(String.self, forKey: .local).flatMap(IPEndpoint.init(parsing:))
+        peer = try container.decodeIfPresent(String.self, forKey: .peer).flatMap(IPEndpoint.init(parsing:))
+        detail = try container.decodeIfPresent(String.self, forKey: .detail) ?? ""
+        resultDetail = try container.decodeIfPresent(String.self, forKey: .resultDetail) ?? ""
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(sequence, forKey: .sequence)
+        try container.encode(call.rawValue, forKey: .call)
+        try container.encode(descriptor, forKey: .descriptor)
+        try container.encode(role, forKey: .role)
+        try container.encode(entered.nanosecondsSinceEpoch, forKey: .entered)
+        try container.encodeIfPresent(returned?.nanosecondsSinceEpoch, forKey: .returned)
+        switch outcome {
+        case .returned(let value)?: try container.encode(value, forKey: .result)
+        case .failed(let errno, let name)?:
+            try container.encode(errno, forKey: .errno)
+            try container.encode(name, forKey: .error)
+        case nil: break
+        }
+        try container.encodeIfPresent(local?.description, forKey: .local)
+        try container.encodeIfPresent(peer?.description, forKey: .peer)
+        if !detail.isEmpty { try container.encode(detail, forKey: .detail) }
+        if !resultDetail.isEmpty { try container.encode(resultDetail, forKey: .resultDetail) }
+    }
+}
+
+extension IPEndpoint {
+    /// Parses `127.0.0.1:4545` or `[::1]:4545`; nil for anything else.
+    public init?(parsing text: String) {
+        guard let colon = text.lastIndex(of: ":") else { return nil }
+        var host = text[..<colon]
+        if host.hasPrefix("["), host.hasSuffix("]") { host = host.dropFirst().dropLast() }
+        guard let address = IPAddress(host), let port = UInt16(text[text.index(after: colon)...]) else { return nil }
+        self.init(address, port)
     }
 }

@@ -45,32 +45,67 @@ public struct IPv4Address: Hashable, Sendable, Comparable, CustomStringConvertib
 
 /// An IPv6 address: sixteen bytes in network byte order, printed as RFC 5952 says.
 public struct IPv6Address: Hashable, Sendable, Comparable, CustomStringConvertible {
-    /// The eight 16-bit groups, most significant first.
-    public var groups: [UInt16]
+    // Stored as two integers rather than an array so that decoding an IPv6 packet never
+    // touches the heap; `groups` remains the readable view.
+    /// The first eight bytes, read big-endian.
+    public var high: UInt64
+    /// The last eight bytes, read big-endian.
+    public var low: UInt64
+
+    /// The address whose sixteen network-order bytes are `high` then `low`, each big-endian.
+    public init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
+    /// The eight 16-bit groups, most significant first. Setting it with a count other
+    /// than eight leaves the address unchanged.
+    public var groups: [UInt16] {
+        get {
+            (0..<8).map { index in
+                let half = index < 4 ? high : low
+                return UInt16(truncatingIfNeeded: half >> (48 - 16 * UInt64(index % 4)))
+            }
+        }
+        set {
+            if let address = IPv6Address(groups: newValue) { self = address }
+        }
+    }
 
     /// Takes exactly eight groups; returns nil for any other count.
     public init?(groups: [UInt16]) {
         guard groups.count == 8 else { return nil }
-        self.groups = groups
+        var high: UInt64 = 0, low: UInt64 = 0
+        for group in groups[0..<4] { high = high << 16 | UInt64(group) }
+        for group in groups[4..<8] { low = low << 16 | UInt64(group) }
+        self.init(high: high, low: low)
     }
 
     /// Takes exactly sixteen bytes in network byte order; returns nil for any other count.
     public init?(bytes: some Collection<UInt8>) {
         guard bytes.count == 16 else { return nil }
-        let array = Array(bytes)
-        groups = stride(from: 0, to: 16, by: 2).map { UInt16(array[$0]) << 8 | UInt16(array[$0 + 1]) }
+        var high: UInt64 = 0, low: UInt64 = 0
+        for (index, byte) in bytes.enumerated() {
+            if index < 8 { high = high << 8 | UInt64(byte) } else { low = low << 8 | UInt64(byte) }
+        }
+        self.init(high: high, low: low)
     }
 
-    public static let loopback = IPv6Address(groups: [0, 0, 0, 0, 0, 0, 0, 1])!
-    public static let any = IPv6Address(groups: [0, 0, 0, 0, 0, 0, 0, 0])!
+    public static let loopback = IPv6Address(high: 0, low: 1)
+    public static let any = IPv6Address(high: 0, low: 0)
 
-    public var bytes: [UInt8] { groups.flatMap { [UInt8(truncatingIfNeeded: $0 >> 8), UInt8(truncatingIfNeeded: $0)] } }
+    public var bytes: [UInt8] {
+        (0..<16).map { index in
+            let half = index < 8 ? high : low
+            return UInt8(truncatingIfNeeded: half >> (56 - 8 * UInt64(index % 8)))
+        }
+    }
     public var isLoopback: Bool { self == .loopback }
 
     /// The embedded IPv4 address of an IPv4-mapped address (`::ffff:a.b.c.d`), if this is one.
     public var mappedIPv4: IPv4Address? {
-        guard groups[0..<5].allSatisfy({ $0 == 0 }), groups[5] == 0xffff else { return nil }
-        return IPv4Address(bigEndianValue: UInt32(groups[6]) << 16 | UInt32(groups[7]))
+        guard high == 0, low >> 32 == 0xffff else { return nil }
+        return IPv4Address(bigEndianValue: UInt32(truncatingIfNeeded: low))
     }
 
     /// Parses RFC 4291 text: full, `::`-compressed, and with a trailing dotted quad
@@ -101,12 +136,12 @@ public struct IPv6Address: Hashable, Sendable, Comparable, CustomStringConvertib
 
         if halves.count == 1 {
             guard let all = parseGroups(halves[0], allowTrailingIPv4: true), all.count == 8 else { return nil }
-            groups = all
+            self.init(groups: all)
         } else {
             guard let head = parseGroups(halves[0], allowTrailingIPv4: false),
                   let tail = parseGroups(halves[1], allowTrailingIPv4: true),
                   head.count + tail.count <= 7 else { return nil }
-            groups = head + Array(repeating: 0, count: 8 - head.count - tail.count) + tail
+            self.init(groups: head + Array(repeating: 0, count: 8 - head.count - tail.count) + tail)
         }
     }
 
@@ -114,6 +149,7 @@ public struct IPv6Address: Hashable, Sendable, Comparable, CustomStringConvertib
     /// groups (the first if tied) written as `::`, and `::ffff:a.b.c.d` for mapped IPv4.
     public var description: String {
         if let v4 = mappedIPv4 { return "::ffff:\(v4)" }
+        let groups = self.groups
         var bestStart = -1, bestLength = 0, runStart = -1
         for index in 0...8 {
             if index < 8, groups[index] == 0 {
@@ -132,7 +168,7 @@ public struct IPv6Address: Hashable, Sendable, Comparable, CustomStringConvertib
     }
 
     public static func < (lhs: IPv6Address, rhs: IPv6Address) -> Bool {
-        lhs.groups.lexicographicallyPrecedes(rhs.groups)
+        (lhs.high, lhs.low) < (rhs.high, rhs.low)
     }
 }
 

@@ -16,6 +16,9 @@ struct OSILab: ParsableCommand {
             Start.self,
             Lessons.self,
             OpenLesson.self,
+            Handshake.self,
+            Watch.self,
+            Read.self,
             Doctor.self,
         ],
         defaultSubcommand: Start.self

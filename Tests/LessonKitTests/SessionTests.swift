@@ -181,8 +181,14 @@ final class SessionTests: XCTestCase {
     }
 
     /// Predicts with `key`, runs the lab for real as a child process, and returns the session.
-    func predictAndRun(_ key: Character, executable: String, canCapture: Bool = true) throws -> LessonSession {
-        let session = session(.lesson(0), environment: .forTests(executable: executable, canCapture: canCapture))
+    func predictAndRun(_ key: Character, executable: String, canCapture: Bool = true, recordedSupported: Bool = true,
+                       expectedArguments: [String] = ["handshake"]) throws -> LessonSession {
+        var environment = LabEnvironment.forTests(executable: executable, canCapture: canCapture)
+        if !recordedSupported {
+            let check = environment.commandCheck
+            environment.commandCheck = { $0.contains("--recorded") ? .invalid(message: "Unknown option '--recorded'") : check($0) }
+        }
+        let session = session(.lesson(0), environment: environment)
         go(session, toScreenTitled: "Predict")
         XCTAssertEqual(session.handle(.character("r")), .redraw, "r before a prediction does not run the lab")
         XCTAssertTrue(screenText(session).contains("Make a prediction first: press a, b or c."))
@@ -192,7 +198,7 @@ final class SessionTests: XCTestCase {
             XCTFail("r after a prediction must ask to run the lab")
             return session
         }
-        XCTAssertEqual(request.arguments, ["handshake"])
+        XCTAssertEqual(request.arguments, expectedArguments)
         XCTAssertTrue(request.wantsFacts)
         let outcome = LabRunner.run(executable: executable, arguments: request.arguments, wantsFacts: true, inheritInput: false)
         session.finishLab(request.id, outcome: outcome)
@@ -221,10 +227,20 @@ final class SessionTests: XCTestCase {
     }
 
     func testPredictionWithoutCapturePrivilegeSaysWhy() throws {
-        let session = try predictAndRun("a", executable: fakeOsilab(facts: nil, exitStatus: 1), canCapture: false)
+        let session = try predictAndRun("a", executable: fakeOsilab(facts: nil, exitStatus: 1), canCapture: false,
+                                        recordedSupported: false)
         let text = screenText(session)
         XCTAssertTrue(text.contains("Live capture needs root or capabilities"), text)
+        XCTAssertTrue(text.contains("Without them the command offers a recorded capture."), text)
         XCTAssertTrue(text.contains("could not be checked: live capture needs root or capabilities, which osilab does not have."), text)
+    }
+
+    func testWithoutCapturePrivilegeTheRecordedCaptureChecksThePrediction() throws {
+        let session = try predictAndRun("c", executable: fakeOsilab(facts: #"{"accept-returned-after":"ack"}"#), canCapture: false,
+                                        expectedArguments: ["handshake", "--recorded"])
+        let text = screenText(session)
+        XCTAssertTrue(text.contains("Without them this lab shows the capture recorded for the lessons."), text)
+        XCTAssertTrue(text.contains("✓ Your prediction matched the recorded capture: accept-returned-after is ack"), text)
     }
 
     func testFactsThatAreNotStringsAreReported() throws {

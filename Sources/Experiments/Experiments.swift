@@ -1,1 +1,0 @@
-// Experiments: see README.md, How the code is organised.

@@ -1,0 +1,88 @@
+import Capture
+import Foundation
+import TextUI
+import Timeline
+import Trace
+import Wire
+
+/// How a run's timeline is shown: the choices `--plain`, `--json` and `--absolute` make.
+public struct ReportStyle: Sendable {
+    public enum Format: Sendable { case ladder, plain, json }
+    public var format: Format
+    public var numbers: NumberStyle
+    public var width: Int
+    public var colour: Bool
+    /// Show every packet broken down by OSI layer, with its bytes (`--layers`).
+    public var layers: Bool
+
+    public init(format: Format = .ladder, numbers: NumberStyle = .relative, width: Int = 100, colour: Bool = true, layers: Bool = false) {
+        self.format = format
+        self.numbers = numbers
+        self.width = width
+        self.colour = colour
+        self.layers = layers
+    }
+
+    var mode: StyleMode { colour && format == .ladder ? .ansi : .plain }
+}
+
+/// The text shown after a captured run: the ladder, what it shows, and the capture's counters.
+public enum RunReport {
+    /// Every line of the report, ready to print.
+    public static func lines(for run: RecordedRun, timeline: Timeline, style: ReportStyle, explanation: [String]) -> [String] {
+        switch style.format {
+        case .json:
+            var lines = TimelineJSON.lines(timeline, numbers: style.numbers)
+            var summary: [(String, JSONValue)] = [("event", .string("summary"))]
+            for (key, value) in facts(timeline).sorted(by: { $0.key < $1.key }) { summary.append((key, .string(value))) }
+            if let statistics = run.statistics {
+                summary += [("packets_captured", .int(statistics.delivered)), ("kernel_dropped", .int(Int(statistics.dropped)))]
+            }
+            summary.append(("explanation", .string(explanation.joined(separator: " "))))
+            lines.append(JSONValue.object(summary).encoded)
+            return lines
+        case .ladder, .plain:
+            let ladder = Ladder.make(from: timeline, numbers: style.numbers)
+            let renderer = LadderRenderer(width: style.width, unicode: style.format == .ladder)
+            var lines = renderer.render(ladder).map { $0.rendered(style.mode) }
+            lines.append("")
+            let bullet = style.format == .ladder ? "• " : "- "
+            for sentence in explanation {
+                lines += TextWrapper.wrap(sentence, width: style.width, firstPrefix: bullet, restPrefix: "  ")
+            }
+            if style.layers {
+                var labels: [Int: String] = [:]
+                for case .packet(let entry) in timeline.events {
+                    if case .tcp(let segment) = entry.content {
+                        labels[entry.number] = PacketText.arrowLabel(segment, numbers: style.numbers)
+                            + (PacketText.note(segment, numbers: style.numbers).map { " (\($0))" } ?? "")
+                    }
+                }
+                for (index, packet) in run.packets.enumerated() {
+                    lines.append("")
+                    let title = "Packet \(index + 1)" + (labels[index + 1].map { ", " + $0 } ?? "")
+                    lines += LayerView.render(bytes: packet.bytes, linkType: LinkType(rawValue: packet.dataLink),
+                                              originalLength: packet.originalLength, title: title,
+                                              width: style.width, colour: style.mode == .ansi).map { $0.rendered(style.mode) }
+                }
+            }
+            if let statistics = run.statistics {
+                lines.append("")
+                lines.append("Capture: \(statistics)." + (statistics.dropped > 0
+                    ? " The kernel dropped packets, so the ladder may be missing some." : ""))
+            }
+            return lines
+        }
+    }
+
+    /// The facts lessons check predictions against (see Lessons/README.md).
+    public static func facts(_ timeline: Timeline) -> [String: String] {
+        timeline.findings.first?.facts ?? ["handshake-complete": "no"]
+    }
+
+    /// Writes `facts` as a JSON object to `path` (the `--facts FILE` option).
+    public static func writeFacts(_ facts: [String: String], to path: String) throws {
+        let object = JSONValue.object(facts.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) })
+        try Data((object.encoded + "\n").utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+}

@@ -1,0 +1,383 @@
+import TextUI
+import Trace
+import Wire
+
+/// How sequence numbers are shown: relative to each side's first (the SYN is 0), as
+/// Wireshark does by default, or as the raw 32-bit values on the wire (`tcpdump -S`).
+public enum NumberStyle: Sendable, Hashable {
+    case relative, absolute
+}
+
+/// A ladder (sequence) diagram as data: the client on the left, the server on the right,
+/// packets as arrows between them, system calls beside the side that made them.
+public struct Ladder: Sendable {
+    public enum Side: String, Sendable, Hashable { case client, server }
+
+    public enum Tone: Sendable, Hashable {
+        case handshake, data, teardown, reset, repeated, neutral, failure
+    }
+
+    public enum Row: Sendable, Hashable {
+        /// A packet travelling between the two columns.
+        case arrow(direction: Direction, label: String, note: String?, tone: Tone)
+        /// A system call on one side: entered (still waiting) or returned.
+        case call(side: Side, text: String, tone: Tone)
+        /// A packet that belongs to neither column (another connection, ARP...).
+        case other(text: String)
+    }
+
+    public struct Entry: Sendable, Hashable {
+        public var time: Instant
+        public var row: Row
+        /// Which timeline event this row shows (rows and events correspond one to one).
+        public var eventIndex: Int
+    }
+
+    public var client: String
+    public var server: String
+    public var entries: [Entry]
+
+    /// Lays out the timeline's events for the connection between `client` and `server`
+    /// (by default the first connection seen, or the trace's client and server).
+    public static func make(
+        from timeline: Timeline, numbers: NumberStyle = .relative, client: IPEndpoint? = nil, server: IPEndpoint? = nil
+    ) -> Ladder {
+        let firstSegment = timeline.events.lazy.compactMap { event -> AnnotatedSegment? in
+            if case .packet(let entry) = event, case .tcp(let segment) = entry.content { return segment }
+            return nil
+        }.first
+        let clientEnd = client ?? firstSegment?.client ?? timeline.findings.first?.client
+        let serverEnd = server ?? firstSegment?.server ?? timeline.findings.first?.server
+        var entries: [Entry] = []
+        for (index, event) in timeline.events.enumerated() {
+            if let row = row(for: event, numbers: numbers, client: clientEnd, server: serverEnd) {
+                entries.append(Entry(time: event.time, row: row, eventIndex: index))
+            }
+        }
+        return Ladder(client: clientEnd?.description ?? "client", server: serverEnd?.description ?? "server",
+                      entries: entries)
+    }
+
+    static func row(for event: TimelineEvent, numbers: NumberStyle, client: IPEndpoint?, server: IPEndpoint?) -> Row? {
+        switch event {
+        case .packet(let entry):
+            switch entry.content {
+            case .tcp(let segment):
+                if let client, let server, ConnectionKey(client, server) != ConnectionKey(segment.segment.source, segment.segment.destination) {
+                    return .other(text: "#\(entry.number) " + PacketText.line(segment, numbers: numbers))
+                }
+                let direction: Direction = segment.segment.source == (client ?? segment.client) ? .clientToServer : .serverToClient
+                return .arrow(direction: direction, label: PacketText.arrowLabel(segment, numbers: numbers),
+                              note: PacketText.note(segment, numbers: numbers), tone: PacketText.tone(segment.role))
+            case .udp(let source, let destination, let length):
+                let label = "UDP \(length) byte\(length == 1 ? "" : "s")"
+                if let client, source == client { return .arrow(direction: .clientToServer, label: label, note: "one datagram", tone: .data) }
+                if let client, destination == client { return .arrow(direction: .serverToClient, label: label, note: "one datagram", tone: .data) }
+                if client == nil { return .arrow(direction: .clientToServer, label: label, note: "\(source) → \(destination)", tone: .data) }
+                return .other(text: "#\(entry.number) UDP \(source) → \(destination), \(length) bytes")
+            case .icmp(let source, _, let summary, let quoted):
+                let text = "ICMP \(summary)"
+                let note = quoted.map { "about the datagram \($0.0) → \($0.1)" }
+                if let server, source == server.address {
+                    return .arrow(direction: .serverToClient, label: text, note: note, tone: .failure)
+                }
+                return .other(text: "#\(entry.number) \(text)" + (note.map { " (\($0))" } ?? ""))
+            case .other(let summary):
+                return .other(text: "#\(entry.number) \(summary)")
+            }
+        case .callEntered(let record):
+            // A call that returned at once gets a single row, at its return.
+            if let returned = record.returned, returned.nanoseconds(since: record.entered) < 1_000_000,
+               !Ladder.blockingCalls.contains(record.call) {
+                return nil
+            }
+            return .call(side: side(of: record), text: "\(record.call)() called", tone: .neutral)
+        case .callReturned(let record):
+            return .call(side: side(of: record), text: PacketText.callResult(record), tone: record.outcome?.isSuccess == false ? .failure : .neutral)
+        }
+    }
+
+    /// Calls whose waiting is the point of the lesson: their entry always gets a row.
+    static let blockingCalls: Set<SyscallName> = [.accept, .connect, .recv, .recvfrom]
+
+    static func side(of record: SyscallRecord) -> Side {
+        record.role == "server" ? .server : .client
+    }
+}
+
+/// The words and numbers shown for packets and calls.
+public enum PacketText {
+    /// The arrow's label: flags and the numbers that matter, e.g. `SYN-ACK seq=0 ack=1`.
+    public static func arrowLabel(_ annotated: AnnotatedSegment, numbers: NumberStyle) -> String {
+        let segment = annotated.segment
+        var parts: [String] = [flagName(segment.flags)]
+        if segment.sequenceLength > 0 || segment.flags.contains(.syn) || !segment.flags.contains(.ack) {
+            parts.append("seq=" + number(segment.sequence, relative: annotated.relativeSequence, numbers))
+        }
+        if segment.flags.contains(.ack) {
+            parts.append("ack=" + number(segment.acknowledgment, relative: annotated.relativeAcknowledgment, numbers))
+        }
+        if segment.payloadLength > 0 { parts.append("len=\(segment.payloadLength)") }
+        if segment.window == 0 && !segment.flags.contains(.rst) { parts.append("win=0") }
+        return parts.joined(separator: " ")
+    }
+
+    /// What the segment means, with the handshake arithmetic checked.
+    public static func note(_ annotated: AnnotatedSegment, numbers: NumberStyle) -> String? {
+        let checks = annotated.checks.map { check in
+            check.rule + (check.holds ? " ✓" : " ✗ (expected \(check.expected), got \(check.actual))")
+        }
+        let checkText = checks.isEmpty ? "" : ", " + checks.joined(separator: ", ")
+        switch annotated.role {
+        case .handshakeSYN:
+            return "step 1: seq = J"
+        case .handshakeSYNACK:
+            return "step 2: seq = K" + checkText
+        case .handshakeACK(let carriesData):
+            return "step 3:" + checkText.dropFirst() + (carriesData ? ", carried by data" : "")
+        case .synRetransmission:
+            return "SYN sent again (copy \(annotated.copy)): no SYN-ACK yet"
+        case .synAckRetransmission:
+            return "SYN-ACK sent again (copy \(annotated.copy)): the final ACK has not arrived"
+        case .refused:
+            return "refused: nothing listens on port \(annotated.server.port)"
+        case .data:
+            return "data, \(annotated.segment.payloadLength) byte\(annotated.segment.payloadLength == 1 ? "" : "s")"
+        case .retransmission:
+            return "sent again: an earlier copy was not acknowledged"
+        case .ack:
+            return nil
+        case .zeroWindow:
+            return "zero window: the receiver's buffer is full"
+        case .fin(let first):
+            let side = annotated.direction == .clientToServer ? "client" : "server"
+            return first ? "\(side) closes first; it will wait in TIME_WAIT" : "\(side) closes too"
+        case .finalAck:
+            return "last ACK: the connection is closed"
+        case .reset:
+            return "reset: the connection is aborted"
+        case .midstream:
+            return "(handshake not captured)"
+        }
+    }
+
+    /// One line per packet, for `osilab watch` and `osilab read`.
+    public static func line(_ annotated: AnnotatedSegment, numbers: NumberStyle) -> String {
+        let segment = annotated.segment
+        var text = "\(segment.source) > \(segment.destination) " + arrowLabel(annotated, numbers: numbers)
+        if let note = note(annotated, numbers: numbers) { text += "  " + note }
+        return text
+    }
+
+    public static func tone(_ role: SegmentRole) -> Ladder.Tone {
+        switch role {
+        case .handshakeSYN, .handshakeSYNACK, .handshakeACK: .handshake
+        case .data, .ack, .zeroWindow, .midstream: .data
+        case .fin, .finalAck: .teardown
+        case .reset, .refused: .reset
+        case .synRetransmission, .synAckRetransmission, .retransmission: .repeated
+        }
+    }
+
+    /// `SYN`, `SYN-ACK`, `ACK`, `PSH-ACK`, `FIN-ACK`, `RST`, `RST-ACK`: the names the lab uses.
+    public static func flagName(_ flags: TCPFlags) -> String {
+        var names: [String] = []
+        if flags.contains(.syn) { names.append("SYN") }
+        if flags.contains(.fin) { names.append("FIN") }
+        if flags.contains(.rst) { names.append("RST") }
+        if flags.contains(.psh) { names.append("PSH") }
+        if flags.contains(.urg) { names.append("URG") }
+        if flags.contains(.ack) { names.append("ACK") }
+        return names.isEmpty ? "(no flags)" : names.joined(separator: "-")
+    }
+
+    static func number(_ value: SequenceNumber, relative: UInt32?, _ style: NumberStyle) -> String {
+        if style == .relative, let relative { return String(relative) }
+        return value.description
+    }
+
+    /// `connect() = 0 after 249 µs`, `accept() = fd 5`, `recv() = 5 bytes`, `listen(backlog=8) = 0`,
+    /// `connect() = -1 ECONNREFUSED (111)`. How long a call waited is shown for the calls
+    /// that wait for the network (accept, connect, recv); for the others it means nothing.
+    public static func callResult(_ record: SyscallRecord) -> String {
+        let arguments = record.call == .listen || record.call == .shutdown ? record.detail : ""
+        let name = "\(record.call)(\(arguments))"
+        var text: String
+        switch record.outcome {
+        case .returned(let value)?:
+            switch record.call {
+            case .accept: text = "\(name) = fd \(value)"
+            case .send, .recv, .sendto, .recvfrom, .sendfile: text = "\(name) = \(value) byte\(value == 1 ? "" : "s")"
+            default: text = "\(name) = \(value)"
+            }
+        case .failed(let errno, let errorName)?:
+            text = "\(name) = -1 \(errorName) (\(errno))"
+        case nil:
+            text = "\(name) still waiting"
+        }
+        if Ladder.blockingCalls.contains(record.call), let blocked = record.blockedNanoseconds, blocked >= 1_000 {
+            text += " after " + formatDuration(nanoseconds: blocked)
+        }
+        return text
+    }
+}
+
+// MARK: - Drawing
+
+/// Draws a ``Ladder`` for a terminal or for plain text.
+public struct LadderRenderer: Sendable {
+    /// Box-drawing characters and arrows for terminals; ASCII for `--plain`.
+    public var unicode: Bool
+    public var width: Int
+
+    public init(width: Int, unicode: Bool = true) {
+        self.width = max(60, width)
+        self.unicode = unicode
+    }
+
+    struct Columns {
+        let time: Int, left: Int, arrow: Int, right: Int
+    }
+
+    func columns() -> Columns {
+        let time = 10
+        let left = min(26, max(16, (width - time) / 5))
+        let arrow = min(40, max(26, (width - time - left) / 2))
+        let right = max(16, width - time - left - arrow - 4)
+        return Columns(time: time, left: left, arrow: arrow, right: right)
+    }
+
+    /// The diagram as styled lines. `upTo` limits it to the first rows (for step mode).
+    public func render(_ ladder: Ladder, upTo limit: Int? = nil, highlight: Int? = nil) -> [StyledLine] {
+        let columns = columns()
+        let bar = unicode ? "│" : "|"
+        var lines: [StyledLine] = []
+        lines.append(header(ladder, columns))
+        var previous: Instant?
+        let shown = limit.map { Array(ladder.entries.prefix($0)) } ?? ladder.entries
+        for (index, entry) in shown.enumerated() {
+            let delta = previous.map { entry.time.nanoseconds(since: $0) }
+            previous = entry.time
+            let timeText = delta.map { "+" + formatDuration(nanoseconds: $0) } ?? "0"
+            let emphasis = highlight == index
+            for line in draw(entry.row, columns, bar: bar) {
+                var styled = StyledLine()
+                if line.isFirstLine {
+                    styled.append(pad(timeText, columns.time - 1, right: true) + " ", TextStyle(dim: true))
+                } else {
+                    styled.append(String(repeating: " ", count: columns.time))
+                }
+                for span in line.spans {
+                    styled.append(span.text, emphasis ? span.style.merging(TextStyle(inverse: true)) : span.style)
+                }
+                lines.append(styled)
+            }
+        }
+        return lines
+    }
+
+    private struct DrawnLine {
+        var spans: [Span]
+        var isFirstLine: Bool
+    }
+
+    private func header(_ ladder: Ladder, _ columns: Columns) -> StyledLine {
+        let clientTitle = "client " + ladder.client
+        let serverTitle = "server " + ladder.server
+        let leftPart = pad(clientTitle, columns.time + columns.left + 1, right: true)
+        let gap = String(repeating: " ", count: max(1, columns.arrow + 2))
+        var line = StyledLine()
+        line.append(leftPart, TextStyle(bold: true, foreground: .green))
+        line.append(gap)
+        line.append(serverTitle, TextStyle(bold: true, foreground: .blue))
+        return line
+    }
+
+    private func draw(_ row: Ladder.Row, _ columns: Columns, bar: String) -> [DrawnLine] {
+        let blankLeft = String(repeating: " ", count: columns.left)
+        let blankArrow = String(repeating: " ", count: columns.arrow)
+        switch row {
+        case .arrow(let direction, let label, let note, let tone):
+            let style = style(for: tone)
+            let noteLines = note.map { TextWrapper.wrap($0, width: columns.right) } ?? [""]
+            var drawn: [DrawnLine] = []
+            let arrowText: String
+            var labelAbove: [String] = []
+            if DisplayWidth.of(label) + 6 <= columns.arrow {
+                arrowText = arrow(label: label, direction: direction, width: columns.arrow)
+            } else {
+                labelAbove = TextWrapper.wrap(label, width: columns.arrow - 2).map { " " + $0 }
+                arrowText = arrow(label: "", direction: direction, width: columns.arrow)
+            }
+            for text in labelAbove {
+                drawn.append(DrawnLine(spans: [Span(blankLeft + " " + bar), Span(pad(text, columns.arrow), style), Span(bar)],
+                                       isFirstLine: drawn.isEmpty))
+            }
+            drawn.append(DrawnLine(
+                spans: [Span(blankLeft + " " + bar), Span(arrowText, style), Span(bar + " "), Span(noteLines[0], noteStyle(tone))],
+                isFirstLine: drawn.isEmpty))
+            for extra in noteLines.dropFirst() {
+                drawn.append(DrawnLine(spans: [Span(blankLeft + " " + bar + blankArrow + bar + " "), Span(extra, noteStyle(tone))],
+                                       isFirstLine: false))
+            }
+            return drawn
+        case .call(let side, let text, let tone):
+            let style = tone == .failure ? TextStyle(bold: true, foreground: .red)
+                : TextStyle(foreground: side == .client ? .green : .blue)
+            switch side {
+            case .client:
+                let wrapped = TextWrapper.wrap(text, width: columns.left)
+                return wrapped.enumerated().map { index, piece in
+                    DrawnLine(spans: [Span(pad(piece, columns.left, right: true), style), Span(" " + bar + blankArrow + bar)],
+                              isFirstLine: index == 0)
+                }
+            case .server:
+                let wrapped = TextWrapper.wrap(text, width: columns.right)
+                return wrapped.enumerated().map { index, piece in
+                    DrawnLine(spans: [Span(blankLeft + " " + bar + blankArrow + bar + " "), Span(piece, style)], isFirstLine: index == 0)
+                }
+            }
+        case .other(let text):
+            let wrapped = TextWrapper.wrap(text, width: max(20, columns.left + columns.arrow + columns.right))
+            return wrapped.enumerated().map { index, piece in
+                DrawnLine(spans: [Span(piece, TextStyle(dim: true))], isFirstLine: index == 0)
+            }
+        }
+    }
+
+    private func arrow(label: String, direction: Direction, width: Int) -> String {
+        let line = unicode ? "─" : "-"
+        let head = direction == .clientToServer ? (unicode ? "▶" : ">") : (unicode ? "◀" : "<")
+        let text = label.isEmpty ? "" : " \(label) "
+        let body = width - 1 - DisplayWidth.of(text)
+        let before = direction == .clientToServer ? 2 : max(2, body - 2)
+        let after = max(0, body - before)
+        let segment = String(repeating: line, count: before) + text + String(repeating: line, count: after)
+        return direction == .clientToServer ? segment + head : head + segment
+    }
+
+    private func style(for tone: Ladder.Tone) -> TextStyle {
+        switch tone {
+        case .handshake: TextStyle(bold: true, foreground: .cyan)
+        case .data: TextStyle()
+        case .teardown: TextStyle(foreground: .yellow)
+        case .reset, .failure: TextStyle(bold: true, foreground: .red)
+        case .repeated: TextStyle(foreground: .magenta)
+        case .neutral: TextStyle()
+        }
+    }
+
+    private func noteStyle(_ tone: Ladder.Tone) -> TextStyle {
+        switch tone {
+        case .handshake: TextStyle(foreground: .cyan)
+        case .reset, .failure: TextStyle(foreground: .red)
+        case .repeated: TextStyle(foreground: .magenta)
+        default: TextStyle(dim: true)
+        }
+    }
+
+    private func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
+        let gap = max(0, width - DisplayWidth.of(text))
+        return right ? String(repeating: " ", count: gap) + text : text + String(repeating: " ", count: gap)
+    }
+}

@@ -1,0 +1,258 @@
+// IPv4 (RFC 791), IPv6 (RFC 8200) with its extension-header chain, and ARP (RFC 826).
+
+enum IPv4Field {
+    static let versionAndIHL = 0, typeOfService = 1, totalLength = 2, identification = 4
+    static let flagsAndFragmentOffset = 6, ttl = 8, protocolNumber = 9, checksum = 10
+    static let source = 12, destination = 16
+    static let minimumLength = 20
+}
+
+enum IPv6Field {
+    static let versionClassFlow = 0, payloadLength = 4, nextHeader = 6, hopLimit = 7
+    static let source = 8, destination = 24
+    static let length = 40
+}
+
+enum IPv6ExtensionField {
+    static let nextHeader = 0, length = 1
+    /// The fragment header's offset/flags word and identification.
+    static let fragmentOffsetAndFlags = 2, fragmentIdentification = 4, fragmentLength = 8
+}
+
+enum ARPField {
+    static let hardwareType = 0, protocolType = 2, hardwareLength = 4, protocolLength = 5
+    static let operation = 6, addresses = 8
+}
+
+extension PacketDecoder {
+    /// More extension headers than any real packet carries; the walk stops there so a
+    /// crafted chain cannot make it loop long.
+    static let maximumExtensionHeaders = 16
+
+    mutating func decodeIPv4(at offset: Int) {
+        enterNetwork(at: offset)
+        guard let fixed = view(.ipv4, at: offset, count: IPv4Field.minimumLength) else { return }
+        let versionAndIHL = fixed.uint8(at: IPv4Field.versionAndIHL)
+        let version = versionAndIHL >> 4
+        let ihl = Int(versionAndIHL & 0x0f)
+        guard version == 4 else {
+            note(.ipv4, .invalid("version field is \(version), not 4"), at: offset)
+            leaveUndecoded(from: offset, to: captured)
+            return
+        }
+        guard ihl >= 5 else {
+            note(.ipv4, .invalid("header length (IHL) is \(ihl), i.e. \(ihl * 4) bytes; the minimum is 5 (20 bytes)"), at: offset)
+            leaveUndecoded(from: offset, to: captured)
+            return
+        }
+        let headerLength = ihl * 4
+        guard let view = view(.ipv4, at: offset, count: headerLength) else { return }
+
+        let totalLength = view.uint16(bigEndianAt: IPv4Field.totalLength)
+        let flagsAndOffset = view.uint16(bigEndianAt: IPv4Field.flagsAndFragmentOffset)
+        var header = IPv4Header(
+            version: version,
+            headerLength: headerLength,
+            typeOfService: view.uint8(at: IPv4Field.typeOfService),
+            totalLength: totalLength,
+            identification: view.uint16(bigEndianAt: IPv4Field.identification),
+            reservedFlag: flagsAndOffset & 0x8000 != 0,
+            dontFragment: flagsAndOffset & 0x4000 != 0,
+            moreFragments: flagsAndOffset & 0x2000 != 0,
+            fragmentOffset: flagsAndOffset & 0x1fff,
+            ttl: view.uint8(at: IPv4Field.ttl),
+            protocol: IPProtocol(view.uint8(at: IPv4Field.protocolNumber)),
+            checksum: view.uint16(bigEndianAt: IPv4Field.checksum),
+            checksumValid: view.internetChecksumSum() == 0xffff,
+            source: view.ipv4Address(at: IPv4Field.source),
+            destination: view.ipv4Address(at: IPv4Field.destination),
+            range: view.range,
+            payload: view.end..<view.end,
+            lengthFromCapture: false)
+
+        // Where the datagram ends. Ethernet pads frames to 60 bytes, so the buffer can run on
+        // past it; the total length, not the buffer, decides.
+        var end = offset + Int(totalLength)
+        var endIsDeclared = true
+        if totalLength == 0 {
+            // Segmentation offload: the stack hands a large segment down with length 0 and
+            // the NIC fills it in; a capture taken before that sees 0 (tcpdump: "assuming TSO").
+            header.lengthFromCapture = true
+            end = captured
+            endIsDeclared = false
+        } else if Int(totalLength) < headerLength {
+            packet.network = .ipv4(header)
+            note(.ipv4, .invalid("total length \(totalLength) is smaller than the \(headerLength)-byte header"), at: offset)
+            return
+        } else if end > captured, frameKnownWhole {
+            note(.ipv4, .invalid("total length \(totalLength) runs past the end of the packet, which has \(captured - offset) bytes from the IPv4 header on"), at: offset)
+            end = captured
+            endIsDeclared = false
+        }
+        if end < captured { packet.trailer = end..<captured }
+        header.payload = view.end..<min(end, captured)
+        packet.network = .ipv4(header)
+
+        if header.fragmentOffset != 0 {
+            // Only the first fragment carries the transport header.
+            leaveUndecoded(from: view.end, to: end)
+            notePayloadCut(end: end)
+            return
+        }
+        inFirstFragment = header.moreFragments
+        decodeTransport(header.protocol, at: view.end, end: end, endIsDeclared: endIsDeclared,
+                        enclosing: "IPv4 total length", isIPv6: false)
+        notePayloadCut(end: end)
+    }
+
+    /// Every header fitted, but the data after them runs past the bytes we have.
+    mutating func notePayloadCut(end: Int) {
+        guard end > captured, packet.error == nil else { return }
+        let start = min(packet.payload.lowerBound, captured)
+        note(.payload, .truncated(needed: end - start, available: captured - start), at: start)
+    }
+
+    mutating func decodeIPv6(at offset: Int) {
+        enterNetwork(at: offset)
+        guard let view = view(.ipv6, at: offset, count: IPv6Field.length) else { return }
+        let first = view.uint32(bigEndianAt: IPv6Field.versionClassFlow)
+        let version = UInt8(truncatingIfNeeded: first >> 28)
+        guard version == 6 else {
+            note(.ipv6, .invalid("version field is \(version), not 6"), at: offset)
+            leaveUndecoded(from: offset, to: captured)
+            return
+        }
+        let payloadLength = view.uint16(bigEndianAt: IPv6Field.payloadLength)
+        let nextHeader = IPProtocol(view.uint8(at: IPv6Field.nextHeader))
+        var header = IPv6Header(
+            version: version,
+            trafficClass: UInt8(truncatingIfNeeded: first >> 20),
+            flowLabel: first & 0x000f_ffff,
+            payloadLength: payloadLength,
+            nextHeader: nextHeader,
+            hopLimit: view.uint8(at: IPv6Field.hopLimit),
+            source: view.ipv6Address(at: IPv6Field.source),
+            destination: view.ipv6Address(at: IPv6Field.destination),
+            extensionHeaders: [],
+            fragment: nil,
+            upperLayerProtocol: nextHeader,
+            upperLayerOffset: view.end,
+            range: view.range,
+            payload: view.end..<view.end,
+            lengthFromCapture: false)
+
+        var end = view.end + Int(payloadLength)
+        var endIsDeclared = true
+        if payloadLength == 0, nextHeader != .noNextHeader, view.end < captured {
+            // A jumbogram (RFC 2675) or a segmentation-offload packet: the real length is
+            // elsewhere or nowhere, so the capture decides.
+            header.lengthFromCapture = true
+            end = captured
+            endIsDeclared = false
+        } else if end > captured, frameKnownWhole {
+            note(.ipv6, .invalid("payload length \(payloadLength) runs past the end of the packet, which has \(captured - view.end) bytes after the IPv6 header"), at: offset)
+            end = captured
+            endIsDeclared = false
+        }
+        if end < captured { packet.trailer = end..<captured }
+        header.payload = view.end..<min(end, captured)
+        let declaredEnd: Int? = endIsDeclared ? end : nil
+
+        // Walk the extension headers to the upper-layer header.
+        var next = nextHeader
+        var at = view.end
+        var walked = 0
+        walk: while true {
+            switch next {
+            case .hopByHopOptions, .routing, .destinationOptions, .mobility, IPProtocol(139), IPProtocol(140):
+                // The common layout: next header, length in 8-byte units not counting the first 8.
+                guard let lengthView = self.view(.ipv6Extension, at: at, count: 2, within: declaredEnd,
+                                                 enclosing: "IPv6 payload length") else { break walk }
+                let length = (Int(lengthView.uint8(at: IPv6ExtensionField.length)) + 1) * 8
+                guard let ext = self.view(.ipv6Extension, at: at, count: length, within: declaredEnd,
+                                          enclosing: "IPv6 payload length") else { break walk }
+                let following = IPProtocol(ext.uint8(at: IPv6ExtensionField.nextHeader))
+                header.extensionHeaders.append(IPv6ExtensionHeader(kind: next, nextHeader: following, range: ext.range))
+                next = following
+                at = ext.end
+            case .fragment:
+                guard let ext = self.view(.ipv6Extension, at: at, count: IPv6ExtensionField.fragmentLength,
+                                          within: declaredEnd, enclosing: "IPv6 payload length") else { break walk }
+                let following = IPProtocol(ext.uint8(at: IPv6ExtensionField.nextHeader))
+                let word = ext.uint16(bigEndianAt: IPv6ExtensionField.fragmentOffsetAndFlags)
+                let fragment = IPv6Fragment(offset: word >> 3, moreFragments: word & 1 == 1,
+                                            identification: ext.uint32(bigEndianAt: IPv6ExtensionField.fragmentIdentification))
+                header.extensionHeaders.append(IPv6ExtensionHeader(kind: next, nextHeader: following, range: ext.range))
+                header.fragment = fragment
+                next = following
+                at = ext.end
+                if fragment.offset != 0 {
+                    // A later fragment: its bytes continue the first fragment's upper-layer data.
+                    header.upperLayerProtocol = next
+                    header.upperLayerOffset = at
+                    packet.network = .ipv6(header)
+                    leaveUndecoded(from: at, to: end)
+                    notePayloadCut(end: end)
+                    return
+                }
+            case .authenticationHeader:
+                // AH counts its length in 4-byte units, minus 2 (RFC 4302).
+                guard let lengthView = self.view(.ipv6Extension, at: at, count: 2, within: declaredEnd,
+                                                 enclosing: "IPv6 payload length") else { break walk }
+                let length = (Int(lengthView.uint8(at: IPv6ExtensionField.length)) + 2) * 4
+                guard let ext = self.view(.ipv6Extension, at: at, count: length, within: declaredEnd,
+                                          enclosing: "IPv6 payload length") else { break walk }
+                let following = IPProtocol(ext.uint8(at: IPv6ExtensionField.nextHeader))
+                header.extensionHeaders.append(IPv6ExtensionHeader(kind: next, nextHeader: following, range: ext.range))
+                next = following
+                at = ext.end
+            default:
+                // ESP (encrypted: nothing more to read), no next header, or the upper layer.
+                header.upperLayerProtocol = next
+                header.upperLayerOffset = at
+                packet.network = .ipv6(header)
+                inFirstFragment = header.fragment?.moreFragments ?? false
+                decodeTransport(next, at: at, end: end, endIsDeclared: endIsDeclared,
+                                enclosing: "IPv6 payload length", isIPv6: true)
+                notePayloadCut(end: end)
+                return
+            }
+            walked += 1
+            if walked >= Self.maximumExtensionHeaders {
+                note(.ipv6Extension, .invalid("more than \(Self.maximumExtensionHeaders) extension headers in a row"), at: at)
+                break walk
+            }
+        }
+        // The walk stopped on a problem; what was walked stays.
+        header.upperLayerProtocol = next
+        header.upperLayerOffset = at
+        packet.network = .ipv6(header)
+    }
+
+    mutating func decodeARP(at offset: Int) {
+        enterNetwork(at: offset)
+        guard let fixed = view(.arp, at: offset, count: ARPField.addresses) else { return }
+        let hardwareLength = fixed.uint8(at: ARPField.hardwareLength)
+        let protocolLength = fixed.uint8(at: ARPField.protocolLength)
+        let length = ARPField.addresses + 2 * (Int(hardwareLength) + Int(protocolLength))
+        guard let view = view(.arp, at: offset, count: length) else { return }
+        var message = ARPMessage(
+            hardwareType: view.uint16(bigEndianAt: ARPField.hardwareType),
+            protocolType: EtherType(view.uint16(bigEndianAt: ARPField.protocolType)),
+            hardwareLength: hardwareLength,
+            protocolLength: protocolLength,
+            operation: view.uint16(bigEndianAt: ARPField.operation),
+            senderMAC: nil, senderIP: nil, targetMAC: nil, targetIP: nil,
+            range: view.range)
+        if hardwareLength == 6, protocolLength == 4, message.protocolType == .ipv4 {
+            let base = ARPField.addresses
+            message.senderMAC = view.macAddress(at: base)
+            message.senderIP = view.ipv4Address(at: base + 6)
+            message.targetMAC = view.macAddress(at: base + 10)
+            message.targetIP = view.ipv4Address(at: base + 16)
+        }
+        packet.network = .arp(message)
+        if view.end < captured { packet.trailer = view.end..<captured }
+        packet.payload = view.end..<view.end
+    }
+}

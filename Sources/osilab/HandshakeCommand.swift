@@ -1,0 +1,64 @@
+import ArgumentParser
+import Capture
+import Experiments
+import Foundation
+import Labs
+import Sockets
+import Timeline
+import Workspace
+
+struct Handshake: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Watch a real TCP three-way handshake on loopback, next to connect() and accept().",
+        discussion: """
+            Starts a server and a client in this process, captures their packets on the loopback \
+            interface, and draws the handshake (SYN, SYN-ACK, ACK) as a ladder with the moments \
+            connect() and accept() were called and returned. Live capture needs root or the \
+            capture capabilities; without them, --recorded shows a capture that ships with the lab.
+            """)
+
+    @Option(help: "The server's port (default: a free port the kernel picks).")
+    var port: UInt16 = 0
+
+    @Flag(help: "Use IPv6 (::1) instead of IPv4 (127.0.0.1).")
+    var ipv6 = false
+
+    @Flag(help: "Show the capture recorded for the lessons instead of capturing live.")
+    var recorded = false
+
+    @Option(help: .hidden)
+    var recordTo: String?
+
+    @OptionGroup var output: TimelineOutputOptions
+
+    func run() throws {
+        let run: RecordedRun
+        if recorded {
+            run = try RecordedCaptures.load(name: ipv6 ? "handshake-ipv6" : "handshake")
+        } else {
+            do {
+                run = try HandshakeDemo(options: .init(port: port, ipv6: ipv6)).run()
+            } catch let error as CaptureError {
+                printError(error.description)
+                if case .permissionDenied = error.kind {
+                    printError("\nA capture recorded for the lessons ships with osilab: see it with\n    osilab handshake --recorded")
+                }
+                throw ExitCode(2)
+            } catch let error as SocketError {
+                printError("The demo could not set up its sockets: \(error)")
+                throw ExitCode(1)
+            }
+        }
+        if let name = recordTo {
+            // For maintainers: refresh the recorded captures in Lessons/captures.
+            let (capture, trace) = try RecordedCaptures.paths(name: name)
+            try run.save(capturePath: capture, tracePath: trace)
+        }
+        let timeline = run.timeline()
+        let explanation = timeline.findings.first.map { HandshakeExplanation.sentences(for: $0, numbers: output.style.numbers) } ?? []
+        for line in RunReport.lines(for: run, timeline: timeline, style: output.style, explanation: explanation) {
+            print(line)
+        }
+        if let path = output.facts { try RunReport.writeFacts(RunReport.facts(timeline), to: path) }
+    }
+}

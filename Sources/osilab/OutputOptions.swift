@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import Labs
+import Timeline
+
+/// The output choices shared by every command that shows a captured timeline.
+struct TimelineOutputOptions: ParsableArguments {
+    @Flag(help: "Plain ASCII output without colour, for copying and pasting.")
+    var plain = false
+
+    @Flag(help: "One JSON object per event (packet or system call), for scripts.")
+    var json = false
+
+    @Flag(help: "Show raw 32-bit sequence numbers instead of numbers relative to each side's first.")
+    var absolute = false
+
+    @Flag(help: "Break every packet down by OSI layer, with its bytes.")
+    var layers = false
+
+    @Option(help: ArgumentHelp("Also write the run's facts (for the lessons) as JSON to this file.", valueName: "file"))
+    var facts: String?
+
+    func validate() throws {
+        if plain && json { throw ValidationError("Choose one of --plain and --json.") }
+    }
+
+    var style: ReportStyle {
+        let environment = ProcessInfo.processInfo.environment
+        let isTerminal = isatty(STDOUT_FILENO) == 1
+        let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+        let format: ReportStyle.Format = json ? .json : (plain ? .plain : .ladder)
+        let width = format == .ladder ? terminalWidth() : 100
+        return ReportStyle(format: format, numbers: absolute ? .absolute : .relative, width: width,
+                           colour: isTerminal && !noColor, layers: layers)
+    }
+}
+
+/// The terminal's width in columns, or $COLUMNS, or 100.
+func terminalWidth() -> Int {
+    var size = winsize()
+    if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+    if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 { return columns }
+    return 100
+}
+
+/// Prints a message for the user on standard error.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// Width and colour for the OSI layer view: the terminal's width and colour unless the
+/// output is piped or NO_COLOR is set.
+func layerViewSettings() -> (width: Int, colour: Bool) {
+    let isTerminal = isatty(STDOUT_FILENO) == 1
+    let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+    return (isTerminal ? terminalWidth() : 100, isTerminal && !noColor)
+}
