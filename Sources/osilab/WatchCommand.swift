@@ -1,6 +1,7 @@
 import ArgumentParser
 import Capture
 import Foundation
+import TextUI
 import Timeline
 import Wire
 
@@ -27,6 +28,9 @@ struct Watch: ParsableCommand {
 
     @Option(help: "Stop after this many packets.")
     var count: Int?
+
+    @Flag(help: "After each packet, break it down by OSI layer with its bytes.")
+    var layers = false
 
     @Flag(help: "Show raw 32-bit sequence numbers instead of relative ones.")
     var absolute = false
@@ -67,12 +71,21 @@ struct Watch: ParsableCommand {
         let linkType = LinkType(rawValue: capture.dataLink)
         var lines = PacketLines(numbers: absolute ? .absolute : .relative, utcOffsetSeconds: localUTCOffset())
         let output = StandardOutput()
+        let showLayers = layers
+        let (width, colour) = layerViewSettings()
         printError("Capturing on \(interface)" + (combinedFilter.map { " (filter: \($0))" } ?? "") + "; press Ctrl-C to stop.")
         do {
             try capture.runBorrowing(limit: count) { header, bytes in
                 writer?.write(timestamp: header.timestamp, bytes: bytes, originalLength: header.originalLength)
                 output.write(lines.line(timestamp: header.timestamp, bytes: bytes, originalLength: header.originalLength,
                                         linkType: linkType))
+                if showLayers {
+                    for line in LayerView.render(bytes: Array(bytes), linkType: linkType, originalLength: header.originalLength,
+                                                 title: "Packet \(lines.count)", width: width, colour: colour) {
+                        output.write(line.rendered(colour ? .ansi : .plain))
+                    }
+                    output.write("")
+                }
                 // Live lines are for watching: show each as soon as it is known.
                 output.flush()
             }
