@@ -29,6 +29,9 @@ struct Watch: ParsableCommand {
     @Option(help: "Stop after this many packets.")
     var count: Int?
 
+    @Option(help: ArgumentHelp("Keep at most this many bytes of each packet (the snap length).", valueName: "bytes"))
+    var snapLength: Int32 = 262_144
+
     @Flag(help: "After each packet, break it down by OSI layer with its bytes.")
     var layers = false
 
@@ -38,6 +41,7 @@ struct Watch: ParsableCommand {
 
     func validate() throws {
         if let count, count <= 0 { throw ValidationError("--count must be at least 1.") }
+        if snapLength < 14 || snapLength > 262_144 { throw ValidationError("--snap-length must be between 14 and 262144 bytes.") }
     }
 
     var combinedFilter: String? {
@@ -53,9 +57,12 @@ struct Watch: ParsableCommand {
     func run() throws {
         let capture: LiveCapture
         do {
-            capture = try LiveCapture(options: CaptureOptions(interface: interface, filter: combinedFilter))
+            capture = try LiveCapture(options: CaptureOptions(interface: interface, filter: combinedFilter, snapLength: snapLength))
         } catch {
             printError(error.description)
+            if case .permissionDenied = error.kind, let recorded = try? RecordedCaptures.paths(name: "handshake").capture {
+                printError("\nMeanwhile, a capture recorded for the lessons can be read without privilege:\n    osilab read \(recorded)")
+            }
             throw ExitCode(2)
         }
         let writer: CaptureWriter?
