@@ -1,1 +1,0 @@
-// Labs: see README.md, How the code is organised.
