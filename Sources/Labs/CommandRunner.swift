@@ -75,7 +75,7 @@ public struct CommandPolicy: Sendable, Equatable {
         if words.count > 64 { return CommandRefusal("more than 64 arguments") }
         if allowsAnyCommand { return nil }
         guard CommandPolicy.harmlessCommands.contains(program) else {
-            return CommandRefusal("'\(program)' is not on the allow-list (\(CommandPolicy.harmlessCommands.joined(separator: ", ")))")
+            return CommandRefusal("'\(ByteText.escaped(program, limit: 40))' is not on the allow-list (\(CommandPolicy.harmlessCommands.joined(separator: ", ")))")
         }
         let arguments = words.dropFirst()
         switch program {
@@ -85,11 +85,11 @@ public struct CommandPolicy: Sendable, Equatable {
                     || argument.hasPrefix("--iso-8601=") || argument.hasPrefix("--rfc-3339=") || argument.hasPrefix("--date=")
             }
             if let bad = arguments.first(where: { !allowed($0) }) {
-                return CommandRefusal("date takes only +FORMAT and display options here ('\(bad)' could set the clock or read a file)")
+                return CommandRefusal("date takes only +FORMAT and display options here ('\(ByteText.escaped(bad, limit: 40))' could set the clock or read a file)")
             }
         case "hostname":
             if let bad = arguments.first(where: { !CommandPolicy.hostnameOptions.contains($0) }) {
-                return CommandRefusal("hostname takes only display options here ('\(bad)' could rename the machine)")
+                return CommandRefusal("hostname takes only display options here ('\(ByteText.escaped(bad, limit: 40))' could rename the machine)")
             }
         default:
             break
@@ -219,15 +219,17 @@ public struct CommandRunner: Sendable, Equatable {
         // dup2 gives the child plain copies without close-on-exec, as descriptors 1 and 2.
         posix_spawn_file_actions_adddup2(&actions, output, 1)
         posix_spawn_file_actions_adddup2(&actions, output, 2)
+        // osilab's own sockets are close-on-exec, but a library may have opened a descriptor
+        // without that flag; the command gets none of them.
+        closeInheritedDescriptors(&actions)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         // The server ignores SIGPIPE (so a vanished client gives EPIPE, not death), and an
-        // ignored signal stays ignored across exec: give the program the defaults back.
+        // ignored signal stays ignored across exec: give the program every default back.
         var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT] { sigaddset(&defaults, signal) }
+        sigfillset(&defaults)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         var noneBlocked = sigset_t()
         sigemptyset(&noneBlocked)
@@ -247,6 +249,24 @@ public struct CommandRunner: Sendable, Equatable {
         return code == 0 ? .running(processID) : .failed(code)
     }
 
+    /// Adds "close every descriptor from 3 up" to the child's actions: glibc's
+    /// `posix_spawn_file_actions_addclosefrom_np` (2.34 and later; looked up at run time,
+    /// since Swift's Glibc module does not declare it), or else one close per descriptor open now.
+    private func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+        if let closeFrom = addCloseFrom {
+            if closeFrom(&actions, 3) == 0 { return }
+        }
+        guard let directory = opendir("/proc/self/fd") else { return }
+        defer { closedir(directory) }
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            // A descriptor closed meanwhile is no problem: glibc ignores EBADF for these actions.
+            if let descriptor = Int32(name), descriptor > 2 {
+                posix_spawn_file_actions_addclose(&actions, descriptor)
+            }
+        }
+    }
+
     /// The variables a command sees: enough to find programs and print text and dates in the
     /// learner's language, and nothing else of the server's environment.
     static func environment() -> [String] {
@@ -257,3 +277,16 @@ public struct CommandRunner: Sendable, Equatable {
         return variables
     }
 }
+
+private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+
+/// glibc's posix_spawn_file_actions_addclosefrom_np, if this C library has it.
+private let addCloseFrom: AddCloseFrom? = {
+    #if canImport(Glibc)
+    // RTLD_DEFAULT (a null handle): search every library the program has loaded.
+    guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+    return unsafeBitCast(symbol, to: AddCloseFrom.self)
+    #else
+    return nil
+    #endif
+}()

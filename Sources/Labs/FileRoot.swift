@@ -39,29 +39,30 @@ public struct FileRoot: Sendable, Equatable {
         let candidate = path + "/" + name
         guard let real = realPath(candidate) else {
             let code = errno
-            if code == ENOENT || code == ENOTDIR { return .failure(FileRefusal("no such file: \(name)")) }
-            return .failure(FileRefusal("cannot open \(name): \(String(cString: strerror(code)))"))
+            if code == ENOENT || code == ENOTDIR { return .failure(FileRefusal("no such file: \(shown(name))")) }
+            return .failure(FileRefusal("cannot open \(shown(name)): \(String(cString: strerror(code)))"))
         }
+        if real == path { return .failure(FileRefusal("\(shown(name)) is not a regular file (it is the served folder)")) }
         guard isInside(real) else {
-            return .failure(FileRefusal("\(name) leads outside the served folder"))
+            return .failure(FileRefusal("\(shown(name)) leads outside the served folder"))
         }
         // O_NOFOLLOW: if the last component was swapped for a symbolic link since realpath()
         // looked, open() fails (ELOOP) instead of following it. O_NONBLOCK: a FIFO planted
         // in the folder cannot make open() wait for a writer.
         let descriptor = openFile(real, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
         guard descriptor >= 0 else {
-            return .failure(FileRefusal("cannot open \(name): \(String(cString: strerror(errno)))"))
+            return .failure(FileRefusal("cannot open \(shown(name)): \(String(cString: strerror(errno)))"))
         }
         var info = stat()
         guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
             closeFile(descriptor)
-            return .failure(FileRefusal("\(name) is not a regular file"))
+            return .failure(FileRefusal("\(shown(name)) is not a regular file"))
         }
         // realpath() and open() are two steps; a folder on the way could have been replaced
         // by a link in between. Ask the kernel where the open file really is, and check again.
         if let opened = pathOfOpenDescriptor(descriptor), !isInside(opened) {
             closeFile(descriptor)
-            return .failure(FileRefusal("\(name) leads outside the served folder"))
+            return .failure(FileRefusal("\(shown(name)) leads outside the served folder"))
         }
         return .success(OpenedFile(descriptor: descriptor, size: Int(info.st_size)))
     }
@@ -79,6 +80,9 @@ public struct FileRoot: Sendable, Equatable {
         if components.contains(where: { $0.utf8.count > 255 }) { return "a part of the file name is longer than 255 bytes" }
         return nil
     }
+
+    /// A name from the network, safe to put in a message.
+    private func shown(_ name: String) -> String { ByteText.escaped(name, limit: 80) }
 
     private func isInside(_ real: String) -> Bool {
         real.hasPrefix(path == "/" ? "/" : path + "/")

@@ -19,7 +19,7 @@ public enum FileRequest {
         let verb = String(trimmed.prefix { !$0.isWhitespace })
         let name = String(trimmed.dropFirst(verb.count)).trimmingSpaces()
         guard verb == "get" else {
-            let shown = verb.isEmpty ? "an empty request" : "unknown command '\(verb.prefix(40))'"
+            let shown = verb.isEmpty ? "an empty request" : "unknown command '\(ByteText.escaped(verb, limit: 40))'"
             return .failure(FileRefusal("\(shown): this server understands only 'get NAME'"))
         }
         guard !name.isEmpty else { return .failure(FileRefusal("'get' needs a file name: get NAME")) }

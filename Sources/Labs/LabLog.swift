@@ -126,10 +126,22 @@ public enum ByteText {
             }.joined(separator: " ")
             return "<\(bytes.count) bytes, not UTF-8: \(head)\(bytes.count > 12 ? " …" : "")>"
         }
+        let (shown, complete) = escapedPrefix(text, limit: limit)
+        return complete ? "\"\(shown)\"" : "\"\(shown)\"… (\(bytes.count) bytes in all)"
+    }
+
+    /// `text` with control characters escaped (`\n`, `\u{1b}`), cut after `limit` characters,
+    /// for quoting untrusted text inside a message.
+    public static func escaped(_ text: String, limit: Int = 60) -> String {
+        let (shown, complete) = escapedPrefix(text, limit: limit)
+        return complete ? shown : shown + "…"
+    }
+
+    private static func escapedPrefix(_ text: String, limit: Int) -> (String, Bool) {
         var shown = ""
         var characters = 0
         for scalar in text.unicodeScalars {
-            if characters == limit { return "\"\(shown)\"… (\(bytes.count) bytes in all)" }
+            if characters == limit { return (shown, false) }
             switch scalar {
             case "\n": shown += "\\n"
             case "\r": shown += "\\r"
@@ -145,7 +157,7 @@ public enum ByteText {
             }
             characters += 1
         }
-        return "\"\(shown)\""
+        return (shown, true)
     }
 }
 

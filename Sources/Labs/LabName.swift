@@ -25,10 +25,10 @@ public enum LabName: String, CaseIterable, Sendable {
     /// One line for help texts and banners.
     public var summary: String {
         switch self {
-        case .echo: "echo: the server sends every message back upper-cased (notes, example 1)"
-        case .remote: "remote: the server runs a command and sends its output, size first (notes, example 2, \"basic ssh\")"
-        case .files: "files: the server sends a file, size first (notes, example 3, \"basic ftp\")"
-        case .udpEcho: "udp-echo: the echo over UDP: one datagram each way, no connection"
+        case .echo: "the server sends every message back upper-cased (notes, example 1)"
+        case .remote: "the server runs a command and sends its output, size first (notes, example 2, \"basic ssh\")"
+        case .files: "the server sends a file, size first (notes, example 3, \"basic ftp\")"
+        case .udpEcho: "the echo over UDP: one datagram each way, no connection"
         }
     }
 

@@ -81,6 +81,8 @@ public final class UDPEchoServer: RunningLabServer {
                 log.write(.connections, "recvfrom() failed: \(error)")
                 continue
             }
+            // shutdown() by stop() wakes recvfrom() with 0 bytes: that is no datagram.
+            if state.withLock({ $0.stopping }) { break }
             var reply = datagram
             upperCasedASCII(&reply)
             var sent = 0

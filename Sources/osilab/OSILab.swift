@@ -14,6 +14,8 @@ struct OSILab: ParsableCommand {
         // To add a command: write Sources/osilab/<Name>Command.swift and list it here.
         subcommands: [
             Doctor.self,
+            Serve.self,
+            Client.self,
         ]
     )
 }
