@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Sockets
 
 /// Where a lab client reads its commands and writes what comes back.
 ///
@@ -43,8 +44,21 @@ public struct ClientConsole: Sendable {
         return readLine()
     }
 
-    /// Lines are trimmed like the notes' `input(...).strip()`.
+    /// Lines are trimmed like the notes' `input(...).strip()`. At the end of typed input
+    /// (Ctrl-D) the line after the prompt is ended, so the shell's prompt starts afresh.
     func nextCommand() -> String? {
-        nextLine().map { $0.trimmingSpaces() }
+        guard let line = nextLine() else {
+            if prompt != nil { output("") }
+            return nil
+        }
+        return line.trimmingSpaces()
+    }
+
+    /// On a terminal, says where the client is connected and how to use it.
+    func greet(_ socket: Socket, lab: LabName, usage: String) {
+        guard prompt != nil else { return }
+        let peer = (try? socket.peerAddress()).map { "\($0)" } ?? "?"
+        let local = (try? socket.localAddress()).map { "\($0)" } ?? "?"
+        remark("Connected to the \(lab.rawValue) server at \(peer) from \(local). \(usage) Ctrl-D ends.")
     }
 }

@@ -46,15 +46,16 @@ func connectClient(host: String, port: UInt16, timeout: Duration, lab: LabName) 
 ///
 /// It asks recv() for no more than what is still missing, so it never swallows the first
 /// bytes of whatever the server sends next.
+/// - Parameter bufferBytes: the most one recv() may return (the notes use `recv(1024)`).
 @discardableResult
-func receiveExactly(_ count: Int, from socket: Socket, while what: String,
+func receiveExactly(_ count: Int, from socket: Socket, bufferBytes: Int = 64 * 1024, while what: String,
                     consume: ([UInt8]) throws(LabClientError) -> Void) throws(LabClientError) -> Int {
     var received = 0
     var calls = 0
     while received < count {
         let piece: [UInt8]
         do throws(SocketError) {
-            piece = try socket.recv(maxBytes: min(64 * 1024, count - received))
+            piece = try socket.recv(maxBytes: min(max(1, bufferBytes), count - received))
         } catch {
             throw LabClientError.socket(error, while: "\(what) (\(received) of \(count) bytes had arrived)")
         }

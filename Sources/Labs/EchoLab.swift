@@ -114,6 +114,7 @@ public final class EchoClient {
     /// - Returns: false if the connection was lost.
     public func run(console: ClientConsole) -> Bool {
         defer { close() }
+        console.greet(socket, lab: .echo, usage: "Type a line; it comes back upper-cased.")
         while let line = console.nextCommand() {
             if line.isEmpty {
                 if console.prompt != nil {

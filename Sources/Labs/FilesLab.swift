@@ -148,6 +148,9 @@ public final class FilesClient {
     public static let acknowledgement = Array("ready to recv file".utf8)
     /// The largest file the client accepts.
     public var maxFileBytes: Int
+    /// The most one recv() may return: 1024, as in the notes, so a longer file shows the
+    /// loop at work. (A bigger buffer needs fewer calls; the copy is the same.)
+    public var recvBufferBytes = 1024
 
     public init(host: String = "localhost", port: UInt16 = LabName.files.defaultPort,
                 timeout: Duration = .seconds(10), maxFileBytes: Int = 1 << 30) throws(LabClientError) {
@@ -196,7 +199,7 @@ public final class FilesClient {
 
         let (descriptor, path) = try createCopy(named: localName, in: directory)
         do throws(LabClientError) {
-            let calls = try receiveExactly(size, from: socket, while: "receiving \(name)") { piece throws(LabClientError) in
+            let calls = try receiveExactly(size, from: socket, bufferBytes: recvBufferBytes, while: "receiving \(name)") { piece throws(LabClientError) in
                 try writeAll(piece, to: descriptor, path: path)
             }
             closeDescriptor(descriptor)
@@ -214,6 +217,7 @@ public final class FilesClient {
     /// - Returns: false if the connection was lost.
     public func run(console: ClientConsole, directory: String = ".") -> Bool {
         defer { close() }
+        console.greet(socket, lab: .files, usage: "Type get NAME (try get 你好.txt); copies go to \(directory).")
         while let command = console.nextCommand() {
             if command.isEmpty { continue }
             guard let name = getName(command) else {

@@ -90,7 +90,7 @@ public struct RemoteCommandService: LabService {
             output += Array("\n[osilab: output cut at \(byteCount(runner.maxOutputBytes))]\n".utf8)
             how = "output cut at \(byteCount(runner.maxOutputBytes)), killed"
         }
-        connection.note("ran \(words): \(how), \(result.output.count) bytes of output")
+        connection.note("ran argv \(words), no shell: \(how), \(result.output.count) bytes of output")
         return output
     }
 
@@ -134,6 +134,9 @@ public final class RemoteClient {
     public static let acknowledgement = Array("准备好接受数据了".utf8)
     /// The largest output the client accepts.
     public var maxOutputBytes: Int
+    /// The most one recv() may return: 1024, as in the notes, so a long output shows the
+    /// loop at work. (A bigger buffer needs fewer calls; the result is the same.)
+    public var recvBufferBytes = 1024
 
     public init(host: String = "localhost", port: UInt16 = LabName.remote.defaultPort,
                 timeout: Duration = .seconds(10), maxOutputBytes: Int = 64 * 1024 * 1024) throws(LabClientError) {
@@ -185,7 +188,7 @@ public final class RemoteClient {
             }
             var output: [UInt8] = []
             output.reserveCapacity(size)
-            let calls = try receiveExactly(size, from: socket, while: "receiving the output") { piece in output += piece }
+            let calls = try receiveExactly(size, from: socket, bufferBytes: recvBufferBytes, while: "receiving the output") { piece in output += piece }
             return .output(bytes: output, recvCalls: calls)
         }
     }
@@ -196,6 +199,7 @@ public final class RemoteClient {
     /// - Returns: false if the connection was lost.
     public func run(console: ClientConsole) -> Bool {
         defer { close() }
+        console.greet(socket, lab: .remote, usage: "Type a command (try ls, date, uname -a).")
         while let command = console.nextCommand() {
             if command.isEmpty { continue }
             do throws(LabClientError) {

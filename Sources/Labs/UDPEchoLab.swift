@@ -194,6 +194,9 @@ public final class UDPEchoClient {
     /// Reads lines from `console`, one datagram each (an empty line is an empty datagram).
     public func run(console: ClientConsole) -> Bool {
         defer { close() }
+        if console.prompt != nil {
+            console.remark("UDP: no connection to make. Each line goes to \(candidates[0]) as one datagram; an empty line is an empty datagram. Ctrl-D ends.")
+        }
         while let line = console.nextCommand() {
             do throws(LabClientError) {
                 switch try send(Array(line.utf8)) {
