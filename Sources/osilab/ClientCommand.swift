@@ -7,8 +7,8 @@ struct Client: ParsableCommand {
         discussion: """
             echo      each line goes out as UTF-8 and comes back upper-cased
             remote    each line is a command; its output comes back, size first
-            files     `get NAME` saves the file in the current folder (or --into DIR)
-            udp-echo  each line is one datagram; an empty line is an empty datagram
+            files     `get NAME` saves the file here (or in --into DIR)
+            udp-echo  each line is one datagram; an empty line is an empty one
 
             The client reads exactly the number of bytes the server announces, however they \
             are split, and decodes UTF-8 only once everything has arrived. It works against \

@@ -10,10 +10,10 @@ struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run one of the notes' servers (echo, remote, files) or the UDP echo, on loopback.",
         discussion: """
-            echo      the server sends each message back upper-cased (notes, example 1; port 4545)
-            remote    the server runs a command and sends its output (example 2, "basic ssh"; port 4000)
-            files     the server sends a file from one folder (example 3, "basic ftp"; port 9999)
-            udp-echo  the echo over UDP (UDP port 4545, which is not TCP port 4545)
+            echo      each message comes back upper-cased (example 1, port 4545)
+            remote    runs a command, sends its output (example 2, "ssh", port 4000)
+            files     sends a file from one folder (example 3, "ftp", port 9999)
+            udp-echo  the echo over UDP (UDP port 4545 is not TCP port 4545)
 
             The notes' Python clients work against these servers, and `osilab client LAB` \
             against the notes' Python servers. Servers listen on 127.0.0.1 unless --host says \

@@ -91,11 +91,11 @@ final class ServerRobustnessTests: XCTestCase {
         defer { deaf.close() }
         try deaf.sendAll([UInt8](repeating: 0x61, count: 100_000))
 
-        let started = ContinuousClock.now
-        let client = try EchoClient(host: "127.0.0.1", port: lab.port, timeout: .seconds(5))
+        // The stalled clients hold their connections for the whole idle timeout (10 s); a
+        // server that served one client at a time would make this client time out first.
+        let client = try EchoClient(host: "127.0.0.1", port: lab.port, timeout: .seconds(2))
         defer { client.close() }
-        XCTAssertEqual(try client.send("still served").text, "STILL SERVED")
-        XCTAssertLessThan(ContinuousClock.now - started, .seconds(1), "a stalled client must not delay another one")
+        XCTAssertEqual(try client.send("still served").text, "STILL SERVED", "a stalled client must not delay another one")
     }
 
     func testIdleConnectionIsClosedAfterTheIdleTimeout() throws {
@@ -258,12 +258,10 @@ final class ServerRobustnessTests: XCTestCase {
         try first.sendAll(Array("hi".utf8))
         XCTAssertEqual(try receive(2, from: first), Array("HI".utf8))
         lab.eventually("both connections should be open") { lab.server.openConnections == 2 }
-        let started = ContinuousClock.now
         let summary = lab.server.stop()
-        XCTAssertLessThan(ContinuousClock.now - started, .seconds(2), "stop() must not wait for idle clients")
         XCTAssertEqual(summary.connections, 2)
         XCTAssertEqual(summary.endings["server stopping"], 2, "\(summary)")
-        XCTAssertEqual(summary.abandoned, 0)
+        XCTAssertEqual(summary.abandoned, 0, "stop() must close idle connections, not wait for them to time out")
         XCTAssertEqual(try first.recv(maxBytes: 10), [], "the client sees the server close")
         XCTAssertThrowsError(try rawClient(port: lab.port), "after stop() nothing listens on the port")
         XCTAssertEqual(lab.server.stop(), summary, "a second stop() returns the same summary")
