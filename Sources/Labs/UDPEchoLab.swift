@@ -179,8 +179,13 @@ public final class UDPEchoClient {
                 return .answer(try socket.recv(maxBytes: UDPEchoServer.maxDatagramBytes))
             } catch {
                 if error.reason == .timedOut { return .noAnswer }
-                guard error.errno == .connectionRefused, candidates.count > 1 else {
-                    throw LabClientError("sending the datagram: \(error)")
+                guard error.errno == .connectionRefused else { throw LabClientError("sending the datagram: \(error)") }
+                guard candidates.count > 1 else {
+                    throw LabClientError("""
+                        nothing listens on UDP port \(candidates[0].port ?? 0) at \(candidates[0]): its kernel answered with \
+                        an ICMP "port unreachable", which a connected UDP socket reports as ECONNREFUSED. \
+                        Is `osilab serve udp-echo` running?
+                        """)
                 }
                 candidates.removeFirst()
                 socket.close()

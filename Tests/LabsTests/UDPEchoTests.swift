@@ -52,6 +52,19 @@ final class UDPEchoTests: XCTestCase {
         XCTAssertEqual(try client.send(Array("anyone?".utf8)), .noAnswer)
     }
 
+    func testNothingListeningIsReportedAsAnICMPPortUnreachable() throws {
+        // A port that was free a moment ago and has nobody on it now.
+        let probe = try Socket(family: .inet, type: .datagram)
+        try probe.bind(to: .ipv4(.loopback, port: 0))
+        let port = try XCTUnwrap(probe.localAddress().port)
+        probe.close()
+        let client = try UDPEchoClient(host: "127.0.0.1", port: port, timeout: .seconds(2))
+        defer { client.close() }
+        XCTAssertThrowsError(try client.send(Array("hello?".utf8))) { error in
+            XCTAssertTrue("\(error)".contains("ICMP \"port unreachable\""), "\(error)")
+        }
+    }
+
     func testConsoleSendsEachLineAsADatagram() throws {
         let server = try UDPEchoServer(host: "127.0.0.1", port: 0)
         defer { server.stop() }
