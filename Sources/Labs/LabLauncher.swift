@@ -92,6 +92,10 @@ public struct ServeOptions: Sendable {
             details.append("so `osilab serve echo` can run on the same number at the same time.")
         }
         let realPort = server.address.port ?? effectivePort
+        // The clients' default host, localhost, reaches 127.0.0.1 and the wildcard addresses.
+        let address = server.address.endpoint?.address
+        let reachedByLocalhost = address == .v4(.loopback) || address == .v4(.any) || address == .v6(.any)
+        let hostOption = reachedByLocalhost ? "" : " --host \(address.map { "\($0)" } ?? host)"
         let portOption = realPort == lab.defaultPort ? "" : " --port \(realPort)"
         var banner = ["osilab \(lab.rawValue) server listening on \(server.address) (\(lab.transport)): \(lab.summary)."]
         banner += details
@@ -99,8 +103,8 @@ public struct ServeOptions: Sendable {
             banner.append("Each connection has a thread of its own; at most \(limits.maxConnections) at once, "
                           + "closed after \(seconds(limits.idleTimeout)) of silence.")
         }
-        banner.append("Try it from another terminal: osilab client \(lab.rawValue)\(portOption)")
-        if lab != .udpEcho {
+        banner.append("Try it from another terminal: osilab client \(lab.rawValue)\(hostOption)\(portOption)")
+        if lab != .udpEcho && reachedByLocalhost {
             banner.append("(or the notes' Python client, which connects to (\"localhost\", \(realPort))).")
         }
         banner.append("Stop with Ctrl-C.")
