@@ -15,8 +15,6 @@ public struct PacketLines: Sendable {
     public private(set) var tracker = ConnectionTracker()
     public private(set) var count = 0
     public private(set) var undecodable = 0
-    /// The decoder's result, reused from packet to packet.
-    private var decoded = DecodedPacket(linkType: .ethernet, capturedLength: 0, originalLength: 0)
 
     public init(numbers: NumberStyle = .relative, utcOffsetSeconds: Int = 0) {
         self.numbers = numbers
@@ -38,9 +36,7 @@ public struct PacketLines: Sendable {
         to text: inout [UInt8]
     ) {
         count += 1
-        // Decoding into a value kept between packets saves copying a fresh result out of
-        // each call (the decoded packet is a few hundred bytes).
-        decodePacket(bytes, linkType: linkType, originalLength: originalLength, into: &decoded)
+        let decoded = decodePacket(bytes, linkType: linkType, originalLength: originalLength)
         appendTimeOfDay(timestamp, to: &text)
         text.appendByte(" ")
         if let segment = Segment(decoded, number: count, timestamp: timestamp) {

@@ -13,10 +13,16 @@ struct OSILab: ParsableCommand {
         version: "0.1.0",
         // To add a command: write Sources/osilab/<Name>Command.swift and list it here.
         subcommands: [
+            Start.self,
+            Lessons.self,
+            OpenLesson.self,
             Handshake.self,
             Watch.self,
             Read.self,
+            Serve.self,
+            Client.self,
             Doctor.self,
-        ]
+        ],
+        defaultSubcommand: Start.self
     )
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Capture
 import Foundation
+import TextUI
 import Timeline
 import Wire
 
@@ -28,12 +29,19 @@ struct Watch: ParsableCommand {
     @Option(help: "Stop after this many packets.")
     var count: Int?
 
+    @Option(help: ArgumentHelp("Keep at most this many bytes of each packet (the snap length).", valueName: "bytes"))
+    var snapLength: Int32 = 262_144
+
+    @Flag(help: "After each packet, break it down by OSI layer with its bytes.")
+    var layers = false
+
     @Flag(help: "Show raw 32-bit sequence numbers instead of relative ones.")
     var absolute = false
 
 
     func validate() throws {
         if let count, count <= 0 { throw ValidationError("--count must be at least 1.") }
+        if snapLength < 14 || snapLength > 262_144 { throw ValidationError("--snap-length must be between 14 and 262144 bytes.") }
     }
 
     var combinedFilter: String? {
@@ -53,12 +61,16 @@ struct Watch: ParsableCommand {
             // as the interface's MTU (64 KiB on lo), so the default 8 MiB buffer holds only
             // about 128 packets and a connection storm overflowed it (a third of the packets
             // dropped). Without it, packets are packed into blocks that the kernel hands over
-            // when full or after a few milliseconds (8 ms on lo): tens of thousands of packets
+            // when full or after 10 ms (`batchTimeoutMilliseconds`): tens of thousands of packets
             // fit, and a person watching cannot see the delay. (The handshake demo keeps
             // immediate mode: it sets packets beside system calls as they happen.)
-            capture = try LiveCapture(options: CaptureOptions(interface: interface, filter: combinedFilter, immediate: false))
+            capture = try LiveCapture(options: CaptureOptions(
+                interface: interface, filter: combinedFilter, snapLength: snapLength, immediate: false))
         } catch {
             printError(error.description)
+            if case .permissionDenied = error.kind, let recorded = try? RecordedCaptures.paths(name: "handshake").capture {
+                printError("\nMeanwhile, a capture recorded for the lessons can be read without privilege:\n    osilab read \(recorded)")
+            }
             throw ExitCode(2)
         }
         let writer: CaptureWriter?
@@ -74,6 +86,8 @@ struct Watch: ParsableCommand {
         let linkType = LinkType(rawValue: capture.dataLink)
         var lines = PacketLines(numbers: absolute ? .absolute : .relative, utcOffsetSeconds: localUTCOffset())
         let output = StandardOutput()
+        let showLayers = layers
+        let (width, colour) = layerViewSettings()
         printError("Capturing on \(interface)" + (combinedFilter.map { " (filter: \($0))" } ?? "") + "; press Ctrl-C to stop.")
         do {
             // Live lines are for watching, so each is shown as soon as it is known: the output
@@ -84,6 +98,13 @@ struct Watch: ParsableCommand {
                 writer?.write(timestamp: header.timestamp, bytes: bytes, originalLength: header.originalLength)
                 lines.appendLine(timestamp: header.timestamp, bytes: bytes, originalLength: header.originalLength,
                                  linkType: linkType, to: &output.buffer)
+                if showLayers {
+                    for line in LayerView.render(bytes: Array(bytes), linkType: linkType, originalLength: header.originalLength,
+                                                 title: "Packet \(lines.count)", width: width, colour: colour) {
+                        output.write(line.rendered(colour ? .ansi : .plain))
+                    }
+                    output.write("")
+                }
                 output.flushIfFull()
             }
             output.flush()
