@@ -138,14 +138,20 @@ public final class PlainRunner {
                     emit(block.lines)
                 case .checkpoint(let checkpoint):
                     emit(block.lines)
+                    if !inputEnded { session.recordScreenSeen(lesson: index, screen: screenNumber) }
                     ask(checkpoint)
                 case .lab(let lab):
                     emit(block.lines)
+                    if !inputEnded { session.recordScreenSeen(lesson: index, screen: screenNumber) }
                     runLab(lab)
                 }
             }
-            session.recordScreenSeen(lesson: index, screen: screenNumber)
         }
+        // The position is saved where the reader may stop (before a question that waits for
+        // an answer, and here at the end), not after every screen: each save is a write, an fsync and a rename,
+        // and one per screen made `osilab lesson 1 < /dev/null` take 55-135 ms on a busy
+        // machine instead of about 25 (see Benchmarks/REPORT.md, start-up).
+        if let last = lesson.screens.indices.last { session.recordScreenSeen(lesson: index, screen: last) }
         var ending = [StyledLine.blank, Box.rule(width: width, style: theme.rule), StyledLine(strings(.plainEndOfLesson, String(index + 1)), theme.label)]
         if index + 1 < lessons.count {
             ending.append(StyledLine(strings(.plainNextLesson, String(index + 2)), theme.hint))
