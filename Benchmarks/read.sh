@@ -60,6 +60,11 @@ echo "== Peak memory (RSS)"
 echo "  osilab read, 100k packets:        $(peak_mib "$OSILAB" read "$small") MiB"
 echo "  osilab read, $PACKETS packets:    $(peak_mib "$OSILAB" read "$large") MiB"
 echo "  osilab --help (the floor):        $(peak_mib "$OSILAB" --help) MiB"
+# Memory follows the connections open at once, not the file: the same generator with
+# 20,000 connections interleaved instead of 64.
+busy=$BENCH_DIR/capture-200000-open20000.pcap
+[[ -s $busy ]] || python3 "$ROOT/Benchmarks/gen-capture.py" "$busy" --packets 200000 --concurrency 20000
+echo "  osilab read, 200k packets, 20,000 connections open at once: $(peak_mib "$OSILAB" read "$busy") MiB"
 echo "  tcpdump -nn -S -tt -r, $PACKETS:  $(peak_mib tcpdump -nn -S -tt -r "$large") MiB"
 if command -v tshark >/dev/null 2>&1; then
     echo "  tshark -n -r, $PACKETS:           $(peak_mib tshark -n -r "$large") MiB"
