@@ -91,8 +91,9 @@ public struct PacketLines: Sendable {
         return String(decoding: text, as: UTF8.self)
     }
 
-    /// Writes ``timeOfDay(_:)``. No call to localtime(): glibc's checks /etc/localtime at each
-    /// call, a system call per packet (tcpdump without `TZ` spends half its time there).
+    /// Writes ``timeOfDay(_:)``. It never calls localtime(): without `TZ` set, glibc's
+    /// localtime() stats /etc/localtime on every call, a system call per packet (tcpdump
+    /// without `TZ` spends more than half its time there).
     func appendTimeOfDay(_ instant: Instant, to text: inout [UInt8]) {
         let local = instant.seconds + Int64(utcOffsetSeconds)
         let secondOfDay = ((local % 86_400) + 86_400) % 86_400
