@@ -56,7 +56,7 @@ set +e
 status=$?
 set -e
 grep -E "^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)|cov: " "$work/fuzz.log" | tail -4
-findings=$(find "$work" -maxdepth 1 -name 'crash-*' -o -maxdepth 1 -name 'leak-*' -o -maxdepth 1 -name 'timeout-*' -o -maxdepth 1 -name 'oom-*' | wc -l)
+findings=$(find "$work" -maxdepth 1 \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
 echo "corpus: $(find "$work/corpus" -type f | wc -l) inputs; crashes, leaks, timeouts: $findings; libFuzzer exit $status"
 load_now
 if [[ $findings -gt 0 || $status -ne 0 ]]; then
