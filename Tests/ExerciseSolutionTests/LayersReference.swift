@@ -1,5 +1,5 @@
 // The reference solution of exercise layers must pass the same checks as the learner's code.
-// Run by scripts/prove-exercises; its class name never matches `--filter LayersTests`.
+// Run by scripts/prove-exercises; the class name never matches `--filter LayersTests`.
 import ExerciseSolutions
 import GradingChecks
 import XCTest
