@@ -70,12 +70,16 @@ public final class LearnerThread<Value: Sendable>: Sendable {
 public enum HangReport {
     /// A sentence for a check's failure message: what did not finish, for how long, and where
     /// it probably waits.
-    public static func describe(function: String, seconds: Double, trace: TraceRecorder?) -> String {
+    /// - Parameter advice: what to say for a call blocked in a given function, instead of
+    ///   the general explanation (the check knows its exercise best).
+    public static func describe(
+        function: String, seconds: Double, trace: TraceRecorder?, advice: [SyscallName: String] = [:]
+    ) -> String {
         let waited = String(format: "%.1f", seconds)
         var text = "\(function) did not finish: it hung for \(waited) s"
         if let trace, let pending = trace.snapshot().last(where: { $0.isPending }) {
             text += ", still waiting in \(pending.call)()"
-            if let why = explanation(for: pending.call) { text += ". " + why }
+            if let why = advice[pending.call] ?? explanation(for: pending.call) { text += ". " + why }
         } else if trace != nil {
             text += ", and it is not blocked in a socket call on the sockets it was given: probably a loop "
                 + "that never ends (does every path through your loop make progress or stop?)"

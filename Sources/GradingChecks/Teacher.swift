@@ -31,10 +31,10 @@ public let learnerDeadline: Duration = .seconds(3)
 /// a failure that says where it probably waits.
 func finish<Value>(
     _ run: LearnerThread<Value>, within limit: Duration = learnerDeadline, trace: TraceRecorder?,
-    unblock: Unblocker?, _ site: CallSite, context: String = ""
+    unblock: Unblocker?, _ site: CallSite, context: String = "", advice: [SyscallName: String] = [:]
 ) -> LearnerOutcome<Value>? {
     if let outcome = run.wait(upTo: limit) { return outcome }
-    let report = HangReport.describe(function: run.function, seconds: run.secondsRunning, trace: trace)
+    let report = HangReport.describe(function: run.function, seconds: run.secondsRunning, trace: trace, advice: advice)
     fail(context.isEmpty ? report : "\(context): \(report)", site)
     unblock?.release()
     // Give the freed thread a moment, so it does not run on into the next check.
