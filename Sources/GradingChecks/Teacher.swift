@@ -150,6 +150,25 @@ func receive(
     return (bytes, false, nil)
 }
 
+/// One recv() of whatever arrives first (at most `maxBytes`), as the notes' programs read a
+/// request; empty when nothing came within `limit`, or the peer closed.
+func receiveSome(
+    _ maxBytes: Int, from socket: Socket, within limit: Duration = .seconds(2), peerDone: (() -> Bool)? = nil
+) -> [UInt8] {
+    let deadline = ContinuousClock.now.advanced(by: limit)
+    var graceSlices = 4
+    while ContinuousClock.now < deadline {
+        if (try? socket.waitUntilReadable(timeout: .milliseconds(50))) == true {
+            return (try? socket.recv(maxBytes: maxBytes)) ?? []
+        }
+        if peerDone?() == true {
+            graceSlices -= 1
+            if graceSlices == 0 { return [] }
+        }
+    }
+    return []
+}
+
 /// Whether the peer has closed its side: recv() returns no bytes within `limit`.
 func peerClosed(_ socket: Socket, within limit: Duration = .seconds(2)) -> Bool {
     do {
