@@ -11,6 +11,7 @@ public enum EchoServerChecks {
     /// should close it when done. Afterwards, checks that the server returned.
     static func serving(_ serve: @escaping Serve, _ site: CallSite, client body: (Socket, LearnerThread<Void>) throws -> Void) {
         let trace = TraceRecorder()
+        let spin = SpinWatch(trace: trace)
         guard let (listener, address) = try? makeListener(trace: trace) else { return fail("the grading could not listen", site) }
         let unblock = Unblocker()
         unblock.add(listener)
@@ -27,7 +28,7 @@ public enum EchoServerChecks {
                 + "close the connection and return",
             .accept: "It serves one client only: after that client, return instead of accepting another",
         ]
-        switch finish(run, trace: trace, unblock: unblock, site, context: "after the client closed", advice: advice) {
+        switch finish(run, trace: trace, unblock: unblock, site, context: "after the client closed", advice: advice, spin: spin) {
         case .threw(let error)?: fail("serveOneEchoClient threw: \(describe(error))", site)
         default: break
         }

@@ -132,3 +132,37 @@ public final class Unblocker: Sendable {
         }
     }
 }
+
+/// Notices learner code that keeps calling recv() on a connection the peer has closed.
+///
+/// recv() returning no bytes means the peer closed; code that ignores it loops at full
+/// speed, and every call would be recorded in the trace. After 1000 such returns in a row
+/// the watch parks the looping thread for good (trace observers run on the thread that
+/// made the call), which stops both the spinning and the trace from growing, and
+/// remembers why, so the check can say so.
+public final class SpinWatch: Sendable {
+    private let state = Mutex<(emptyInARow: Int, tripped: Bool)>((0, false))
+    public static let limit = 1000
+
+    public init(trace: TraceRecorder) {
+        trace.observe { [self] event in
+            guard case .returned(let record) = event, record.call == .recv else { return }
+            let trip = state.withLock { state -> Bool in
+                if record.outcome == .returned(0) { state.emptyInARow += 1 } else { state.emptyInARow = 0 }
+                guard state.emptyInARow >= Self.limit else { return false }
+                state.tripped = true
+                return true
+            }
+            if trip {
+                while true { Thread.sleep(forTimeInterval: 3600) }
+            }
+        }
+    }
+
+    /// Whether the code was caught looping on a closed connection.
+    public var tripped: Bool { state.withLock { $0.tripped } }
+
+    public static let message = "recv() returned no bytes \(limit) times in a row, and your code kept calling it: "
+        + "no bytes means the peer has closed the connection, and nothing more will ever come. Stop (or throw) "
+        + "when recv() returns an empty array"
+}

@@ -14,6 +14,7 @@ public enum ManyClientsChecks {
         clients body: (SocketAddress, LearnerThread<Void>, Unblocker) throws -> Void
     ) {
         let trace = TraceRecorder()
+        let spin = SpinWatch(trace: trace)
         guard let (listener, address) = try? makeListener(trace: trace) else { return fail("the grading could not listen", site) }
         let unblock = Unblocker()
         unblock.add(listener)
@@ -26,7 +27,7 @@ public enum ManyClientsChecks {
         let advice: [SyscallName: String] = [
             .accept: "All \(count) clients have connected and closed: accept exactly `count` connections, then wait for them",
         ]
-        switch finish(run, trace: trace, unblock: unblock, site, context: "after every client had closed", advice: advice) {
+        switch finish(run, trace: trace, unblock: unblock, site, context: "after every client had closed", advice: advice, spin: spin) {
         case .threw(let error)?: fail("serveClients threw: \(describe(error))", site)
         default: break
         }

@@ -52,6 +52,7 @@ public enum RemoteClientChecks {
     /// recording any protocol problems the server saw.
     static func exchange(_ run: @escaping Run, _ command: String, _ script: Script, _ site: CallSite) -> LearnerOutcome<String>? {
         let trace = TraceRecorder()
+        let spin = SpinWatch(trace: trace)
         guard let connection = try? LoopbackConnection.make(trace: trace) else {
             fail("could not connect on loopback", site)
             return nil
@@ -64,7 +65,7 @@ public enum RemoteClientChecks {
         let result = serve(script, on: connection.ours, clientDone: { learner.hasEnded })
         let advice: [SyscallName: String] = [.recv: "recv() waits for bytes the server will never send: the server has sent "
             + "every byte it announced. Stop when you have `size` bytes, and never ask for more than are still missing"]
-        let outcome = finish(learner, trace: trace, unblock: unblock, site, advice: advice)
+        let outcome = finish(learner, trace: trace, unblock: unblock, site, advice: advice, spin: spin)
         switch result {
         case .noCommand:
             fail("the server waited 1.5 s for the command and received nothing: send the command's bytes first", site)
@@ -152,6 +153,7 @@ public enum RemoteClientChecks {
         var script = Script(output: Array("ok".utf8))
         script.sizeText = "lots"
         let trace = TraceRecorder()
+        let spin = SpinWatch(trace: trace)
         guard let connection = try? LoopbackConnection.make(trace: trace) else { return fail("could not connect on loopback", site) }
         defer { connection.close() }
         let theirs = connection.theirs
@@ -160,7 +162,7 @@ public enum RemoteClientChecks {
         let learner = LearnerThread("runRemoteCommand(\"whoami\", over:)") { try run("whoami", theirs) }
         _ = serve(script, on: connection.ours, clientDone: { learner.hasEnded })
         try? connection.ours.shutdown(.write)
-        switch finish(learner, trace: trace, unblock: unblock, site) {
+        switch finish(learner, trace: trace, unblock: unblock, site, spin: spin) {
         case .returned(let got)?:
             fail("the server sent \"lots\" where the size belongs; you returned \(showText(got)) instead of throwing "
                  + "RemoteCommandError.badSize(\"lots\")", site)

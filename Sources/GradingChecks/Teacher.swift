@@ -31,9 +31,20 @@ public let learnerDeadline: Duration = .seconds(3)
 /// a failure that says where it probably waits.
 func finish<Value>(
     _ run: LearnerThread<Value>, within limit: Duration = learnerDeadline, trace: TraceRecorder?,
-    unblock: Unblocker?, _ site: CallSite, context: String = "", advice: [SyscallName: String] = [:]
+    unblock: Unblocker?, _ site: CallSite, context: String = "", advice: [SyscallName: String] = [:],
+    spin: SpinWatch? = nil
 ) -> LearnerOutcome<Value>? {
-    if let outcome = run.wait(upTo: limit) { return outcome }
+    var outcome: LearnerOutcome<Value>?
+    let deadline = ContinuousClock.now.advanced(by: limit)
+    // In slices, so a tripped spin watch is reported at once rather than at the deadline.
+    repeat {
+        outcome = run.wait(upTo: min(.milliseconds(50), deadline - ContinuousClock.now))
+    } while outcome == nil && spin?.tripped != true && ContinuousClock.now < deadline
+    if let spin, spin.tripped {
+        fail((context.isEmpty ? "" : "\(context): ") + "\(run.function): " + SpinWatch.message, site)
+        return nil
+    }
+    if let outcome { return outcome }
     let report = HangReport.describe(function: run.function, seconds: run.secondsRunning, trace: trace, advice: advice)
     fail(context.isEmpty ? report : "\(context): \(report)", site)
     unblock?.release()
