@@ -78,7 +78,14 @@ public func showText(_ text: String, limit: Int = 48) -> String {
         case "\n": shown += "\\n"
         case "\t": shown += "\\t"
         case "\"": shown += "\\\""
-        default: shown.append(character)
+        default:
+            // Control bytes (a length prefix read as text, say) shown as \x00, not invisibly.
+            if let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1, scalar.value < 0x20 || scalar.value == 0x7f {
+                let digits = Array("0123456789abcdef")
+                shown += "\\x" + String(digits[Int(scalar.value >> 4)]) + String(digits[Int(scalar.value & 15)])
+            } else {
+                shown.append(character)
+            }
         }
     }
     let cut = text.count > limit ? "... (\(text.utf8.count) bytes)" : ""
