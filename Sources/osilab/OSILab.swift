@@ -16,6 +16,11 @@ struct OSILab: ParsableCommand {
             Handshake.self,
             Watch.self,
             Read.self,
+            ListExercises.self,
+            Check.self,
+            Hint.self,
+            Edit.self,
+            Reset.self,
             Doctor.self,
         ]
     )

@@ -12,5 +12,5 @@ final class LayersTests: XCTestCase {
     func testPlacesApplicationProtocols() { LayersChecks.application(osiLayer(of:)) }
     func testIgnoresCaseAndSurroundingSpaces() { LayersChecks.caseAndSpaces(osiLayer(of:)) }
     func testReturnsNilForUnknownNames() { LayersChecks.unknownNames(osiLayer(of:)) }
-    func testNamesEachProtocolsDataUnit() { LayersChecks.dataUnits(dataUnit(of:)) }
+    func testNamesTheDataUnitOfEachProtocol() { LayersChecks.dataUnits(dataUnit(of:)) }
 }
