@@ -13,10 +13,16 @@ import Foundation
 /// runtime's `file:line: Fatal error: message`; there is then no "Executed" line.
 public struct TestReport: Sendable, Equatable {
     public struct Failure: Sendable, Equatable {
-        /// As printed (absolute); ``CheckSummary`` shows it relative to the lab.
+        /// As printed (absolute); the summary shows it relative to the lab.
         public var file: String
         public var line: Int
         public var message: String
+
+        public init(file: String, line: Int, message: String) {
+            self.file = file
+            self.line = line
+            self.message = message
+        }
     }
 
     public enum Status: String, Sendable, Equatable {
@@ -38,9 +44,23 @@ public struct TestReport: Sendable, Equatable {
     /// The runtime's last words when the process crashed.
     public struct Crash: Sendable, Equatable {
         public var message: String
-        /// Where, when the runtime said (`/lab/Exercises/04_TCPHeader.swift`, 41).
+        /// Where, when the runtime said; often inside the standard library
+        /// (`Swift/ContiguousArrayBuffer.swift`, 692) for an index out of range.
         public var file: String?
         public var line: Int?
+        /// The source locations of the backtrace that follows, innermost first: the first
+        /// one in the learner's file is the line that crashed.
+        public var frames: [Location] = []
+    }
+
+    public struct Location: Sendable, Equatable {
+        public var file: String
+        public var line: Int
+
+        public init(file: String, line: Int) {
+            self.file = file
+            self.line = line
+        }
     }
 
     public var cases: [Case] = []
@@ -97,7 +117,13 @@ public struct TestReport: Sendable, Equatable {
                 lastFailureCase = nil
                 continue
             }
-            if line.hasPrefix("Test Suite ") || line.hasPrefix("Current stack trace") || inStackTrace { continue }
+            if inStackTrace {
+                if let location = frameLocation(line), report.crash?.frames.count ?? 0 < 30 {
+                    report.crash?.frames.append(location)
+                }
+                continue
+            }
+            if line.hasPrefix("Test Suite ") || line.hasPrefix("Current stack trace") { continue }
             // A message that ran over several lines.
             if let index = lastFailureCase, !line.isEmpty, var failure = report.cases[index].failures.last {
                 failure.message += "\n" + line
@@ -149,6 +175,15 @@ public struct TestReport: Sendable, Equatable {
         return Crash(message: message, file: nil, line: nil)
     }
 
+    /// A backtrace frame's `... at /lab/Exercises/04_TCPHeader.swift:54:28`.
+    static func frameLocation(_ line: String) -> Location? {
+        guard let range = line.range(of: " at /", options: .backwards) else { return nil }
+        let location = line[line.index(range.lowerBound, offsetBy: 4)...].split(separator: " ").first.map(String.init) ?? ""
+        let parts = location.split(separator: ":")
+        guard parts.count >= 2, parts[0].hasSuffix(".swift"), let number = Int(parts[1]), number > 0 else { return nil }
+        return Location(file: String(parts[0]), line: number)
+    }
+
     /// `Executed 5 tests, with 4 failures (0 unexpected) in ...`
     static func summaryLine(_ line: String) -> (Int, Int)? {
         let trimmed = line.trimmingCharacters(in: .whitespaces)
@@ -168,9 +203,12 @@ public struct TestReport: Sendable, Equatable {
         for (index, character) in characters.enumerated() {
             let next = index + 1 < characters.count ? characters[index + 1] : nil
             let previous = index > 0 ? characters[index - 1] : nil
+            let afterNext = index + 2 < characters.count ? characters[index + 2] : nil
+            // "IPv6" is one word: a capital followed by "v" and a digit continues an acronym.
+            let versionSuffix = next == "v" && afterNext?.isNumber == true
             let startsWord = character.isUppercase
                 && (previous.map { $0.isLowercase || $0.isNumber } ?? false
-                    || (previous?.isUppercase == true && next?.isLowercase == true))
+                    || (previous?.isUppercase == true && next?.isLowercase == true && !versionSuffix))
             if startsWord, !current.isEmpty {
                 words.append(current)
                 current = ""
@@ -178,8 +216,9 @@ public struct TestReport: Sendable, Equatable {
             current.append(character)
         }
         if !current.isEmpty { words.append(current) }
-        return words.map { word in
-            word.count > 1 && word.allSatisfy({ $0.isUppercase || $0.isNumber }) ? word : word.lowercased()
+        return words.map { word -> String in
+            let isAcronym = word.count > 1 && word.filter(\.isUppercase).count > 1
+            return isAcronym ? word : word.lowercased()
         }.joined(separator: " ")
     }
 }
@@ -190,6 +229,13 @@ public struct CompilerError: Sendable, Equatable {
     public var line: Int
     public var column: Int
     public var message: String
+
+    public init(file: String, line: Int, column: Int, message: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+    }
 
     /// Every distinct error in `swift build`'s output, in order.
     public static func parse(_ output: String) -> [CompilerError] {

@@ -120,7 +120,12 @@ extension ExerciseBook {
             lines.append(line)
             if let crash = report.crash {
                 lines += wrapped("Fatal error: \(crash.message)", width: width, indent: 4, style: bold)
-                if let file = crash.file, let number = crash.line {
+                // The learner's own line first: the runtime's own location is usually inside the
+                // standard library (where the out-of-range index was noticed).
+                let exercisesFolder = home.exercises.path + "/"
+                if let own = crash.frames.first(where: { $0.file.hasPrefix(exercisesFolder) }) {
+                    lines.append(StyledLine("    in your code at \(relative(own.file)):\(own.line)", yellow))
+                } else if let file = crash.file, let number = crash.line {
                     lines.append(StyledLine("    at \(relative(file)):\(number)", yellow))
                 }
             } else {
