@@ -215,15 +215,35 @@ public enum EditorChoice {
         return nil
     }
 
-    /// Opens `file` in the editor and waits until it is closed. The command runs through
-    /// /bin/sh so that an EDITOR with options (`code --wait`) works.
-    public static func open(_ file: URL, with choice: Choice) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", choice.command + " \"$1\"", "osilab-edit", file.path]
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+    /// Why the editor could not be started.
+    public struct LaunchError: Error, CustomStringConvertible {
+        public var code: Int32
+        public var description: String { "posix_spawn failed: \(String(cString: strerror(code)))" }
+    }
+
+    /// Opens `file` in the editor and waits until it is closed; returns its exit status.
+    ///
+    /// The command runs through /bin/sh, so an EDITOR with options (`code --wait`) works.
+    /// It is started with posix_spawn in osilab's own process group: Foundation's Process
+    /// puts its child in a group of its own, where a terminal editor is a background job
+    /// and is stopped the moment it touches the terminal.
+    public static func open(_ file: URL, with choice: Choice,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws(LaunchError) -> Int32 {
+        let arguments = ["/bin/sh", "-c", choice.command + " \"$1\"", "osilab-edit", file.path]
+        let variables = environment.map { "\($0.key)=\($0.value)" }
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        var envp: [UnsafeMutablePointer<CChar>?] = variables.map { strdup($0) } + [nil]
+        defer {
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
+        }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, "/bin/sh", nil, nil, &argv, &envp)
+        guard result == 0 else { throw LaunchError(code: result) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        // WIFEXITED / WEXITSTATUS, which Swift does not import as macros.
+        return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 }
 

@@ -14,7 +14,18 @@ public struct ProcessOutcome: Sendable {
 }
 
 /// Runs programs with Foundation's `Process`, streaming their output line by line.
-enum Subprocess {
+///
+/// Foundation starts each child in a process group of its own, so Ctrl-C in the terminal
+/// reaches osilab but not the build or the tests it started: ``stopRunning()`` passes it on.
+public enum Subprocess {
+    /// The process groups of the children running now.
+    private static let running = Mutex<Set<pid_t>>([])
+
+    /// Stops every child started here, with its own children (SIGTERM to its process group).
+    public static func stopRunning() {
+        for pid in running.withLock({ $0 }) { kill(-pid, SIGTERM) }
+    }
+
     /// Runs `executable` with `arguments` in `directory` and waits for it.
     ///
     /// - Parameters:
@@ -34,6 +45,9 @@ enum Subprocess {
         process.standardError = pipe
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        let child = process.processIdentifier
+        running.withLock { _ = $0.insert(child) }
+        defer { running.withLock { _ = $0.remove(child) } }
 
         let timedOut = Mutex(false)
         let finished = Mutex(false)
@@ -43,9 +57,9 @@ enum Subprocess {
             DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
                 guard !finished.withLock({ $0 }) else { return }
                 timedOut.withLock { $0 = true }
-                kill(pid, SIGTERM)
+                kill(-pid, SIGTERM)
                 DispatchQueue.global().asyncAfter(deadline: .now() + 2) {
-                    if !finished.withLock({ $0 }) { kill(pid, SIGKILL) }
+                    if !finished.withLock({ $0 }) { kill(-pid, SIGKILL) }
                 }
             }
         }

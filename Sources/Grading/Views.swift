@@ -37,6 +37,8 @@ extension ExerciseBook {
             .blank,
         ]
         let nameWidth = catalogue.exercises.map(\.name.count).max() ?? 10
+        lines.append(StyledLine("     #  " + "exercise".padding(toLength: nameWidth + 2, withPad: " ", startingAt: 0)
+                                + "status       after", dim))
         for (index, exercise) in catalogue.exercises.enumerated() {
             let status = progress[exercise.name]?.status ?? .notStarted
             let isNext = next?.exercise.name == exercise.name

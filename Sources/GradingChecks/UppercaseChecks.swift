@@ -16,7 +16,8 @@ public enum UppercaseChecks {
             if answer.count != input.count {
                 text += ": the reply is \(answer.count) bytes long but the request was \(input.count); they must match"
             } else if let index = answer.indices.first(where: { answer[$0] != expected[$0] }) {
-                text += ": byte \(index) should be \(hex(expected[index])) but is \(hex(answer[index])) (it was \(hex(input[index])))"
+                text += ": byte \(index) should be \(hex(expected[index])) but is \(hex(answer[index]))"
+                    + (answer[index] == input[index] ? ", unchanged" : " (it was \(hex(input[index])))")
             }
             fail(text + ". " + why, site)
         }

@@ -30,6 +30,13 @@ struct Check: ParsableCommand {
             printError("osilab: \(error)")
             throw ExitCode(2)
         }
+        // Ctrl-C stops the build or tests too, not only osilab (they run in groups of their own).
+        let stopper = SignalStopper {
+            Subprocess.stopRunning()
+            FileHandle.standardError.write(Data("\nStopped.\n".utf8))
+            Foundation.exit(130)
+        }
+        defer { stopper.cancel() }
         while true {
             let result = grade(exercise, number: number, book: book, grader: grader)
             guard watch else {

@@ -5,7 +5,7 @@ import GradingChecks
 import XCTest
 
 final class UppercaseTests: XCTestCase {
-    func testTurnsAsciiLettersToUpperCase() { UppercaseChecks.asciiLetters(uppercaseReply(_:)) }
-    func testLeavesNonAsciiTextAlone() { UppercaseChecks.leavesOtherBytesAlone(uppercaseReply(_:)) }
+    func testTurnsASCIILettersToUpperCase() { UppercaseChecks.asciiLetters(uppercaseReply(_:)) }
+    func testLeavesNonASCIITextAlone() { UppercaseChecks.leavesOtherBytesAlone(uppercaseReply(_:)) }
     func testWorksOnBytesThatAreNotText() { UppercaseChecks.worksOnAnyBytes(uppercaseReply(_:)) }
 }
