@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(name: "LabsTests", dependencies: ["Labs"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
         .testTarget(name: "LessonKitTests", dependencies: ["LessonKit"]),
-        .testTarget(name: "GradingTests", dependencies: ["Grading", "Workspace"]),
+        .testTarget(name: "GradingTests", dependencies: ["Grading", "GradingChecks", "Workspace", "Sockets", "Trace"]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace"]),
         .testTarget(name: "CLITests", dependencies: ["osilab"]),
         // What the learner runs: `swift test --filter <Name>Tests`. Fails until the exercise is done.

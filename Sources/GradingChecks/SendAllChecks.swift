@@ -131,7 +131,7 @@ public enum SendAllChecks {
             return fail("the grading could not set up its socket: \(error)", site)
         }
         var generator = SplitMix(seed: 8)
-        let payload = (0..<2_000_000).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+        let payload = (0..<1_000_000).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
         let counts = Mutex<(calls: Int, partial: Int)>((0, 0))
         let reader = LearnerThread("the grading's reader") { () -> [UInt8] in
             var received: [UInt8] = []
@@ -157,7 +157,7 @@ public enum SendAllChecks {
         }
         let unblock = Unblocker()
         unblock.add(connection.ours, theirs)
-        let outcome = finish(run, trace: nil, unblock: unblock, site, context: "sending 2 MB over a real TCP connection")
+        let outcome = finish(run, trace: nil, unblock: unblock, site, context: "sending 1 MB over a real TCP connection")
         // Let the peer know nothing more comes, so the reader stops.
         try? theirs.shutdown(.write)
         let received: [UInt8]
@@ -172,7 +172,7 @@ public enum SendAllChecks {
                      + "keep calling send() with the rest", site)
             }
         case .threw(let error)?:
-            fail("sending 2 MB over a real TCP connection failed: \(describe(error))", site)
+            fail("sending 1 MB over a real TCP connection failed: \(describe(error))", site)
         case nil:
             break
         }

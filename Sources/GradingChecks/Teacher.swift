@@ -25,7 +25,7 @@ func fail(_ message: String, _ site: CallSite) {
 
 /// How long learner code may take before a check calls it hung. Every correct solution
 /// finishes in milliseconds on loopback; the rest is room for a slow, busy machine.
-public let learnerDeadline: Duration = .seconds(3)
+public let learnerDeadline: Duration = .seconds(5)
 
 /// Waits for the learner's code; when it hangs, frees it and returns nil after recording
 /// a failure that says where it probably waits.
