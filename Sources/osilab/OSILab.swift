@@ -14,6 +14,7 @@ struct OSILab: ParsableCommand {
         // To add a command: write Sources/osilab/<Name>Command.swift and list it here.
         subcommands: [
             Handshake.self,
+            ExperimentCommand.self,
             Watch.self,
             Read.self,
             Doctor.self,
