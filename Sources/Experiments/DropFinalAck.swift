@@ -244,9 +244,9 @@ public struct DropFinalAck: Experiment {
                 + ", left behind by an earlier run that was killed before it could clean up.")
         }
         explanation.context("In a network namespace of its own (\(namespace), with its own lo), an nftables rule on the "
-            + "input hook dropped every segment to port \(Self.port) whose only flag is ACK. The capture on lo sees a "
-            + "packet before the input hook, so each dropped ACK still appears, its arrow ending in a cross short of "
-            + "the server: the client did send it.")
+            + "input hook dropped every segment to port \(Self.port) whose only flag is ACK."
+            + (outcome.captured ? " The capture on lo sees a packet before the input hook, so each dropped ACK still "
+                + "appears, its arrow ending in a cross short of the server: the client did send it." : ""))
 
         // connect() at step 2.
         if let connect, let returned = connect.returned {
@@ -289,7 +289,8 @@ public struct DropFinalAck: Experiment {
             }
         } else if let dropped = observed.dropped {
             facts["acks-dropped"] = String(dropped)
-            explanation.claim(dropped >= 1, "The rule's nft counter says it dropped \(dropped) bare ACK(s).")
+            explanation.claim(dropped >= 1, "The rule's nft counter says it dropped \(dropped) bare ACK"
+                + (dropped == 1 ? "" : "s") + ": the client did send step 3, and the server never got it.")
         }
 
         // accept() at step 3.

@@ -174,13 +174,6 @@ public struct Teardown: Experiment {
                     + "that sends the first FIN waits, on Linux for 60 seconds, so that a repeated FIN can still be "
                     + "answered and stray segments of this connection cannot be mistaken for a new one on the same ports."
                 : "Expected only the client's end of connection 1 in TIME-WAIT; ss shows: \(who).")
-            let lingerClient = observed.clients[2]
-            if let lingerClient {
-                let waits = table.rows.contains { $0.state == "TIME-WAIT" && $0.local == lingerClient }
-                explanation.claim(!waits, !waits
-                    ? "Connection 3's client, which reset instead of closing, has no TIME-WAIT entry: a reset skips it."
-                    : "Connection 3's client is in TIME-WAIT although it reset the connection.")
-            }
             outcome.sections.append(table.section("The socket table afterwards (TIME-WAIT is the client of connection 1)"))
         }
 
@@ -220,6 +213,12 @@ public struct Teardown: Experiment {
                     + (reset != nil ? "a RST" : "no RST") + (clientFIN ? " and a FIN." : " and no FIN."))
         } else {
             explanation.claim(nil, "that close() with SO_LINGER 0 sends RST (no capture).")
+        }
+        if let table = observed.table, let lingerClient = observed.clients[2] {
+            let waits = table.rows.contains { $0.state == "TIME-WAIT" && $0.local == lingerClient }
+            explanation.claim(!waits, !waits
+                ? "And ss lists no TIME-WAIT entry for connection 3's client: a reset skips TIME-WAIT."
+                : "ss shows connection 3's client in TIME-WAIT although it reset the connection.")
         }
         outcome.explanation = explanation
         outcome.facts = facts
