@@ -216,7 +216,7 @@ public struct DropFinalAck: Experiment {
         for segment in timeline.segments where segment.direction == .clientToServer {
             let time = segment.segment.timestamp
             if segment.segment.isPureACK && time >= observed.ruleAdded && time <= end {
-                timeline.attach(PacketRemark("dropped by the experiment's rule before the server's TCP saw it", dropped: true),
+                timeline.attach(PacketRemark("dropped by the rule before the server's TCP saw it", dropped: true),
                                 toPacket: segment.segment.number)
             } else if segment.segment.isPureACK && release == .lift && time > end,
                       !timeline.packets.contains(where: { $0.remark?.dropped == false }) {

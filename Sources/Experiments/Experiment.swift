@@ -77,7 +77,7 @@ public struct ExperimentInfo: Sendable, Hashable {
         var text = discussion + "\n\nNeeds: " + needs.map(\.label).joined(separator: ", ") + "."
         text += "\n\nFacts written by --facts FILE (a JSON object of strings):"
         for fact in facts {
-            text += "\n  \(fact.key) = \(fact.values): \(fact.meaning)"
+            text += "\n  \(fact.key) (\(fact.values)): \(fact.meaning)"
         }
         text += "\n\nExit status: 0 when every claim held, 3 when the kernel did something other than what "
             + "the explanation claims (the output says what), 2 when something it needs is missing, 1 on other errors."
