@@ -137,7 +137,7 @@ func formatSeconds(_ duration: Duration) -> String {
     return String(format: "%.1f s", seconds)
 }
 
-/// Seconds with one decimal, for sentences: `1.0 s`, `3.0 s`.
+/// Seconds with two decimals, for sentences: `1.02 s`, `3.00 s`.
 func secondsText(_ nanoseconds: Int64) -> String {
     String(format: "%.2f s", Double(nanoseconds) / 1e9)
 }

@@ -312,9 +312,8 @@ public struct LadderRenderer: Sendable {
     }
 
     func columns() -> Columns {
-        // Wide enough for "+514.09 ms" and a space.
-        let time = 11
-        let left = min(28, max(16, (width - time) / 4))
+        let time = 10
+        let left = min(26, max(16, (width - time) / 5))
         let arrow = min(40, max(26, (width - time - left) / 2))
         let right = max(16, width - time - left - arrow - 4)
         return Columns(time: time, left: left, arrow: arrow, right: right)
@@ -331,7 +330,7 @@ public struct LadderRenderer: Sendable {
         for (index, entry) in shown.enumerated() {
             let delta = previous.map { entry.time.nanoseconds(since: $0) }
             previous = entry.time
-            let timeText = delta.map { "+" + formatDuration(nanoseconds: $0) } ?? "0"
+            let timeText = delta.map { "+" + Self.compactDuration($0) } ?? "0"
             let emphasis = highlight == index
             for line in draw(entry.row, columns, bar: bar) {
                 var styled = StyledLine()
@@ -347,6 +346,14 @@ public struct LadderRenderer: Sendable {
             }
         }
         return lines
+    }
+
+    /// A duration that fits the time column: "+514.09 ms" would not, "+514.1 ms" does.
+    static func compactDuration(_ nanoseconds: Int64) -> String {
+        let text = formatDuration(nanoseconds: nanoseconds)
+        guard text.count > 8, nanoseconds >= 100_000_000, nanoseconds < 1_000_000_000 else { return text }
+        let tenths = (nanoseconds + 50_000) / 100_000
+        return "\(tenths / 10).\(tenths % 10) ms"
     }
 
     private struct DrawnLine {

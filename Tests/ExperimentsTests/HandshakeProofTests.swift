@@ -48,6 +48,12 @@ final class HandshakeProofTests: ExperimentTestCase {
             && $0.segment.timestamp > lifted && $0.segment.timestamp <= accepted })
         XCTAssertLessThan(passing.segment.timestamp, accepted)
 
+        // The learner sees the loss: in plain text a dropped ACK's arrow ends in "x" at the server's lifeline.
+        let plain = outcome.reportLines(style: ReportStyle(format: .plain, width: 100, colour: false))
+        XCTAssertEqual(plain.filter { $0.contains("ACK ack=1 ") && $0.contains("x| ") }.count, droppedAcks.count,
+                       "each dropped ACK is drawn with a cross:\n" + plain.joined(separator: "\n"))
+        XCTAssertTrue(plain.contains { $0.contains("rule lifted") }, "the lift is a row of its own")
+
         XCTAssertEqual(outcome.facts["connect-returned-after"], "synack")
         XCTAssertEqual(outcome.facts["accept-returned-after"], "ack")
         XCTAssertEqual(outcome.facts["accept-waiting-at-release"], "yes")
