@@ -115,7 +115,7 @@ public enum ExternalTool {
         process.waitUntilExit()
         timer.cancel()
         let timedOut = expired.withLock { $0 }
-        let errorText = collectedErrors.wait()
+        let errorText = collectedErrors.wait(timeout: timeout)
         // Foundation leaves the pipes' descriptors open until the handles are collected,
         // which can be much later; close them now so that runs do not accumulate them.
         for handle in [output.fileHandleForReading, output.fileHandleForWriting,
@@ -155,8 +155,10 @@ private final class PipeCollector: @unchecked Sendable {
         thread.start()
     }
 
-    func wait() -> String {
-        done.wait()
+    /// The text read, or "" if the pipe is still open after `timeout` (a grandchild of the
+    /// tool holding it, which the tools osilab runs do not have).
+    func wait(timeout: Duration) -> String {
+        guard done.wait(timeout: .now() + timeout.seconds) == .success else { return "" }
         return String(decoding: data, as: UTF8.self)
     }
 }

@@ -122,8 +122,9 @@ public struct NonBlocking: Experiment {
             }
         }
         let limit = Int64(Self.timeout.seconds * 1e9)
-        if recvs.count >= 2, let timed = Optional(recvs[1]), let waited = timed.blockedNanoseconds,
-           let entered = Optional(timed.entered), let returned = timed.returned {
+        if recvs.count >= 2, let returned = recvs[1].returned {
+            let timed = recvs[1]
+            let (entered, waited) = (timed.entered, returned.nanoseconds(since: timed.entered))
             let timedOut = timed.errorName == "EAGAIN (timeout)"
             facts["recv-timeout"] = timedOut ? "timed-out" : "returned"
             if timedOut && waited >= limit - 2_000_000 && waited < limit + 1_000_000_000 {
