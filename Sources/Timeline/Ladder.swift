@@ -321,10 +321,18 @@ public struct LadderRenderer: Sendable {
 
     /// The diagram as styled lines. `upTo` limits it to the first rows (for step mode).
     public func render(_ ladder: Ladder, upTo limit: Int? = nil, highlight: Int? = nil) -> [StyledLine] {
+        let (header, rows) = renderEntries(ladder, upTo: limit, highlight: highlight)
+        return [header] + rows.flatMap { $0 }
+    }
+
+    /// The header line, and the lines of each entry separately (an entry may take several
+    /// lines when its text wraps).
+    public func renderEntries(_ ladder: Ladder, upTo limit: Int? = nil, highlight: Int? = nil)
+        -> (header: StyledLine, rows: [[StyledLine]])
+    {
         let columns = columns()
         let bar = unicode ? "│" : "|"
-        var lines: [StyledLine] = []
-        lines.append(header(ladder, columns))
+        var rows: [[StyledLine]] = []
         var previous: Instant?
         let shown = limit.map { Array(ladder.entries.prefix($0)) } ?? ladder.entries
         for (index, entry) in shown.enumerated() {
@@ -332,6 +340,7 @@ public struct LadderRenderer: Sendable {
             previous = entry.time
             let timeText = delta.map { "+" + Self.compactDuration($0) } ?? "0"
             let emphasis = highlight == index
+            var entryLines: [StyledLine] = []
             for line in draw(entry.row, columns, bar: bar) {
                 var styled = StyledLine()
                 if line.isFirstLine {
@@ -342,10 +351,11 @@ public struct LadderRenderer: Sendable {
                 for span in line.spans {
                     styled.append(span.text, emphasis ? span.style.merging(TextStyle(inverse: true)) : span.style)
                 }
-                lines.append(styled)
+                entryLines.append(styled)
             }
+            rows.append(entryLines)
         }
-        return lines
+        return (header(ladder, columns), rows)
     }
 
     /// A duration that fits the time column: "+514.09 ms" would not, "+514.1 ms" does.
