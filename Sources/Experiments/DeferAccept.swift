@@ -21,10 +21,10 @@ public struct DeferAccept: Experiment {
             servers use it so that a worker is not woken for a connection that has nothing to say yet.
             """,
         facts: [
-            FactDescription("connect-returned-after", "synack, ...", "the last server segment before connect() returned"),
-            FactDescription("accept-returned-after", "data, ack, ...", "the last client segment before accept() returned"),
-            FactDescription("server-state-while-waiting", "SYN-RECV, ESTAB, ...", "the server side's state in ss during the wait"),
-            FactDescription("synack-retransmissions", "0, 1, ...", "SYN-ACK copies the server sent during the wait"),
+            FactDescription("connect-returned-after", ["syn", "synack", "ack", "data"], "the last server segment before connect() returned"),
+            FactDescription("accept-returned-after", ["syn", "synack", "ack", "data"], "the last client segment before accept() returned"),
+            FactDescription("server-state-while-waiting", ["SYN-RECV", "ESTAB"], "the server side's state in ss during the wait"),
+            FactDescription("synack-retransmissions", ["0", "1", "2"], "SYN-ACK copies the server sent during the wait"),
         ])
 
     public static let deferSeconds: Int32 = 5

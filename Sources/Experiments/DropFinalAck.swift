@@ -48,13 +48,13 @@ public struct DropFinalAck: Experiment {
             by a killed run is removed at the next start. Takes about 3 seconds.
             """,
         facts: [
-            FactDescription("connect-returned-after", "synack, ...", "the last server segment before connect() returned"),
-            FactDescription("accept-returned-after", "ack, data, ...", "the last client segment before accept() returned"),
-            FactDescription("connect-returned-before-release", "yes, no", "connect() returned while the rule was holding step 3 back"),
-            FactDescription("accept-waiting-at-release", "yes, no", "accept() was still waiting when the connection was released"),
-            FactDescription("synack-retransmissions", "1, 2, ...", "SYN-ACK copies the server sent while waiting"),
-            FactDescription("acks-dropped", "1, 2, ...", "bare ACKs the rule dropped (its nft counter)"),
-            FactDescription("release", "lift, data", "how the connection was released"),
+            FactDescription("connect-returned-after", ["syn", "synack", "ack", "data"], "the last server segment before connect() returned"),
+            FactDescription("accept-returned-after", ["syn", "synack", "ack", "data"], "the last client segment before accept() returned"),
+            FactDescription("connect-returned-before-release", ["yes", "no"], "connect() returned while the rule was holding step 3 back"),
+            FactDescription("accept-waiting-at-release", ["yes", "no"], "accept() was still waiting when the connection was released"),
+            FactDescription("synack-retransmissions", ["0", "1", "2", "3"], "SYN-ACK copies the server sent while waiting"),
+            FactDescription("acks-dropped", ["0", "1", "2", "3", "4"], "bare ACKs the rule dropped (its nft counter)"),
+            FactDescription("release", ["lift", "data"], "how the connection was released"),
         ])
 
     /// The notes' port; the namespace is new, so it is free.

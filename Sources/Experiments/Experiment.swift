@@ -52,11 +52,11 @@ public enum ExperimentRequirement: String, Sendable, Hashable, CaseIterable {
 /// A fact an experiment records for the lessons' predict-then-observe steps.
 public struct FactDescription: Sendable, Hashable {
     public var key: String
-    /// The values it takes, e.g. `yes, no`.
-    public var values: String
+    /// Every value it can take (a lesson's prediction tags must be among them).
+    public var values: [String]
     public var meaning: String
 
-    public init(_ key: String, _ values: String, _ meaning: String) {
+    public init(_ key: String, _ values: [String], _ meaning: String) {
         self.key = key
         self.values = values
         self.meaning = meaning
@@ -72,12 +72,19 @@ public struct ExperimentInfo: Sendable, Hashable {
     public var discussion: String
     public var facts: [FactDescription]
 
+    /// The facts' rows as Lessons/README.md shows them (and LessonKit's FactCatalog lists them).
+    public var factTableRows: [String] {
+        facts.map { fact in
+            "| `osilab experiment \(name)` | `\(fact.key)` | " + fact.values.map { "`\($0)`" }.joined(separator: ", ") + " |"
+        }
+    }
+
     /// `--help` text: the discussion, then the facts `--facts FILE` writes.
     public var helpText: String {
         var text = discussion + "\n\nNeeds: " + needs.map(\.label).joined(separator: ", ") + "."
         text += "\n\nFacts written by --facts FILE (a JSON object of strings):"
         for fact in facts {
-            text += "\n  \(fact.key) (\(fact.values)): \(fact.meaning)"
+            text += "\n  \(fact.key) (\(fact.values.joined(separator: ", "))): \(fact.meaning)"
         }
         text += "\n\nExit status: 0 when every claim held, 3 when the kernel did something other than what "
             + "the explanation claims (the output says what), 2 when something it needs is missing, 1 on other errors."

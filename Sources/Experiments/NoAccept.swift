@@ -22,15 +22,15 @@ public struct NoAccept: Experiment {
             kernel's ListenOverflows counter (/proc/net/netstat) says how often it refused to queue.
             """,
         facts: [
-            FactDescription("accept-calls", "0", "accept() calls the server made"),
-            FactDescription("handshakes-completed", "3, ...", "clients whose handshake finished with no accept()"),
-            FactDescription("backlog", "2", "the backlog given to listen()"),
-            FactDescription("recv-q-after", "3, ...", "Recv-Q of the listening socket after the clients came"),
-            FactDescription("send-q", "2, ...", "Send-Q of the listening socket (the backlog in force)"),
-            FactDescription("overflow", "syn-dropped, ack-dropped, rst, accepted",
+            FactDescription("accept-calls", ["0", "1"], "accept() calls the server made"),
+            FactDescription("handshakes-completed", ["0", "1", "2", "3", "4"], "clients whose handshake finished with no accept()"),
+            FactDescription("backlog", ["2"], "the backlog given to listen()"),
+            FactDescription("recv-q-after", ["0", "1", "2", "3", "4"], "Recv-Q of the listening socket after the clients came"),
+            FactDescription("send-q", ["2"], "Send-Q of the listening socket (the backlog in force)"),
+            FactDescription("overflow", ["syn-dropped", "ack-dropped", "rst", "accepted", "none"],
                             "what happened to the first client that found the queue full"),
-            FactDescription("syn-retransmissions", "0, 1, ...", "times that client's SYN was sent again"),
-            FactDescription("extra-connect", "timed-out, connected, refused", "how that client's connect() ended"),
+            FactDescription("syn-retransmissions", ["0", "1", "2", "3", "4"], "times that client's SYN was sent again"),
+            FactDescription("extra-connect", ["timed-out", "connected", "refused", "failed"], "how that client's connect() ended"),
         ])
 
     public static let backlog: Int32 = 2

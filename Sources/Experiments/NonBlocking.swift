@@ -23,10 +23,10 @@ public struct NonBlocking: Experiment {
             gets them: a timeout does not close the connection.
             """,
         facts: [
-            FactDescription("accept-nonblocking", "EAGAIN, returned", "what accept() on the idle non-blocking listener did"),
-            FactDescription("recv-nonblocking", "EAGAIN, returned", "what recv() on the idle non-blocking connection did"),
-            FactDescription("recv-timeout", "timed-out, returned", "what recv() with a 500 ms timeout did"),
-            FactDescription("packets-while-waiting", "0, 1, ...", "packets captured while recv() waited"),
+            FactDescription("accept-nonblocking", ["EAGAIN", "returned"], "what accept() on the idle non-blocking listener did"),
+            FactDescription("recv-nonblocking", ["EAGAIN", "returned"], "what recv() on the idle non-blocking connection did"),
+            FactDescription("recv-timeout", ["timed-out", "returned"], "what recv() with a 500 ms timeout did"),
+            FactDescription("packets-while-waiting", ["0", "1", "2"], "packets captured while recv() waited"),
         ])
 
     /// The receive timeout set before the blocking recv().

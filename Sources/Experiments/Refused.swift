@@ -25,9 +25,9 @@ public struct Refused: Experiment {
             10061 for a refused connect_ex: that is Windows' WSAECONNREFUSED; on Linux the number is 111.
             """,
         facts: [
-            FactDescription("answer", "rst, synack, none", "what came back for the SYN"),
-            FactDescription("connect-error", "ECONNREFUSED, ...", "the error connect() failed with, or none"),
-            FactDescription("connect-ex", "111, 0, ...", "the number connect_ex returned"),
+            FactDescription("answer", ["rst", "synack", "none"], "what came back for the SYN"),
+            FactDescription("connect-error", ["ECONNREFUSED", "EAGAIN", "none"], "the error connect() failed with, or none"),
+            FactDescription("connect-ex", ["111", "11", "0"], "the number connect_ex returned"),
         ])
 
     public init() {}

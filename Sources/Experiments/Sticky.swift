@@ -29,12 +29,12 @@ public struct Sticky: Experiment {
             and the trace shows what each recv() returned.
             """,
         facts: [
-            FactDescription("small-sends", "5", "send() calls in part 1"),
-            FactDescription("small-recvs", "1, 2, ...", "recv() calls that read part 1"),
-            FactDescription("small-segments", "1 to 5", "data segments that carried part 1"),
-            FactDescription("large-recvs", "3, ...", "recv(1024) calls that read the 3000-byte send"),
-            FactDescription("utf8-split", "yes, no", "whether a recv() ended inside a multi-byte character"),
-            FactDescription("framed-intact", "yes, no", "whether every length-prefixed message came back whole"),
+            FactDescription("small-sends", ["5"], "send() calls in part 1"),
+            FactDescription("small-recvs", ["1", "2", "3", "4", "5"], "recv() calls that read part 1"),
+            FactDescription("small-segments", ["1", "2", "3", "4", "5"], "data segments that carried part 1"),
+            FactDescription("large-recvs", ["1", "2", "3", "4"], "recv(1024) calls that read the 3000-byte send"),
+            FactDescription("utf8-split", ["yes", "no"], "whether a recv() ended inside a multi-byte character"),
+            FactDescription("framed-intact", ["yes", "no"], "whether every length-prefixed message came back whole"),
         ])
 
     /// Part 1's messages.

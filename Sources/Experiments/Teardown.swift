@@ -23,12 +23,12 @@ public struct Teardown: Experiment {
             from the client. At the end `ss -tan` shows which sockets wait in TIME-WAIT.
             """,
         facts: [
-            FactDescription("first-fin", "client, server", "who sent the first FIN on connection 1"),
-            FactDescription("time-wait", "client, server, both, none", "whose socket of connection 1 ss showed in TIME-WAIT"),
-            FactDescription("half-close", "yes, no", "whether the client still received the reply after shutdown(SHUT_WR)"),
-            FactDescription("unread-close", "rst, fin", "what the server's close() with unread data sent"),
-            FactDescription("peer-error-after-rst", "ECONNRESET, ...", "what the client's recv() got after that reset"),
-            FactDescription("linger-zero-close", "rst, fin", "what close() with SO_LINGER 0 sent"),
+            FactDescription("first-fin", ["client", "server", "none"], "who sent the first FIN on connection 1"),
+            FactDescription("time-wait", ["client", "server", "both", "none"], "whose socket of connection 1 ss showed in TIME-WAIT"),
+            FactDescription("half-close", ["yes", "no"], "whether the client still received the reply after shutdown(SHUT_WR)"),
+            FactDescription("unread-close", ["rst", "fin", "none"], "what the server's close() with unread data sent"),
+            FactDescription("peer-error-after-rst", ["ECONNRESET", "none"], "what the client's recv() got after that reset"),
+            FactDescription("linger-zero-close", ["rst", "fin", "none"], "what close() with SO_LINGER 0 sent"),
         ])
 
     public init() {}

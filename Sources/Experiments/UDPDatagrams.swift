@@ -22,12 +22,12 @@ public struct UDPDatagrams: Experiment {
             socket to that port, sends again, and calls recv().
             """,
         facts: [
-            FactDescription("handshake", "none, seen", "whether any packet came before the first datagram"),
-            FactDescription("datagrams", "3", "UDP packets the three sendto() calls produced"),
-            FactDescription("boundaries-kept", "yes, no", "whether each recvfrom() returned exactly one datagram"),
-            FactDescription("icmp", "port-unreachable, none", "what came back for the datagram to the closed port"),
-            FactDescription("unconnected-error", "none, ...", "what the unconnected socket was told"),
-            FactDescription("connected-recv-error", "ECONNREFUSED, none", "what recv() on the connected socket got"),
+            FactDescription("handshake", ["none", "seen"], "whether any packet came before the first datagram"),
+            FactDescription("datagrams", ["0", "1", "2", "3"], "UDP packets the three sendto() calls produced"),
+            FactDescription("boundaries-kept", ["yes", "no"], "whether each recvfrom() returned exactly one datagram"),
+            FactDescription("icmp", ["port-unreachable", "none"], "what came back for the datagram to the closed port"),
+            FactDescription("unconnected-error", ["none", "ECONNREFUSED"], "what the unconnected socket was told"),
+            FactDescription("connected-recv-error", ["ECONNREFUSED", "none"], "what recv() on the connected socket got"),
         ])
 
     static let messages = ["one", "two two", "three three three"].map { Array($0.utf8) }

@@ -114,6 +114,7 @@ extension RunReport {
                 }
                 lines += wrapped
             }
+            if style.layers { lines += layerLines(for: run, timeline: timeline, style: style) }
             if let statistics = run.statistics {
                 lines.append("")
                 lines.append("Capture: \(statistics)." + (statistics.dropped > 0

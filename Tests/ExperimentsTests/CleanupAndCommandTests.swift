@@ -137,6 +137,17 @@ final class CleanupAndCommandTests: ExperimentTestCase {
                        ["drop-final-ack", "no-accept", "refused", "sticky", "teardown", "udp", "defer-accept", "nonblocking"])
     }
 
+    func testLessonsReadmeListsEveryFactEachExperimentRecords() throws {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Lessons/README.md")
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        for experiment in ExperimentCatalogue.all {
+            for row in experiment.info.factTableRows {
+                XCTAssertTrue(text.contains(row), "Lessons/README.md (and LessonKit's FactCatalog) lack the row: \(row)")
+            }
+        }
+    }
+
     func testEachExperimentsHelpDocumentsItsFacts() {
         for experiment in ExperimentCatalogue.all {
             let help = experiment.info.helpText

@@ -69,6 +69,16 @@ class ExperimentTestCase: XCTestCase {
         XCTAssertEqual(after.tables, before.tables, "an nftables table was left behind in the root namespace", file: file, line: line)
         XCTAssertEqual(after.children, before.children, "a child process was left running", file: file, line: line)
         XCTAssertEqual(after.descriptors, before.descriptors, "descriptors were left open", file: file, line: line)
+        // Every fact recorded is documented, with a value a lesson's prediction can name.
+        let documented = type(of: experiment).info.facts
+        for (key, value) in outcome.facts {
+            guard let fact = documented.first(where: { $0.key == key }) else {
+                XCTFail("the fact \(key) is not in \(type(of: experiment).info.name)'s --help", file: file, line: line)
+                continue
+            }
+            XCTAssertTrue(fact.values.contains(value), "\(key) = \(value) is not among its documented values \(fact.values)",
+                          file: file, line: line)
+        }
         return outcome
     }
 
