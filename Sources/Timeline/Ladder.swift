@@ -64,7 +64,8 @@ public struct Ladder: Sendable {
         let clientEnd = client ?? firstSegment?.client ?? timeline.findings.first?.client
         let serverEnd = server ?? firstSegment?.server ?? timeline.findings.first?.server
         var layout = Layout(numbers: numbers, client: clientEnd, server: serverEnd, everyClient: false)
-        var clientTitle = clientEnd?.description ?? "client"
+        // The header reads "client <endpoint>"; with no endpoint known (no packets), just "client".
+        var clientTitle = clientEnd?.description ?? ""
         if scope == .everyClient, let serverEnd {
             let connections = Set(timeline.events.compactMap { event -> Int? in
                 guard case .packet(let entry) = event, case .tcp(let segment) = entry.content,
@@ -81,7 +82,7 @@ public struct Ladder: Sendable {
                 entries.append(Entry(time: event.time, row: row, eventIndex: index))
             }
         }
-        return Ladder(client: clientTitle, server: serverEnd?.description ?? "server", entries: entries)
+        return Ladder(client: clientTitle, server: serverEnd?.description ?? "", entries: entries)
     }
 
     struct Layout {
