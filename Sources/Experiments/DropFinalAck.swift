@@ -44,7 +44,8 @@ public struct DropFinalAck: Experiment {
             the server's kernel, never hearing step 3, resends its SYN-ACK after 1 s, then 2 s more. Then \
             the connection is released (--release lift: the rule is deleted and the next SYN-ACK copy is \
             answered by an ACK that gets through; --release data: the client sends data, whose segment \
-            carries the acknowledgment). Everything is removed at the end, also on Ctrl-C; a namespace left \
+            carries the acknowledgment). The default is lift, because it shows that a bare ACK, with no data, \
+            is all accept() was waiting for. Everything is removed at the end, also on Ctrl-C; a namespace left \
             by a killed run is removed at the next start. Takes about 3 seconds.
             """,
         facts: [

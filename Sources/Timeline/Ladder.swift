@@ -74,7 +74,8 @@ public struct Ladder: Sendable {
             })
             layout.everyClient = true
             layout.numbered = connections.count > 1
-            if connections.count > 1 { clientTitle = "\(serverEnd.address) (\(connections.count) connections)" }
+            // Short enough for the header at 80 columns; the numbers match the rows' [n].
+            if connections.count > 1 { clientTitle = "\(serverEnd.address) [1]-[\(connections.count)]" }
         }
         var entries: [Entry] = []
         for (index, event) in timeline.events.enumerated() {
