@@ -53,7 +53,7 @@ let package = Package(
 
         // The notes' programs and the kernel experiments.
         .target(name: "Labs", dependencies: ["Sockets", "Capture", "Timeline"]),
-        .target(name: "Experiments", dependencies: ["Sockets", "Capture", "Timeline", "Labs"]),
+        .target(name: "Experiments", dependencies: ["Sockets", "Capture", "Timeline", "Labs", "CSupport"]),
 
         // Teaching: where the lab lives, the learner's progress, lessons and exercises.
         .target(name: "Workspace"),
@@ -86,12 +86,14 @@ let package = Package(
 
         .testTarget(name: "WireTests", dependencies: ["Wire"]),
         .testTarget(name: "TextUITests", dependencies: ["TextUI"]),
+        .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
         .testTarget(name: "SocketsTests", dependencies: ["Sockets", "Trace"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Sockets"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TimelineTests", dependencies: ["Timeline", "Capture", "Sockets"]),
-        .testTarget(name: "LabsTests", dependencies: ["Labs"]),
+        // Peers/: the notes' Python programs, run by the tests as the other end.
+        .testTarget(name: "LabsTests", dependencies: ["Labs"], exclude: ["Peers"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
-        .testTarget(name: "LessonKitTests", dependencies: ["LessonKit"]),
+        .testTarget(name: "LessonKitTests", dependencies: ["LessonKit"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GradingTests", dependencies: ["Grading", "GradingChecks", "Workspace", "Sockets", "Trace"]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace"]),
         .testTarget(name: "CLITests", dependencies: ["osilab"]),

@@ -21,8 +21,10 @@ public enum Box {
         let width = max(width, horizontalChrome + 1)
         let inner = innerWidth(for: width)
         var top = StyledLine("┌", border)
-        if let title, !title.isEmpty {
-            let label = StyledLine(" " + title + " ", titleStyle).truncated(to: max(0, width - 4))
+        if let title, !title.isEmpty, width >= 8 {
+            // `┌─ ` + title + ` ─┐`: a title that does not fit is cut with `…`.
+            let text = StyledLine(title, titleStyle).truncated(to: width - 6, marker: Span("…", titleStyle))
+            let label = StyledLine(" ") + text + StyledLine(" ")
             top.append("─", border)
             top.append(label)
             top.append(String(repeating: "─", count: max(0, width - 3 - label.width)), border)

@@ -71,7 +71,8 @@ public enum TextWrapper {
     }
 
     /// Cuts a line into spaces and unbreakable words; a break is allowed between two words
-    /// that touch (CJK characters, or after a hyphen).
+    /// that touch (CJK characters). Hyphens are not break points: technical text is full of
+    /// names such as `SYN-ACK` and `drop-final-ack` that must stay whole.
     static func tokens(_ cells: [Cell]) -> [Token] {
         var tokens: [Token] = []
         var current: [Cell] = []
@@ -87,8 +88,7 @@ public enum TextWrapper {
                 flush()
                 inSpace = space
             } else if !space, let previous = current.last,
-                canBreak(between: previous.character, and: cell.character,
-                         after: current.count >= 2 ? current[current.count - 2].character : nil) {
+                canBreak(between: previous.character, and: cell.character) {
                 flush()
             }
             current.append(cell)
@@ -103,13 +103,10 @@ public enum TextWrapper {
     /// Characters a line must not end with: opening punctuation.
     static let noBreakAfter: Set<Character> = Set("（「『【〈《〔［｛〖〘〚([{‘“")
 
-    /// Whether a line may break between `left` and `right`; `beforeLeft` is the character
-    /// before `left` in the same word, if any.
-    static func canBreak(between left: Character, and right: Character, after beforeLeft: Character?) -> Bool {
+    /// Whether a line may break between `left` and `right`, two characters with no space between.
+    static func canBreak(between left: Character, and right: Character) -> Bool {
         if noBreakBefore.contains(right) || noBreakAfter.contains(left) { return false }
-        if left.allowsBreakWithoutSpace || right.allowsBreakWithoutSpace { return true }
-        // "connection-oriented" may break after its hyphen, but "-1" or "--facts" may not.
-        return left == "-" && right.isLetter && (beforeLeft?.isLetter ?? false)
+        return left.allowsBreakWithoutSpace || right.allowsBreakWithoutSpace
     }
 
     static func wrapSegment(_ cells: [Cell], width: Int, firstPrefix: StyledLine, restPrefix: StyledLine) -> [StyledLine] {

@@ -23,6 +23,9 @@ public enum ProtocolLayer: String, Sendable, Hashable, CaseIterable, CustomStrin
     case udp
     case icmp
     case icmpv6
+    /// The data after the last header: reported when the capture kept less of it than the
+    /// headers say there is.
+    case payload
 
     /// The name a learner knows the header by.
     public var description: String {
@@ -45,6 +48,7 @@ public enum ProtocolLayer: String, Sendable, Hashable, CaseIterable, CustomStrin
         case .udp: "UDP"
         case .icmp: "ICMP"
         case .icmpv6: "ICMPv6"
+        case .payload: "payload"
         }
     }
 }
@@ -68,8 +72,8 @@ public struct DecodeError: Error, Sendable, Hashable, CustomStringConvertible {
     public var kind: Kind
     /// Where that header starts, as an offset into the packet bytes.
     public var offset: Int
-    /// True when the capture kept fewer bytes than the packet had (the snap length cut it),
-    /// which is the usual reason for a truncated header.
+    /// True when the capture is known to have kept fewer bytes than the packet had (the snap
+    /// length cut it), which is the usual reason for a truncated header.
     public var cutBySnapLength: Bool
 
     public init(layer: ProtocolLayer, kind: Kind, offset: Int, cutBySnapLength: Bool = false) {

@@ -118,10 +118,11 @@ public struct DecodedPacket: Sendable, Hashable {
 ///   - bytes: the captured bytes, starting with the link-layer header. Only read during the
 ///     call; the result holds offsets into them, not the bytes.
 ///   - linkType: what `pcap_datalink()` returned for the capture.
-///   - originalLength: the packet's length on the wire (pcap's `len`), when the capture may
-///     have kept less (`caplen`). Nil means the bytes are the whole packet. It decides
-///     whether a length field that runs past the bytes means "the capture was cut" (fine,
-///     the payload is partial) or "the header lies" (an invalid-length error).
+///   - originalLength: the packet's length on the wire (pcap's `len`; the capture kept
+///     `bytes.count`, pcap's `caplen`). It decides what a length field that runs past the
+///     bytes means: when the packet was longer than the capture, the capture was cut
+///     (truncated); when the capture holds the whole packet, the header lies (invalid).
+///     Nil means unknown, and such a field is reported as truncated, as tcpdump does.
 /// - Returns: everything that could be decoded, and the first problem, if any.
 ///
 /// Decoding an Ethernet/IPv4/TCP packet does not allocate.
@@ -129,24 +130,10 @@ public func decodePacket(_ bytes: UnsafeRawBufferPointer, linkType: LinkType, or
     let original = max(originalLength ?? bytes.count, bytes.count)
     var packet = DecodedPacket(linkType: linkType, capturedLength: bytes.count, originalLength: original)
     withUnsafeMutablePointer(to: &packet) { result in
-        var decoder = PacketDecoder(buffer: bytes, result: result, cutBySnapLength: original > bytes.count)
+        var decoder = PacketDecoder(buffer: bytes, result: result, originalLength: originalLength)
         decoder.decodeLink()
     }
     return packet
-}
-
-/// Decodes one packet into an existing value, replacing all of its contents. For loops over
-/// many packets: reusing one `DecodedPacket` saves copying the result out at each call.
-public func decodePacket(
-    _ bytes: UnsafeRawBufferPointer, linkType: LinkType, originalLength: Int? = nil,
-    into packet: inout DecodedPacket
-) {
-    let original = max(originalLength ?? bytes.count, bytes.count)
-    packet = DecodedPacket(linkType: linkType, capturedLength: bytes.count, originalLength: original)
-    withUnsafeMutablePointer(to: &packet) { result in
-        var decoder = PacketDecoder(buffer: bytes, result: result, cutBySnapLength: original > bytes.count)
-        decoder.decodeLink()
-    }
 }
 
 /// Decodes one packet from a byte array; see the `UnsafeRawBufferPointer` form.

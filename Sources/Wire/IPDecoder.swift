@@ -84,7 +84,7 @@ extension PacketDecoder {
             packet.network = .ipv4(header)
             note(.ipv4, .invalid("total length \(totalLength) is smaller than the \(headerLength)-byte header"), at: offset)
             return
-        } else if end > captured, !cutBySnapLength {
+        } else if end > captured, frameKnownWhole {
             note(.ipv4, .invalid("total length \(totalLength) runs past the end of the packet, which has \(captured - offset) bytes from the IPv4 header on"), at: offset)
             end = captured
             endIsDeclared = false
@@ -96,10 +96,20 @@ extension PacketDecoder {
         if header.fragmentOffset != 0 {
             // Only the first fragment carries the transport header.
             leaveUndecoded(from: view.end, to: end)
+            notePayloadCut(end: end)
             return
         }
+        inFirstFragment = header.moreFragments
         decodeTransport(header.protocol, at: view.end, end: end, endIsDeclared: endIsDeclared,
                         enclosing: "IPv4 total length", isIPv6: false)
+        notePayloadCut(end: end)
+    }
+
+    /// Every header fitted, but the data after them runs past the bytes we have.
+    mutating func notePayloadCut(end: Int) {
+        guard end > captured, packet.error == nil else { return }
+        let start = min(packet.payload.lowerBound, captured)
+        note(.payload, .truncated(needed: end - start, available: captured - start), at: start)
     }
 
     mutating func decodeIPv6(at offset: Int) {
@@ -139,7 +149,7 @@ extension PacketDecoder {
             header.lengthFromCapture = true
             end = captured
             endIsDeclared = false
-        } else if end > captured, !cutBySnapLength {
+        } else if end > captured, frameKnownWhole {
             note(.ipv6, .invalid("payload length \(payloadLength) runs past the end of the packet, which has \(captured - view.end) bytes after the IPv6 header"), at: offset)
             end = captured
             endIsDeclared = false
@@ -182,6 +192,7 @@ extension PacketDecoder {
                     header.upperLayerOffset = at
                     packet.network = .ipv6(header)
                     leaveUndecoded(from: at, to: end)
+                    notePayloadCut(end: end)
                     return
                 }
             case .authenticationHeader:
@@ -200,8 +211,10 @@ extension PacketDecoder {
                 header.upperLayerProtocol = next
                 header.upperLayerOffset = at
                 packet.network = .ipv6(header)
+                inFirstFragment = header.fragment?.moreFragments ?? false
                 decodeTransport(next, at: at, end: end, endIsDeclared: endIsDeclared,
                                 enclosing: "IPv6 payload length", isIPv6: true)
+                notePayloadCut(end: end)
                 return
             }
             walked += 1

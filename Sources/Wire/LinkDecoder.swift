@@ -7,17 +7,26 @@
 struct PacketDecoder {
     let buffer: UnsafeRawBufferPointer
     let captured: Int
+    /// The capture kept fewer bytes than the packet had on the wire.
     let cutBySnapLength: Bool
+    /// The caller said how long the packet was, and the capture kept all of it: a length field
+    /// that runs past the bytes then lies (invalid) rather than meeting the end of the capture
+    /// (truncated). Without an original length we cannot tell, and say truncated, as tcpdump does.
+    let frameKnownWhole: Bool
+    /// The IP packet is the first fragment of a larger datagram, so the transport header's
+    /// lengths describe the whole datagram, not this fragment.
+    var inFirstFragment = false
     /// The result, filled in place: `decodePacket` owns it for the duration of the call.
     /// Going through a pointer rather than holding the (large) value keeps decoding from
     /// copying the whole packet result at each step.
     private let result: UnsafeMutablePointer<DecodedPacket>
 
-    init(buffer: UnsafeRawBufferPointer, result: UnsafeMutablePointer<DecodedPacket>, cutBySnapLength: Bool) {
+    init(buffer: UnsafeRawBufferPointer, result: UnsafeMutablePointer<DecodedPacket>, originalLength: Int?) {
         self.buffer = buffer
         self.result = result
         captured = buffer.count
-        self.cutBySnapLength = cutBySnapLength
+        cutBySnapLength = (originalLength ?? 0) > buffer.count
+        frameKnownWhole = originalLength.map { $0 <= buffer.count } ?? false
     }
 
     var packet: DecodedPacket {
@@ -464,7 +473,7 @@ struct PacketDecoder {
         let headerLength = Int(fixed.uint8(at: IPv4Field.versionAndIHL) & 0x0f) * 4
         let totalLength = Int(fixed.uint16(bigEndianAt: IPv4Field.totalLength))
         guard headerLength >= IPv4Field.minimumLength, totalLength >= headerLength,
-              cutBySnapLength || offset + totalLength <= captured,
+              !frameKnownWhole || offset + totalLength <= captured,
               let header = ByteView(buffer, start: offset, count: headerLength, limit: captured) else { return false }
         return header.internetChecksumSum() == 0xffff
     }
@@ -472,6 +481,6 @@ struct PacketDecoder {
     func looksLikeIPv6(at offset: Int) -> Bool {
         guard let fixed = ByteView(buffer, start: offset, count: IPv6Field.length, limit: captured) else { return false }
         let payloadLength = Int(fixed.uint16(bigEndianAt: IPv6Field.payloadLength))
-        return cutBySnapLength || offset + IPv6Field.length + payloadLength <= captured
+        return !frameKnownWhole || offset + IPv6Field.length + payloadLength <= captured
     }
 }

@@ -61,6 +61,12 @@ public struct IPv6Fragment: Sendable, Hashable {
     public var moreFragments: Bool
     public var identification: UInt32
 
+    public init(offset: UInt16, moreFragments: Bool, identification: UInt32) {
+        self.offset = offset
+        self.moreFragments = moreFragments
+        self.identification = identification
+    }
+
     public var byteOffset: Int { Int(offset) * 8 }
 }
 

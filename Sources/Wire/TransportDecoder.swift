@@ -135,6 +135,9 @@ extension PacketDecoder {
                 leaveUndecoded(from: view.end, to: view.end)
                 return
             }
+        } else if datagramEnd > end, inFirstFragment {
+            // The rest of the datagram is in the later fragments.
+            datagramEnd = end
         } else if datagramEnd > end {
             note(.udp, .invalid("length \(length) is more than the \(end - offset) bytes the \(enclosing) leaves for it"), at: offset)
             datagramEnd = end

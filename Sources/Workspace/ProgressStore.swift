@@ -21,6 +21,21 @@ public struct LearnerProgress: Codable, Equatable, Sendable {
         }
     }
 
+    /// A predict-then-observe lab step: what the learner predicted and what the command observed.
+    public struct PredictionResult: Codable, Equatable, Sendable {
+        /// The tag of the predicted choice.
+        public var predicted: String
+        /// The fact's value the command recorded; nil when it recorded none.
+        public var observed: String?
+        /// Whether they agree; nil when the prediction could not be checked.
+        public var matched: Bool?
+        public init(predicted: String, observed: String?, matched: Bool?) {
+            self.predicted = predicted
+            self.observed = observed
+            self.matched = matched
+        }
+    }
+
     public struct ExerciseState: Codable, Equatable, Sendable {
         public enum Status: String, Codable, Sendable { case notStarted = "not started", failing, passed }
         public var status: Status = .notStarted
@@ -48,6 +63,8 @@ public struct LearnerProgress: Codable, Equatable, Sendable {
     public var currentLesson: String?
     public var lessons: [String: LessonState] = [:]
     public var checkpoints: [String: CheckpointResult] = [:]
+    /// Predictions in lab steps, keyed by the lab step's id.
+    public var predictions: [String: PredictionResult] = [:]
     public var exercises: [String: ExerciseState] = [:]
     /// The interface language the learner chose (`en`, `zh`), if any.
     public var language: String?
@@ -61,6 +78,7 @@ public struct LearnerProgress: Codable, Equatable, Sendable {
         currentLesson = try? container.decodeIfPresent(String.self, forKey: .currentLesson)
         lessons = (try? container.decode([String: LessonState].self, forKey: .lessons)) ?? [:]
         checkpoints = (try? container.decode([String: CheckpointResult].self, forKey: .checkpoints)) ?? [:]
+        predictions = (try? container.decode([String: PredictionResult].self, forKey: .predictions)) ?? [:]
         exercises = (try? container.decode([String: ExerciseState].self, forKey: .exercises)) ?? [:]
         language = try? container.decodeIfPresent(String.self, forKey: .language)
     }

@@ -26,6 +26,9 @@ struct Handshake: ParsableCommand {
     @Flag(help: "Show the capture recorded for the lessons instead of capturing live.")
     var recorded = false
 
+    @Flag(help: "Reveal the events one at a time, each with a sentence saying what happened (← and → to move).")
+    var step = false
+
     @Option(help: .hidden)
     var recordTo: String?
 
@@ -55,6 +58,11 @@ struct Handshake: ParsableCommand {
             try run.save(capturePath: capture, tracePath: trace)
         }
         let timeline = run.timeline()
+        if step {
+            try runStepMode(run: run, timeline: timeline, numbers: output.style.numbers)
+            if let path = output.facts { try RunReport.writeFacts(RunReport.facts(timeline), to: path) }
+            return
+        }
         let explanation = timeline.findings.first.map { HandshakeExplanation.sentences(for: $0, numbers: output.style.numbers) } ?? []
         for line in RunReport.lines(for: run, timeline: timeline, style: output.style, explanation: explanation) {
             print(line)

@@ -13,15 +13,22 @@ struct OSILab: ParsableCommand {
         version: "0.1.0",
         // To add a command: write Sources/osilab/<Name>Command.swift and list it here.
         subcommands: [
+            Start.self,
+            Lessons.self,
+            OpenLesson.self,
             Handshake.self,
+            ExperimentCommand.self,
             Watch.self,
             Read.self,
+            Serve.self,
+            Client.self,
             ListExercises.self,
             Check.self,
             Hint.self,
             Edit.self,
             Reset.self,
             Doctor.self,
-        ]
+        ],
+        defaultSubcommand: Start.self
     )
 }

@@ -47,3 +47,11 @@ func terminalWidth() -> Int {
 func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
+
+/// Width and colour for the OSI layer view: the terminal's width and colour unless the
+/// output is piped or NO_COLOR is set.
+func layerViewSettings() -> (width: Int, colour: Bool) {
+    let isTerminal = isatty(STDOUT_FILENO) == 1
+    let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+    return (isTerminal ? terminalWidth() : 100, isTerminal && !noColor)
+}

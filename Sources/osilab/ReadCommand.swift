@@ -1,6 +1,7 @@
 import ArgumentParser
 import Capture
 import Foundation
+import TextUI
 import Timeline
 import Wire
 
@@ -15,6 +16,9 @@ struct Read: ParsableCommand {
 
     @Argument(help: "The capture file to read.")
     var file: String
+
+    @Flag(help: "After each packet, break it down by OSI layer with its bytes.")
+    var layers = false
 
     @Flag(help: "Show raw 32-bit sequence numbers instead of numbers relative to each side's first.")
     var absolute = false
@@ -31,10 +35,19 @@ struct Read: ParsableCommand {
         let linkType = LinkType(rawValue: capture.dataLink)
         var lines = PacketLines(numbers: absolute ? .absolute : .relative, utcOffsetSeconds: localUTCOffset())
         let output = StandardOutput()
+        let showLayers = layers
+        let (width, colour) = layerViewSettings()
         do {
             try capture.forEachPacket { header, bytes in
                 output.write(lines.line(timestamp: header.timestamp, bytes: bytes, originalLength: header.originalLength,
                                         linkType: linkType))
+                if showLayers {
+                    for line in LayerView.render(bytes: Array(bytes), linkType: linkType, originalLength: header.originalLength,
+                                                 title: "Packet \(lines.count)", width: width, colour: colour) {
+                        output.write(line.rendered(colour ? .ansi : .plain))
+                    }
+                    output.write("")
+                }
                 return true
             }
         } catch {

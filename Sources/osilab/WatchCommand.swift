@@ -1,6 +1,7 @@
 import ArgumentParser
 import Capture
 import Foundation
+import TextUI
 import Timeline
 import Wire
 
@@ -28,12 +29,19 @@ struct Watch: ParsableCommand {
     @Option(help: "Stop after this many packets.")
     var count: Int?
 
+    @Option(help: ArgumentHelp("Keep at most this many bytes of each packet (the snap length).", valueName: "bytes"))
+    var snapLength: Int32 = 262_144
+
+    @Flag(help: "After each packet, break it down by OSI layer with its bytes.")
+    var layers = false
+
     @Flag(help: "Show raw 32-bit sequence numbers instead of relative ones.")
     var absolute = false
 
 
     func validate() throws {
         if let count, count <= 0 { throw ValidationError("--count must be at least 1.") }
+        if snapLength < 14 || snapLength > 262_144 { throw ValidationError("--snap-length must be between 14 and 262144 bytes.") }
     }
 
     var combinedFilter: String? {
@@ -49,9 +57,12 @@ struct Watch: ParsableCommand {
     func run() throws {
         let capture: LiveCapture
         do {
-            capture = try LiveCapture(options: CaptureOptions(interface: interface, filter: combinedFilter))
+            capture = try LiveCapture(options: CaptureOptions(interface: interface, filter: combinedFilter, snapLength: snapLength))
         } catch {
             printError(error.description)
+            if case .permissionDenied = error.kind, let recorded = try? RecordedCaptures.paths(name: "handshake").capture {
+                printError("\nMeanwhile, a capture recorded for the lessons can be read without privilege:\n    osilab read \(recorded)")
+            }
             throw ExitCode(2)
         }
         let writer: CaptureWriter?
@@ -67,12 +78,21 @@ struct Watch: ParsableCommand {
         let linkType = LinkType(rawValue: capture.dataLink)
         var lines = PacketLines(numbers: absolute ? .absolute : .relative, utcOffsetSeconds: localUTCOffset())
         let output = StandardOutput()
+        let showLayers = layers
+        let (width, colour) = layerViewSettings()
         printError("Capturing on \(interface)" + (combinedFilter.map { " (filter: \($0))" } ?? "") + "; press Ctrl-C to stop.")
         do {
             try capture.runBorrowing(limit: count) { header, bytes in
                 writer?.write(timestamp: header.timestamp, bytes: bytes, originalLength: header.originalLength)
                 output.write(lines.line(timestamp: header.timestamp, bytes: bytes, originalLength: header.originalLength,
                                         linkType: linkType))
+                if showLayers {
+                    for line in LayerView.render(bytes: Array(bytes), linkType: linkType, originalLength: header.originalLength,
+                                                 title: "Packet \(lines.count)", width: width, colour: colour) {
+                        output.write(line.rendered(colour ? .ansi : .plain))
+                    }
+                    output.write("")
+                }
                 // Live lines are for watching: show each as soon as it is known.
                 output.flush()
             }

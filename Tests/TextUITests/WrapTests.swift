@@ -55,8 +55,9 @@ final class WrapTests: XCTestCase {
         XCTAssertEqual(TextWrapper.wrap("abc套", width: 4), ["abc", "套"])
     }
 
-    func testHyphenatedWordsMayBreakAfterTheHyphen() {
-        XCTAssertEqual(TextWrapper.wrap("a connection-oriented protocol", width: 15), ["a connection-", "oriented", "protocol"])
+    func testHyphenatedNamesStayWhole() {
+        XCTAssertEqual(TextWrapper.wrap("the kernel sends the SYN-ACK", width: 24), ["the kernel sends the", "SYN-ACK"])
+        XCTAssertEqual(TextWrapper.wrap("run drop-final-ack now", width: 16), ["run", "drop-final-ack", "now"])
         XCTAssertEqual(TextWrapper.wrap("use --facts", width: 7), ["use", "--facts"])
     }
 
@@ -155,6 +156,10 @@ final class BoxTests: XCTestCase {
             │ 套接字 │
             └────────┘
             """)
+    }
+
+    func testLongTitleIsCutWithAMarker() {
+        XCTAssertEqual(Box.frame([], width: 14, title: "Checkpoint two").first?.plainText, "┌─ Checkpo… ─┐")
     }
 
     func testRuleWithLabel() {

@@ -1,0 +1,112 @@
+import TextUI
+import Timeline
+import Wire
+
+/// Step mode (`--step`): the learner reveals a run's events one at a time, forward and
+/// back, each with a sentence saying what happened, like a simulator but from a real capture.
+/// This type lays out one screen; the command reads the keys.
+public struct StepScreen: Sendable {
+    public let run: RecordedRun
+    public let timeline: Timeline
+    public let ladder: Ladder
+    public let numbers: NumberStyle
+    /// The entry of the ladder being explained (0-based).
+    public private(set) var position = 0
+    /// Show the current packet broken down by OSI layer instead of the ladder.
+    public var showLayers = false {
+        didSet { layerScroll = 0 }
+    }
+    /// How many lines of the layer view are scrolled off the top.
+    public var layerScroll = 0
+
+    public init(run: RecordedRun, timeline: Timeline, numbers: NumberStyle) {
+        self.run = run
+        self.timeline = timeline
+        self.numbers = numbers
+        ladder = Ladder.make(from: timeline, numbers: numbers)
+    }
+
+    public var count: Int { ladder.entries.count }
+    public var isAtEnd: Bool { position >= count - 1 }
+
+    public mutating func forward() { move(to: position + 1) }
+    public mutating func back() { move(to: position - 1) }
+    public mutating func first() { move(to: 0) }
+    public mutating func last() { move(to: count - 1) }
+
+    private mutating func move(to target: Int) {
+        position = max(0, min(target, count - 1))
+        layerScroll = 0
+    }
+
+    /// Scrolls the layer view (it is often taller than the terminal).
+    public mutating func scroll(by lines: Int) {
+        layerScroll = max(0, layerScroll + lines)
+    }
+
+    /// The sentence for the current event.
+    public var narration: String {
+        guard position < ladder.entries.count else { return "Nothing was captured." }
+        let eventIndex = ladder.entries[position].eventIndex
+        guard eventIndex < timeline.events.count else { return "" }
+        return StepNarration.sentence(for: timeline.events[eventIndex], numbers: numbers)
+    }
+
+    /// The captured packet behind the current event, if it is a packet.
+    var currentPacket: PacketEntry? {
+        guard position < ladder.entries.count else { return nil }
+        let eventIndex = ladder.entries[position].eventIndex
+        if eventIndex < timeline.events.count, case .packet(let entry) = timeline.events[eventIndex] { return entry }
+        return nil
+    }
+
+    /// The whole screen for a terminal of `columns` x `rows`: the ladder so far (its last
+    /// rows, if it is taller than the space) with the current row highlighted, then the
+    /// narration, then the key help.
+    public func lines(columns: Int, rows: Int, mode: StyleMode) -> [String] {
+        let width = max(60, columns)
+        let narrationLines = TextWrapper.wrap("Event \(position + 1) of \(count): " + narration, width: width - 1)
+        let help = showLayers
+            ? "→ next · ← back · ↑↓ scroll · l: back to the ladder · q: quit"
+            : "→ or space: next · ←: back · Home/End · l: this packet's layers · q: quit"
+        let available = max(3, rows - narrationLines.count - 3)
+        var body: [String]
+        if showLayers, let packet = currentPacket {
+            body = LayerView.render(bytes: packet.packet.bytes, linkType: packet.packet.linkType,
+                                    originalLength: packet.packet.originalLength, title: "Packet \(packet.number)",
+                                    width: width - 1, colour: mode == .ansi).map { $0.rendered(mode) }
+            if body.count > available {
+                let start = min(layerScroll, body.count - (available - 1))
+                let end = start + available - 1
+                body = Array(body[start..<end]) + [end < body.count ? "… ↓ for more" : ""]
+            }
+        } else {
+            let renderer = LadderRenderer(width: width - 1, unicode: true)
+            let drawn = renderer.render(ladder, upTo: position + 1, highlight: position).map { $0.rendered(mode) }
+            // Keep the header, then as many of the latest rows as fit.
+            if drawn.count > available, let header = drawn.first {
+                body = [header] + drawn.suffix(available - 1)
+            } else {
+                body = drawn
+            }
+            if showLayers { body.append("(this event is a system call: no packet to break down)") }
+        }
+        let padding = max(0, rows - body.count - narrationLines.count - 2)
+        return body + Array(repeating: "", count: padding) + [""] + narrationLines + [StyledLine(help, TextStyle(dim: true)).rendered(mode)]
+    }
+
+    /// Every step in order, for a pipe: each ladder row followed by its sentence.
+    public func transcript(width: Int) -> [String] {
+        var copy = self
+        copy.position = 0
+        var output: [String] = []
+        let (header, rows) = LadderRenderer(width: width, unicode: false).renderEntries(ladder)
+        output.append(header.plainText)
+        for (index, lines) in rows.enumerated() {
+            copy.position = index
+            output += lines.map { $0.plainText }
+            output += TextWrapper.wrap(copy.narration, width: width - 6, firstPrefix: "      ↳ ", restPrefix: "        ")
+        }
+        return output
+    }
+}

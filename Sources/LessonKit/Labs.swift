@@ -1,0 +1,268 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// Running a lab step: check the command exists and the machine allows it, run it as a child
+// of the same osilab binary attached to the learner's terminal, then read the facts it
+// recorded and judge the learner's prediction against them.
+
+/// Whether this osilab can run a lab's command line.
+public enum CommandAvailability: Equatable, Sendable, CustomStringConvertible {
+    case available
+    /// The subcommand does not exist in this version (another part of the lab not built yet).
+    case missing(command: String)
+    /// The subcommand exists but rejects these arguments.
+    case invalid(message: String)
+
+    public var description: String {
+        switch self {
+        case .available: "available"
+        case .missing(let command): "this osilab has no `osilab \(command)` command"
+        case .invalid(let message): "the command exists but rejects these arguments: \(message)"
+        }
+    }
+}
+
+/// Decides whether an osilab command line (the arguments after `osilab`) would parse. The
+/// command line tool supplies it, since only it knows its subcommands.
+public typealias CommandCheck = @Sendable ([String]) -> CommandAvailability
+
+/// What the labs need to know about the machine and the binary.
+public struct LabEnvironment: Sendable {
+    /// The osilab binary to run lab commands with.
+    public var executable: String
+    public var commandCheck: CommandCheck
+    /// Root, or the CAP_NET_RAW and CAP_NET_ADMIN capabilities: live capture works.
+    public var canCapture: Bool
+    /// Root on Linux: network namespaces and nftables work.
+    public var canUseNetns: Bool
+
+    public init(executable: String, commandCheck: @escaping CommandCheck, canCapture: Bool, canUseNetns: Bool) {
+        self.executable = executable
+        self.commandCheck = commandCheck
+        self.canCapture = canCapture
+        self.canUseNetns = canUseNetns
+    }
+
+    /// The environment of this process: this binary (`/proc/self/exe`, else `argv[0]`) and its privileges.
+    public static func current(commandCheck: @escaping CommandCheck) -> LabEnvironment {
+        LabEnvironment(
+            executable: Privileges.ownExecutable(), commandCheck: commandCheck,
+            canCapture: Privileges.canCapture(), canUseNetns: Privileges.canUseNetns())
+    }
+
+    /// What `needs` means on this machine: a notice to show, and whether to run at all.
+    func check(_ need: LabNeed?, strings: UIStrings) -> (notice: String?, runnable: Bool) {
+        switch need {
+        case .capture where !canCapture: (strings(.needsCapture), true)
+        case .netns where !canUseNetns: (strings(.needsNetns), false)
+        default: (nil, true)
+        }
+    }
+}
+
+/// What this process is allowed to do.
+public enum Privileges {
+    public static var isRoot: Bool { geteuid() == 0 }
+
+    /// Root, or both CAP_NET_RAW (13) and CAP_NET_ADMIN (12) in the effective set, read from
+    /// `/proc/self/status` (set on the binary with `setcap`, and kept by the child we start
+    /// from the same binary).
+    public static func canCapture() -> Bool {
+        if isRoot { return true }
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return false }
+        for line in status.split(separator: "\n") where line.hasPrefix("CapEff:") {
+            let hex = line.dropFirst("CapEff:".count).trimmingCharacters(in: .whitespaces)
+            guard let mask = UInt64(hex, radix: 16) else { return false }
+            let needed: UInt64 = (1 << 12) | (1 << 13)
+            return mask & needed == needed
+        }
+        return false
+    }
+
+    public static func canUseNetns() -> Bool {
+        #if os(Linux)
+        return isRoot
+        #else
+        return false
+        #endif
+    }
+
+    /// The path of the running osilab binary.
+    public static func ownExecutable() -> String {
+        let resolved = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        if resolved != "/proc/self/exe", FileManager.default.isExecutableFile(atPath: resolved) { return resolved }
+        return CommandLine.arguments.first ?? "osilab"
+    }
+}
+
+/// How a lab's child process ended.
+public enum LabExit: Equatable, Sendable {
+    case exited(Int32)
+    case signalled(Int32)
+    case failedToStart(String)
+}
+
+/// What the facts file held after the run.
+public enum FactsReading: Equatable, Sendable {
+    /// No file: the command recorded nothing.
+    case none
+    case facts([String: String])
+    /// A file that is not a JSON object of strings.
+    case unreadable(String)
+}
+
+/// A finished lab run.
+public struct LabOutcome: Equatable, Sendable {
+    public var exit: LabExit
+    public var facts: FactsReading
+    /// It showed the capture recorded for the lessons (`--recorded`), not a live one.
+    public var recorded: Bool
+
+    public init(exit: LabExit, facts: FactsReading, recorded: Bool = false) {
+        self.exit = exit
+        self.facts = facts
+        self.recorded = recorded
+    }
+}
+
+/// A lab the session wants run.
+public struct LabRequest: Equatable, Sendable {
+    /// The lab step's (or erratum's) id.
+    public var id: String
+    /// The arguments after `osilab`.
+    public var arguments: [String]
+    /// Whether to add `--facts FILE` (the step has a prediction to check).
+    public var wantsFacts: Bool
+    /// The command line as the lesson wrote it, for the learner.
+    public var display: String
+    /// Shown before the command runs (what is missing, what it will do instead).
+    public var notices: [String]
+}
+
+/// The verdict on a prediction.
+public enum PredictionVerdict: Equatable, Sendable {
+    case matched(observed: String)
+    case mismatched(observed: String)
+    case unchecked(reason: String)
+}
+
+/// Runs lab commands as child processes.
+public enum LabRunner {
+    /// Runs `executable` with `arguments` (plus `--facts FILE` when `wantsFacts`) and waits
+    /// for it. The child shares the terminal: standard output and error always, standard
+    /// input when `inheritInput` (otherwise it reads `/dev/null`, so it cannot eat the
+    /// answers piped to the lesson). While it runs, this process ignores SIGINT so Ctrl-C
+    /// stops the lab, not the lesson. The corresponding C functions are `posix_spawn` and `waitpid`.
+    public static func run(executable: String, arguments: [String], wantsFacts: Bool, inheritInput: Bool) -> LabOutcome {
+        var factsPath: String?
+        var fullArguments = arguments
+        if wantsFacts {
+            let path = FileManager.default.temporaryDirectory
+                .appendingPathComponent("osilab-facts-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).json").path
+            try? FileManager.default.removeItem(atPath: path)
+            fullArguments += ["--facts", path]
+            factsPath = path
+        }
+        defer { if let factsPath { try? FileManager.default.removeItem(atPath: factsPath) } }
+        let exit = spawnAndWait(executable, fullArguments, inheritInput: inheritInput)
+        let facts = factsPath.map(readFacts) ?? .none
+        return LabOutcome(exit: exit, facts: facts, recorded: arguments.contains("--recorded"))
+    }
+
+    /// Reads a facts file: a JSON object whose keys and values are strings.
+    public static func readFacts(_ path: String) -> FactsReading {
+        guard let data = FileManager.default.contents(atPath: path) else { return .none }
+        if data.isEmpty { return .none }
+        guard let object = try? JSONSerialization.jsonObject(with: data) else {
+            return .unreadable("not JSON")
+        }
+        guard let dictionary = object as? [String: Any] else { return .unreadable("not a JSON object") }
+        var facts: [String: String] = [:]
+        for (key, value) in dictionary {
+            guard let text = value as? String else { return .unreadable("the value of `\(key)` is not a string") }
+            facts[key] = text
+        }
+        return .facts(facts)
+    }
+
+    static func spawnAndWait(_ executable: String, _ arguments: [String], inheritInput: Bool) -> LabExit {
+        var fileActions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&fileActions)
+        defer { posix_spawn_file_actions_destroy(&fileActions) }
+        if !inheritInput {
+            posix_spawn_file_actions_addopen(&fileActions, STDIN_FILENO, "/dev/null", O_RDONLY, 0)
+        }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // The child starts with default signal actions and nothing blocked, whatever we ignore.
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signalNumber in [SIGINT, SIGQUIT, SIGTERM, SIGPIPE, SIGWINCH, SIGHUP] { sigaddset(&defaults, signalNumber) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var emptyMask = sigset_t()
+        sigemptyset(&emptyMask)
+        posix_spawnattr_setsigmask(&attributes, &emptyMask)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+
+        let previousInterrupt = signal(SIGINT, SIG_IGN)
+        let previousQuit = signal(SIGQUIT, SIG_IGN)
+        defer {
+            signal(SIGINT, previousInterrupt)
+            signal(SIGQUIT, previousQuit)
+        }
+        var pid: pid_t = 0
+        let result = argv.withUnsafeBufferPointer { buffer -> Int32 in
+            guard let base = buffer.baseAddress else { return EINVAL }
+            return posix_spawn(&pid, executable, &fileActions, &attributes, base, environ)
+        }
+        guard result == 0 else {
+            return .failedToStart("\(executable): \(String(cString: strerror(result)))")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            if errno != EINTR { return .failedToStart("waitpid: \(String(cString: strerror(errno)))") }
+        }
+        // WIFEXITED / WEXITSTATUS / WTERMSIG are macros Swift cannot import.
+        let signalNumber = status & 0x7F
+        if signalNumber == 0 { return .exited((status >> 8) & 0xFF) }
+        return .signalled(signalNumber)
+    }
+
+    /// Judges a prediction (a choice's tag) against the facts of a finished run.
+    public static func verdict(
+        for lab: LabStep, predicted: String, outcome: LabOutcome, environment: LabEnvironment, strings: UIStrings
+    ) -> PredictionVerdict {
+        guard let observe = lab.observe else { return .unchecked(reason: strings(.reasonNoFacts)) }
+        switch outcome.facts {
+        case .facts(let facts):
+            guard let observed = facts[observe] else {
+                return .unchecked(reason: strings(.reasonMissingFact, observe))
+            }
+            return observed == predicted ? .matched(observed: observed) : .mismatched(observed: observed)
+        case .unreadable(let problem):
+            return .unchecked(reason: strings(.reasonBadFacts, problem))
+        case .none:
+            switch outcome.exit {
+            case .failedToStart(let message): return .unchecked(reason: strings(.reasonNotStarted, message))
+            case .signalled(let number): return .unchecked(reason: strings(.reasonSignal, String(number)))
+            case .exited(let code) where code != 0:
+                if lab.needs == .capture && !environment.canCapture && !outcome.recorded {
+                    return .unchecked(reason: strings(.reasonNoPrivilege))
+                }
+                return .unchecked(reason: strings(.reasonExit, String(code)))
+            case .exited:
+                if lab.needs == .capture && !environment.canCapture && !outcome.recorded {
+                    return .unchecked(reason: strings(.reasonNoPrivilege))
+                }
+                return .unchecked(reason: strings(.reasonNoFacts))
+            }
+        }
+    }
+}

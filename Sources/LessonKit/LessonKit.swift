@@ -1,1 +1,0 @@
-// LessonKit: see README.md, How the code is organised.

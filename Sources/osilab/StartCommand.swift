@@ -1,0 +1,18 @@
+import ArgumentParser
+import LessonKit
+
+struct Start: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Open the first lesson, or continue where you stopped (what plain `osilab` does).",
+        discussion: """
+            On a terminal the lesson opens full-screen: → or Space for the next screen, ← to go \
+            back, t for the contents, r to run a lab, q to quit (your place is saved). When the \
+            output is not a terminal the lesson is printed in order, and questions are answered \
+            from standard input lines.
+            """)
+
+    func run() throws {
+        let status = LessonApp.open(lessonNumber: nil, commandCheck: LabCommandCheck.check)
+        if status != 0 { throw ExitCode(status) }
+    }
+}

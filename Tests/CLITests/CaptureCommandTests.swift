@@ -1,0 +1,93 @@
+import Foundation
+import XCTest
+
+/// `osilab handshake`, `watch` and `read`, run as the learner runs them.
+final class CaptureCommandTests: XCTestCase {
+    let nobody = 65534
+
+    func testHandshakeWithoutPrivilegeSaysExactlyHowToFixIt() throws {
+        let result = try OsilabProcess.run(["handshake"], asUser: nobody)
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.error.contains("needs more privilege"), result.error)
+        XCTAssertTrue(result.error.contains("sudo setcap cap_net_raw,cap_net_admin=eip"), result.error)
+        XCTAssertTrue(result.error.contains("osilab handshake --recorded"), "it offers the recorded capture")
+        XCTAssertFalse(result.error.contains("Fatal error") || result.error.contains("Backtrac"), "never a stack trace")
+    }
+
+    func testRecordedHandshakeNeedsNoPrivilege() throws {
+        let result = try OsilabProcess.run(["handshake", "--recorded", "--plain"], asUser: nobody)
+        XCTAssertEqual(result.status, 0, result.error)
+        XCTAssertTrue(result.output.contains("step 2: seq = K, ack = J+1 ✓"), result.output)
+        let prose = result.output.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        XCTAssertTrue(prose.contains("So accept() returns at step 3."), result.output)
+    }
+
+    func testLiveHandshakeWritesFactsAndJSON() throws {
+        let facts = NSTemporaryDirectory() + "osilab-facts-\(getpid()).json"
+        defer { unlink(facts) }
+        let result = try OsilabProcess.run(["handshake", "--json", "--facts", facts])
+        XCTAssertEqual(result.status, 0, result.error)
+        let lines = result.output.split(separator: "\n")
+        XCTAssertGreaterThan(lines.count, 10)
+        for line in lines {
+            XCTAssertNotNil(try? JSONSerialization.jsonObject(with: Data(line.utf8)), "not JSON: \(line)")
+        }
+        let written = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: facts))) as? [String: String]
+        XCTAssertEqual(written, ["connect-returned-after": "synack", "accept-returned-after": "ack", "handshake-complete": "yes"])
+    }
+
+    func testIPv6HandshakeLadder() throws {
+        let result = try OsilabProcess.run(["handshake", "--ipv6", "--plain", "--absolute"])
+        XCTAssertEqual(result.status, 0, result.error)
+        XCTAssertTrue(result.output.contains("client [::1]:"), result.output)
+        XCTAssertTrue(result.output.contains("step 3: ack = K+1 ✓"), result.output)
+        XCTAssertFalse(result.output.contains("SYN seq=0 "), "--absolute shows raw sequence numbers")
+    }
+
+    func testWatchWritesACaptureThatReadAnnotatesTheSameWay() throws {
+        let path = NSTemporaryDirectory() + "osilab-watch-\(getpid()).pcap"
+        defer { unlink(path) }
+        let port = 40_000 + Int(getpid() % 20_000)
+        let watcher = Process()
+        watcher.executableURL = OsilabProcess.executable
+        watcher.arguments = ["watch", "--port", String(port), "--count", "3", "--write", path]
+        let output = Pipe()
+        watcher.standardOutput = output
+        watcher.standardError = Pipe()
+        try watcher.run()
+        let collected = ReadAll(output.fileHandleForReading)
+        usleep(500_000)
+
+        // A connection to the watched port: SYN, SYN-ACK, ACK.
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = ["python3", "-c", """
+            import socket
+            s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind(('127.0.0.1', \(port))); s.listen()
+            c = socket.create_connection(('127.0.0.1', \(port))); a, _ = s.accept()
+            """]
+        try python.run()
+        python.waitUntilExit()
+        let deadline = Date().addingTimeInterval(10)
+        while watcher.isRunning, Date() < deadline { usleep(10_000) }
+        XCTAssertFalse(watcher.isRunning, "watch --count 3 must stop after three packets")
+        if watcher.isRunning { watcher.terminate() }
+        watcher.waitUntilExit()
+        let watched = collected.text().split(separator: "\n").map(String.init)
+        XCTAssertTrue(watched.contains { $0.hasPrefix("Capture: 3 packets captured") }, watched.joined(separator: "\n"))
+
+        let read = try OsilabProcess.run(["read", path])
+        XCTAssertEqual(read.status, 0, read.error)
+        let readLines = read.output.split(separator: "\n").map(String.init)
+        XCTAssertEqual(Array(readLines.prefix(3)), Array(watched.prefix(3)), "read of the saved file matches what watch printed")
+        XCTAssertTrue(readLines[0].contains("SYN seq=0") && readLines[0].contains("step 1"), readLines[0])
+        XCTAssertEqual(readLines.last, "3 packets, 1 TCP connection")
+    }
+
+    func testReadOfAMissingFileIsAClearError() throws {
+        let result = try OsilabProcess.run(["read", "/nonexistent/capture.pcap"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.error.contains("Cannot use the capture file /nonexistent/capture.pcap"), result.error)
+    }
+}

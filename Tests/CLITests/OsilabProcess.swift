@@ -1,0 +1,76 @@
+import Foundation
+import XCTest
+
+/// Runs the built `osilab` binary as a learner would, and collects what it printed.
+struct OsilabProcess {
+    struct Result {
+        var status: Int32
+        var output: String
+        var error: String
+    }
+
+    /// The osilab executable next to this test bundle (`swift build --build-tests` builds both).
+    static var executable: URL {
+        let candidates = [Bundle.main.bundleURL] + Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent() }
+        for folder in candidates {
+            let url = folder.appendingPathComponent("osilab")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        return URL(fileURLWithPath: ".build/debug/osilab")
+    }
+
+    /// Runs osilab with `arguments`, optionally as another user (via setpriv) and with input,
+    /// and waits at most `timeout`; a run that takes longer is killed and reported as hung.
+    static func run(
+        _ arguments: [String], asUser uid: Int? = nil, input: String? = nil, environment: [String: String] = [:],
+        timeout: TimeInterval = 30, file: StaticString = #filePath, line: UInt = #line
+    ) throws -> Result {
+        let process = Process()
+        if let uid {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = ["--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", executable.path] + arguments
+        } else {
+            process.executableURL = executable
+            process.arguments = arguments
+        }
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let stdout = Pipe(), stderr = Pipe(), stdin = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = stdin
+        try process.run()
+        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+        try stdin.fileHandleForWriting.close()
+        let outputData = ReadAll(stdout.fileHandleForReading)
+        let errorData = ReadAll(stderr.fileHandleForReading)
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning, Date() < deadline { usleep(10_000) }
+        if process.isRunning {
+            process.terminate()
+            XCTFail("osilab \(arguments.joined(separator: " ")) hung for \(Int(timeout)) s and was stopped", file: file, line: line)
+        }
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, output: outputData.text(), error: errorData.text())
+    }
+}
+
+/// Reads a pipe to its end on a background thread, so a chatty child never blocks on a full pipe.
+final class ReadAll: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread.detachNewThread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }
+    }
+
+    func text() -> String {
+        done.wait()
+        done.signal()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
