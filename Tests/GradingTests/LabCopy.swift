@@ -54,7 +54,15 @@ struct LabCopy {
         try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
     }
 
+    /// Removes the copy, and the lock files SwiftPM left for its build in the temporary
+    /// folder (named after the copy's path, with `_` for `/`).
     func remove() {
-        try? FileManager.default.removeItem(at: root)
+        let manager = FileManager.default
+        try? manager.removeItem(at: root)
+        let temporary = manager.temporaryDirectory
+        let prefix = root.path.replacingOccurrences(of: "/", with: "_")
+        for name in (try? manager.contentsOfDirectory(atPath: temporary.path)) ?? [] where name.hasPrefix(prefix) {
+            try? manager.removeItem(at: temporary.appendingPathComponent(name))
+        }
     }
 }
