@@ -53,7 +53,7 @@ let package = Package(
 
         // The notes' programs and the kernel experiments.
         .target(name: "Labs", dependencies: ["Sockets", "Capture", "Timeline"]),
-        .target(name: "Experiments", dependencies: ["Sockets", "Capture", "Timeline", "Labs"]),
+        .target(name: "Experiments", dependencies: ["Sockets", "Capture", "Timeline", "Labs", "CSupport"]),
 
         // Teaching: where the lab lives, the learner's progress, lessons and exercises.
         .target(name: "Workspace"),
@@ -63,19 +63,21 @@ let package = Package(
         // The learner's exercises (stubs) and their reference solutions. The osilab
         // executable deliberately does not depend on either, so an exercise that does
         // not compile never stops the lab itself from building.
+        // Timeline is there for its `Segment` (exercise handshake-segments). The catalogue and
+        // the learners' README are not sources.
         .target(
             name: "Exercises",
-            dependencies: ["Sockets", "Wire"],
+            dependencies: ["Sockets", "Wire", "Timeline"],
             path: "Exercises",
-            exclude: ["Solutions"]
+            exclude: ["Solutions", "exercises.json", "README.md"]
         ),
         .target(
             name: "ExerciseSolutions",
-            dependencies: ["Sockets", "Wire"],
+            dependencies: ["Sockets", "Wire", "Timeline"],
             path: "Exercises/Solutions"
         ),
         // Grading checks shared by the learner's tests and the solution proofs.
-        .target(name: "GradingChecks", dependencies: ["Sockets", "Wire", "Capture", "Timeline"]),
+        .target(name: "GradingChecks", dependencies: ["Sockets", "Wire", "Trace", "Capture", "Timeline"]),
 
         .executableTarget(name: "osilab", dependencies: [
             "Labs", "Experiments", "LessonKit", "Grading", "Terminal", "Workspace", "Capture", "Timeline",
@@ -92,7 +94,7 @@ let package = Package(
         .testTarget(name: "LabsTests", dependencies: ["Labs"], exclude: ["Peers"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
         .testTarget(name: "LessonKitTests", dependencies: ["LessonKit"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "GradingTests", dependencies: ["Grading"]),
+        .testTarget(name: "GradingTests", dependencies: ["Grading", "GradingChecks", "Workspace", "Sockets", "Trace"]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace"]),
         .testTarget(name: "CLITests", dependencies: ["osilab"]),
         // What the learner runs: `swift test --filter <Name>Tests`. Fails until the exercise is done.

@@ -50,22 +50,7 @@ public enum RunReport {
             for sentence in explanation {
                 lines += TextWrapper.wrap(sentence, width: style.width, firstPrefix: bullet, restPrefix: "  ")
             }
-            if style.layers {
-                var labels: [Int: String] = [:]
-                for case .packet(let entry) in timeline.events {
-                    if case .tcp(let segment) = entry.content {
-                        labels[entry.number] = PacketText.arrowLabel(segment, numbers: style.numbers)
-                            + (PacketText.note(segment, numbers: style.numbers).map { " (\($0))" } ?? "")
-                    }
-                }
-                for (index, packet) in run.packets.enumerated() {
-                    lines.append("")
-                    let title = "Packet \(index + 1)" + (labels[index + 1].map { ", " + $0 } ?? "")
-                    lines += LayerView.render(bytes: packet.bytes, linkType: LinkType(rawValue: packet.dataLink),
-                                              originalLength: packet.originalLength, title: title,
-                                              width: style.width, colour: style.mode == .ansi).map { $0.rendered(style.mode) }
-                }
-            }
+            if style.layers { lines += layerLines(for: run, timeline: timeline, style: style) }
             if let statistics = run.statistics {
                 lines.append("")
                 lines.append("Capture: \(statistics)." + (statistics.dropped > 0
@@ -73,6 +58,26 @@ public enum RunReport {
             }
             return lines
         }
+    }
+
+    /// Every packet broken down by OSI layer (`--layers`), titled with its ladder label.
+    static func layerLines(for run: RecordedRun, timeline: Timeline, style: ReportStyle) -> [String] {
+        var lines: [String] = []
+        var labels: [Int: String] = [:]
+        for case .packet(let entry) in timeline.events {
+            if case .tcp(let segment) = entry.content {
+                labels[entry.number] = PacketText.arrowLabel(segment, numbers: style.numbers)
+                    + (PacketText.note(segment, numbers: style.numbers).map { " (\($0))" } ?? "")
+            }
+        }
+        for (index, packet) in run.packets.enumerated() {
+            lines.append("")
+            let title = "Packet \(index + 1)" + (labels[index + 1].map { ", " + $0 } ?? "")
+            lines += LayerView.render(bytes: packet.bytes, linkType: LinkType(rawValue: packet.dataLink),
+                                      originalLength: packet.originalLength, title: title,
+                                      width: style.width, colour: style.mode == .ansi).map { $0.rendered(style.mode) }
+        }
+        return lines
     }
 
     /// The facts lessons check predictions against (see Lessons/README.md).

@@ -21,6 +21,8 @@ public enum StepNarration {
             case .other(let summary):
                 return "A packet that is not TCP: \(summary)."
             }
+        case .note(let note):
+            return "Meanwhile: \(note.text)."
         }
     }
 

@@ -41,7 +41,21 @@ public struct LearnerProgress: Codable, Equatable, Sendable {
         public var status: Status = .notStarted
         /// How many hints have been shown so far.
         public var hintsShown: Int = 0
+        /// How many times the exercise was graded.
+        public var checks: Int = 0
+        /// When it first passed (ISO 8601), kept after a later failure or a reset: the
+        /// reference solution may be shown once the learner's own code has passed.
+        public var firstPassed: String?
         public init() {}
+
+        // Field by field, so a file written before a field existed still loads.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            status = (try? container.decode(Status.self, forKey: .status)) ?? .notStarted
+            hintsShown = (try? container.decode(Int.self, forKey: .hintsShown)) ?? 0
+            checks = (try? container.decode(Int.self, forKey: .checks)) ?? 0
+            firstPassed = try? container.decodeIfPresent(String.self, forKey: .firstPassed)
+        }
     }
 
     public var version: Int = 1

@@ -1,1 +1,0 @@
-// Reference solutions, one file per exercise, mirroring the files one folder up.

@@ -1,1 +1,0 @@
-// Grading: see README.md, How the code is organised.

@@ -1,0 +1,106 @@
+// Checks for exercise 11, echo-server (lesson 9).
+import Foundation
+import Sockets
+import Trace
+
+/// Grades `serveOneEchoClient(listener:)`.
+public enum EchoServerChecks {
+    public typealias Serve = @Sendable (Socket) throws -> Void
+
+    /// Starts the learner's server on a fresh listener; the body plays the client and
+    /// should close it when done. Afterwards, checks that the server returned.
+    static func serving(_ serve: @escaping Serve, _ site: CallSite, client body: (Socket, LearnerThread<Void>) throws -> Void) {
+        let trace = TraceRecorder()
+        let spin = SpinWatch(trace: trace)
+        guard let (listener, address) = try? makeListener(trace: trace) else { return fail("the grading could not listen", site) }
+        let unblock = Unblocker()
+        unblock.add(listener)
+        let run = LearnerThread("serveOneEchoClient(listener:)") { () throws -> Void in try serve(listener) }
+        do {
+            let client = try connectClient(to: address)
+            defer { client.close() }
+            try body(client, run)
+        } catch {
+            fail("the grading's client failed: \(error)", site)
+        }
+        let advice: [SyscallName: String] = [
+            .recv: "The client has closed its side, so recv() has returned (or will return) no bytes: that is the signal to "
+                + "close the connection and return",
+            .accept: "It serves one client only: after that client, return instead of accepting another",
+        ]
+        switch finish(run, trace: trace, unblock: unblock, site, context: "after the client closed", advice: advice, spin: spin) {
+        case .threw(let error)?: fail("serveOneEchoClient threw: \(describe(error))", site)
+        default: break
+        }
+        unblock.release()
+    }
+
+    /// Sends `text` and reads a reply of the same length.
+    static func exchange(_ client: Socket, _ text: String, _ server: LearnerThread<Void>, _ site: CallSite) -> Bool {
+        let request = Array(text.utf8)
+        let expected = request.map { (0x61...0x7a).contains($0) ? $0 - 0x20 : $0 }
+        do {
+            try client.sendAll(request)
+        } catch {
+            fail("the client could not send \(showText(text)): \(error)" + (server.hasEnded ? " (your server had already returned)" : ""), site)
+            return false
+        }
+        let (reply, closed, _) = receive(request.count, from: client, peerDone: { server.hasEnded })
+        if reply == expected { return true }
+        if reply.isEmpty {
+            if closed {
+                fail("the client sent \(showText(text)), but your server closed the connection before answering", site)
+            } else if server.hasEnded {
+                fail("the client sent \(showText(text)) and got no answer: your function had already returned. Accept the "
+                     + "connection, then recv() and send() in a loop", site)
+            } else {
+                fail("the client sent \(showText(text)) and got no answer within 2 s", site)
+            }
+        } else if reply == request, reply != expected {
+            fail("the client sent \(showText(text)) and got it back unchanged: the reply should be in upper case "
+                 + "(uppercaseReply, exercise uppercase)", site)
+        } else {
+            fail("the client sent \(showText(text)) (\(request.count) bytes) and got \(showBytes(reply)) (\(reply.count) bytes)"
+                 + (closed ? " before the connection closed" : ""), site)
+        }
+        return false
+    }
+
+    public static func answersInUpperCase(_ serve: @escaping Serve, file: StaticString = #filePath, line: UInt = #line) {
+        let site = CallSite(file: file, line: line)
+        serving(serve, site) { client, server in
+            _ = exchange(client, "hello", server, site)
+        }
+    }
+
+    public static func answersEveryMessage(_ serve: @escaping Serve, file: StaticString = #filePath, line: UInt = #line) {
+        let site = CallSite(file: file, line: line)
+        serving(serve, site) { client, server in
+            for text in ["first", "second line\n", "ni hao 你好", "last"] {
+                guard exchange(client, text, server, site) else { return }
+            }
+        }
+    }
+
+    public static func answersALongMessage(_ serve: @escaping Serve, file: StaticString = #filePath, line: UInt = #line) {
+        let site = CallSite(file: file, line: line)
+        serving(serve, site) { client, server in
+            let text = String(repeating: "the quick brown fox jumps over the lazy dog. ", count: 2000)
+            _ = exchange(client, text, server, site)
+        }
+    }
+
+    public static func closesWhenTheClientCloses(_ serve: @escaping Serve, file: StaticString = #filePath, line: UInt = #line) {
+        let site = CallSite(file: file, line: line)
+        serving(serve, site) { client, server in
+            guard exchange(client, "bye", server, site) else { return }
+            // The client says it is done; the server should close its side, which the
+            // client sees as recv() returning no bytes.
+            try client.shutdown(.write)
+            if !peerClosed(client) {
+                fail("the client closed its side (shutdown), but your server did not close the connection within 2 s: "
+                     + "when recv() returns no bytes, close the connection and return", site)
+            }
+        }
+    }
+}

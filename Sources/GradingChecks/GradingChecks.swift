@@ -1,1 +1,0 @@
-// GradingChecks: see README.md, How the code is organised.

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import Grading
+import TextUI
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Grade an exercise (by default the next unfinished one) and record the result.",
+        discussion: """
+            Builds the lab's tests (swift build --build-tests; the first build takes a few minutes), \
+            runs the exercise's XCTest grading (what swift test --filter <Name>Tests runs), and prints \
+            what failed and where. With --watch it grades again each time you save an exercise file, \
+            and moves on to the next exercise when one passes, until all pass. (--watch is what other \
+            course runners call "watch"; osilab watch is the live packet capture.)
+            """)
+
+    @Argument(help: "The exercise: its name (send-all), number or file. Default: the next one not passed yet.")
+    var name: String?
+
+    @Flag(help: "Grade again whenever an exercise file is saved, until every exercise passes. Ctrl-C stops.")
+    var watch = false
+
+    func run() throws {
+        let book = try openExerciseBook()
+        var (number, exercise) = try resolveExercise(name, in: book)
+        let grader: Grader
+        do {
+            grader = try Grader(home: book.home)
+        } catch {
+            printError("osilab: \(error)")
+            throw ExitCode(2)
+        }
+        // Ctrl-C stops the build or tests too, not only osilab (they run in groups of their own).
+        let stopper = SignalStopper {
+            Subprocess.stopRunning()
+            FileHandle.standardError.write(Data("\nStopped.\n".utf8))
+            Foundation.exit(130)
+        }
+        defer { stopper.cancel() }
+        while true {
+            let result = grade(exercise, number: number, book: book, grader: grader)
+            guard watch else {
+                if !result.passed { throw ExitCode(1) }
+                return
+            }
+            if result.passed {
+                guard let next = book.catalogue.next(in: book.store.load().exercises) else { return }
+                (number, exercise) = next
+                print("")
+                continue
+            }
+            printLines([.blank, StyledLine("Watching Exercises/: save \(exercise.path) to grade it again (Ctrl-C to stop).")])
+            var watcher = FileChangeWatcher(swiftFilesIn: book.home.exercises)
+            while watcher.changedFile() == nil { Thread.sleep(forTimeInterval: 0.5) }
+            print("")
+        }
+    }
+
+    /// Builds, grades, prints the summary and records the result.
+    func grade(_ exercise: Exercise, number: Int, book: ExerciseBook, grader: Grader) -> CheckResult {
+        printLines([book.checkingLine(number: number, exercise: exercise)])
+        if isatty(STDOUT_FILENO) != 1 { print("Building the lab's tests (the first build takes a few minutes)...") }
+        let progress = BuildProgressLine()
+        progress.update("Building...")
+        let built = grader.build { progress.update($0) }
+        progress.finish()
+        let result: CheckResult
+        if !built.succeeded {
+            result = built.errors.isEmpty
+                ? .couldNotRun("swift build failed without a compiler error:\n"
+                               + built.output.split(separator: "\n").suffix(20).joined(separator: "\n"))
+                : .buildFailed(built.errors, output: built.output)
+        } else {
+            progress.update("Grading \(exercise.name)...")
+            result = grader.runTests(of: exercise)
+            progress.finish()
+        }
+        do {
+            try book.record(result, for: exercise)
+        } catch {
+            printError("osilab: your progress could not be saved: \(error)")
+        }
+        printLines(book.summaryLines(for: result, number: number, exercise: exercise, width: terminalWidth()))
+        return result
+    }
+}
