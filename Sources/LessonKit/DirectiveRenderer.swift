@@ -198,7 +198,8 @@ struct DirectiveRenderer {
     /// `accept-returned-after is ack, c) The final ACK (step 3)`.
     func describeFact(_ lab: LabStep, _ observed: String) -> String {
         let name = lab.observe ?? ""
-        let value = lab.choices.contains { $0.tag == observed } ? observed + ", " + describe(observed, in: lab) : observed
+        let value = lab.choices.contains { $0.tag == observed }
+            ? strings(.observedChoice, observed, describe(observed, in: lab)) : observed
         return strings(.capturedValue, name, value)
     }
 
