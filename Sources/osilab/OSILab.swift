@@ -19,6 +19,8 @@ struct OSILab: ParsableCommand {
             Handshake.self,
             Watch.self,
             Read.self,
+            Serve.self,
+            Client.self,
             Doctor.self,
         ],
         defaultSubcommand: Start.self

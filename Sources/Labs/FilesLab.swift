@@ -1,0 +1,288 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Sockets
+
+/// A request of the files lab: `get NAME`.
+public enum FileRequest {
+    /// The file name asked for, or why the request cannot be understood.
+    ///
+    /// The name is everything after `get` and its spaces, so names with spaces work (the
+    /// notes' server splits on every space and crashes on them).
+    public static func parse(_ bytes: [UInt8]) -> Result<String, FileRefusal> {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            return .failure(FileRefusal("the request is not UTF-8 text"))
+        }
+        let trimmed = text.trimmingSpaces()
+        let verb = String(trimmed.prefix { !$0.isWhitespace })
+        let name = String(trimmed.dropFirst(verb.count)).trimmingSpaces()
+        guard verb == "get" else {
+            let shown = verb.isEmpty ? "an empty request" : "unknown command '\(ByteText.escaped(verb, limit: 40))'"
+            return .failure(FileRefusal("\(shown): this server understands only 'get NAME'"))
+        }
+        guard !name.isEmpty else { return .failure(FileRefusal("'get' needs a file name: get NAME")) }
+        return .success(name)
+    }
+}
+
+// MARK: Server
+
+/// The notes' example 3 server ("basic ftp"): sends a file from one folder.
+///
+/// The exchange, exactly as in the notes:
+/// 1. the client sends `get NAME`;
+/// 2. the server sends the file's size in bytes, as ASCII digits;
+/// 3. the client sends an acknowledgement (any bytes);
+/// 4. the server sends exactly that many bytes.
+///
+/// The notes' protocol has no way to say "no": their server prints an error on its own
+/// screen and sends nothing, and the client waits forever. osilab's server sends
+/// `ERR reason` where the size belongs and then, like after a size, waits for the
+/// acknowledgement. The notes' client then stops with a ValueError that shows the reason
+/// (`int(b'ERR no such file: x')`) instead of hanging; osilab's client prints the reason
+/// and carries on.
+public struct FileService: LabService {
+    public let name = "files"
+    public let root: FileRoot
+
+    public init(root: FileRoot) {
+        self.root = root
+    }
+
+    public func serve(_ connection: LabConnection) -> ConnectionEnding {
+        while true {
+            let request: LabConnection.Request
+            do throws(SocketError) {
+                request = try connection.receiveRequest()
+            } catch {
+                return connection.ending(after: error, during: .request)
+            }
+            let bytes: [UInt8]
+            switch request {
+            case .closed:
+                return .clientClosed
+            case .tooLong(let firstBytes):
+                let reason = "request longer than \(connection.limits.maxRequestBytes) bytes"
+                connection.report("\(reason), starting \(ByteText.quoted(firstBytes, limit: 20)); answering ERR and closing")
+                connection.answerAndClose(Array("ERR \(reason); closing the connection".utf8))
+                return .protocolError(reason)
+            case .bytes(let received):
+                bytes = received
+            }
+
+            let name: String
+            switch FileRequest.parse(bytes) {
+            case .failure(let refusal):
+                if let ending = refuse(ByteText.quoted(bytes, limit: 40), because: refusal, connection: connection) { return ending }
+                continue
+            case .success(let requested):
+                name = requested
+            }
+            switch root.open(name) {
+            case .failure(let refusal):
+                if let ending = refuse("get \(ByteText.quoted(Array(name.utf8), limit: 40))", because: refusal, connection: connection) {
+                    return ending
+                }
+            case .success(let file):
+                defer { file.close() }
+                if let ending = send(file, named: name, to: connection) { return ending }
+            }
+        }
+    }
+
+    /// Answers `ERR reason` and waits for the acknowledgement; returns the ending if the connection ended.
+    private func refuse(_ what: String, because refusal: FileRefusal, connection: LabConnection) -> ConnectionEnding? {
+        connection.report("refused \(what): \(refusal)")
+        do throws(SocketError) {
+            try connection.send(Array("ERR \(refusal)".utf8))
+            guard try connection.receiveAcknowledgement() != nil else { return .clientClosed }
+        } catch {
+            return connection.ending(after: error, during: .acknowledgement)
+        }
+        return nil
+    }
+
+    /// Steps 2 to 4 for an open file.
+    private func send(_ file: OpenedFile, named name: String, to connection: LabConnection) -> ConnectionEnding? {
+        do throws(SocketError) {
+            try connection.send(Array(String(file.size).utf8))
+        } catch {
+            return connection.ending(after: error, during: .answer)
+        }
+        let acknowledgement: [UInt8]?
+        do throws(SocketError) {
+            acknowledgement = try connection.receiveAcknowledgement()
+        } catch {
+            return connection.ending(after: error, during: .acknowledgement)
+        }
+        guard let acknowledgement else {
+            connection.note("the client closed instead of acknowledging the size")
+            return .clientClosed
+        }
+        let sent: Int
+        do throws(SocketError) {
+            sent = try connection.sendFile(file.descriptor, count: file.size)
+        } catch {
+            connection.report("sending \(name) stopped after \(error.bytesTransferred) of \(file.size) bytes")
+            return connection.ending(after: error, during: .answer)
+        }
+        guard sent == file.size else {
+            // Fewer bytes than announced would leave the client waiting for the rest.
+            connection.report("\(name) shrank while being sent (\(sent) of \(file.size) bytes); closing")
+            return .failed("the file shrank while it was being sent")
+        }
+        connection.note("sent \(name): announced \(file.size), got acknowledgement \(ByteText.quoted(acknowledgement, limit: 30)), sent \(sent) bytes")
+        return nil
+    }
+}
+
+// MARK: Client
+
+/// The notes' example 3 client, corrected: it saves exactly the announced number of
+/// bytes, never overwrites a file, and reports a refusal instead of saving an empty file.
+public final class FilesClient {
+    public let socket: Socket
+    /// The acknowledgement the notes' client sends.
+    public static let acknowledgement = Array("ready to recv file".utf8)
+    /// The largest file the client accepts.
+    public var maxFileBytes: Int
+    /// The most one recv() may return: 1024, as in the notes, so a longer file shows the
+    /// loop at work. (A bigger buffer needs fewer calls; the copy is the same.)
+    public var recvBufferBytes = 1024
+
+    public init(host: String = "localhost", port: UInt16 = LabName.files.defaultPort,
+                timeout: Duration = .seconds(10), maxFileBytes: Int = 1 << 30) throws(LabClientError) {
+        socket = try connectClient(host: host, port: port, timeout: timeout, lab: .files)
+        self.maxFileBytes = maxFileBytes
+    }
+
+    /// What came of one `get`.
+    public enum Reply: Sendable, Equatable {
+        /// The file was saved at `path`.
+        case saved(path: String, bytes: Int, recvCalls: Int)
+        /// The server answered `ERR reason` instead of a size.
+        case refused(String)
+    }
+
+    /// Asks for `name` and saves it in `directory` under its last path component. If a file
+    /// of that name exists, the copy is saved as `name (1).ext`, `name (2).ext`, ... (the
+    /// notes save `NAME副本` and would overwrite it). A copy that arrives short is deleted.
+    public func get(_ name: String, into directory: String = ".") throws(LabClientError) -> Reply {
+        let localName = name.split(separator: "/").last.map(String.init) ?? ""
+        guard !localName.isEmpty, localName != ".", localName != ".." else {
+            throw LabClientError("'\(name)' does not end in a file name", connectionLost: false)
+        }
+        do throws(SocketError) {
+            try socket.sendAll(Array("get \(name)".utf8))
+        } catch {
+            throw LabClientError.socket(error, while: "sending the request")
+        }
+        let announced = try receiveAnnouncement(from: socket)
+        guard let announcement = Announcement(announced) else {
+            throw LabClientError("the server sent \(ByteText.quoted(announced)) where the file size belongs")
+        }
+        if case .size(let size) = announcement, size > maxFileBytes {
+            throw LabClientError("the server announced \(byteCount(size)), more than this client accepts (\(byteCount(maxFileBytes))); closing")
+        }
+        do throws(SocketError) {
+            try socket.sendAll(FilesClient.acknowledgement)
+        } catch {
+            if case .error(let reason) = announcement { return .refused(reason) }
+            throw LabClientError.socket(error, while: "acknowledging the size")
+        }
+        guard case .size(let size) = announcement else {
+            if case .error(let reason) = announcement { return .refused(reason) }
+            return .refused("no size")
+        }
+
+        let (descriptor, path) = try createCopy(named: localName, in: directory)
+        do throws(LabClientError) {
+            let calls = try receiveExactly(size, from: socket, bufferBytes: recvBufferBytes, while: "receiving \(name)") { piece throws(LabClientError) in
+                try writeAll(piece, to: descriptor, path: path)
+            }
+            closeDescriptor(descriptor)
+            return .saved(path: path, bytes: size, recvCalls: calls)
+        } catch {
+            closeDescriptor(descriptor)
+            unlink(path)
+            throw error
+        }
+    }
+
+    public func close() { socket.close() }
+
+    /// Reads `get NAME` commands from `console`, saving into `directory`, until the input ends.
+    /// - Returns: false if the connection was lost.
+    public func run(console: ClientConsole, directory: String = ".") -> Bool {
+        defer { close() }
+        console.greet(socket, lab: .files, usage: "Type get NAME (try get 你好.txt); copies go to \(directory).")
+        while let command = console.nextCommand() {
+            if command.isEmpty { continue }
+            guard let name = getName(command) else {
+                console.remark("this client understands one command: get NAME")
+                continue
+            }
+            do throws(LabClientError) {
+                switch try get(name, into: directory) {
+                case .saved(let path, let bytes, let calls):
+                    console.output("saved \(name): \(bytes) bytes, as announced, in \(calls) recv() call\(calls == 1 ? "" : "s") -> \(path)")
+                case .refused(let reason):
+                    console.remark("the server refused: \(reason)")
+                }
+            } catch {
+                console.remark("error: \(error)")
+                if error.connectionLost { return false }
+            }
+        }
+        return true
+    }
+
+    /// The name in `get NAME`, or nil for any other command.
+    private func getName(_ command: String) -> String? {
+        let verb = command.prefix { !$0.isWhitespace }
+        guard verb == "get" else { return nil }
+        let name = String(command.dropFirst(verb.count)).trimmingSpaces()
+        return name.isEmpty ? nil : name
+    }
+
+    /// Creates a new file for the copy, never replacing an existing one.
+    private func createCopy(named name: String, in directory: String) throws(LabClientError) -> (Int32, String) {
+        let (stem, dotExtension): (String, String) = {
+            guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return (name, "") }
+            return (String(name[..<dot]), String(name[dot...]))
+        }()
+        for attempt in 0..<1000 {
+            let candidate = attempt == 0 ? name : "\(stem) (\(attempt))\(dotExtension)"
+            let path = (directory.hasSuffix("/") ? directory : directory + "/") + candidate
+            let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
+            if descriptor >= 0 { return (descriptor, path) }
+            if errno != EEXIST {
+                throw LabClientError("cannot create \(path): \(String(cString: strerror(errno)))")
+            }
+        }
+        throw LabClientError("cannot find a free name for \(name) in \(directory)")
+    }
+}
+
+private func closeDescriptor(_ descriptor: Int32) {
+    #if canImport(Glibc)
+    _ = Glibc.close(descriptor)
+    #else
+    _ = Darwin.close(descriptor)
+    #endif
+}
+
+/// Writes every byte of `bytes` to a file. The corresponding C function is `write`.
+private func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws(LabClientError) {
+    var written = 0
+    while written < bytes.count {
+        let result = bytes[written...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        if result < 0 {
+            if errno == EINTR { continue }
+            throw LabClientError("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+        written += result
+    }
+}

@@ -1,0 +1,200 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Sockets
+import SystemPackage
+
+/// One client's connection as a lab service sees it: the socket, the limits, the log,
+/// and the bytes counted each way. Used by one thread only, the connection's own.
+public final class LabConnection {
+    /// The connection's number in the server's log (`#3`).
+    public let id: Int
+    /// The client's address, as accept() returned it.
+    public let peer: SocketAddress
+    public let limits: ServerLimits
+    public let log: LabLog
+    let socket: Socket
+    private let stopping: @Sendable () -> Bool
+
+    public private(set) var bytesIn = 0
+    public private(set) var bytesOut = 0
+
+    init(id: Int, socket: Socket, peer: SocketAddress, limits: ServerLimits, log: LabLog,
+         stopping: @escaping @Sendable () -> Bool) {
+        self.id = id
+        self.socket = socket
+        self.peer = peer
+        self.limits = limits
+        self.log = log
+        self.stopping = stopping
+    }
+
+    /// Whether the server has been asked to stop; long work (a running command) checks it.
+    public var serverIsStopping: Bool { stopping() }
+
+    /// Logs a line about one request or answer (shown unless the server is `--quiet`).
+    public func note(_ text: @autoclosure () -> String) {
+        log.write(.messages, "#\(id) \(text())")
+    }
+
+    /// Logs a line that matters even in a quiet log: a refusal, a protocol error.
+    public func report(_ text: @autoclosure () -> String) {
+        log.write(.connections, "#\(id) \(text())")
+    }
+
+    // MARK: Moving bytes
+
+    /// Receives into `buffer` and returns the count; 0 means the client closed its side.
+    public func receive(into buffer: UnsafeMutableRawBufferPointer) throws(SocketError) -> Int {
+        let count = try socket.recv(into: buffer)
+        bytesIn += count
+        return count
+    }
+
+    /// Receives up to `maxBytes`; empty means the client closed its side.
+    public func receive(upTo maxBytes: Int) throws(SocketError) -> [UInt8] {
+        let bytes = try socket.recv(maxBytes: maxBytes)
+        bytesIn += bytes.count
+        return bytes
+    }
+
+    /// Sends every byte (Python's `sendall`; the notes use `send`, which may send only part).
+    public func send(_ bytes: some Collection<UInt8>) throws(SocketError) {
+        do throws(SocketError) {
+            try socket.sendAll(bytes)
+            bytesOut += bytes.count
+        } catch {
+            bytesOut += error.bytesTransferred
+            throw error
+        }
+    }
+
+    /// Sends `count` bytes of an open file with the kernel's zero-copy `sendfile`; returns
+    /// how many went out (fewer only if the file shrank meanwhile).
+    public func sendFile(_ descriptor: Int32, count: Int) throws(SocketError) -> Int {
+        do throws(SocketError) {
+            let sent = try socket.sendFile(from: descriptor, count: count)
+            bytesOut += sent
+            return sent
+        } catch {
+            bytesOut += error.bytesTransferred
+            throw error
+        }
+    }
+
+    // MARK: Requests of the remote and files labs
+
+    /// What one request read brought.
+    public enum Request {
+        /// The bytes of one recv(): in the notes' protocols a request is whatever one
+        /// recv() returns, since they mark no end of a request.
+        case bytes([UInt8])
+        /// recv() returned 0: the client closed the connection.
+        case closed
+        /// More than ``ServerLimits/maxRequestBytes`` arrived at once; the first bytes are kept for the log.
+        case tooLong(firstBytes: [UInt8])
+    }
+
+    /// Waits (up to the idle timeout) for the next request and reads it with one recv().
+    public func receiveRequest() throws(SocketError) -> Request {
+        // One byte more than allowed tells "exactly at the limit" from "over it".
+        let bytes = try receive(upTo: limits.maxRequestBytes + 1)
+        if bytes.isEmpty { return .closed }
+        if bytes.count > limits.maxRequestBytes { return .tooLong(firstBytes: Array(bytes.prefix(32))) }
+        return .bytes(bytes)
+    }
+
+    /// Waits (up to the I/O timeout, not the idle one) for the client's acknowledgement
+    /// after an announced size; nil when the client closed instead.
+    ///
+    /// Its content does not matter: the notes' clients send "准备好接受数据了" or
+    /// "ready to recv file". What matters is the wait, which keeps the size and the data
+    /// from arriving in one recv() on the client (粘包, "sticky packets").
+    public func receiveAcknowledgement() throws(SocketError) -> [UInt8]? {
+        try setReceiveTimeout(limits.ioTimeout)
+        let bytes = try receive(upTo: limits.maxRequestBytes + 1)
+        try setReceiveTimeout(limits.idleTimeout)
+        return bytes.isEmpty ? nil : bytes
+    }
+
+    /// Sends a last answer, then ends the connection politely: FIN first, then the bytes
+    /// the client still sends are read and dropped for a moment before close().
+    ///
+    /// Closing at once with unread bytes in the receive queue would make the kernel send
+    /// RST instead of FIN, and an RST can destroy the answer before the client reads it.
+    public func answerAndClose(_ bytes: [UInt8]) {
+        try? send(bytes)
+        try? socket.shutdown(.write)
+        let deadline = ContinuousClock.now + .seconds(1)
+        var drained = 0
+        try? setReceiveTimeout(.milliseconds(200))
+        while ContinuousClock.now < deadline && drained < 16 * 1024 * 1024 {
+            guard let chunk = try? socket.recv(maxBytes: 65536), !chunk.isEmpty else { break }
+            drained += chunk.count
+            bytesIn += chunk.count
+        }
+    }
+
+    /// Sets only the receive timeout (SO_RCVTIMEO); the send timeout stays as it is.
+    func setReceiveTimeout(_ timeout: Duration) throws(SocketError) {
+        try socket.setOption(level: SOL_SOCKET, name: SO_RCVTIMEO, value: timeval(timeout),
+                             call: "setsockopt(SO_RCVTIMEO)")
+    }
+
+    func setSendTimeout(_ timeout: Duration) throws(SocketError) {
+        try socket.setOption(level: SOL_SOCKET, name: SO_SNDTIMEO, value: timeval(timeout),
+                             call: "setsockopt(SO_SNDTIMEO)")
+    }
+
+    // MARK: Endings
+
+    /// What the server was doing when a socket call failed.
+    public enum Phase: Sendable {
+        /// Waiting for the next request (the idle timeout applies).
+        case request
+        /// Waiting for the acknowledgement after an announced size (the I/O timeout applies).
+        case acknowledgement
+        /// Sending an answer (the I/O timeout applies to a send that cannot progress).
+        case answer
+    }
+
+    /// Turns a failed socket call into the way the connection ended.
+    public func ending(after error: SocketError, during phase: Phase) -> ConnectionEnding {
+        if serverIsStopping { return .serverStopping }
+        switch error.reason {
+        case .timedOut:
+            switch phase {
+            case .request: return .timedOut("no request for \(seconds(limits.idleTimeout))")
+            case .acknowledgement: return .timedOut("no acknowledgement within \(seconds(limits.ioTimeout))")
+            case .answer: return .timedOut("the client stopped reading; a send waited \(seconds(limits.ioTimeout))")
+            }
+        case .system(.connectionReset), .system(.brokenPipe):
+            return .reset
+        default:
+            return .failed(error.description)
+        }
+    }
+}
+
+/// `12 s`, `1.5 s`, `250 ms`.
+func seconds(_ duration: Duration) -> String {
+    let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+    if milliseconds < 1000 { return "\(milliseconds) ms" }
+    if milliseconds % 1000 == 0 { return "\(milliseconds / 1000) s" }
+    return "\(milliseconds / 1000).\(milliseconds % 1000 / 100) s"
+}
+
+extension timeval {
+    /// A C `timeval` for a socket timeout. Zero would mean "wait forever", so a tiny
+    /// positive duration becomes one microsecond.
+    init(_ duration: Duration) {
+        self.init()
+        guard duration > .zero else { return }
+        let (wholeSeconds, attoseconds) = duration.components
+        tv_sec = .init(wholeSeconds)
+        tv_usec = .init(attoseconds / 1_000_000_000_000)
+        if tv_sec == 0 && tv_usec == 0 { tv_usec = 1 }
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Labs
+
+struct Client: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Talk to a lab server: each line you type (or pipe in) is one request.",
+        discussion: """
+            echo      each line goes out as UTF-8 and comes back upper-cased
+            remote    each line is a command; its output comes back, size first
+            files     `get NAME` saves the file here (or in --into DIR)
+            udp-echo  each line is one datagram; an empty line is an empty one
+
+            The client reads exactly the number of bytes the server announces, however they \
+            are split, and decodes UTF-8 only once everything has arrived. It works against \
+            `osilab serve LAB` and against the notes' Python servers. With standard input \
+            piped it shows no prompt and stops at the end of the input.
+            """)
+
+    @Argument(help: "The lab: echo, remote, files or udp-echo.")
+    var lab: LabName
+
+    @Option(help: "The server's host, a name or an address (IPv6 and IPv4 are tried in turn).")
+    var host = "localhost"
+
+    @Option(help: "The server's port (default: the notes' port for the lab).")
+    var port: UInt16?
+
+    @Option(help: "Seconds to wait for the connection and for each answer (default: 10; udp-echo: 2).")
+    var timeout: Double?
+
+    @Option(help: "files: the folder to save copies in.")
+    var into = "."
+
+    func validate() throws {
+        if let timeout, timeout <= 0 { throw ValidationError("--timeout must be positive") }
+        if into != "." && lab != .files { throw ValidationError("--into is for the files lab only") }
+    }
+
+    func run() throws {
+        var options = ClientOptions(lab: lab)
+        options.host = host
+        options.port = port
+        options.timeout = timeout.map { .seconds($0) }
+        options.saveDirectory = into
+        // A live capture of options.host / options.effectivePort would begin here, before
+        // the client connects, and end after it returns.
+        if !options.run(console: .standard()) { throw ExitCode.failure }
+    }
+}

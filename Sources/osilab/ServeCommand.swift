@@ -1,0 +1,99 @@
+import ArgumentParser
+import Labs
+
+extension LabName: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
+}
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run one of the notes' servers (echo, remote, files) or the UDP echo, on loopback.",
+        discussion: """
+            echo      each message comes back upper-cased (example 1, port 4545)
+            remote    runs a command, sends its output (example 2, "ssh", port 4000)
+            files     sends a file from one folder (example 3, "ftp", port 9999)
+            udp-echo  the echo over UDP (UDP port 4545 is not TCP port 4545)
+
+            The notes' Python clients work against these servers, and `osilab client LAB` \
+            against the notes' Python servers. Servers listen on 127.0.0.1 unless --host says \
+            otherwise; the remote lab runs only a few harmless commands, without a shell; the \
+            files lab serves one folder only. Ctrl-C stops a server and prints a summary.
+            """)
+
+    @Argument(help: "The lab: echo, remote, files or udp-echo.")
+    var lab: LabName
+
+    @Option(help: "The address to listen on. Anything but loopback lets other machines connect, and prints a warning.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port (default: the notes' port for the lab; 0 lets the kernel choose).")
+    var port: UInt16?
+
+    @Option(help: "files: the folder to serve (default: a lab folder with sample files, under ~/.local/state/osilab).")
+    var root: String?
+
+    @Flag(help: "remote: run any program, not only date, echo, hostname, id, ls, pwd, uname, whoami. Dangerous.")
+    var allowAnyCommand = false
+
+    @Option(help: "Connections served at once; more are closed at once.")
+    var maxConnections = 512
+
+    @Option(help: "Seconds a connection may stay silent before it is closed.")
+    var idleTimeout: Double = 120
+
+    @Option(help: "Seconds a send may stall, and seconds to wait for an acknowledgement.")
+    var ioTimeout: Double = 10
+
+    @Option(help: "remote, files: the longest request read, in bytes.")
+    var maxRequest = 4096
+
+    @Option(help: "remote: seconds a command may run before it is killed.")
+    var commandTimeout: Double = 5
+
+    @Option(help: "remote: the most output a command may produce, in bytes.")
+    var maxOutput = 1024 * 1024
+
+    @Flag(help: "Log connections only, not every message.")
+    var quiet = false
+
+    var options: ServeOptions {
+        var options = ServeOptions(lab: lab)
+        options.host = host
+        options.port = port
+        options.root = root
+        options.allowAnyCommand = allowAnyCommand
+        options.limits = ServerLimits(
+            maxConnections: maxConnections, idleTimeout: .seconds(idleTimeout), ioTimeout: .seconds(ioTimeout),
+            maxRequestBytes: maxRequest)
+        options.runner = CommandRunner(timeout: .seconds(commandTimeout), maxOutputBytes: maxOutput)
+        return options
+    }
+
+    func validate() throws {
+        if let problem = options.problems().first { throw ValidationError(problem) }
+    }
+
+    func run() throws {
+        let options = options
+        for warning in options.warnings() { StandardStream.error.writeLine(warning) }
+        let log = LabLog.standardOutput(detail: quiet ? .connections : .messages)
+        // 1. Bind and listen: the real port is known from here on.
+        let started: ServeOptions.Started
+        do {
+            started = try options.start(log: log)
+        } catch {
+            StandardStream.error.writeLine("error: \(error)")
+            throw ExitCode.failure
+        }
+        for line in started.banner { StandardStream.output.writeLine(line) }
+        // 2. A live capture of the lab's port (started.server.address) would begin here,
+        //    before any client can connect, and end after step 4.
+        // 3. Serve until Ctrl-C or SIGTERM.
+        let signal = StopSignal.wait()
+        StandardStream.output.writeLine("\n\(signal): stopping the \(options.lab.rawValue) server.")
+        // 4. Stop accepting, close every connection, report.
+        let summary = started.server.stop()
+        StandardStream.output.writeLine(summary.description)
+    }
+}
