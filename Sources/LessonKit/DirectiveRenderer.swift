@@ -127,7 +127,7 @@ struct DirectiveRenderer {
         }
         if let predict = lab.predict {
             lines.append(.blank)
-            lines += inner.wrap([.text(strings(.predictTitle) + " ")] + predict, base: theme.strong)
+            lines += inner.wrap([.text(strings(.predictTitle))] + predict, base: theme.strong)
             lines += choiceLines(lab.choices, letters: false) { choice in
                 if choice.tag == state.prediction { return ("◀", theme.chosen) }
                 return nil
