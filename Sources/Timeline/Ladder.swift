@@ -36,12 +36,17 @@ public struct Ladder: Sendable {
     public var client: String
     public var server: String
     public var entries: [Entry]
+    /// The language of the notes, call results and column titles.
+    public var language: Language = .english
 
     /// Lays out the timeline's events for the connection between `client` and `server`
-    /// (by default the first connection seen, or the trace's client and server).
+    /// (by default the first connection seen, or the trace's client and server), with its
+    /// notes in `language`.
     public static func make(
-        from timeline: Timeline, numbers: NumberStyle = .relative, client: IPEndpoint? = nil, server: IPEndpoint? = nil
+        from timeline: Timeline, numbers: NumberStyle = .relative, client: IPEndpoint? = nil, server: IPEndpoint? = nil,
+        language: Language = .english
     ) -> Ladder {
+        let strings = TimelineStrings.timeline(language)
         let firstSegment = timeline.events.lazy.compactMap { event -> AnnotatedSegment? in
             if case .packet(let entry) = event, case .tcp(let segment) = entry.content { return segment }
             return nil
@@ -50,15 +55,16 @@ public struct Ladder: Sendable {
         let serverEnd = server ?? firstSegment?.server ?? timeline.findings.first?.server
         var entries: [Entry] = []
         for (index, event) in timeline.events.enumerated() {
-            if let row = row(for: event, numbers: numbers, client: clientEnd, server: serverEnd) {
+            if let row = row(for: event, numbers: numbers, client: clientEnd, server: serverEnd, strings: strings) {
                 entries.append(Entry(time: event.time, row: row, eventIndex: index))
             }
         }
-        return Ladder(client: clientEnd?.description ?? "client", server: serverEnd?.description ?? "server",
-                      entries: entries)
+        return Ladder(client: clientEnd?.description ?? strings(.sideClient), server: serverEnd?.description ?? strings(.sideServer),
+                      entries: entries, language: language)
     }
 
-    static func row(for event: TimelineEvent, numbers: NumberStyle, client: IPEndpoint?, server: IPEndpoint?) -> Row? {
+    static func row(for event: TimelineEvent, numbers: NumberStyle, client: IPEndpoint?, server: IPEndpoint?,
+                    strings: TimelineStrings = .timeline(.english)) -> Row? {
         switch event {
         case .packet(let entry):
             switch entry.content {
@@ -68,16 +74,20 @@ public struct Ladder: Sendable {
                 }
                 let direction: Direction = segment.segment.source == (client ?? segment.client) ? .clientToServer : .serverToClient
                 return .arrow(direction: direction, label: PacketText.arrowLabel(segment, numbers: numbers),
-                              note: PacketText.note(segment, numbers: numbers), tone: PacketText.tone(segment.role))
+                              note: PacketText.note(segment, numbers: numbers, strings: strings), tone: PacketText.tone(segment.role))
             case .udp(let source, let destination, let length):
                 let label = "UDP \(length) byte\(length == 1 ? "" : "s")"
-                if let client, source == client { return .arrow(direction: .clientToServer, label: label, note: "one datagram", tone: .data) }
-                if let client, destination == client { return .arrow(direction: .serverToClient, label: label, note: "one datagram", tone: .data) }
+                if let client, source == client {
+                    return .arrow(direction: .clientToServer, label: label, note: strings(.noteOneDatagram), tone: .data)
+                }
+                if let client, destination == client {
+                    return .arrow(direction: .serverToClient, label: label, note: strings(.noteOneDatagram), tone: .data)
+                }
                 if client == nil { return .arrow(direction: .clientToServer, label: label, note: "\(source) → \(destination)", tone: .data) }
                 return .other(text: "#\(entry.number) UDP \(source) → \(destination), \(length) bytes")
             case .icmp(let source, _, let summary, let quoted):
                 let text = "ICMP \(summary)"
-                let note = quoted.map { "about the datagram \($0.0) → \($0.1)" }
+                let note = quoted.map { strings(.noteAboutDatagram, "\($0.0)", "\($0.1)") }
                 if let server, source == server.address {
                     return .arrow(direction: .serverToClient, label: text, note: note, tone: .failure)
                 }
@@ -91,9 +101,10 @@ public struct Ladder: Sendable {
                !Ladder.blockingCalls.contains(record.call) {
                 return nil
             }
-            return .call(side: side(of: record), text: "\(record.call)() called", tone: .neutral)
+            return .call(side: side(of: record), text: strings(.callCalled, "\(record.call)"), tone: .neutral)
         case .callReturned(let record):
-            return .call(side: side(of: record), text: PacketText.callResult(record), tone: record.outcome?.isSuccess == false ? .failure : .neutral)
+            return .call(side: side(of: record), text: PacketText.callResult(record, strings: strings),
+                         tone: record.outcome?.isSuccess == false ? .failure : .neutral)
         }
     }
 
@@ -200,25 +211,7 @@ public enum PacketText {
     /// `connect() = -1 ECONNREFUSED (111)`. How long a call waited is shown for the calls
     /// that wait for the network (accept, connect, recv); for the others it means nothing.
     public static func callResult(_ record: SyscallRecord) -> String {
-        let arguments = record.call == .listen || record.call == .shutdown ? record.detail : ""
-        let name = "\(record.call)(\(arguments))"
-        var text: String
-        switch record.outcome {
-        case .returned(let value)?:
-            switch record.call {
-            case .accept: text = "\(name) = fd \(value)"
-            case .send, .recv, .sendto, .recvfrom, .sendfile: text = "\(name) = \(value) byte\(value == 1 ? "" : "s")"
-            default: text = "\(name) = \(value)"
-            }
-        case .failed(let errno, let errorName)?:
-            text = "\(name) = -1 \(errorName) (\(errno))"
-        case nil:
-            text = "\(name) still waiting"
-        }
-        if Ladder.blockingCalls.contains(record.call), let blocked = record.blockedNanoseconds, blocked >= 1_000 {
-            text += " after " + formatDuration(nanoseconds: blocked)
-        }
-        return text
+        callResult(record, strings: .timeline(.english))
     }
 }
 
@@ -241,9 +234,19 @@ public struct LadderRenderer: Sendable {
 
     func columns() -> Columns {
         let time = 10
-        let left = min(26, max(16, (width - time) / 5))
-        let arrow = min(40, max(26, (width - time - left) / 2))
+        var left = min(26, max(16, (width - time) / 5))
+        var arrow = min(40, max(26, (width - time - left) / 2))
         let right = max(16, width - time - left - arrow - 4)
+        // Below 72 columns the minimums above add up to more than the width: take the excess
+        // from the arrow (its label then goes above it) and the calls' column, so no line is
+        // wider than the terminal, which would wrap it and break the lifelines.
+        var excess = time + left + arrow + right + 4 - width
+        if excess > 0 {
+            let fromArrow = min(excess, arrow - 18)
+            arrow -= fromArrow
+            excess -= fromArrow
+            left -= min(excess, left - 12)
+        }
         return Columns(time: time, left: left, arrow: arrow, right: right)
     }
 
@@ -292,15 +295,19 @@ public struct LadderRenderer: Sendable {
     }
 
     private func header(_ ladder: Ladder, _ columns: Columns) -> StyledLine {
-        let clientTitle = "client " + ladder.client
-        let serverTitle = "server " + ladder.server
+        let strings = TimelineStrings.timeline(ladder.language)
+        let clientTitle = strings(.headerClient, ladder.client)
+        let serverTitle = strings(.headerServer, ladder.server)
         let leftPart = pad(clientTitle, columns.time + columns.left + 1, right: true)
-        let gap = String(repeating: " ", count: max(1, columns.arrow + 2))
+        // The server's title starts over its lifeline, or further left when it would run
+        // past the width (an IPv6 address, a narrow terminal); it is cut only as a last resort.
+        let room = width - DisplayWidth.of(leftPart)
+        let gap = max(1, min(columns.arrow + 2, room - DisplayWidth.of(serverTitle)))
         var line = StyledLine()
         line.append(leftPart, TextStyle(bold: true, foreground: .green))
-        line.append(gap)
+        line.append(String(repeating: " ", count: gap))
         line.append(serverTitle, TextStyle(bold: true, foreground: .blue))
-        return line
+        return line.truncated(to: width, marker: Span("…", TextStyle(bold: true, foreground: .blue)))
     }
 
     private func draw(_ row: Ladder.Row, _ columns: Columns, bar: String) -> [DrawnLine] {

@@ -30,8 +30,9 @@ struct TimelineOutputOptions: ParsableArguments {
         let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
         let format: ReportStyle.Format = json ? .json : (plain ? .plain : .ladder)
         let width = format == .ladder ? terminalWidth() : 100
+        // JSON is for scripts: its notes and explanation stay English whatever the learner reads.
         return ReportStyle(format: format, numbers: absolute ? .absolute : .relative, width: width,
-                           colour: isTerminal && !noColor, layers: layers)
+                           colour: isTerminal && !noColor, layers: layers, language: json ? .english : labLanguage())
     }
 }
 

@@ -29,6 +29,11 @@ final class ChineseCommandLineTests: XCTestCase {
         return try OsilabProcess.run(arguments, input: input, environment: environment, timeout: 60, file: file, line: line)
     }
 
+    /// The text without any space or line end: wrapped lines compare equal to the sentence.
+    func squeezed(_ text: String) -> String {
+        text.filter { !$0.isWhitespace }
+    }
+
     func storedLanguage() throws -> String? {
         let data = try Data(contentsOf: stateHome.appendingPathComponent("osilab/progress.json"))
         return try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])["language"] as? String
@@ -49,6 +54,9 @@ final class ChineseCommandLineTests: XCTestCase {
         XCTAssertTrue(out.contains("✗ 抓包结果和你的预测不符：accept-returned-after 是 ack")
             || out.contains("✗ 录好的抓包和你的预测不符：accept-returned-after 是 ack")
             || out.contains("? 没法核对你的预测"), out)
+        // The lab itself was told the language (OSILAB_LANG): its ladder and explanation are Chinese.
+        XCTAssertTrue(out.contains("客户端 127.0.0.1:") && out.contains("第 1 步：seq = J"), out)
+        XCTAssertTrue(squeezed(out).contains(squeezed("所以 accept() 在第 3 步返回")), out)
         XCTAssertTrue(out.contains("（没有作答：标准输入已经结束）"))
         XCTAssertTrue(out.contains("┌─ 小测验 ─"), "checkpoints are titled in Chinese")
         XCTAssertTrue(out.contains("┌─ 勘误：笔记和内核说法不一 ─"), "the erratum box is titled in Chinese")
@@ -96,6 +104,21 @@ final class ChineseCommandLineTests: XCTestCase {
         XCTAssertTrue(run.error.contains("--lang 只能是 zh（中文）或 en（英文），不能是“fr”。"), run.error)
         let english = try osilab(["lesson", "1", "--lang", "fr"])
         XCTAssertTrue(english.error.contains("--lang takes zh (Chinese) or en (English), not “fr”."), english.error)
+    }
+
+    func testLabCommandsFollowTheLanguageTheyAreGiven() throws {
+        let passed = try osilab(["handshake", "--recorded", "--plain"], locale: ["OSILAB_LANG": "zh", "LANG": "en_US.UTF-8"])
+        XCTAssertEqual(passed.status, 0, passed.error)
+        XCTAssertTrue(passed.output.contains("第 2 步：seq = K，ack = J+1 ✓"), "the runner's choice wins: \(passed.output)")
+        let locale = try osilab(["handshake", "--recorded", "--plain"], locale: ["LANG": "zh_CN.UTF-8"])
+        XCTAssertTrue(squeezed(locale.output).contains(squeezed("所以 connect() 在第 2 步返回")),
+                      "by hand, the locale decides: \(locale.output)")
+        let english = try osilab(["handshake", "--recorded", "--plain"], locale: ["OSILAB_LANG": "en", "LANG": "zh_CN.UTF-8"])
+        XCTAssertTrue(squeezed(english.output).contains(squeezed("So connect() returns at step 2")), english.output)
+        let json = try osilab(["handshake", "--recorded", "--json"], locale: ["OSILAB_LANG": "zh"])
+        XCTAssertTrue(json.output.contains("\"note\":\"step 1: seq = J\""), "JSON stays English for scripts: \(json.output)")
+        let step = try osilab(["handshake", "--recorded", "--step"], locale: ["OSILAB_LANG": "zh"])
+        XCTAssertTrue(squeezed(step.output).contains(squeezed("↳ 第 1 步：客户端的内核发出 SYN")), step.output)
     }
 
     func testErrorsShownToTheLearnerAreInChinese() throws {
