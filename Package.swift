@@ -53,7 +53,7 @@ let package = Package(
 
         // The notes' programs and the kernel experiments.
         .target(name: "Labs", dependencies: ["Sockets", "Capture", "Timeline"]),
-        .target(name: "Experiments", dependencies: ["Sockets", "Capture", "Timeline", "Labs"]),
+        .target(name: "Experiments", dependencies: ["Sockets", "Capture", "Timeline", "Labs", "CSupport"]),
 
         // Teaching: where the lab lives, the learner's progress, lessons and exercises.
         .target(name: "Workspace"),

@@ -1,4 +1,5 @@
 import Sockets
+import Trace
 import SystemPackage
 
 /// Why a lab client could not go on, in words a learner can act on.
@@ -29,9 +30,11 @@ public struct LabClientError: Error, Sendable, CustomStringConvertible {
 
 /// Connects a lab client: resolves `host` (a name or an address) and tries its IPv6 and
 /// IPv4 addresses in turn, like Python's `socket.create_connection`.
-func connectClient(host: String, port: UInt16, timeout: Duration, lab: LabName) throws(LabClientError) -> Socket {
+func connectClient(
+    host: String, port: UInt16, timeout: Duration, lab: LabName, tracer: TraceRecorder? = nil
+) throws(LabClientError) -> Socket {
     do throws(SocketError) {
-        return try createConnection(host: host, port: port, timeout: timeout)
+        return try createConnection(host: host, port: port, timeout: timeout, tracer: tracer, role: "client")
     } catch {
         var text = "could not connect to \(HostAndPort(host: host, port: port)): \(error)"
         if error.errno == .connectionRefused {

@@ -1,4 +1,5 @@
 import Sockets
+import Trace
 
 /// Upper-cases ASCII letters and leaves every other byte alone, like Python's `bytes.upper()`
 /// in the notes' server.
@@ -70,8 +71,8 @@ public final class EchoClient {
     /// Connects to an echo server. `host` may be a name: IPv6 and IPv4 addresses are tried in turn.
     /// - Parameter timeout: the longest wait for the connection and for each reply.
     public init(host: String = "localhost", port: UInt16 = LabName.echo.defaultPort,
-                timeout: Duration = .seconds(10)) throws(LabClientError) {
-        socket = try connectClient(host: host, port: port, timeout: timeout, lab: .echo)
+                timeout: Duration = .seconds(10), tracer: TraceRecorder? = nil) throws(LabClientError) {
+        socket = try connectClient(host: host, port: port, timeout: timeout, lab: .echo, tracer: tracer)
     }
 
     /// What came back for one line.

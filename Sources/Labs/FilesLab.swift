@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Sockets
+import Trace
 
 /// A request of the files lab: `get NAME`.
 public enum FileRequest {
@@ -153,8 +154,9 @@ public final class FilesClient {
     public var recvBufferBytes = 1024
 
     public init(host: String = "localhost", port: UInt16 = LabName.files.defaultPort,
-                timeout: Duration = .seconds(10), maxFileBytes: Int = 1 << 30) throws(LabClientError) {
-        socket = try connectClient(host: host, port: port, timeout: timeout, lab: .files)
+                timeout: Duration = .seconds(10), maxFileBytes: Int = 1 << 30,
+                tracer: TraceRecorder? = nil) throws(LabClientError) {
+        socket = try connectClient(host: host, port: port, timeout: timeout, lab: .files, tracer: tracer)
         self.maxFileBytes = maxFileBytes
     }
 

@@ -1,4 +1,5 @@
 import Sockets
+import Trace
 
 /// Everything `osilab serve LAB` can be told, checked and turned into a running server.
 public struct ServeOptions: Sendable {
@@ -121,6 +122,8 @@ public struct ClientOptions: Sendable {
     public var timeout: Duration?
     /// files: where to save the copies.
     public var saveDirectory = "."
+    /// Records the client's socket calls (for `--capture`).
+    public var tracer: TraceRecorder?
 
     public init(lab: LabName) { self.lab = lab }
 
@@ -134,14 +137,14 @@ public struct ClientOptions: Sendable {
         do throws(LabClientError) {
             switch lab {
             case .echo:
-                return try EchoClient(host: host, port: effectivePort, timeout: effectiveTimeout).run(console: console)
+                return try EchoClient(host: host, port: effectivePort, timeout: effectiveTimeout, tracer: tracer).run(console: console)
             case .remote:
-                return try RemoteClient(host: host, port: effectivePort, timeout: effectiveTimeout).run(console: console)
+                return try RemoteClient(host: host, port: effectivePort, timeout: effectiveTimeout, tracer: tracer).run(console: console)
             case .files:
-                return try FilesClient(host: host, port: effectivePort, timeout: effectiveTimeout)
+                return try FilesClient(host: host, port: effectivePort, timeout: effectiveTimeout, tracer: tracer)
                     .run(console: console, directory: saveDirectory)
             case .udpEcho:
-                return try UDPEchoClient(host: host, port: effectivePort, timeout: effectiveTimeout).run(console: console)
+                return try UDPEchoClient(host: host, port: effectivePort, timeout: effectiveTimeout, tracer: tracer).run(console: console)
             }
         } catch {
             console.remark("error: \(error)")

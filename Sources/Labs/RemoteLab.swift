@@ -1,4 +1,5 @@
 import Sockets
+import Trace
 
 // MARK: Server
 
@@ -139,8 +140,9 @@ public final class RemoteClient {
     public var recvBufferBytes = 1024
 
     public init(host: String = "localhost", port: UInt16 = LabName.remote.defaultPort,
-                timeout: Duration = .seconds(10), maxOutputBytes: Int = 64 * 1024 * 1024) throws(LabClientError) {
-        socket = try connectClient(host: host, port: port, timeout: timeout, lab: .remote)
+                timeout: Duration = .seconds(10), maxOutputBytes: Int = 64 * 1024 * 1024,
+                tracer: TraceRecorder? = nil) throws(LabClientError) {
+        socket = try connectClient(host: host, port: port, timeout: timeout, lab: .remote, tracer: tracer)
         self.maxOutputBytes = maxOutputBytes
     }
 

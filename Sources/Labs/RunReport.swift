@@ -55,24 +55,7 @@ public enum RunReport {
             for sentence in explanation {
                 lines += TextWrapper.wrap(sentence, width: style.width, firstPrefix: bullet, restPrefix: "  ")
             }
-            if style.layers {
-                var labels: [Int: String] = [:]
-                for case .packet(let entry) in timeline.events {
-                    if case .tcp(let segment) = entry.content {
-                        let note = PacketText.note(segment, numbers: style.numbers, strings: .timeline(style.language))
-                        let label = PacketText.arrowLabel(segment, numbers: style.numbers)
-                        labels[entry.number] = note.map { say(.labelWithNote, label, $0) } ?? label
-                    }
-                }
-                for (index, packet) in run.packets.enumerated() {
-                    lines.append("")
-                    let number = "\(index + 1)"
-                    let title = labels[index + 1].map { say(.packetTitleLabelled, number, $0) } ?? say(.packetTitle, number)
-                    lines += LayerView.render(bytes: packet.bytes, linkType: LinkType(rawValue: packet.dataLink),
-                                              originalLength: packet.originalLength, title: title,
-                                              width: style.width, colour: style.mode == .ansi).map { $0.rendered(style.mode) }
-                }
-            }
+            if style.layers { lines += layerLines(for: run, timeline: timeline, style: style) }
             if let statistics = run.statistics {
                 lines.append("")
                 let counters = statistics.droppedByInterface > 0
@@ -83,6 +66,29 @@ public enum RunReport {
             }
             return lines
         }
+    }
+
+    /// Every packet broken down by OSI layer (`--layers`), titled with its ladder label.
+    static func layerLines(for run: RecordedRun, timeline: Timeline, style: ReportStyle) -> [String] {
+        var lines: [String] = []
+        let say = LabStrings(style.language, tables: LabTables.all)
+        var labels: [Int: String] = [:]
+        for case .packet(let entry) in timeline.events {
+            if case .tcp(let segment) = entry.content {
+                let note = PacketText.note(segment, numbers: style.numbers, strings: .timeline(style.language))
+                let label = PacketText.arrowLabel(segment, numbers: style.numbers)
+                labels[entry.number] = note.map { say(.labelWithNote, label, $0) } ?? label
+            }
+        }
+        for (index, packet) in run.packets.enumerated() {
+            lines.append("")
+            let number = "\(index + 1)"
+            let title = labels[index + 1].map { say(.packetTitleLabelled, number, $0) } ?? say(.packetTitle, number)
+            lines += LayerView.render(bytes: packet.bytes, linkType: LinkType(rawValue: packet.dataLink),
+                                      originalLength: packet.originalLength, title: title,
+                                      width: style.width, colour: style.mode == .ansi).map { $0.rendered(style.mode) }
+        }
+        return lines
     }
 
     /// The facts lessons check predictions against (see Lessons/README.md).

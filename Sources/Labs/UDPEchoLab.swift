@@ -1,5 +1,6 @@
 import Dispatch
 import Sockets
+import Trace
 import Synchronization
 import SystemPackage
 
@@ -127,26 +128,30 @@ public final class UDPEchoClient {
     private var socket: Socket
     private var candidates: [SocketAddress]
     public let timeout: Duration
+    private let tracer: TraceRecorder?
 
     /// Resolves `host` (IPv6 and IPv4 addresses are tried in turn, see ``send(_:)``).
     public init(host: String = "localhost", port: UInt16 = LabName.udpEcho.defaultPort,
-                timeout: Duration = .seconds(2)) throws(LabClientError) {
+                timeout: Duration = .seconds(2), tracer: TraceRecorder? = nil) throws(LabClientError) {
         self.timeout = timeout
+        self.tracer = tracer
         do throws(SocketError) {
             candidates = try getAddressInfo(host: host, port: port, type: .datagram).map(\.address)
         } catch {
             throw LabClientError("cannot resolve \(host): \(error)")
         }
         guard let first = candidates.first else { throw LabClientError("no address for \(host)") }
-        socket = try UDPEchoClient.connectedSocket(to: first, timeout: timeout)
+        socket = try UDPEchoClient.connectedSocket(to: first, timeout: timeout, tracer: tracer)
     }
 
     /// A UDP socket "connected" to `address`. connect() on UDP sends nothing: it only sets
     /// the default destination, filters answers to those from that address, and lets the
     /// kernel report an ICMP "port unreachable" as ECONNREFUSED on the next call.
-    private static func connectedSocket(to address: SocketAddress, timeout: Duration) throws(LabClientError) -> Socket {
+    private static func connectedSocket(
+        to address: SocketAddress, timeout: Duration, tracer: TraceRecorder?
+    ) throws(LabClientError) -> Socket {
         do throws(SocketError) {
-            let socket = try Socket(family: address.family, type: .datagram, role: "client")
+            let socket = try Socket(family: address.family, type: .datagram, tracer: tracer, role: "client")
             try socket.setTimeout(timeout)
             try socket.connect(to: address)
             return socket
@@ -189,7 +194,7 @@ public final class UDPEchoClient {
                 }
                 candidates.removeFirst()
                 socket.close()
-                socket = try UDPEchoClient.connectedSocket(to: candidates[0], timeout: timeout)
+                socket = try UDPEchoClient.connectedSocket(to: candidates[0], timeout: timeout, tracer: tracer)
             }
         }
     }

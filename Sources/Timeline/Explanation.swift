@@ -141,6 +141,11 @@ public enum TimelineJSON {
             case .other(let summary):
                 fields += [("protocol", .string("other")), ("summary", .string(summary))]
             }
+            if let remark = entry.remark {
+                fields += [("remark", .string(remark.text)), ("dropped", .bool(remark.dropped))]
+            }
+        case .note(let note):
+            fields += [("event", .string("note")), ("text", .string(note.text))]
         case .callEntered(let record), .callReturned(let record):
             let returned: Bool = if case .callReturned = event { true } else { false }
             fields += [

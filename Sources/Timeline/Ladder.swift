@@ -15,6 +15,8 @@ public struct Ladder: Sendable {
 
     public enum Tone: Sendable, Hashable {
         case handshake, data, teardown, reset, repeated, neutral, failure
+        /// A packet that was captured but never reached the receiver (drawn with a cross).
+        case dropped
     }
 
     public enum Row: Sendable, Hashable {
@@ -24,6 +26,17 @@ public struct Ladder: Sendable {
         case call(side: Side, text: String, tone: Tone)
         /// A packet that belongs to neither column (another connection, ARP...).
         case other(text: String)
+        /// A step of the program that sends nothing itself (a firewall rule lifted...).
+        case note(text: String)
+    }
+
+    /// Which connections get arrows.
+    public enum Scope: Sendable, Hashable {
+        /// One connection: the given client and server (or the first connection seen).
+        case oneConnection
+        /// Every connection to the server, whatever the client's port: for experiments
+        /// with several clients. Arrow notes then start with the connection's number.
+        case everyClient
     }
 
     public struct Entry: Sendable, Hashable {
@@ -40,79 +53,138 @@ public struct Ladder: Sendable {
     public var language: Language = .english
 
     /// Lays out the timeline's events for the connection between `client` and `server`
-    /// (by default the first connection seen, or the trace's client and server), with its
-    /// notes in `language`.
+    /// (by default the first connection seen, or the trace's client and server).
+    /// With `scope` `.everyClient`, every connection to `server` is drawn. The notes, call
+    /// results and titles are in `language`.
     public static func make(
         from timeline: Timeline, numbers: NumberStyle = .relative, client: IPEndpoint? = nil, server: IPEndpoint? = nil,
-        language: Language = .english
+        scope: Scope = .oneConnection, language: Language = .english
     ) -> Ladder {
-        let strings = TimelineStrings.timeline(language)
         let firstSegment = timeline.events.lazy.compactMap { event -> AnnotatedSegment? in
             if case .packet(let entry) = event, case .tcp(let segment) = entry.content { return segment }
             return nil
         }.first
         let clientEnd = client ?? firstSegment?.client ?? timeline.findings.first?.client
         let serverEnd = server ?? firstSegment?.server ?? timeline.findings.first?.server
+        var layout = Layout(numbers: numbers, client: clientEnd, server: serverEnd, everyClient: false,
+                            strings: .timeline(language))
+        // The header reads "client <endpoint>"; with no endpoint known (no packets), just "client".
+        var clientTitle = clientEnd?.description ?? ""
+        if scope == .everyClient, let serverEnd {
+            let connections = Set(timeline.events.compactMap { event -> Int? in
+                guard case .packet(let entry) = event, case .tcp(let segment) = entry.content,
+                      segment.server == serverEnd else { return nil }
+                return segment.connection
+            })
+            layout.everyClient = true
+            layout.numbered = connections.count > 1
+            // Short enough for the header at 80 columns; the numbers match the rows' [n].
+            if connections.count > 1 { clientTitle = "\(serverEnd.address) [1]-[\(connections.count)]" }
+        }
         var entries: [Entry] = []
         for (index, event) in timeline.events.enumerated() {
-            if let row = row(for: event, numbers: numbers, client: clientEnd, server: serverEnd, strings: strings) {
+            if let row = row(for: event, layout) {
                 entries.append(Entry(time: event.time, row: row, eventIndex: index))
             }
         }
-        return Ladder(client: clientEnd?.description ?? strings(.sideClient), server: serverEnd?.description ?? strings(.sideServer),
-                      entries: entries, language: language)
+        return Ladder(client: clientTitle, server: serverEnd?.description ?? "", entries: entries, language: language)
     }
 
-    static func row(for event: TimelineEvent, numbers: NumberStyle, client: IPEndpoint?, server: IPEndpoint?,
-                    strings: TimelineStrings = .timeline(.english)) -> Row? {
+    struct Layout {
+        var numbers: NumberStyle
+        var client: IPEndpoint?
+        var server: IPEndpoint?
+        var everyClient: Bool
+        var numbered = false
+        var strings: TimelineStrings = .timeline(.english)
+    }
+
+    static func row(for event: TimelineEvent, numbers: NumberStyle, client: IPEndpoint?, server: IPEndpoint?) -> Row? {
+        row(for: event, Layout(numbers: numbers, client: client, server: server, everyClient: false))
+    }
+
+    static func row(for event: TimelineEvent, _ layout: Layout) -> Row? {
         switch event {
         case .packet(let entry):
-            switch entry.content {
-            case .tcp(let segment):
-                if let client, let server, ConnectionKey(client, server) != ConnectionKey(segment.segment.source, segment.segment.destination) {
-                    return .other(text: "#\(entry.number) " + PacketText.line(segment, numbers: numbers))
-                }
-                let direction: Direction = segment.segment.source == (client ?? segment.client) ? .clientToServer : .serverToClient
-                return .arrow(direction: direction, label: PacketText.arrowLabel(segment, numbers: numbers),
-                              note: PacketText.note(segment, numbers: numbers, strings: strings), tone: PacketText.tone(segment.role))
-            case .udp(let source, let destination, let length):
-                let label = "UDP \(length) byte\(length == 1 ? "" : "s")"
-                if let client, source == client {
-                    return .arrow(direction: .clientToServer, label: label, note: strings(.noteOneDatagram), tone: .data)
-                }
-                if let client, destination == client {
-                    return .arrow(direction: .serverToClient, label: label, note: strings(.noteOneDatagram), tone: .data)
-                }
-                if client == nil { return .arrow(direction: .clientToServer, label: label, note: "\(source) → \(destination)", tone: .data) }
-                return .other(text: "#\(entry.number) UDP \(source) → \(destination), \(length) bytes")
-            case .icmp(let source, _, let summary, let quoted):
-                let text = "ICMP \(summary)"
-                let note = quoted.map { strings(.noteAboutDatagram, "\($0.0)", "\($0.1)") }
-                if let server, source == server.address {
-                    return .arrow(direction: .serverToClient, label: text, note: note, tone: .failure)
-                }
-                return .other(text: "#\(entry.number) \(text)" + (note.map { " (\($0))" } ?? ""))
-            case .other(let summary):
-                return .other(text: "#\(entry.number) \(summary)")
+            guard var row = packetRow(entry, layout) else { return nil }
+            if let remark = entry.remark, case .arrow(let direction, let label, let note, let tone) = row {
+                let text = [note, remark.text].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "; ")
+                row = .arrow(direction: direction, label: label, note: text, tone: remark.dropped ? .dropped : tone)
+            } else if let remark = entry.remark, case .other(let text) = row {
+                row = .other(text: text + " (" + remark.text + ")")
             }
+            return row
         case .callEntered(let record):
             // A call that returned at once gets a single row, at its return.
             if let returned = record.returned, returned.nanoseconds(since: record.entered) < 1_000_000,
                !Ladder.blockingCalls.contains(record.call) {
                 return nil
             }
-            return .call(side: side(of: record), text: strings(.callCalled, "\(record.call)"), tone: .neutral)
+            return .call(side: side(of: record), text: rolePrefix(record) + layout.strings(.callCalled, "\(record.call)"), tone: .neutral)
         case .callReturned(let record):
-            return .call(side: side(of: record), text: PacketText.callResult(record, strings: strings),
+            return .call(side: side(of: record), text: rolePrefix(record) + PacketText.callResult(record, strings: layout.strings),
                          tone: record.outcome?.isSuccess == false ? .failure : .neutral)
+        case .note(let note):
+            return .note(text: note.text)
         }
+    }
+
+    private static func packetRow(_ entry: PacketEntry, _ layout: Layout) -> Row? {
+        let (numbers, client, server, strings) = (layout.numbers, layout.client, layout.server, layout.strings)
+        switch entry.content {
+        case .tcp(let segment):
+            if layout.everyClient, let server, segment.server == server {
+                let direction: Direction = segment.segment.destination == server ? .clientToServer : .serverToClient
+                let note = PacketText.note(segment, numbers: numbers, strings: strings)
+                let numberedNote = layout.numbered ? "[\(segment.connection)]" + (note.map { " " + $0 } ?? "") : note
+                return .arrow(direction: direction, label: PacketText.arrowLabel(segment, numbers: numbers),
+                              note: numberedNote, tone: PacketText.tone(segment.role))
+            }
+            if let client, let server, ConnectionKey(client, server) != ConnectionKey(segment.segment.source, segment.segment.destination) {
+                return .other(text: "#\(entry.number) " + PacketText.line(segment, numbers: numbers))
+            }
+            let direction: Direction = segment.segment.source == (client ?? segment.client) ? .clientToServer : .serverToClient
+            return .arrow(direction: direction, label: PacketText.arrowLabel(segment, numbers: numbers),
+                          note: PacketText.note(segment, numbers: numbers, strings: strings), tone: PacketText.tone(segment.role))
+        case .udp(let source, let destination, let length):
+            let label = "UDP \(length) byte\(length == 1 ? "" : "s")"
+            if let client, source == client {
+                return .arrow(direction: .clientToServer, label: label, note: strings(.noteOneDatagram), tone: .data)
+            }
+            if let client, destination == client {
+                return .arrow(direction: .serverToClient, label: label, note: strings(.noteOneDatagram), tone: .data)
+            }
+            if client == nil { return .arrow(direction: .clientToServer, label: label, note: "\(source) → \(destination)", tone: .data) }
+            return .other(text: "#\(entry.number) UDP \(source) → \(destination), \(length) bytes")
+        case .icmp(let source, _, let summary, let quoted):
+            // "destination unreachable: port unreachable" says it twice; the code alone is enough.
+            let text = "ICMP " + (summary.split(separator: ":", maxSplits: 1).last.map { String($0.drop { $0 == " " }) } ?? summary)
+            let note = quoted.map { strings(.noteAboutDatagram, "\($0.0)", "\($0.1)") }
+            if let server, source == server.address {
+                return .arrow(direction: .serverToClient, label: text, note: note, tone: .failure)
+            }
+            return .other(text: "#\(entry.number) \(text)" + (note.map { " (\($0))" } ?? ""))
+        case .other(let summary):
+            return .other(text: "#\(entry.number) \(summary)")
+        }
+    }
+
+    /// Calls made by a socket whose role is more than "client" or "server" say whose they are:
+    /// "client 2" (in an experiment with several clients) becomes "[2] ", matching the
+    /// connection numbers in the arrows' notes; any other role is written out.
+    static func rolePrefix(_ record: SyscallRecord) -> String {
+        let role = record.role
+        if role.isEmpty || role == "client" || role == "server" { return "" }
+        let words = role.split(separator: " ")
+        if words.count == 2, words[0] == "client" || words[0] == "server", Int(words[1]) != nil { return "[\(words[1])] " }
+        return role + ": "
     }
 
     /// Calls whose waiting is the point of the lesson: their entry always gets a row.
     static let blockingCalls: Set<SyscallName> = [.accept, .connect, .recv, .recvfrom]
 
     static func side(of record: SyscallRecord) -> Side {
-        record.role == "server" ? .server : .client
+        record.role.hasPrefix("server") ? .server : .client
     }
 }
 
@@ -269,7 +341,7 @@ public struct LadderRenderer: Sendable {
         for (index, entry) in shown.enumerated() {
             let delta = previous.map { entry.time.nanoseconds(since: $0) }
             previous = entry.time
-            let timeText = delta.map { "+" + formatDuration(nanoseconds: $0) } ?? "0"
+            let timeText = delta.map { "+" + Self.compactDuration($0) } ?? "0"
             let emphasis = highlight == index
             var entryLines: [StyledLine] = []
             for line in draw(entry.row, columns, bar: bar) {
@@ -287,6 +359,14 @@ public struct LadderRenderer: Sendable {
             rows.append(entryLines)
         }
         return (header(ladder, columns), rows)
+    }
+
+    /// A duration that fits the time column: "+514.09 ms" would not, "+514.1 ms" does.
+    static func compactDuration(_ nanoseconds: Int64) -> String {
+        let text = formatDuration(nanoseconds: nanoseconds)
+        guard text.count > 8, nanoseconds >= 100_000_000, nanoseconds < 1_000_000_000 else { return text }
+        let tenths = (nanoseconds + 50_000) / 100_000
+        return "\(tenths / 10).\(tenths % 10) ms"
     }
 
     private struct DrawnLine {
@@ -321,10 +401,10 @@ public struct LadderRenderer: Sendable {
             let arrowText: String
             var labelAbove: [String] = []
             if DisplayWidth.of(label) + 6 <= columns.arrow {
-                arrowText = arrow(label: label, direction: direction, width: columns.arrow)
+                arrowText = arrow(label: label, direction: direction, width: columns.arrow, dropped: tone == .dropped)
             } else {
                 labelAbove = TextWrapper.wrap(label, width: columns.arrow - 2).map { " " + $0 }
-                arrowText = arrow(label: "", direction: direction, width: columns.arrow)
+                arrowText = arrow(label: "", direction: direction, width: columns.arrow, dropped: tone == .dropped)
             }
             for text in labelAbove {
                 drawn.append(DrawnLine(spans: [Span(blankLeft + " " + bar), Span(pad(text, columns.arrow), style), Span(bar)],
@@ -359,12 +439,23 @@ public struct LadderRenderer: Sendable {
             return wrapped.enumerated().map { index, piece in
                 DrawnLine(spans: [Span(piece, TextStyle(dim: true))], isFirstLine: index == 0)
             }
+        case .note(let text):
+            // Across the middle, between the two lifelines, so it reads as "meanwhile".
+            let marker = unicode ? "◆ " : "* "
+            let wrapped = TextWrapper.wrap(text, width: max(20, columns.arrow + columns.right - 2))
+            return wrapped.enumerated().map { index, piece in
+                DrawnLine(spans: [Span(blankLeft + " " + bar + " "), Span((index == 0 ? marker : "  ") + piece,
+                                                                         TextStyle(bold: true, foreground: .yellow))],
+                          isFirstLine: index == 0)
+            }
         }
     }
 
-    private func arrow(label: String, direction: Direction, width: Int) -> String {
+    private func arrow(label: String, direction: Direction, width: Int, dropped: Bool = false) -> String {
         let line = unicode ? "─" : "-"
-        let head = direction == .clientToServer ? (unicode ? "▶" : ">") : (unicode ? "◀" : "<")
+        // A dropped packet's arrow ends in a cross short of the receiver's lifeline.
+        let head = dropped ? (unicode ? "✕" : "x")
+            : direction == .clientToServer ? (unicode ? "▶" : ">") : (unicode ? "◀" : "<")
         let text = label.isEmpty ? "" : " \(label) "
         let body = width - 1 - DisplayWidth.of(text)
         let before = direction == .clientToServer ? 2 : max(2, body - 2)
@@ -378,7 +469,7 @@ public struct LadderRenderer: Sendable {
         case .handshake: TextStyle(bold: true, foreground: .cyan)
         case .data: TextStyle()
         case .teardown: TextStyle(foreground: .yellow)
-        case .reset, .failure: TextStyle(bold: true, foreground: .red)
+        case .reset, .failure, .dropped: TextStyle(bold: true, foreground: .red)
         case .repeated: TextStyle(foreground: .magenta)
         case .neutral: TextStyle()
         }
@@ -387,7 +478,7 @@ public struct LadderRenderer: Sendable {
     private func noteStyle(_ tone: Ladder.Tone) -> TextStyle {
         switch tone {
         case .handshake: TextStyle(foreground: .cyan)
-        case .reset, .failure: TextStyle(foreground: .red)
+        case .reset, .failure, .dropped: TextStyle(foreground: .red)
         case .repeated: TextStyle(foreground: .magenta)
         default: TextStyle(dim: true)
         }

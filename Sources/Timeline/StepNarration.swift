@@ -27,6 +27,8 @@ public enum StepNarration {
             case .other(let summary):
                 return say(.narrateOther, summary)
             }
+        case .note(let note):
+            return say(.narrateMeanwhile, note.text)
         }
     }
 

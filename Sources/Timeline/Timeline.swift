@@ -39,6 +39,34 @@ public struct PacketEntry: Sendable, Hashable {
     public var content: Content
     /// The packet as captured, for the layer view.
     public var packet: CapturedBytes
+    /// What the program that made the capture knows about this packet and the capture
+    /// cannot show, e.g. that a firewall rule dropped it after it was captured.
+    public var remark: PacketRemark? = nil
+}
+
+/// A note an experiment attaches to one captured packet (see ``Timeline/attach(_:toPacket:)``).
+public struct PacketRemark: Sendable, Hashable {
+    /// A few words for the ladder, e.g. "dropped by the experiment's rule".
+    public var text: String
+    /// The packet was captured but never reached the receiving socket's TCP.
+    public var dropped: Bool
+
+    public init(_ text: String, dropped: Bool = false) {
+        self.text = text
+        self.dropped = dropped
+    }
+}
+
+/// Something that happened during a run that is neither a packet nor a system call: a
+/// firewall rule added or lifted, a tool's output taken, a deliberate pause.
+public struct TimelineNote: Sendable, Hashable {
+    public var time: Instant
+    public var text: String
+
+    public init(time: Instant, text: String) {
+        self.time = time
+        self.text = text
+    }
 }
 
 /// A packet's bytes and link type, kept for the OSI layer view.
@@ -59,12 +87,15 @@ public enum TimelineEvent: Sendable, Hashable {
     case packet(PacketEntry)
     case callEntered(SyscallRecord)
     case callReturned(SyscallRecord)
+    /// A step the running program took that sends nothing itself (see ``TimelineNote``).
+    case note(TimelineNote)
 
     public var time: Instant {
         switch self {
         case .packet(let entry): entry.timestamp
         case .callEntered(let record): record.entered
         case .callReturned(let record): record.returned ?? record.entered
+        case .note(let note): note.time
         }
     }
 }
@@ -81,9 +112,10 @@ public struct Timeline: Sendable {
     ///
     /// Calls that only set things up (socket, bind, setsockopt) are kept only if
     /// `includeSetup` is true; the ladder is about the calls that touch the network.
+    /// `notes` are merged in by time, after packets and calls stamped at the same moment.
     public static func build(
         packets: [(timestamp: Instant, bytes: [UInt8], originalLength: Int, linkType: LinkType)],
-        trace: [SyscallRecord], includeSetup: Bool = false
+        trace: [SyscallRecord], includeSetup: Bool = false, notes: [TimelineNote] = []
     ) -> Timeline {
         var tracker = ConnectionTracker()
         var events: [TimelineEvent] = []
@@ -109,6 +141,7 @@ public struct Timeline: Sendable {
             events.append(.callEntered(record))
             if record.returned != nil { events.append(.callReturned(record)) }
         }
+        events += notes.map(TimelineEvent.note)
         // Sort by time; at equal times keep packets in capture order and calls in trace order.
         let ordered = events.enumerated().sorted { left, right in
             let (a, b) = (left.element.time, right.element.time)
@@ -116,6 +149,20 @@ public struct Timeline: Sendable {
         }.map(\.element)
         let findings = HandshakeFindings.analyse(segments: segments, trace: trace)
         return Timeline(events: ordered, findings: findings, incomplete: tracker.incompleteHandshakes)
+    }
+
+    /// Attaches `remark` to the packet with this capture number (from 1); returns false when
+    /// there is no such packet.
+    @discardableResult
+    public mutating func attach(_ remark: PacketRemark, toPacket number: Int) -> Bool {
+        for index in events.indices {
+            if case .packet(var entry) = events[index], entry.number == number {
+                entry.remark = remark
+                events[index] = .packet(entry)
+                return true
+            }
+        }
+        return false
     }
 
     /// The calls whose timing matters next to packets.

@@ -25,7 +25,7 @@ public enum TimelineText: String, CaseIterable, Sendable {
     case explainAcceptAtACK, explainAcceptAtACKWaited, explainAcceptAtData, explainAcceptAfterOther, explainAcceptEarly
     case explainAcceptStillWaiting, explainAcceptPending, explainDuration
     // Step-mode narration
-    case narrateUDP, narrateICMP, narrateICMPAbout, narrateOther
+    case narrateUDP, narrateICMP, narrateICMPAbout, narrateOther, narrateMeanwhile
     case narrateCallsAccept, narrateCallsConnect, narrateCallsRecv, narrateCallsSend, narrateCalls
     case narrateFails, narrateListenPort, narrateListen, narrateAcceptReturns, narrateConnectReturns
     case narrateRecvEnd, narrateRecvBytes, narrateSendReturns, narrateCloses, narrateShutdown, narrateReturns
@@ -124,6 +124,7 @@ public enum TimelineTables {
         .narrateICMP: "{0} answers with ICMP {1}.",
         .narrateICMPAbout: "{0} answers with ICMP {1}, about the datagram {2} → {3}.",
         .narrateOther: "A packet that is not TCP: {0}.",
+        .narrateMeanwhile: "Meanwhile: {0}.",
         .narrateCallsAccept: "{0} calls accept(). No finished connection waits in its accept queue yet, so the call blocks.",
         .narrateCallsConnect: "{0} calls connect(). Its kernel sends a SYN, and the call waits for the answer.",
         .narrateCallsRecv: "{0} calls {1}() and waits for data to arrive.",
@@ -232,6 +233,7 @@ public enum TimelineTables {
         .narrateICMP: "{0} 回应了 ICMP {1}。",
         .narrateICMPAbout: "{0} 回应了 ICMP {1}，针对的是数据报 {2} → {3}。",
         .narrateOther: "一个不是 TCP 的报文：{0}。",
+        .narrateMeanwhile: "与此同时：{0}。",
         .narrateCallsAccept: "{0}调用 accept()。它的 accept 队列里还没有已经建立的连接，所以这个调用阻塞了。",
         .narrateCallsConnect: "{0}调用 connect()。它的内核发出 SYN，这个调用等待对方的回应。",
         .narrateCallsRecv: "{0}调用 {1}()，等待数据到达。",

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Labs
+import Timeline
+import Trace
 
 struct Client: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,6 +33,11 @@ struct Client: ParsableCommand {
     @Option(help: "files: the folder to save copies in.")
     var into = "."
 
+    @Flag(help: "Also capture the session's packets and, at the end, draw them as a ladder with the client's socket calls (needs root or capabilities).")
+    var capture = false
+
+    @OptionGroup var output: TimelineOutputOptions
+
     func validate() throws {
         if let timeout, timeout <= 0 { throw ValidationError("--timeout must be positive") }
         if into != "." && lab != .files { throw ValidationError("--into is for the files lab only") }
@@ -42,8 +49,26 @@ struct Client: ParsableCommand {
         options.port = port
         options.timeout = timeout.map { .seconds($0) }
         options.saveDirectory = into
-        // A live capture of options.host / options.effectivePort would begin here, before
-        // the client connects, and end after it returns.
-        if !options.run(console: .standard()) { throw ExitCode.failure }
+        // With --capture, the capture starts before the client connects and ends after it returns.
+        var labCapture: LabCapture?
+        if capture {
+            do {
+                labCapture = try LabCapture(lab: lab, port: options.effectivePort, host: host)
+                options.tracer = TraceRecorder()
+            } catch {
+                StandardStream.error.writeLine(error.description)
+                StandardStream.error.writeLine("Going on without --capture.")
+            }
+        }
+        let succeeded = options.run(console: .standard())
+        if let labCapture, let tracer = options.tracer {
+            let run = try labCapture.finish(trace: tracer.snapshot())
+            let timeline = run.timeline()
+            let explanation = timeline.findings.first.map { HandshakeExplanation.sentences(for: $0, numbers: output.style.numbers) } ?? []
+            print("")
+            for line in RunReport.lines(for: run, timeline: timeline, style: output.style, explanation: explanation) { print(line) }
+            if let path = output.facts { try RunReport.writeFacts(RunReport.facts(timeline), to: path) }
+        }
+        if !succeeded { throw ExitCode.failure }
     }
 }

@@ -17,6 +17,7 @@ struct OSILab: ParsableCommand {
             Lessons.self,
             OpenLesson.self,
             Handshake.self,
+            ExperimentCommand.self,
             Watch.self,
             Read.self,
             Serve.self,

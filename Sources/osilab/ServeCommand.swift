@@ -57,6 +57,9 @@ struct Serve: ParsableCommand {
     @Flag(help: "Log connections only, not every message.")
     var quiet = false
 
+    @Flag(help: "Also capture the lab's packets and print each one, annotated, as it arrives (needs root or capabilities).")
+    var capture = false
+
     var options: ServeOptions {
         var options = ServeOptions(lab: lab)
         options.host = host
@@ -87,13 +90,27 @@ struct Serve: ParsableCommand {
             throw ExitCode.failure
         }
         for line in started.banner { StandardStream.output.writeLine(line) }
-        // 2. A live capture of the lab's port (started.server.address) would begin here,
-        //    before any client can connect, and end after step 4.
+        // 2. Capture the lab's port before any client can connect.
+        var labCapture: LabCapture?
+        if capture {
+            do {
+                let port = started.server.address.port ?? options.effectivePort
+                labCapture = try LabCapture(lab: options.lab, port: port, host: host)
+                labCapture?.printLive { StandardStream.output.writeLine($0) }
+                StandardStream.output.writeLine("Capturing the lab's packets: each one is printed as a [wire] line.")
+            } catch {
+                StandardStream.error.writeLine(error.description)
+                StandardStream.error.writeLine("The server runs on without --capture.")
+            }
+        }
         // 3. Serve until Ctrl-C or SIGTERM.
         let signal = StopSignal.wait()
         StandardStream.output.writeLine("\n\(signal): stopping the \(options.lab.rawValue) server.")
         // 4. Stop accepting, close every connection, report.
         let summary = started.server.stop()
         StandardStream.output.writeLine(summary.description)
+        if let labCapture, let run = try? labCapture.finish(trace: []), let statistics = run.statistics {
+            StandardStream.output.writeLine("Capture: \(statistics).")
+        }
     }
 }

@@ -42,6 +42,7 @@ final class TimelineTests: XCTestCase {
                 return "?"
             case .callEntered(let record): return "\(record.call) in"
             case .callReturned(let record): return "\(record.call) out"
+            case .note(let note): return note.text
             }
         }
         XCTAssertEqual(kinds, ["accept in", "connect in", "SYN", "SYN-ACK", "connect out", "ACK", "accept out"])

@@ -1,0 +1,212 @@
+import Capture
+import Foundation
+import Labs
+import Sockets
+import Synchronization
+import Timeline
+import Trace
+import Wire
+
+/// Records one experiment: the packets (if capturing), the system calls, and notes about
+/// steps that send nothing (a rule lifted), all on one clock.
+public final class ExperimentRecorder: Sendable {
+    public let tracer: TraceRecorder
+    private let background: BackgroundCapture?
+    private let linkType: LinkType
+    private let notes = Mutex<[TimelineNote]>([])
+
+    /// Starts capturing on `interface` with `filter`, unless `capture` is false. Open it on
+    /// the thread whose network namespace should be captured.
+    public init(filter: String, capture: Bool, interface: String = CaptureOptions.loopbackInterface,
+                tracer: TraceRecorder = TraceRecorder()) throws(CaptureError) {
+        self.tracer = tracer
+        if capture {
+            let live = try LiveCapture(options: CaptureOptions(interface: interface, filter: filter))
+            background = live.startInBackground()
+            linkType = LinkType(rawValue: live.dataLink)
+        } else {
+            background = nil
+            linkType = .ethernet
+        }
+    }
+
+    public var isCapturing: Bool { background != nil }
+
+    /// Adds a note to the timeline, stamped now.
+    public func note(_ text: String) {
+        let note = TimelineNote(time: Instant.now(), text: text)
+        notes.withLock { $0.append(note) }
+    }
+
+    /// The packets captured so far (none without a capture).
+    public var packets: [CapturedPacket] { background?.packets ?? [] }
+
+    /// The TCP segments captured so far, decoded (not annotated).
+    public var segments: [Segment] {
+        packets.enumerated().compactMap { index, packet in
+            Segment(decodePacket(packet.bytes, linkType: LinkType(rawValue: packet.dataLink), originalLength: packet.originalLength),
+                    number: index + 1, timestamp: packet.timestamp)
+        }
+    }
+
+    /// Waits until `condition` holds for the segments captured so far, or `timeout`
+    /// passes; returns whether it held. Without a capture it returns false at once.
+    public func waitForSegments(timeout: Duration, _ condition: ([Segment]) -> Bool) -> Bool {
+        guard background != nil else { return false }
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        while true {
+            if condition(segments) { return true }
+            if clock.now >= deadline { return false }
+            Thread.sleep(forTimeInterval: 0.002)
+        }
+    }
+
+    /// Waits until no packet has arrived for `quiet` (or `limit` passes), stops the capture
+    /// and returns the run and its timeline.
+    public func finish(quiet: Duration = .milliseconds(60), limit: Duration = .seconds(1)) throws(CaptureError) -> (RecordedRun, Timeline) {
+        var packets: [CapturedPacket] = []
+        var statistics: CaptureStatistics?
+        if let background {
+            let clock = ContinuousClock()
+            let deadline = clock.now.advanced(by: limit)
+            var count = background.packets.count
+            var lastChange = clock.now
+            while clock.now < deadline {
+                Thread.sleep(forTimeInterval: 0.005)
+                let now = background.packets.count
+                if now != count {
+                    count = now
+                    lastChange = clock.now
+                } else if clock.now - lastChange >= quiet {
+                    break
+                }
+            }
+            (packets, statistics) = try background.stop()
+        }
+        let run = RecordedRun(packets: packets, trace: tracer.snapshot(), statistics: statistics, linkType: linkType)
+        let timeline = Timeline.build(
+            packets: packets.map { ($0.timestamp, $0.bytes, $0.originalLength, LinkType(rawValue: $0.dataLink)) },
+            trace: run.trace, notes: notes.withLock { $0 })
+        return (run, timeline)
+    }
+
+    /// Stops the capture without collecting anything (after a failure).
+    func abandon() {
+        _ = try? background?.stop()
+    }
+}
+
+/// A piece of an experiment running on a thread of its own (the server while the client
+/// connects), whose result is collected with a time limit.
+final class BackgroundTask<T: Sendable>: Sendable {
+    private let result = Mutex<Result<T, any Error>?>(nil)
+    private let done = DispatchSemaphore(value: 0)
+    let name: String
+
+    init(_ name: String, _ body: @escaping @Sendable () throws -> T) {
+        self.name = name
+        let thread = Thread { [self] in
+            let outcome = Result { try body() }
+            result.withLock { $0 = outcome }
+            done.signal()
+        }
+        thread.name = "osilab \(name)"
+        thread.start()
+    }
+
+    /// Waits for the result.
+    /// - Throws: ``ExperimentError/hung(_:)`` after `timeout`, or what the task threw.
+    func wait(timeout: Duration) throws -> T {
+        guard done.wait(timeout: .now() + timeout.seconds) == .success else {
+            throw ExperimentError.hung("\(name) did not finish within \(formatSeconds(timeout))")
+        }
+        done.signal()
+        guard let outcome = result.withLock({ $0 }) else { throw ExperimentError.hung(name) }
+        return try outcome.get()
+    }
+
+    var isFinished: Bool { result.withLock { $0 != nil } }
+}
+
+/// `1.5 s`, `300 ms`: a setting in words.
+func formatSeconds(_ duration: Duration) -> String {
+    let seconds = duration.seconds
+    if seconds < 1 { return "\(Int((seconds * 1000).rounded())) ms" }
+    if seconds == seconds.rounded() { return "\(Int(seconds)) s" }
+    return String(format: "%.1f s", seconds)
+}
+
+/// Seconds with two decimals, for sentences: `1.02 s`, `3.00 s`.
+func secondsText(_ nanoseconds: Int64) -> String {
+    String(format: "%.2f s", Double(nanoseconds) / 1e9)
+}
+
+extension Socket {
+    /// How many received bytes wait to be read (ioctl FIONREAD). Not traced: the
+    /// experiments use it to know that data has arrived without reading it.
+    func bytesWaiting() -> Int {
+        var count: Int32 = 0
+        guard ioctl(fileno, UInt(FIONREAD), &count) == 0 else { return 0 }
+        return Int(count)
+    }
+
+    /// Waits until at least `count` bytes wait to be read, or `timeout` passes.
+    func waitForBytes(_ count: Int, timeout: Duration) -> Bool {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        while bytesWaiting() < count {
+            if clock.now >= deadline { return false }
+            Thread.sleep(forTimeInterval: 0.001)
+        }
+        return true
+    }
+}
+
+extension SyscallRecord {
+    /// The error name if the call failed (`ECONNREFUSED`, `EAGAIN`), else nil.
+    var errorName: String? {
+        if case .failed(_, let name)? = outcome { return name }
+        return nil
+    }
+
+    var errorNumber: Int32? {
+        if case .failed(let number, _)? = outcome { return number }
+        return nil
+    }
+
+    var returnedValue: Int? {
+        if case .returned(let value)? = outcome { return value }
+        return nil
+    }
+}
+
+/// Reads one integer from /proc/sys (for the kernel settings an explanation quotes).
+func kernelSetting(_ path: String) -> Int? {
+    guard let text = try? String(contentsOfFile: "/proc/sys/" + path, encoding: .utf8) else { return nil }
+    return Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
+}
+
+/// A TcpExt counter from /proc/net/netstat (what `nstat -az TcpExt<name>` shows), for the
+/// current network namespace; nil if it cannot be read.
+func kernelCounter(_ name: String) -> Int? {
+    guard let text = try? String(contentsOfFile: "/proc/net/netstat", encoding: .utf8) else { return nil }
+    let lines = text.split(separator: "\n")
+    for (index, line) in lines.enumerated() where line.hasPrefix("TcpExt:") && index + 1 < lines.count {
+        let names = line.split(separator: " ")
+        let values = lines[index + 1].split(separator: " ")
+        guard values.first == "TcpExt:", names.count == values.count,
+              let position = names.firstIndex(where: { $0 == name }) else { continue }
+        return Int(values[position])
+    }
+    return nil
+}
+
+/// "once", "twice", "3 times".
+func times(_ count: Int) -> String {
+    switch count {
+    case 1: "once"
+    case 2: "twice"
+    default: "\(count) times"
+    }
+}

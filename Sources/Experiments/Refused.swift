@@ -1,0 +1,133 @@
+import Capture
+import Foundation
+import Labs
+import Sockets
+import Timeline
+import Trace
+import Wire
+
+/// connect() to a port where nothing listens.
+///
+/// The port is held by a socket that is bound but never listens, so nothing else can
+/// start listening there during the run, and the kernel, finding no listener, answers each
+/// SYN with a reset. connect() then fails with ECONNREFUSED, and the connect_ex form
+/// returns the error number instead of throwing.
+public struct Refused: Experiment {
+    public static let info = ExperimentInfo(
+        name: "refused",
+        summary: "connect() to a port with no listener: the SYN is answered by RST, connect() fails with "
+            + "ECONNREFUSED and connect_ex returns 111.",
+        needs: [.capture],
+        discussion: """
+            A socket is bound to a free port on 127.0.0.1 and never listens. A client calls connect() \
+            there, then a second client calls connect_ex() (osilab's Socket.connectEx). The capture \
+            shows who answers the SYN and how; the trace shows what each call returned. The notes quote \
+            10061 for a refused connect_ex: that is Windows' WSAECONNREFUSED; on Linux the number is 111.
+            """,
+        facts: [
+            FactDescription("answer", ["rst", "synack", "none"], "what came back for the SYN"),
+            FactDescription("connect-error", ["ECONNREFUSED", "EAGAIN", "none"], "the error connect() failed with, or none"),
+            FactDescription("connect-ex", ["111", "11", "0"], "the number connect_ex returned"),
+        ])
+
+    public init() {}
+
+    public func run(_ settings: ExperimentSettings) throws -> ExperimentOutcome {
+        // Holding the port with a bound, non-listening socket keeps the run honest: nobody
+        // can listen there meanwhile, and a bound socket does not answer SYNs itself.
+        let holder = try Socket(family: .inet, type: .stream)
+        defer { holder.close() }
+        try holder.bind(to: .ipv4(.loopback, port: 0))
+        guard let port = try holder.localAddress().port else { throw ExperimentError.setup("the kernel gave no port") }
+        let target = SocketAddress.ipv4(.loopback, port: port)
+
+        let recorder = try ExperimentRecorder(filter: "tcp port \(port)", capture: settings.capture)
+        var connectError: SocketError?
+        var connectExResult: Int32 = 0
+        do {
+            let client = try Socket(family: .inet, type: .stream, tracer: recorder.tracer, role: "client 1")
+            defer { client.close() }
+            try client.setTimeout(.seconds(3))
+            do { try client.connect(to: target) } catch { connectError = error }
+
+            let second = try Socket(family: .inet, type: .stream, tracer: recorder.tracer, role: "client 2")
+            defer { second.close() }
+            try second.setTimeout(.seconds(3))
+            connectExResult = second.connectEx(to: target)
+        } catch {
+            recorder.abandon()
+            throw error
+        }
+        let (run, timeline) = try recorder.finish()
+        let server = IPEndpoint(.v4(.loopback), port)
+        var outcome = ExperimentOutcome(
+            name: Self.info.name, run: run, timeline: timeline, client: nil, server: server, scope: .everyClient,
+            sections: [], explanation: Explanation(), facts: [:], captured: recorder.isCapturing)
+        explain(&outcome, port: port, connectError: connectError, connectEx: connectExResult)
+        return outcome
+    }
+
+    func explain(_ outcome: inout ExperimentOutcome, port: UInt16, connectError: SocketError?, connectEx: Int32) {
+        var explanation = Explanation()
+        let segments = outcome.segments
+        let connects = outcome.run.trace.filter { $0.call == .connect }
+        let captured = outcome.captured
+
+        // The wire: each SYN and what answered it.
+        let syns = segments.filter { $0.role == .handshakeSYN }
+        let resets = segments.filter { $0.role == .refused }
+        let synAcks = segments.filter { $0.role == .handshakeSYNACK }
+        let answer = !captured ? nil : (!resets.isEmpty ? "rst" : (!synAcks.isEmpty ? "synack" : "none"))
+        if captured {
+            let holds = syns.count == 2 && resets.count == 2 && synAcks.isEmpty
+            if holds {
+                explanation.claim(true, "Both SYNs to port \(port) were answered at once by a reset (RST-ACK, "
+                    + "\(formatDuration(nanoseconds: gap(resets.first, after: syns.first))) later), not by a SYN-ACK: the "
+                    + "server's kernel found no listening socket for the port. A bound socket that never called "
+                    + "listen() does not count.")
+            } else {
+                explanation.claim(false, "Expected each SYN to be answered by RST; the capture holds \(syns.count) SYN(s), "
+                    + "\(resets.count) RST(s) and \(synAcks.count) SYN-ACK(s).")
+            }
+        } else {
+            explanation.claim(nil, "what answered the SYN (no capture: run as root to see the RST).")
+        }
+
+        // The calls.
+        if let first = connects.first {
+            if let error = first.errorName, error == "ECONNREFUSED" {
+                var sentence = "connect() failed with ECONNREFUSED (errno \(first.errorNumber ?? 0))"
+                if let reset = resets.first, let returned = first.returned {
+                    sentence += " \(formatDuration(nanoseconds: returned.nanoseconds(since: reset.segment.timestamp))) after "
+                        + "the RST arrived, without retrying: a reset is a definite no"
+                }
+                explanation.claim(true, sentence + ". Python raises ConnectionRefusedError.")
+            } else {
+                let what = first.errorName.map { "failed with \($0)" } ?? "succeeded"
+                explanation.claim(false, "Expected connect() to fail with ECONNREFUSED; it \(what).")
+            }
+        }
+        if connectEx == 111 {
+            explanation.claim(true, "connect_ex() returned 111 instead of raising: on Linux 111 is ECONNREFUSED "
+                + "(Python: errno.errorcode[111] == 'ECONNREFUSED'). The notes' 10061 is Windows' WSAECONNREFUSED; "
+                + "compare with errno.ECONNREFUSED rather than with a number.")
+        } else {
+            explanation.claim(false, "Expected connect_ex() to return 111 (ECONNREFUSED); it returned \(connectEx) "
+                + "(\(connectEx == 0 ? "connected" : ErrnoName.of(connectEx))).")
+        }
+        explanation.context("connect_ex() is connect() reporting its error as a number; it is still the same "
+            + "system call, which is why the ladder shows connect() for both clients ([1] called connect(), "
+            + "[2] connect_ex()).")
+
+        outcome.explanation = explanation
+        var facts = ["connect-ex": String(connectEx),
+                     "connect-error": connectError.flatMap { $0.errno.map { ErrnoName.of($0.rawValue) } } ?? "none"]
+        if let answer { facts["answer"] = answer }
+        outcome.facts = facts
+    }
+
+    private func gap(_ later: AnnotatedSegment?, after earlier: AnnotatedSegment?) -> Int64 {
+        guard let later, let earlier else { return 0 }
+        return later.segment.timestamp.nanoseconds(since: earlier.segment.timestamp)
+    }
+}

@@ -1,0 +1,226 @@
+import Capture
+import Foundation
+import Labs
+import Sockets
+import Timeline
+import Trace
+import Wire
+
+/// How TCP connections end: FIN and ACK each way and TIME_WAIT for the side that closed
+/// first; shutdown(SHUT_WR) as a half-close; and resets instead of FINs.
+public struct Teardown: Experiment {
+    public static let info = ExperimentInfo(
+        name: "teardown",
+        summary: "FIN and ACK both ways, TIME_WAIT for whoever closed first (ss -tan), shutdown(SHUT_WR) vs close(), "
+            + "and RST on close with unread data or SO_LINGER 0.",
+        needs: [.capture, .ss],
+        discussion: """
+            Three connections to one server. 1: the client sends a request and calls shutdown(SHUT_WR); \
+            the server's recv() returns b"" (end of stream), the server still sends its reply, which the \
+            client receives after its own FIN, and closes. 2: the client sends data the server never \
+            reads, and the server calls close(): the kernel answers with RST instead of FIN, and the \
+            client's next recv() fails. 3: the client sets SO_LINGER to 0 seconds and closes: RST again, \
+            from the client. At the end `ss -tan` shows which sockets wait in TIME-WAIT.
+            """,
+        facts: [
+            FactDescription("first-fin", ["client", "server", "none"], "who sent the first FIN on connection 1"),
+            FactDescription("time-wait", ["client", "server", "both", "none"], "whose socket of connection 1 ss showed in TIME-WAIT"),
+            FactDescription("half-close", ["yes", "no"], "whether the client still received the reply after shutdown(SHUT_WR)"),
+            FactDescription("unread-close", ["rst", "fin", "none"], "what the server's close() with unread data sent"),
+            FactDescription("peer-error-after-rst", ["ECONNRESET", "none"], "what the client's recv() got after that reset"),
+            FactDescription("linger-zero-close", ["rst", "fin", "none"], "what close() with SO_LINGER 0 sent"),
+        ])
+
+    public init() {}
+
+    struct Observed {
+        var clients: [IPEndpoint?] = [nil, nil, nil]
+        var serverEOF = false
+        var replyAfterShutdown: [UInt8] = []
+        var clientRecvAfterReset: SocketError?
+        var serverRecvAfterLingerReset: SocketError?
+        var table: SocketTable?
+    }
+
+    static let request = Array("request".utf8)
+    static let reply = Array("reply after your FIN".utf8)
+    static let unread = Array("data nobody reads".utf8)
+
+    public func run(_ settings: ExperimentSettings) throws -> ExperimentOutcome {
+        let tracer = TraceRecorder()
+        let listener = try Socket(family: .inet, type: .stream, tracer: tracer, role: "server")
+        defer { listener.close() }
+        try listener.bind(to: .ipv4(.loopback, port: 0))
+        guard let port = try listener.localAddress().port else { throw ExperimentError.setup("the kernel gave no port") }
+        let address = SocketAddress.ipv4(.loopback, port: port)
+        let recorder = try ExperimentRecorder(filter: "tcp port \(port)", capture: settings.capture, tracer: tracer)
+        var observed = Observed()
+        do {
+            try listener.listen(backlog: 8)
+            try listener.setTimeout(.seconds(3))
+            func connectPair(_ number: Int) throws -> (Socket, Socket) {
+                let client = try Socket(family: .inet, type: .stream, tracer: tracer, role: "client \(number)")
+                try client.setTimeout(.seconds(3))
+                try client.connect(to: address)
+                observed.clients[number - 1] = try client.localAddress().endpoint
+                let (connection, _) = try listener.accept(role: "server \(number)")
+                try connection.setTimeout(.seconds(3))
+                return (client, connection)
+            }
+
+            // 1: orderly close, client first, with a half-close.
+            recorder.note("connection 1: the client sends a request, then shutdown(SHUT_WR)")
+            let (client1, server1) = try connectPair(1)
+            defer { client1.close(); server1.close() }
+            try client1.sendAll(Self.request)
+            _ = try server1.recv(maxBytes: 1024)
+            try client1.shutdown(.write)
+            observed.serverEOF = try server1.recv(maxBytes: 1024).isEmpty
+            try server1.sendAll(Self.reply)
+            server1.close()
+            while observed.replyAfterShutdown.count < Self.reply.count {
+                let piece = try client1.recv(maxBytes: 1024)
+                if piece.isEmpty { break }
+                observed.replyAfterShutdown += piece
+            }
+            _ = try client1.recv(maxBytes: 1024)
+            client1.close()
+
+            // 2: the server closes with unread data.
+            recorder.note("connection 2: the server closes without reading what the client sent")
+            let (client2, server2) = try connectPair(2)
+            defer { client2.close(); server2.close() }
+            try client2.sendAll(Self.unread)
+            guard server2.waitForBytes(Self.unread.count, timeout: .seconds(2)) else {
+                throw ExperimentError.hung("the client's data did not reach the server")
+            }
+            server2.close()
+            // The reset reaches the client within microseconds on loopback; give it a moment.
+            _ = try client2.waitUntilReadable(timeout: .seconds(1))
+            do { _ = try client2.recv(maxBytes: 1024) } catch { observed.clientRecvAfterReset = error }
+            client2.close()
+
+            // 3: SO_LINGER 0 on the client.
+            recorder.note("connection 3: the client sets SO_LINGER to 0 and closes")
+            let (client3, server3) = try connectPair(3)
+            defer { client3.close(); server3.close() }
+            try client3.setLinger(seconds: 0)
+            client3.close()
+            _ = try server3.waitUntilReadable(timeout: .seconds(1))
+            do { _ = try server3.recv(maxBytes: 1024) } catch { observed.serverRecvAfterLingerReset = error }
+            server3.close()
+        } catch {
+            recorder.abandon()
+            throw error
+        }
+        let (run, timeline) = try recorder.finish()
+        observed.table = try SocketTable.take(port: port)
+        var outcome = ExperimentOutcome(
+            name: Self.info.name, run: run, timeline: timeline, client: nil, server: IPEndpoint(.v4(.loopback), port),
+            scope: .everyClient, sections: [], explanation: Explanation(), facts: [:], captured: recorder.isCapturing)
+        explain(&outcome, observed, port: port)
+        return outcome
+    }
+
+    func explain(_ outcome: inout ExperimentOutcome, _ observed: Observed, port: UInt16) {
+        var explanation = Explanation()
+        var facts: [String: String] = [:]
+        let server = IPEndpoint(.v4(.loopback), port)
+        let segments = outcome.segments
+        func of(_ number: Int) -> [AnnotatedSegment] {
+            guard let client = observed.clients[number - 1] else { return [] }
+            return segments.filter { $0.client == client && $0.server == server }
+        }
+
+        // 1: FIN each way.
+        let first = of(1)
+        let fins = first.filter { $0.segment.isFIN }
+        if outcome.captured {
+            let clientFIN = fins.first { $0.direction == .clientToServer }
+            let serverFIN = fins.first { $0.direction == .serverToClient }
+            let firstFrom = fins.first.map { $0.direction == .clientToServer ? "client" : "server" }
+            facts["first-fin"] = firstFrom ?? "none"
+            let finalAck = first.contains { $0.role == .finalAck }
+            if let clientFIN, let serverFIN, firstFrom == "client", finalAck {
+                explanation.claim(true, "Connection 1 ended with a FIN each way, each acknowledged: the client's FIN "
+                    + "(from shutdown(SHUT_WR)) came first, the server's "
+                    + "\(formatDuration(nanoseconds: serverFIN.segment.timestamp.nanoseconds(since: clientFIN.segment.timestamp))) "
+                    + "later when it called close(), and the client's last ACK closed the connection.")
+            } else {
+                explanation.claim(false, "Expected connection 1 to end FIN (client), ACK, FIN (server), ACK; the capture "
+                    + "shows \(fins.count) FIN(s), the first from the \(firstFrom ?? "nobody")"
+                    + (finalAck ? "." : ", and no final ACK."))
+            }
+        } else {
+            explanation.claim(nil, "the FIN and ACK each way (no capture).")
+        }
+        let halfClose = observed.replyAfterShutdown == Self.reply
+        facts["half-close"] = halfClose ? "yes" : "no"
+        explanation.claim(observed.serverEOF && halfClose, observed.serverEOF && halfClose
+            ? "After the client's shutdown(SHUT_WR), the server's recv() returned b\"\" (end of stream), yet the server "
+                + "could still send, and the client received \"\(String(decoding: Self.reply, as: UTF8.self))\": shutdown "
+                + "closes one direction, close() gives up the socket altogether."
+            : "Expected the server's recv() to return b\"\" after the client's shutdown(SHUT_WR) and the client to "
+                + "still receive the reply; end of stream: \(observed.serverEOF), reply received: \(halfClose).")
+
+        // TIME-WAIT.
+        if let table = observed.table, let client = observed.clients[0] {
+            let clientWaits = table.rows.contains { $0.state == "TIME-WAIT" && $0.local == client && $0.peer == server }
+            let serverWaits = table.rows.contains { $0.state == "TIME-WAIT" && $0.local == server && $0.peer == client }
+            let who = clientWaits ? (serverWaits ? "both" : "client") : (serverWaits ? "server" : "none")
+            facts["time-wait"] = who
+            explanation.claim(who == "client", who == "client"
+                ? "ss shows the client's end of connection 1 (\(client)) in TIME-WAIT and not the server's: the side "
+                    + "that sends the first FIN waits, on Linux for 60 seconds, so that a repeated FIN can still be "
+                    + "answered and stray segments of this connection cannot be mistaken for a new one on the same ports."
+                : "Expected only the client's end of connection 1 in TIME-WAIT; ss shows: \(who).")
+            outcome.sections.append(table.section("The socket table afterwards (TIME-WAIT is the client of connection 1)"))
+        }
+
+        // 2: close with unread data.
+        let second = of(2)
+        if outcome.captured {
+            let reset = second.first { $0.segment.isRST && $0.direction == .serverToClient }
+            let serverFIN = second.contains { $0.segment.isFIN && $0.direction == .serverToClient }
+            facts["unread-close"] = reset != nil ? "rst" : (serverFIN ? "fin" : "none")
+            explanation.claim(reset != nil && !serverFIN, reset != nil && !serverFIN
+                ? "Connection 2: the server called close() with \(Self.unread.count) unread bytes in its receive buffer, "
+                    + "and its kernel sent RST instead of FIN (RFC 1122 4.2.2.13): the client must learn that its "
+                    + "data was never read, rather than think the exchange ended well."
+                : "Connection 2: expected the close with unread data to send RST and no FIN; the capture shows "
+                    + (reset != nil ? "a RST" : "no RST") + (serverFIN ? " and a FIN." : " and no FIN."))
+        } else {
+            explanation.claim(nil, "that close() with unread data sends RST (no capture).")
+        }
+        let resetName = observed.clientRecvAfterReset?.errno.map { ErrnoName.of($0.rawValue) }
+        facts["peer-error-after-rst"] = resetName ?? "none"
+        explanation.claim(resetName == "ECONNRESET", resetName == "ECONNRESET"
+            ? "The client's next recv() failed with ECONNRESET (Python: ConnectionResetError), not b\"\": a reset is not an end of stream."
+            : "Expected the client's recv() after the reset to fail with ECONNRESET; it " + (resetName.map { "failed with \($0)." } ?? "did not fail."))
+
+        // 3: SO_LINGER 0.
+        let third = of(3)
+        if outcome.captured {
+            let reset = third.first { $0.segment.isRST && $0.direction == .clientToServer }
+            let clientFIN = third.contains { $0.segment.isFIN && $0.direction == .clientToServer }
+            facts["linger-zero-close"] = reset != nil ? "rst" : (clientFIN ? "fin" : "none")
+            let serverError = observed.serverRecvAfterLingerReset?.errno.map { ErrnoName.of($0.rawValue) }
+            explanation.claim(reset != nil && !clientFIN, reset != nil && !clientFIN
+                ? "Connection 3: with SO_LINGER set to 0 seconds, the client's close() sent RST and no FIN; the server's "
+                    + "recv() then failed with \(serverError ?? "no error"). This abortive close is what some servers use "
+                    + "to avoid TIME-WAIT; it throws away unsent data."
+                : "Connection 3: expected close() with SO_LINGER 0 to send RST and no FIN; the capture shows "
+                    + (reset != nil ? "a RST" : "no RST") + (clientFIN ? " and a FIN." : " and no FIN."))
+        } else {
+            explanation.claim(nil, "that close() with SO_LINGER 0 sends RST (no capture).")
+        }
+        if let table = observed.table, let lingerClient = observed.clients[2] {
+            let waits = table.rows.contains { $0.state == "TIME-WAIT" && $0.local == lingerClient }
+            explanation.claim(!waits, !waits
+                ? "And ss lists no TIME-WAIT entry for connection 3's client: a reset skips TIME-WAIT."
+                : "ss shows connection 3's client in TIME-WAIT although it reset the connection.")
+        }
+        outcome.explanation = explanation
+        outcome.facts = facts
+    }
+}

@@ -1,0 +1,64 @@
+import Capture
+import Foundation
+import Synchronization
+import Timeline
+import Trace
+import Wire
+
+/// A live capture of one lab's port, beside a running server or client (`--capture`).
+///
+/// For a server, each packet is printed as it arrives, one annotated line each, between the
+/// server's own log lines. For a client, the packets are kept and drawn as a ladder with the
+/// client's socket calls when the session ends.
+public final class LabCapture: Sendable {
+    public let capture: LiveCapture
+    private let background: BackgroundCapture
+    public let port: UInt16
+    public let isUDP: Bool
+
+    /// Starts capturing the lab's traffic on `port`.
+    /// - Parameter host: the address the lab uses; loopback addresses are captured on the
+    ///   loopback interface, anything else on Linux's "any" pseudo-interface.
+    public init(lab: LabName, port: UInt16, host: String) throws(CaptureError) {
+        self.port = port
+        isUDP = lab == .udpEcho
+        // ICMP is included for UDP: a datagram to a closed port is answered by "port unreachable".
+        let filter = isUDP ? "udp port \(port) or icmp or icmp6" : "tcp port \(port)"
+        let interface = LabCapture.isLoopback(host) ? CaptureOptions.loopbackInterface : "any"
+        capture = try LiveCapture(options: CaptureOptions(interface: interface, filter: filter))
+        background = capture.startInBackground()
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        if host == "localhost" { return true }
+        return IPAddress(host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host)?.isLoopback ?? false
+    }
+
+    /// Prints every packet from now on as one annotated line, through `emit`.
+    public func printLive(prefix: String = "[wire] ", _ emit: @escaping @Sendable (String) -> Void) {
+        let lines = Mutex(PacketLines(numbers: .relative, utcOffsetSeconds: LabCapture.localUTCOffset()))
+        let linkType = LinkType(rawValue: capture.dataLink)
+        background.observe { packet in
+            let line = lines.withLock { state in
+                packet.bytes.withUnsafeBytes { raw in
+                    state.line(timestamp: packet.timestamp, bytes: raw, originalLength: packet.originalLength, linkType: linkType)
+                }
+            }
+            emit(prefix + line)
+        }
+    }
+
+    /// Stops after the last packets have arrived, and returns them with `trace`.
+    public func finish(trace: [SyscallRecord]) throws(CaptureError) -> RecordedRun {
+        CapturedScenario.settle(background, quiet: .milliseconds(60), limit: .seconds(1))
+        let (packets, statistics) = try background.stop()
+        return RecordedRun(packets: packets, trace: trace, statistics: statistics, linkType: LinkType(rawValue: capture.dataLink))
+    }
+
+    static func localUTCOffset() -> Int {
+        var now = time(nil)
+        var parts = tm()
+        localtime_r(&now, &parts)
+        return parts.tm_gmtoff
+    }
+}

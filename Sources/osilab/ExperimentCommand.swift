@@ -1,0 +1,111 @@
+import ArgumentParser
+import Capture
+import Experiments
+import Foundation
+import Labs
+import Sockets
+
+struct ExperimentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "experiment",
+        abstract: "Experiments that prove what the kernel does: run one, watch the packets and the calls.",
+        discussion: """
+            Without a name, lists the experiments and what each needs. With a name, runs it live on \
+            loopback (drop-final-ack in a network namespace of its own), draws the packets and system \
+            calls as a ladder, and explains what happened, checking each claim against the capture and \
+            the trace.
+            """,
+        subcommands: [
+            DropFinalAckCommand.self,
+            ExperimentSubcommand<NoAccept>.self,
+            ExperimentSubcommand<Refused>.self,
+            ExperimentSubcommand<Sticky>.self,
+            ExperimentSubcommand<Teardown>.self,
+            ExperimentSubcommand<UDPDatagrams>.self,
+            ExperimentSubcommand<DeferAccept>.self,
+            ExperimentSubcommand<NonBlocking>.self,
+        ]
+    )
+
+    func run() throws {
+        for line in ExperimentCatalogue.listing(width: terminalWidth()) { print(line) }
+    }
+}
+
+/// Options every experiment takes.
+struct ExperimentRunOptions: ParsableArguments {
+    @Flag(help: "Run without capturing packets (no root needed): the ladder shows the system calls only.")
+    var noCapture = false
+
+    @OptionGroup var output: TimelineOutputOptions
+}
+
+/// `osilab experiment NAME` for an experiment without options of its own.
+struct ExperimentSubcommand<E: Experiment>: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: E.info.name, abstract: E.info.summary, discussion: E.info.helpText)
+    }
+
+    @OptionGroup var options: ExperimentRunOptions
+
+    func run() throws {
+        try runExperiment(E(), info: E.info, options: options)
+    }
+}
+
+struct DropFinalAckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: DropFinalAck.info.name, abstract: DropFinalAck.info.summary, discussion: DropFinalAck.info.helpText)
+
+    @Option(help: ArgumentHelp(
+        "How the held-back connection is released: lift (delete the rule; the next SYN-ACK copy is answered by an ACK "
+            + "that gets through) or data (keep the rule; the client sends data, which carries the acknowledgment).",
+        valueName: "lift|data"))
+    var release: DropFinalAck.Release = .lift
+
+    @OptionGroup var options: ExperimentRunOptions
+
+    func run() throws {
+        try runExperiment(DropFinalAck(release: release), info: DropFinalAck.info, options: options)
+    }
+}
+
+extension DropFinalAck.Release: ExpressibleByArgument {}
+
+/// Checks what the experiment needs, runs it, prints the report, writes the facts.
+/// Exit status: 0 all claims held, 3 a claim did not, 2 something needed is missing, 1 other errors.
+func runExperiment(_ experiment: some Experiment, info: ExperimentInfo, options: ExperimentRunOptions) throws {
+    InterruptHandler.install()
+    let settings = ExperimentSettings(capture: !options.noCapture)
+    let problems = Preflight.problems(for: info, settings: settings)
+    if !problems.isEmpty {
+        printError("osilab experiment \(info.name) cannot run here:")
+        for problem in problems { printError("  - " + problem) }
+        throw ExitCode(2)
+    }
+    let outcome: ExperimentOutcome
+    do {
+        outcome = try experiment.run(settings)
+    } catch let error as CaptureError {
+        printError(error.description)
+        if case .permissionDenied = error.kind, !info.needs.contains(.netns) {
+            printError("\nWithout capture the experiment can still make its calls and show what they returned:\n"
+                + "    osilab experiment \(info.name) --no-capture")
+        }
+        throw ExitCode(2)
+    } catch let error as ToolError {
+        printError(error.description)
+        if case .notInstalled = error.kind { throw ExitCode(2) }
+        throw ExitCode(1)
+    } catch let error as ExperimentError {
+        printError(error.description)
+        if case .missing = error { throw ExitCode(2) }
+        throw ExitCode(1)
+    } catch let error as SocketError {
+        printError("The experiment could not set up its sockets: \(error)")
+        throw ExitCode(1)
+    }
+    for line in outcome.reportLines(style: options.output.style) { print(line) }
+    if let path = options.output.facts { try RunReport.writeFacts(outcome.facts, to: path) }
+    if !outcome.explanation.allClaimsHold { throw ExitCode(3) }
+}
