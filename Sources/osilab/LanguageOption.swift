@@ -8,7 +8,7 @@ import Workspace
 /// `osilab lessons`).
 struct LanguageOption: ParsableArguments {
     @Option(name: .customLong("lang"), help: ArgumentHelp(
-        "The language of the lessons and the runner: zh (中文) or en (English). Remembered for next time.",
+        "The language to explain in: zh (中文) or en (English). The lesson commands remember it.",
         valueName: "zh|en"))
     var code: String?
 
@@ -35,11 +35,11 @@ struct LanguageOption: ParsableArguments {
     }
 }
 
-/// The language a lab command speaks in. Started by the lesson runner, it follows the
-/// runner's choice (`OSILAB_LANG`, which takes the place of the flag); started by hand, the
-/// locale variables, then the language stored by an earlier `--lang`.
-func labLanguage(environment: [String: String] = ProcessInfo.processInfo.environment) -> Language {
-    let passed = environment[Language.childVariable].flatMap(Language.init(code:))
-    let stored = passed == nil ? ProgressStore.standard(environment: environment).peekLanguage() : nil
-    return Language.choose(flag: passed, environment: environment, stored: stored).0
+/// The language a lab command speaks in: its own `--lang`; else, started by the lesson
+/// runner, the runner's choice (`OSILAB_LANG`); else the locale variables, then the language
+/// stored by an earlier `--lang` of the lesson commands. A lab's `--lang` is not stored.
+func labLanguage(flag: Language? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) -> Language {
+    let chosen = flag ?? environment[Language.childVariable].flatMap(Language.init(code:))
+    let stored = chosen == nil ? ProgressStore.standard(environment: environment).peekLanguage() : nil
+    return Language.choose(flag: chosen, environment: environment, stored: stored).0
 }

@@ -20,6 +20,8 @@ struct TimelineOutputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Also write the run's facts (for the lessons) as JSON to this file.", valueName: "file"))
     var facts: String?
 
+    @OptionGroup var language: LanguageOption
+
     func validate() throws {
         if plain && json { throw ValidationError("Choose one of --plain and --json.") }
     }
@@ -32,7 +34,8 @@ struct TimelineOutputOptions: ParsableArguments {
         let width = format == .ladder ? terminalWidth() : 100
         // JSON is for scripts: its notes and explanation stay English whatever the learner reads.
         return ReportStyle(format: format, numbers: absolute ? .absolute : .relative, width: width,
-                           colour: isTerminal && !noColor, layers: layers, language: json ? .english : labLanguage())
+                           colour: isTerminal && !noColor, layers: layers,
+                           language: json ? .english : labLanguage(flag: language.language))
     }
 }
 
