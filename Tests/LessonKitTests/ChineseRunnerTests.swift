@@ -372,3 +372,14 @@ final class ChineseRunnerTests: XCTestCase {
         XCTAssertEqual(ProgressStore.standard(environment: ["XDG_STATE_HOME": state]).load().language, "en")
     }
 }
+
+/// Markdown written by Chinese authors: a line break inside a paragraph joins two Chinese
+/// characters without a space, as Chinese is written; between words it is still a space.
+final class ChineseMarkdownTests: XCTestCase {
+    func testASoftBreakBetweenChineseCharactersAddsNoSpace() {
+        XCTAssertEqual(rendered("服务器的内核\n自己应答 SYN。", width: 40), "服务器的内核自己应答 SYN。")
+        XCTAssertEqual(rendered("调用 connect()\n之后", width: 40), "调用 connect() 之后", "after Latin text the break is a space")
+        XCTAssertEqual(rendered("the kernel\nanswers", width: 40), "the kernel answers")
+        XCTAssertEqual(rendered("内核**自己**\n应答", width: 40), "内核自己应答", "across emphasis too")
+    }
+}
