@@ -69,7 +69,7 @@ public struct StepScreen: Sendable {
     /// rows, if it is taller than the space) with the current row highlighted, then the
     /// narration, then the key help.
     public func lines(columns: Int, rows: Int, mode: StyleMode) -> [String] {
-        let width = max(60, columns)
+        let width = max(LadderRenderer.minimumWidth + 1, columns)
         let narrationLines = TextWrapper.wrap(say(.stepEvent, "\(position + 1)", "\(count)", narration), width: width - 1)
         let help = say(showLayers ? .stepKeysLayers : .stepKeysLadder)
         let available = max(3, rows - narrationLines.count - 3)

@@ -295,8 +295,11 @@ public struct LadderRenderer: Sendable {
     public var unicode: Bool
     public var width: Int
 
+    /// The narrowest ladder: the time, calls, arrow and notes columns at their smallest.
+    public static let minimumWidth = 10 + 10 + 14 + 8 + 4
+
     public init(width: Int, unicode: Bool = true) {
-        self.width = max(60, width)
+        self.width = max(LadderRenderer.minimumWidth, width)
         self.unicode = unicode
     }
 
@@ -308,17 +311,20 @@ public struct LadderRenderer: Sendable {
         let time = 10
         var left = min(26, max(16, (width - time) / 5))
         var arrow = min(40, max(26, (width - time - left) / 2))
-        let right = max(16, width - time - left - arrow - 4)
+        var right = max(16, width - time - left - arrow - 4)
         // Below 72 columns the minimums above add up to more than the width: take the excess
-        // from the arrow (its label then goes above it) and the calls' column, so no line is
-        // wider than the terminal, which would wrap it and break the lifelines.
+        // from the arrow (its label then goes above it), the calls' column and the notes'
+        // column, so no line is wider than the terminal, which would wrap it and break the
+        // lifelines.
         var excess = time + left + arrow + right + 4 - width
-        if excess > 0 {
-            let fromArrow = min(excess, arrow - 18)
-            arrow -= fromArrow
-            excess -= fromArrow
-            left -= min(excess, left - 12)
+        func shrink(_ column: inout Int, downTo floor: Int) {
+            let taken = min(max(0, excess), max(0, column - floor))
+            column -= taken
+            excess -= taken
         }
+        shrink(&arrow, downTo: 14)
+        shrink(&left, downTo: 10)
+        shrink(&right, downTo: 8)
         return Columns(time: time, left: left, arrow: arrow, right: right)
     }
 

@@ -104,7 +104,7 @@ final class ChineseTimelineTests: XCTestCase {
         let ladder = Ladder(client: "127.0.0.1:51000", server: "127.0.0.1:4545",
                             entries: rows.enumerated().map { Ladder.Entry(time: t0, row: $1, eventIndex: $0) },
                             language: .chinese)
-        for width in [60, 80, 100, 120] {
+        for width in [46, 50, 60, 72, 80, 100, 120] {
             for unicode in [true, false] {
                 let lines = LadderRenderer(width: width, unicode: unicode).render(ladder).map(\.plainText)
                 XCTAssertTrue(lines[0].hasPrefix("       客户端 127.0.0.1:51000") || lines[0].contains("客户端 127.0.0.1:51000"), lines[0])
