@@ -59,7 +59,7 @@ final class ChineseCommandLineTests: XCTestCase {
         XCTAssertTrue(squeezed(out).contains(squeezed("所以 accept() 在第 3 步返回")), out)
         XCTAssertTrue(out.contains("（没有作答：标准输入已经结束）"))
         XCTAssertTrue(out.contains("┌─ 小测验 ─"), "checkpoints are titled in Chinese")
-        XCTAssertTrue(out.contains("┌─ 勘误：笔记和内核说法不一 ─"), "the erratum box is titled in Chinese")
+        XCTAssertTrue(out.contains("┌─ 勘误：笔记与内核的实际做法不符 ─"), "the erratum box is titled in Chinese")
         XCTAssertTrue(out.hasSuffix("第 4 课结束。\n下一课：osilab lesson 5\n"), String(out.suffix(300)))
         for english in ["Your prediction", "End of lesson", "Checkpoint", "Lesson 4:"] {
             XCTAssertFalse(out.contains(english), "English interface text “\(english)” in the Chinese run")

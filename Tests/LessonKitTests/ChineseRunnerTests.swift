@@ -274,7 +274,7 @@ final class ChineseRunnerTests: XCTestCase {
         XCTAssertTrue(output.contains("你的答案（a 或 b）：b\n✓ 答对了。\n"), output)
         XCTAssertTrue(output.contains("你的答案：１１１\n✓ 答对了。\n"), output)
         XCTAssertTrue(output.contains("你的预测（a、b 或 c）：\n（没有作答：标准输入已经结束）"), output)
-        XCTAssertTrue(output.contains("笔记的说法") && output.contains("内核实际的做法"), output)
+        XCTAssertTrue(output.contains("笔记的说法") && output.contains("内核的实际做法"), output)
         XCTAssertTrue(output.hasSuffix("第 1 课结束。\n下一课：osilab lesson 2\n"), output)
         XCTAssertFalse(output.contains("Your answer"), "no English interface text: \(output)")
     }
