@@ -812,6 +812,20 @@ public final class LessonSession {
             recordPrediction(lab, tag: tag, verdict: verdict)
         }
         labStates[id] = state
+        showEndOfLab(id)
+    }
+
+    /// After a run the lab's box has grown (the verdict, the explanation) and may have moved
+    /// on to the next page: show the page that holds its end, where the verdict is.
+    func showEndOfLab(_ id: String) {
+        guard let screen else { return }
+        let rendered = currentRendered
+        guard let position = rendered.firstIndex(where: { block in
+            guard let index = block.blockIndex, screen.blocks.indices.contains(index),
+                  case .lab(let lab) = screen.blocks[index] else { return false }
+            return lab.id == id
+        }) else { return }
+        if let page = currentPages.lastIndex(where: { $0.blocks.contains(position) }) { pageIndex = page }
     }
 
     func recordPrediction(_ lab: LabStep, tag: String, verdict: PredictionVerdict?) {
