@@ -133,8 +133,12 @@ public struct ExperimentOutcome: Sendable {
 
     /// The report, in the style `--plain`, `--json` and `--absolute` choose.
     public func reportLines(style: ReportStyle) -> [String] {
-        RunReport.lines(for: run, timeline: timeline, ladder: ladder(numbers: style.numbers), style: style,
-                        sections: sections, explanation: explanation, facts: facts, captured: captured)
+        // The experiments' own sentences are English only so far: keep the whole report in
+        // one language rather than Chinese notes beside English explanations.
+        var style = style
+        style.language = .english
+        return RunReport.lines(for: run, timeline: timeline, ladder: ladder(numbers: style.numbers), style: style,
+                               sections: sections, explanation: explanation, facts: facts, captured: captured)
     }
 
     /// Every TCP segment on the timeline, annotated, in capture order.

@@ -14,13 +14,17 @@ public struct ReportStyle: Sendable {
     public var colour: Bool
     /// Show every packet broken down by OSI layer, with its bytes (`--layers`).
     public var layers: Bool
+    /// The language of the ladder's notes and the report's sentences (JSON stays English).
+    public var language: Language
 
-    public init(format: Format = .ladder, numbers: NumberStyle = .relative, width: Int = 100, colour: Bool = true, layers: Bool = false) {
+    public init(format: Format = .ladder, numbers: NumberStyle = .relative, width: Int = 100, colour: Bool = true, layers: Bool = false,
+                language: Language = .english) {
         self.format = format
         self.numbers = numbers
         self.width = width
         self.colour = colour
         self.layers = layers
+        self.language = language
     }
 
     var mode: StyleMode { colour && format == .ladder ? .ansi : .plain }
@@ -42,7 +46,8 @@ public enum RunReport {
             lines.append(JSONValue.object(summary).encoded)
             return lines
         case .ladder, .plain:
-            let ladder = Ladder.make(from: timeline, numbers: style.numbers)
+            let say = LabStrings(style.language, tables: LabTables.all)
+            let ladder = Ladder.make(from: timeline, numbers: style.numbers, language: style.language)
             let renderer = LadderRenderer(width: style.width, unicode: style.format == .ladder)
             var lines = renderer.render(ladder).map { $0.rendered(style.mode) }
             lines.append("")
@@ -53,8 +58,11 @@ public enum RunReport {
             if style.layers { lines += layerLines(for: run, timeline: timeline, style: style) }
             if let statistics = run.statistics {
                 lines.append("")
-                lines.append("Capture: \(statistics)." + (statistics.dropped > 0
-                    ? " The kernel dropped packets, so the ladder may be missing some." : ""))
+                let counters = statistics.droppedByInterface > 0
+                    ? say(.captureCountersInterface, "\(statistics.delivered)", "\(statistics.received)", "\(statistics.dropped)",
+                          "\(statistics.droppedByInterface)")
+                    : say(.captureCounters, "\(statistics.delivered)", "\(statistics.received)", "\(statistics.dropped)")
+                lines.append(statistics.dropped > 0 ? say(.captureDropped, counters) : counters)
             }
             return lines
         }
@@ -63,16 +71,19 @@ public enum RunReport {
     /// Every packet broken down by OSI layer (`--layers`), titled with its ladder label.
     static func layerLines(for run: RecordedRun, timeline: Timeline, style: ReportStyle) -> [String] {
         var lines: [String] = []
+        let say = LabStrings(style.language, tables: LabTables.all)
         var labels: [Int: String] = [:]
         for case .packet(let entry) in timeline.events {
             if case .tcp(let segment) = entry.content {
-                labels[entry.number] = PacketText.arrowLabel(segment, numbers: style.numbers)
-                    + (PacketText.note(segment, numbers: style.numbers).map { " (\($0))" } ?? "")
+                let note = PacketText.note(segment, numbers: style.numbers, strings: .timeline(style.language))
+                let label = PacketText.arrowLabel(segment, numbers: style.numbers)
+                labels[entry.number] = note.map { say(.labelWithNote, label, $0) } ?? label
             }
         }
         for (index, packet) in run.packets.enumerated() {
             lines.append("")
-            let title = "Packet \(index + 1)" + (labels[index + 1].map { ", " + $0 } ?? "")
+            let number = "\(index + 1)"
+            let title = labels[index + 1].map { say(.packetTitleLabelled, number, $0) } ?? say(.packetTitle, number)
             lines += LayerView.render(bytes: packet.bytes, linkType: LinkType(rawValue: packet.dataLink),
                                       originalLength: packet.originalLength, title: title,
                                       width: style.width, colour: style.mode == .ansi).map { $0.rendered(style.mode) }

@@ -10,6 +10,8 @@ public struct StepScreen: Sendable {
     public let timeline: Timeline
     public let ladder: Ladder
     public let numbers: NumberStyle
+    /// The language of the narration, the ladder's notes and the keys.
+    public let language: Language
     /// The entry of the ladder being explained (0-based).
     public private(set) var position = 0
     /// Show the current packet broken down by OSI layer instead of the ladder.
@@ -19,12 +21,15 @@ public struct StepScreen: Sendable {
     /// How many lines of the layer view are scrolled off the top.
     public var layerScroll = 0
 
-    public init(run: RecordedRun, timeline: Timeline, numbers: NumberStyle) {
+    public init(run: RecordedRun, timeline: Timeline, numbers: NumberStyle, language: Language = .english) {
         self.run = run
         self.timeline = timeline
         self.numbers = numbers
-        ladder = Ladder.make(from: timeline, numbers: numbers)
+        self.language = language
+        ladder = Ladder.make(from: timeline, numbers: numbers, language: language)
     }
+
+    var say: LabStrings { LabStrings(language, tables: LabTables.all) }
 
     public var count: Int { ladder.entries.count }
     public var isAtEnd: Bool { position >= count - 1 }
@@ -46,10 +51,10 @@ public struct StepScreen: Sendable {
 
     /// The sentence for the current event.
     public var narration: String {
-        guard position < ladder.entries.count else { return "Nothing was captured." }
+        guard position < ladder.entries.count else { return say(.stepNothingCaptured) }
         let eventIndex = ladder.entries[position].eventIndex
         guard eventIndex < timeline.events.count else { return "" }
-        return StepNarration.sentence(for: timeline.events[eventIndex], numbers: numbers)
+        return StepNarration.sentence(for: timeline.events[eventIndex], numbers: numbers, language: language)
     }
 
     /// The captured packet behind the current event, if it is a packet.
@@ -64,21 +69,19 @@ public struct StepScreen: Sendable {
     /// rows, if it is taller than the space) with the current row highlighted, then the
     /// narration, then the key help.
     public func lines(columns: Int, rows: Int, mode: StyleMode) -> [String] {
-        let width = max(60, columns)
-        let narrationLines = TextWrapper.wrap("Event \(position + 1) of \(count): " + narration, width: width - 1)
-        let help = showLayers
-            ? "→ next · ← back · ↑↓ scroll · l: back to the ladder · q: quit"
-            : "→ or space: next · ←: back · Home/End · l: this packet's layers · q: quit"
+        let width = max(LadderRenderer.minimumWidth + 1, columns)
+        let narrationLines = TextWrapper.wrap(say(.stepEvent, "\(position + 1)", "\(count)", narration), width: width - 1)
+        let help = say(showLayers ? .stepKeysLayers : .stepKeysLadder)
         let available = max(3, rows - narrationLines.count - 3)
         var body: [String]
         if showLayers, let packet = currentPacket {
             body = LayerView.render(bytes: packet.packet.bytes, linkType: packet.packet.linkType,
-                                    originalLength: packet.packet.originalLength, title: "Packet \(packet.number)",
+                                    originalLength: packet.packet.originalLength, title: say(.packetTitle, "\(packet.number)"),
                                     width: width - 1, colour: mode == .ansi).map { $0.rendered(mode) }
             if body.count > available {
                 let start = min(layerScroll, body.count - (available - 1))
                 let end = start + available - 1
-                body = Array(body[start..<end]) + [end < body.count ? "… ↓ for more" : ""]
+                body = Array(body[start..<end]) + [end < body.count ? say(.stepMore) : ""]
             }
         } else {
             let renderer = LadderRenderer(width: width - 1, unicode: true)
@@ -89,10 +92,10 @@ public struct StepScreen: Sendable {
             } else {
                 body = drawn
             }
-            if showLayers { body.append("(this event is a system call: no packet to break down)") }
+            if showLayers { body.append(say(.stepNoPacket)) }
         }
         let padding = max(0, rows - body.count - narrationLines.count - 2)
-        return body + Array(repeating: "", count: padding) + [""] + narrationLines + [StyledLine(help, TextStyle(dim: true)).rendered(mode)]
+        return body + Array(repeating: "", count: padding) + [""] + narrationLines + [StyledLine(help, TextStyle(dim: true)).truncated(to: width - 1).rendered(mode)]
     }
 
     /// Every step in order, for a pipe: each ladder row followed by its sentence.

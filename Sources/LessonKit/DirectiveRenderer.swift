@@ -127,7 +127,7 @@ struct DirectiveRenderer {
         }
         if let predict = lab.predict {
             lines.append(.blank)
-            lines += inner.wrap([.text(strings(.predictTitle) + " ")] + predict, base: theme.strong)
+            lines += inner.wrap([.text(strings(.predictTitle))] + predict, base: theme.strong)
             lines += choiceLines(lab.choices, letters: false) { choice in
                 if choice.tag == state.prediction { return ("◀", theme.chosen) }
                 return nil
@@ -198,7 +198,8 @@ struct DirectiveRenderer {
     /// `accept-returned-after is ack, c) The final ACK (step 3)`.
     func describeFact(_ lab: LabStep, _ observed: String) -> String {
         let name = lab.observe ?? ""
-        let value = lab.choices.contains { $0.tag == observed } ? observed + ", " + describe(observed, in: lab) : observed
+        let value = lab.choices.contains { $0.tag == observed }
+            ? strings(.observedChoice, observed, describe(observed, in: lab)) : observed
         return strings(.capturedValue, name, value)
     }
 

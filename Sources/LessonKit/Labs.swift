@@ -155,8 +155,11 @@ public enum LabRunner {
     /// for it. The child shares the terminal: standard output and error always, standard
     /// input when `inheritInput` (otherwise it reads `/dev/null`, so it cannot eat the
     /// answers piped to the lesson). While it runs, this process ignores SIGINT so Ctrl-C
-    /// stops the lab, not the lesson. The corresponding C functions are `posix_spawn` and `waitpid`.
-    public static func run(executable: String, arguments: [String], wantsFacts: Bool, inheritInput: Bool) -> LabOutcome {
+    /// stops the lab, not the lesson. `environment` is added to this process's environment for
+    /// the child: the runner passes `OSILAB_LANG` so the lab speaks the learner's language.
+    /// The corresponding C functions are `posix_spawn` and `waitpid`.
+    public static func run(executable: String, arguments: [String], wantsFacts: Bool, inheritInput: Bool,
+                           environment: [String: String] = [:]) -> LabOutcome {
         var factsPath: String?
         var fullArguments = arguments
         if wantsFacts {
@@ -167,7 +170,7 @@ public enum LabRunner {
             factsPath = path
         }
         defer { if let factsPath { try? FileManager.default.removeItem(atPath: factsPath) } }
-        let exit = spawnAndWait(executable, fullArguments, inheritInput: inheritInput)
+        let exit = spawnAndWait(executable, fullArguments, inheritInput: inheritInput, environment: environment)
         let facts = factsPath.map(readFacts) ?? .none
         return LabOutcome(exit: exit, facts: facts, recorded: arguments.contains("--recorded"))
     }
@@ -188,7 +191,8 @@ public enum LabRunner {
         return .facts(facts)
     }
 
-    static func spawnAndWait(_ executable: String, _ arguments: [String], inheritInput: Bool) -> LabExit {
+    static func spawnAndWait(_ executable: String, _ arguments: [String], inheritInput: Bool,
+                             environment extra: [String: String] = [:]) -> LabExit {
         var fileActions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&fileActions)
         defer { posix_spawn_file_actions_destroy(&fileActions) }
@@ -210,6 +214,10 @@ public enum LabRunner {
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
+        var variables = ProcessInfo.processInfo.environment
+        variables.merge(extra) { $1 }
+        let envp: [UnsafeMutablePointer<CChar>?] = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in envp { free(pointer) } }
 
         let previousInterrupt = signal(SIGINT, SIG_IGN)
         let previousQuit = signal(SIGQUIT, SIG_IGN)
@@ -219,8 +227,10 @@ public enum LabRunner {
         }
         var pid: pid_t = 0
         let result = argv.withUnsafeBufferPointer { buffer -> Int32 in
-            guard let base = buffer.baseAddress else { return EINVAL }
-            return posix_spawn(&pid, executable, &fileActions, &attributes, base, environ)
+            envp.withUnsafeBufferPointer { environmentBuffer -> Int32 in
+                guard let base = buffer.baseAddress, let environmentBase = environmentBuffer.baseAddress else { return EINVAL }
+                return posix_spawn(&pid, executable, &fileActions, &attributes, base, environmentBase)
+            }
         }
         guard result == 0 else {
             return .failedToStart("\(executable): \(String(cString: strerror(result)))")

@@ -17,9 +17,13 @@ public struct Lesson: Sendable, Equatable {
     /// The whole file, for checks that search the text (topic coverage).
     public var source: String
     public var screens: [LessonScreen]
+    /// The language the file is written in (`en`, `zh`): the one asked for, or English when
+    /// the lesson has no translation yet.
+    public var language: String
 
     public init(id: String, title: String, order: Int, objectives: [String], topics: [String],
-                file: String, source: String, screens: [LessonScreen]) {
+                file: String, source: String, screens: [LessonScreen], language: String = "en") {
+        self.language = language
         self.id = id
         self.title = title
         self.order = order

@@ -10,16 +10,35 @@ import Glibc
 /// What the `osilab`, `osilab lesson N` and `osilab lessons` commands do, so the command
 /// line stays a thin layer of argument parsing.
 public enum LessonApp {
-    /// Where the lessons come from and how to talk to the learner.
+    /// Where the lessons come from, where progress is kept, and which language to speak.
     public struct Context {
         public var environment: [String: String]
-        public var language: String
+        /// The learner's progress (one store for the whole run, so a problem reading it is
+        /// reported once, by the session).
+        public var store: ProgressStore
+        /// The language code (`en`, `zh`).
+        public var language: String { strings.language }
+        /// What chose the language: the flag, a locale variable, the stored preference.
+        public var languageSource: Language.Source
         public var strings: UIStrings
 
-        public init(environment: [String: String] = ProcessInfo.processInfo.environment, language: String = "en") {
+        /// Chooses the language: `languageFlag` (`--lang`), then the locale variables of
+        /// `environment` (`LC_ALL`, `LC_MESSAGES`, `LANG`), then the language stored in the
+        /// progress, then English. A language given by the flag is stored for next time.
+        public init(environment: [String: String] = ProcessInfo.processInfo.environment, languageFlag: Language? = nil,
+                    store: ProgressStore? = nil) {
             self.environment = environment
-            self.language = language
-            self.strings = UIStrings.forLanguage(language)
+            let store = store ?? ProgressStore.standard(environment: environment)
+            self.store = store
+            let stored = store.load().language
+            let (language, source) = Language.choose(flag: languageFlag, environment: environment, stored: stored)
+            self.languageSource = source
+            self.strings = UIStrings(language)
+            if source == .flag, stored != language.rawValue {
+                // Failing to remember is not worth stopping for: the session reports save
+                // failures itself when it next saves.
+                _ = try? store.update { $0.language = language.rawValue }
+            }
         }
 
         /// Plain output when stdout is not a terminal or `NO_COLOR` is set.
@@ -38,6 +57,9 @@ public enum LessonApp {
         let home: LabHome
         do {
             home = try LabHome.locate(environment: context.environment)
+        } catch let error as LabHome.LocateError {
+            printError(context.strings.describe(error))
+            return nil
         } catch {
             printError("\(error)")
             return nil
@@ -66,7 +88,7 @@ public enum LessonApp {
             printError(context.strings(.lessonNotFound, String(lessonNumber), String(library.lessons.count)))
             return 1
         }
-        let store = ProgressStore.standard(environment: context.environment)
+        let store = context.store
         let interactive = Terminal.isTerminal(STDIN_FILENO) && Terminal.isTerminal(STDOUT_FILENO)
         let size = interactive ? TerminalSize.current() : TerminalSize(columns: context.plainWidth, rows: 24)
         let session = LessonSession(
@@ -95,9 +117,9 @@ public enum LessonApp {
     /// Prints the lessons with the learner's progress.
     public static func list(context: Context = Context()) -> Int32 {
         guard let library = loadLibrary(context) else { return 1 }
-        let store = ProgressStore.standard(environment: context.environment)
+        let store = context.store
         let progress = store.load()
-        for warning in store.takeWarnings() { printError(warning) }
+        for problem in store.takeProblems() { printError(context.strings.describe(problem)) }
         let width = Terminal.isTerminal(STDOUT_FILENO) ? min(TerminalSize.current().columns, 100) : context.plainWidth
         let lines = LessonListing.lines(library: library, progress: progress, strings: context.strings, width: width)
         print(lines.rendered(context.style))

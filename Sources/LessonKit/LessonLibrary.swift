@@ -13,7 +13,8 @@ public struct LessonLibrary: Sendable, Equatable {
     public static func fileName(language: String) -> String { "lesson.\(language).md" }
 
     /// Loads every lesson under `folder` (`Lessons/`): each sub-folder named `NN-slug` holds
-    /// `lesson.<language>.md`, falling back to `lesson.en.md` when that language is missing.
+    /// `lesson.<language>.md`, falling back to `lesson.en.md` when that language is missing
+    /// (the lesson's ``Lesson/language`` then says `en`, and the runner tells the learner).
     ///
     /// - Parameter displayPrefix: how `folder` is named in messages (`Lessons`).
     /// - Throws: ``LessonProblems`` with every problem in every file, and the problems of
@@ -51,7 +52,8 @@ public struct LessonLibrary: Sendable, Equatable {
                 continue
             }
             do {
-                let lesson = try LessonParser.parse(text, file: display, facts: facts)
+                var lesson = try LessonParser.parse(text, file: display, facts: facts)
+                lesson.language = fileName == Self.fileName(language: language) ? language : "en"
                 lessons.append(lesson)
                 folderNumbers[lesson.id] = number
             } catch {

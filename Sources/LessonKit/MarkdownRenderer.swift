@@ -62,7 +62,7 @@ public struct MarkdownRenderer: Sendable {
     /// The inlines as spans, with `base` under every span's own style.
     public func spans(_ inlines: [Inline], base: TextStyle = .plain) -> [Span] {
         var result: [Span] = []
-        for inline in inlines {
+        for (index, inline) in inlines.enumerated() {
             switch inline {
             case .text(let text):
                 result.append(Span(clean(text), base))
@@ -88,6 +88,11 @@ public struct MarkdownRenderer: Sendable {
                 result.append(Span("]", base.merging(theme.hint)))
                 if !url.isEmpty { result.append(Span(" (" + clean(url) + ")", base.merging(theme.url))) }
             case .softBreak:
+                // Chinese is written without spaces: a line break in the source between two
+                // Chinese characters joins them, where between words it is a space.
+                let before = result.last?.text.last
+                let after = inlines.dropFirst(index + 1).first?.plainText.first
+                if let before, let after, before.isWide, after.isWide { continue }
                 result.append(Span(" ", base))
             case .lineBreak:
                 result.append(Span("\n", base))

@@ -59,7 +59,8 @@ public enum InteractiveRunner {
         }
         Terminal.write(header.rendered(style) + "\n")
         let outcome = LabRunner.run(executable: session.environment.executable, arguments: request.arguments,
-                                    wantsFacts: request.wantsFacts, inheritInput: true)
+                                    wantsFacts: request.wantsFacts, inheritInput: true,
+                                    environment: session.childEnvironment)
         let ending: String = switch outcome.exit {
         case .exited(0): strings(.labFinished)
         case .exited(let code): strings(.labFailed, String(code))
@@ -217,7 +218,8 @@ public final class PlainRunner {
             for notice in request.notices { header += TextWrapper.wrap([Span(notice, theme.notice)], width: width) }
             emit(header)
             let outcome = LabRunner.run(executable: session.environment.executable, arguments: request.arguments,
-                                        wantsFacts: request.wantsFacts, inheritInput: false)
+                                        wantsFacts: request.wantsFacts, inheritInput: false,
+                                        environment: session.childEnvironment)
             emit([Box.rule(width: width, style: theme.rule)])
             session.finishLab(lab.id, outcome: outcome)
         }

@@ -62,6 +62,8 @@ public final class LessonSession {
     var labStates: [String: LabState] = [:]
     var pendingLab: String?
     var saveFailureShown = false
+    /// The lesson whose missing translation was last pointed out, so it is said once per visit.
+    var untranslatedNoticeShown: Int?
     var availabilityCache: [[String]: CommandAvailability] = [:]
 
     /// Opens the session. Problems loading the progress file (a corrupt file set aside)
@@ -77,7 +79,7 @@ public final class LessonSession {
         self.strings = strings
         self.theme = theme
         self.progress = store.load()
-        notice = store.takeWarnings()
+        notice = store.takeProblems().map { strings.describe($0) }
         switch start {
         case .lesson(let index):
             lessonIndex = min(max(0, index), max(0, library.lessons.count - 1))
@@ -468,7 +470,7 @@ public final class LessonSession {
         } else if lessonIndex + 1 < library.lessons.count {
             let finished = lessonIndex + 1
             goToLesson(lessonIndex + 1)
-            notice = [strings(.lessonCompleted, String(finished))]
+            notice.insert(strings(.lessonCompleted, String(finished)), at: 0)
         } else {
             notice = [strings(.endOfLastLesson)]
         }
@@ -614,7 +616,7 @@ public final class LessonSession {
         let answer: String
         let correct: Bool
         if checkpoint.isMultipleChoice {
-            var letter = input.trimmingWhitespace.lowercased()
+            var letter = Self.folded(input).trimmingWhitespace.lowercased()
             if letter.hasSuffix(")") || letter.hasSuffix(".") { letter.removeLast() }
             guard checkpoint.choices.contains(where: { $0.tag == letter }) else { return nil }
             answer = letter
@@ -644,9 +646,37 @@ public final class LessonSession {
         }
     }
 
-    /// Short answers are compared without case, surrounding space or repeated spaces.
+    /// Short answers are compared without case, surrounding space or repeated spaces, in
+    /// either language: full-width letters, digits and punctuation (what a Chinese input
+    /// method types: `ＥＣＯＮＮＲＥＦＵＳＥＤ`, `１１１`, `（）`) count as their ASCII forms, a
+    /// space next to a Chinese character is optional (`tcp 报文段` is `tcp报文段`), and a
+    /// full stop at the end (`.` or `。`) is ignored.
     static func normalized(_ text: String) -> String {
-        text.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        let words = folded(text).lowercased().split(whereSeparator: { $0.isWhitespace })
+        var result = ""
+        for word in words {
+            if let last = result.last, let first = word.first,
+               !(last.isWide || first.isWide) {
+                result.append(" ")
+            }
+            result += word
+        }
+        while let last = result.last, last == "." || last == "。" { result.removeLast() }
+        return result
+    }
+
+    /// `text` with full-width ASCII forms (U+FF01 to U+FF5E) turned into ASCII and the
+    /// ideographic space (U+3000) into a space.
+    static func folded(_ text: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0xFF01...0xFF5E: scalars.append(Unicode.Scalar(scalar.value - 0xFEE0) ?? scalar)
+            case 0x3000: scalars.append(" ")
+            default: scalars.append(scalar)
+            }
+        }
+        return String(scalars)
     }
 
     /// Records a prediction for `lab`: a choice's letter (`b`) or its tag (`synack`).
@@ -654,7 +684,7 @@ public final class LessonSession {
     /// - Returns: false if `input` names no choice.
     @discardableResult
     public func predict(_ lab: LabStep, with input: String) -> Bool {
-        let text = input.trimmingWhitespace.lowercased().trimmingCharacters(in: ").")
+        let text = Self.folded(input).trimmingWhitespace.lowercased().trimmingCharacters(in: ").")
         var tag: String?
         if let index = (0..<lab.choices.count).first(where: { DirectiveRenderer.letter($0) == text }) {
             tag = lab.choices[index].tag
@@ -675,6 +705,12 @@ public final class LessonSession {
     }
 
     // MARK: Running labs
+
+    /// What a lab command started from this session is told: the learner's language, so its
+    /// explanations and notes follow the lesson's (`OSILAB_LANG=zh`).
+    public var childEnvironment: [String: String] {
+        [Language.childVariable: strings.language]
+    }
 
     /// Whether this osilab can run `arguments` (asked once per command line, then remembered).
     func availability(ofArguments arguments: [String]) -> CommandAvailability {
@@ -776,6 +812,20 @@ public final class LessonSession {
             recordPrediction(lab, tag: tag, verdict: verdict)
         }
         labStates[id] = state
+        showEndOfLab(id)
+    }
+
+    /// After a run the lab's box has grown (the verdict, the explanation) and may have moved
+    /// on to the next page: show the page that holds its end, where the verdict is.
+    func showEndOfLab(_ id: String) {
+        guard let screen else { return }
+        let rendered = currentRendered
+        guard let position = rendered.firstIndex(where: { block in
+            guard let index = block.blockIndex, screen.blocks.indices.contains(index),
+                  case .lab(let lab) = screen.blocks[index] else { return false }
+            return lab.id == id
+        }) else { return }
+        if let page = currentPages.lastIndex(where: { $0.blocks.contains(position) }) { pageIndex = page }
     }
 
     func recordPrediction(_ lab: LabStep, tag: String, verdict: PredictionVerdict?) {
@@ -790,8 +840,13 @@ public final class LessonSession {
     // MARK: Progress
 
     /// Saves the lesson and screen in view; a lesson whose last screen is in view is done.
+    /// Entering a lesson that is shown in English because it has no translation yet says so.
     func recordPosition() {
         guard let lesson else { return }
+        if lesson.language != strings.language, untranslatedNoticeShown != lessonIndex {
+            notice.append(strings(.lessonNotTranslated))
+        }
+        untranslatedNoticeShown = lesson.language != strings.language ? lessonIndex : nil
         let pagesCount = currentPages.count
         let atEnd = screenIndex == lesson.screens.count - 1 && pageIndex >= pagesCount - 1
         save { progress in
@@ -838,4 +893,9 @@ extension String {
         while let last = slice.last, set.contains(last) { slice = slice.dropLast() }
         return String(slice)
     }
+}
+
+extension Character {
+    /// Two columns wide on a terminal: a Chinese character or full-width punctuation.
+    var isWide: Bool { DisplayWidth.of(self) == 2 }
 }

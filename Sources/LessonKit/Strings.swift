@@ -1,6 +1,11 @@
-// Every sentence the runner shows that is not lesson content lives in this one table, keyed
-// by id, so a Chinese table can be added beside the English one (and `--lang zh` pick it)
-// without touching any code that draws. Placeholders are `{0}`, `{1}`, ...
+// Every sentence the runner shows that is not lesson content lives in these tables, keyed by
+// id: English, and Chinese beside it (`--lang zh` picks it), so no code that draws ever
+// checks the language. Placeholders are `{0}`, `{1}`, ...; both tables must have the same ids
+// with the same placeholders (a test checks it). Protocol and call names (`SYN`, `connect()`),
+// key names and commands stay as they are in both languages.
+
+import TextUI
+import Workspace
 
 /// The id of an interface string.
 public enum UIText: String, CaseIterable, Sendable {
@@ -19,7 +24,7 @@ public enum UIText: String, CaseIterable, Sendable {
     // Labs
     case labTitle, labCommand, predictTitle, pressLetterToPredict, yourPrediction, pressRToRun, pressRToRunAgain
     case labMissingCommand, labInvalidCommand, needsCapture, needsNetns, netnsNotRun
-    case predictionMatched, predictionMismatched, predictionUnchecked, capturedValue
+    case predictionMatched, predictionMismatched, predictionUnchecked, capturedValue, observedChoice
     case needsCaptureRecorded, predictionMatchedRecorded, predictionMismatchedRecorded
     case reasonNoFacts, reasonExit, reasonSignal, reasonNotStarted, reasonMissingFact, reasonBadFacts, reasonNoPrivilege
     case reasonNotRun, reasonNeedsRoot
@@ -35,45 +40,57 @@ public enum UIText: String, CaseIterable, Sendable {
     case plainLabNotRun, plainScreenCounter
     // Errors
     case lessonNotFound, noLessons, lessonsInvalid, lessonNumberFromOne, terminalFallback
+    case labHomeNotFound, labHomeBadOverride, progressUnreadable, progressUnreadableKept, languageInvalid
+    // A lesson shown in English because its translation is missing
+    case lessonNotTranslated
     // Words used to build lists
-    case or
+    case or, listSeparator
 }
 
 /// Interface strings in one language.
 public struct UIStrings: Sendable {
-    public let language: String
-    let table: [UIText: String]
+    /// The language code (`en`, `zh`).
+    public var language: String { table.language.rawValue }
+    /// The language.
+    public var lang: Language { table.language }
+    let table: StringTable<UIText>
 
-    /// The strings for `language`, falling back to English for any id it lacks.
-    public static func forLanguage(_ language: String) -> UIStrings {
-        switch language {
-        default: english
-        }
+    public init(_ language: Language) {
+        table = StringTable(language, tables: Self.tables)
     }
 
-    public static let english = UIStrings(language: "en", table: englishTable)
+    /// The strings for `language` (`en`, `zh`, or a locale such as `zh_CN`), English for
+    /// a language osilab does not speak.
+    public static func forLanguage(_ language: String) -> UIStrings {
+        UIStrings(Language(code: language) ?? .english)
+    }
+
+    public static let english = UIStrings(.english)
+    public static let chinese = UIStrings(.chinese)
+
+    /// Every table, by language: what the key-and-placeholder test compares.
+    public static let tables: [Language: [UIText: String]] = [.english: englishTable, .chinese: chineseTable]
 
     /// The string `id` with `{0}`, `{1}`, ... replaced by `arguments`.
     public func callAsFunction(_ id: UIText, _ arguments: String...) -> String {
-        format(id, arguments)
+        table.format(id, arguments)
     }
 
     public func format(_ id: UIText, _ arguments: [String]) -> String {
-        var text = table[id] ?? Self.englishTable[id] ?? id.rawValue
-        for (index, argument) in arguments.enumerated() {
-            text = text.replacingAll("{\(index)}", with: argument)
-        }
-        return text
+        table.format(id, arguments)
     }
 
-    /// `a, b or c`.
+    /// `a, b or c` (`a、b 或 c`).
     public func alternatives(_ items: [String]) -> String {
         guard items.count > 1, let last = items.last else { return items.first ?? "" }
-        return items.dropLast().joined(separator: ", ") + " " + self(.or) + " " + last
+        return items.dropLast().joined(separator: self(.listSeparator)) + " " + self(.or) + " " + last
     }
 
-    /// Whether the table has a string for every id.
-    public var missing: [UIText] { UIText.allCases.filter { table[$0] == nil } }
+    /// The ids this language's table lacks.
+    public var missing: [UIText] {
+        let own = Self.tables[lang] ?? [:]
+        return UIText.allCases.filter { own[$0] == nil }
+    }
 
     static let englishTable: [UIText: String] = [
         .statusLesson: "Lesson {0}/{1} · {2}",
@@ -123,7 +140,8 @@ public struct UIStrings: Sendable {
         .previousAttempts: "Attempts so far: {0}.",
         .labTitle: "Lab",
         .labCommand: "$ {0}",
-        .predictTitle: "Predict first:",
+        // Runs straight into the question: the space is part of the string (none after `：`).
+        .predictTitle: "Predict first: ",
         .pressLetterToPredict: "Press {0} to predict, then r to run the lab.",
         .yourPrediction: "Your prediction: {0}",
         .pressRToRun: "Press r to run it.",
@@ -140,6 +158,7 @@ public struct UIStrings: Sendable {
         .predictionMismatched: "✗ The capture says otherwise: {0}. You predicted {1}.",
         .predictionUnchecked: "? Your prediction could not be checked: {0}.",
         .capturedValue: "{0} is {1}",
+        .observedChoice: "{0}, {1}",
         .reasonNoFacts: "the command recorded no facts",
         .reasonExit: "the command failed (exit status {0}) and recorded no facts",
         .reasonSignal: "the command was stopped (signal {0}) before it recorded its facts",
@@ -186,20 +205,155 @@ public struct UIStrings: Sendable {
         .lessonsInvalid: "Some lessons could not be read:",
         .lessonNumberFromOne: "Lessons are numbered from 1.",
         .terminalFallback: "The terminal could not be switched to full-screen mode ({0}), so the lesson is printed instead.",
+        .labHomeNotFound: "Cannot find the osilab folder (with Package.swift and Lessons/) above {0}. Run osilab from its checkout, or set OSILAB_HOME to that folder.",
+        .labHomeBadOverride: "OSILAB_HOME is set to {0}, but that folder has no Package.swift and Lessons/ folder.",
+        .progressUnreadable: "Your progress file {0} could not be read, so it was moved to {1} and you start afresh.",
+        .progressUnreadableKept: "Your progress file {0} could not be read (and could not be moved aside); starting afresh.",
+        .languageInvalid: "--lang takes zh (Chinese) or en (English), not “{0}”.",
+        .lessonNotTranslated: "This lesson is not translated yet, so it is shown in English.",
         .or: "or",
+        .listSeparator: ", ",
+    ]
+
+    // Written for Chinese students as a teacher would say it, not word for word: short
+    // sentences, 你 rather than 您, full-width punctuation, a space between Chinese and
+    // Latin text or numbers. Keys, commands, protocol and call names stay as they are.
+    static let chineseTable: [UIText: String] = [
+        .statusLesson: "第 {0}/{1} 课 · {2}",
+        .statusScreen: "第 {0}/{1} 屏",
+        .statusPage: "第 {0}/{1} 页",
+        .keysNext: "→ 下一屏",
+        .keysBack: "← 上一屏",
+        .keysContents: "t 目录",
+        .keysQuit: "q 退出",
+        .keysHelp: "? 帮助",
+        .keysRun: "r 运行实验",
+        .keysAnswer: "{0} 作答",
+        .keysPredict: "{0} 预测",
+        .keysTypeAnswer: "Enter 输入答案",
+        .keysTyping: "Enter 提交 · Esc 取消",
+        .keysContentsMode: "↑↓ 选择 · Enter 打开 · Esc 关闭",
+        .keysHelpMode: "按任意键关闭帮助",
+        .keysFocus: "Tab 下一项",
+        .typingPrompt: "你的答案：",
+        .lessonHeading: "第 {0} 课：{1}",
+        .objectivesIntro: "学完这一课，你将能够：",
+        .continued: "{0}（续）",
+        .helpTitle: "按键说明",
+        .helpLines: """
+            → 空格 n Enter\t下一屏（屏幕放不下时，显示这一屏的其余部分）
+            ← p Backspace\t上一屏
+            N ]  /  P [\t下一课 / 上一课
+            Home / End\t本课的第一屏 / 最后一屏
+            a b c ...\t回答选择题，或者作出预测
+            Enter\t输入简答题的答案
+            Tab\t切换到本屏的下一道题或下一个实验
+            r\t运行本屏的实验
+            t\t目录
+            q Ctrl-C\t退出（会记住你学到了哪里）
+            """,
+        .contentsTitle: "目录",
+        .contentsCurrent: "你在这里",
+        .checkpointTitle: "小测验",
+        .pressLetterToAnswer: "按 {0} 作答。",
+        .pressEnterToType: "按 Enter 输入你的答案。",
+        .answerRight: "✓ 答对了。",
+        .answerWrong: "✗ 不太对：正确答案是 {0}。",
+        .answerWrongShort: "✗ 不太对：你答的是“{0}”，正确答案是“{1}”。",
+        .yourAnswer: "你的答案：{0}",
+        .answerAgain: "想再答一次，按 {0}。",
+        .previousAttempts: "到目前为止答了 {0} 次。",
+        .labTitle: "实验",
+        .labCommand: "$ {0}",
+        .predictTitle: "先预测一下：",
+        .pressLetterToPredict: "按 {0} 作出预测，然后按 r 运行实验。",
+        .yourPrediction: "你的预测：{0}",
+        .pressRToRun: "按 r 运行。",
+        .pressRToRunAgain: "按 r 再运行一次。",
+        .labMissingCommand: "这个实验要用到 `osilab {0}`，这个版本的 osilab 还没有这条命令。",
+        .labInvalidCommand: "这个实验的命令 `{0}` 在这个版本的 osilab 上运行不了：{1}",
+        .needsCapture: "实时抓包需要 root 权限或抓包所需的能力（capabilities）：用 sudo 运行 osilab，或者执行一次 sudo setcap cap_net_raw,cap_net_admin=eip .build/debug/osilab。没有这些权限时，命令会改用一份录好的抓包。",
+        .needsNetns: "这个实验需要 root 权限和 Linux（它要建一个网络命名空间，并设置 nftables 规则）：请用 sudo 运行 osilab。",
+        .netnsNotRun: "没有运行：这个实验需要 root 权限和 Linux。",
+        .needsCaptureRecorded: "实时抓包需要 root 权限或抓包所需的能力（用 sudo 运行 osilab，或者执行一次 sudo setcap cap_net_raw,cap_net_admin=eip .build/debug/osilab）。没有这些权限时，这个实验改为展示课程预先录好的一份抓包。",
+        .predictionMatchedRecorded: "✓ 你的预测和录好的抓包一致：{0}。",
+        .predictionMismatchedRecorded: "✗ 录好的抓包和你的预测不符：{0}。你预测的是 {1}。",
+        .predictionMatched: "✓ 你的预测和抓包结果一致：{0}。",
+        .predictionMismatched: "✗ 抓包结果和你的预测不符：{0}。你预测的是 {1}。",
+        .predictionUnchecked: "? 没法核对你的预测：{0}。",
+        .capturedValue: "{0} 是 {1}",
+        .observedChoice: "{0}，即 {1}",
+        .reasonNoFacts: "命令没有记下任何结果",
+        .reasonExit: "命令执行失败（退出状态 {0}），没有记下任何结果",
+        .reasonSignal: "命令还没记下结果就被终止了（信号 {0}）",
+        .reasonNotStarted: "命令无法启动（{0}）",
+        .reasonMissingFact: "命令没有记下 `{0}` 这一项",
+        .reasonBadFacts: "结果文件读不出来（{0}）",
+        .reasonNoPrivilege: "实时抓包需要 root 权限或抓包所需的能力，而 osilab 现在没有",
+        .reasonNotRun: "实验没有运行",
+        .reasonNeedsRoot: "这个实验需要 root 权限和 Linux",
+        .labFinished: "实验结束。",
+        .labFailed: "实验结束，退出状态为 {0}。",
+        .labStopped: "实验被终止了（信号 {0}）。",
+        .labRunningHeader: "正在运行：{0}",
+        .labReturn: "按任意键回到课程。",
+        .labNoPrediction: "请先作出预测：按 {0}。",
+        .erratumTitle: "勘误：笔记与内核的实际做法不符",
+        .erratumClaim: "笔记的说法",
+        .erratumTruth: "内核的实际做法",
+        .erratumEvidence: "证据",
+        .erratumRun: "自己验证一下（按 r）：",
+        .erratumRunPlain: "自己验证一下：",
+        .endOfLastLesson: "这已经是最后一课的最后一屏了。全部学完，真棒！",
+        .startOfFirstLesson: "这是第一课的第一屏。",
+        .progressSaveFailed: "学习进度没能保存：{0}",
+        .welcomeBack: "欢迎回来：接着上次停下的地方继续。",
+        .lessonCompleted: "第 {0} 课学完了。",
+        .nothingToRun: "这一屏没有可以运行的实验。",
+        .lessonDone: "已学完",
+        .lessonInProgress: "学习中",
+        .lessonNotStarted: "未开始",
+        .checkpointsCount: "小测验答对 {0}/{1}",
+        .lessonsHeader: "课程列表",
+        .lessonsFooter: "打开某一课：osilab lesson N（直接运行 osilab 则从上次停下的地方继续）",
+        .plainAnswerPrompt: "你的答案（{0}）：",
+        .plainPredictPrompt: "你的预测（{0}）：",
+        .plainInvalidChoice: "请回答 {0}。",
+        .plainEndOfInput: "（没有作答：标准输入已经结束）",
+        .plainEndOfLesson: "第 {0} 课结束。",
+        .plainNextLesson: "下一课：osilab lesson {0}",
+        .plainLabNotRun: "请在终端里运行：{0}",
+        .plainScreenCounter: "{0}/{1}",
+        .lessonNotFound: "没有第 {0} 课：课程编号是 1 到 {1}（用 osilab lessons 查看）。",
+        .noLessons: "在 {0} 里没有找到课程。",
+        .lessonsInvalid: "有些课程文件读不出来（下面的英文说明是写给课程作者的）：",
+        .lessonNumberFromOne: "课程从 1 开始编号。",
+        .terminalFallback: "终端没能切换到全屏模式（{0}），所以直接把课程打印出来。",
+        .labHomeNotFound: "在 {0} 及其上层目录中找不到 osilab 的目录（含 Package.swift 和 Lessons/）。请在 osilab 的源码目录中运行它，或者把 OSILAB_HOME 设为那个目录。",
+        .labHomeBadOverride: "OSILAB_HOME 设成了 {0}，但这个目录里没有 Package.swift 和 Lessons/。",
+        .progressUnreadable: "你的进度文件 {0} 读不出来，已经把它移到 {1}，你将从头开始。",
+        .progressUnreadableKept: "你的进度文件 {0} 读不出来（也没法把它移开），只能从头开始。",
+        .languageInvalid: "--lang 只能是 zh（中文）或 en（英文），不能是“{0}”。",
+        .lessonNotTranslated: "这一课还没有中文版，下面显示英文原文。",
+        .or: "或",
+        .listSeparator: "、",
     ]
 }
 
-extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty, contains(target) else { return self }
-        var result = ""
-        var rest = Substring(self)
-        while let range = rest.firstRange(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
+extension UIStrings {
+    /// A problem with the progress file, in this language.
+    public func describe(_ problem: ProgressStore.LoadProblem) -> String {
+        switch problem {
+        case .unreadableMovedAside(let file, let aside): self(.progressUnreadable, file, aside)
+        case .unreadableKept(let file): self(.progressUnreadableKept, file)
         }
-        return result + rest
+    }
+
+    /// Why the lab's folder was not found, in this language.
+    public func describe(_ error: LabHome.LocateError) -> String {
+        switch error {
+        case .notFound(let start): self(.labHomeNotFound, start)
+        case .badOverride(let path): self(.labHomeBadOverride, path)
+        }
     }
 }

@@ -145,9 +145,18 @@ public enum TextWrapper {
                     lineWidth = wordWidth
                     continue
                 }
-                // Longer than a whole line: cut between clusters.
+                // Longer than a whole line: cut between clusters, but not before closing
+                // punctuation or after opening punctuation (`ECONNREFUSED；` at 12 columns
+                // ends `ECONNREFUSE` / `D；`): the characters around such a cut move down.
                 for cell in word {
-                    if lineWidth + cell.width > room && !line.isEmpty { emit() }
+                    if lineWidth + cell.width > room && !line.isEmpty {
+                        let carried = carryOver(line, before: cell, room: room)
+                        let moved = Array(line.suffix(carried))
+                        line.removeLast(carried)
+                        emit()
+                        line = moved
+                        lineWidth = moved.reduce(0) { $0 + $1.width }
+                    }
                     line.append(cell)
                     lineWidth += cell.width
                 }
@@ -155,6 +164,30 @@ public enum TextWrapper {
         }
         if !line.isEmpty || lines.isEmpty { emit() }
         return lines
+    }
+
+    /// How many cells at the end of `line` must move to the next line so that the cut
+    /// before `next` is allowed: not before closing punctuation, not after opening
+    /// punctuation. At least one cell stays, and the moved cells and `next` fit in `room`;
+    /// when they cannot, the cut stays where it is (a narrow screen gets a cut over nothing).
+    static func carryOver(_ line: [Cell], before next: Cell, room: Int) -> Int {
+        var count = 0
+        var first = next
+        var width = next.width
+        while count < line.count - 1 {
+            let last = line[line.count - 1 - count]
+            guard noBreakBefore.contains(first.character) || noBreakAfter.contains(last.character),
+                  width + last.width <= room else { break }
+            count += 1
+            width += last.width
+            first = last
+        }
+        // A cut that is still forbidden after moving all that fits is not worth moving for.
+        if count > 0, let stillBefore = line.dropLast(count).last,
+           noBreakBefore.contains(first.character) || noBreakAfter.contains(stillBefore.character) {
+            return 0
+        }
+        return count
     }
 
     static func render(_ cells: [Cell]) -> StyledLine {

@@ -1,3 +1,4 @@
+import TextUI
 import Trace
 import Wire
 
@@ -6,52 +7,50 @@ import Wire
 /// Every sentence is derived from the findings; when the kernel did something other than
 /// what the lesson expects, the sentence says what actually happened instead.
 public enum HandshakeExplanation {
-    public static func sentences(for findings: HandshakeFindings, numbers: NumberStyle = .relative) -> [String] {
+    /// The sentences, in `language` (protocol and call names and numbers stay as they are).
+    public static func sentences(for findings: HandshakeFindings, numbers: NumberStyle = .relative,
+                                 language: Language = .english) -> [String] {
+        let say = TimelineStrings.timeline(language)
         var lines: [String] = []
         guard let syn = findings.syn else {
-            return ["The capture holds no SYN for this connection, so its handshake was not seen."]
+            return [say(.explainNoSYN)]
         }
         let j = syn.segment.sequence
         if let synAck = findings.synAck {
             let k = synAck.segment.sequence
-            let ackHolds = synAck.segment.acknowledgment == j + 1
-            lines.append("Step 1: the client's kernel sent SYN with seq J = \(j). "
-                + "Step 2: the server's kernel answered SYN-ACK with its own seq K = \(k) and ack = \(synAck.segment.acknowledgment)"
-                + (ackHolds ? ", which is J+1 as it must be." : ", which is NOT J+1 (\(j + 1)): something rewrote the numbers."))
+            let ack = synAck.segment.acknowledgment
+            lines.append(ack == j + 1
+                ? say(.explainSteps12, "\(j)", "\(k)", "\(ack)")
+                : say(.explainSteps12Wrong, "\(j)", "\(k)", "\(ack)", "\(j + 1)"))
             if let finalAck = findings.finalAck {
-                let holds = finalAck.segment.acknowledgment == k + 1
-                lines.append("Step 3: the client's kernel answered with ack = \(finalAck.segment.acknowledgment)"
-                    + (holds ? " = K+1." : ", which is NOT K+1 (\(k + 1))."))
+                let final = finalAck.segment.acknowledgment
+                lines.append(final == k + 1 ? say(.explainStep3, "\(final)") : say(.explainStep3Wrong, "\(final)", "\(k + 1)"))
             } else {
-                lines.append("Step 3 never reached the capture: the handshake is incomplete.")
+                lines.append(say(.explainStep3Missing))
             }
             if numbers == .relative {
-                lines.append("The ladder shows relative numbers (J and K count as 0, as Wireshark does); "
-                    + "add --absolute for the raw 32-bit values.")
+                lines.append(say(.explainRelative))
             }
         } else {
-            lines.append("The client sent SYN (seq J = \(j)), but no SYN-ACK came back.")
+            lines.append(say(.explainNoSYNACK, "\(j)"))
         }
 
         if let connect = findings.connect, let returned = connect.returned {
             switch (connect.outcome, findings.connectReturnedAfter) {
             case (.failed(_, let name)?, _):
-                lines.append("connect() failed with \(name).")
+                lines.append(say(.explainConnectFailed, name))
             case (_, .synack?):
-                var sentence = "connect() returned \(formatDuration(nanoseconds: gap(returned, findings.synAck)))"
-                    + " after the SYN-ACK (step 2) arrived"
+                let after = formatDuration(nanoseconds: gap(returned, findings.synAck))
                 if let ack = findings.finalAck, ack.segment.timestamp <= returned {
-                    sentence += "; the client's kernel sent the final ACK itself while handling the SYN-ACK, "
-                        + "\(formatDuration(nanoseconds: returned.nanoseconds(since: ack.segment.timestamp))) before connect() returned, "
-                        + "without waiting for anything more from the server"
+                    let before = formatDuration(nanoseconds: returned.nanoseconds(since: ack.segment.timestamp))
+                    lines.append(say(.explainConnectAtSYNACKWithACK, after, before))
+                } else {
+                    lines.append(say(.explainConnectAtSYNACK, after))
                 }
-                lines.append(sentence + ". So connect() returns at step 2.")
             case (_, let step?):
-                lines.append("connect() returned after the server's \(name(step)), not after the SYN-ACK: "
-                    + "this is not what the lesson expects, so look at the ladder closely.")
+                lines.append(say(.explainConnectAfterOther, name(step, say)))
             case (_, nil):
-                lines.append("connect() returned before any packet from the server was captured, "
-                    + "which the capture cannot explain (were packets dropped? see the statistics).")
+                lines.append(say(.explainConnectEarly))
             }
         }
 
@@ -59,35 +58,27 @@ public enum HandshakeExplanation {
             let waitedFromStart = findings.syn.map { accept.entered < $0.segment.timestamp } ?? false
             switch findings.acceptReturnedAfter {
             case .ack?:
-                var sentence = "accept() returned \(formatDuration(nanoseconds: gap(returned, findings.finalAck)))"
-                    + " after the final ACK (step 3) arrived: only then did the server's kernel move the connection "
-                    + "to the accept queue"
-                if waitedFromStart { sentence += "; it had been waiting since before the SYN" }
-                lines.append(sentence + ". So accept() returns at step 3.")
+                let after = formatDuration(nanoseconds: gap(returned, findings.finalAck))
+                lines.append(say(waitedFromStart ? .explainAcceptAtACKWaited : .explainAcceptAtACK, after))
             case .data?:
-                lines.append("accept() returned after the client's first data segment, which also carried the "
-                    + "acknowledgment (step 3); this happens when the pure ACK is lost or deferred (TCP_DEFER_ACCEPT).")
+                lines.append(say(.explainAcceptAtData))
             case let step?:
-                lines.append("accept() returned after the client's \(name(step)), before any final ACK was captured: "
-                    + "not what the lesson expects.")
+                lines.append(say(.explainAcceptAfterOther, name(step, say)))
             case nil:
-                lines.append("accept() returned before any packet from the client was captured.")
+                lines.append(say(.explainAcceptEarly))
             }
             if let pending = findings.accept, pending.isPending {
-                lines.append("accept() is still waiting.")
+                lines.append(say(.explainAcceptStillWaiting))
             }
         } else if let accept = findings.accept, accept.isPending {
-            lines.append("accept() is still waiting: the server's kernel has not completed the handshake.")
+            lines.append(say(.explainAcceptPending))
         }
 
         if let synAck = findings.synAck, let ack = findings.finalAck {
             let total = ack.segment.timestamp.nanoseconds(since: syn.segment.timestamp)
             if total < 5_000_000 {
-                lines.append("The whole handshake took \(formatDuration(nanoseconds: total)) (SYN to SYN-ACK "
-                    + "\(formatDuration(nanoseconds: synAck.segment.timestamp.nanoseconds(since: syn.segment.timestamp)))): "
-                    + "on loopback everything happens within microseconds, and the order of nearby events is all the "
-                    + "timestamps can show. For proof that accept() waits for step 3, hold the ACK back: "
-                    + "osilab experiment drop-final-ack.")
+                let toSynAck = synAck.segment.timestamp.nanoseconds(since: syn.segment.timestamp)
+                lines.append(say(.explainDuration, formatDuration(nanoseconds: total), formatDuration(nanoseconds: toSynAck)))
             }
         }
         return lines
@@ -98,12 +89,12 @@ public enum HandshakeExplanation {
         return returned.nanoseconds(since: segment.segment.timestamp)
     }
 
-    static func name(_ step: HandshakeFindings.Step) -> String {
+    static func name(_ step: HandshakeFindings.Step, _ say: TimelineStrings = .timeline(.english)) -> String {
         switch step {
-        case .syn: "SYN"
-        case .synack: "SYN-ACK"
-        case .ack: "final ACK"
-        case .data: "data"
+        case .syn: say(.stepSYN)
+        case .synack: say(.stepSYNACK)
+        case .ack: say(.stepFinalACK)
+        case .data: say(.stepData)
         }
     }
 }

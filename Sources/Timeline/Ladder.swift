@@ -49,13 +49,16 @@ public struct Ladder: Sendable {
     public var client: String
     public var server: String
     public var entries: [Entry]
+    /// The language of the notes, call results and column titles.
+    public var language: Language = .english
 
     /// Lays out the timeline's events for the connection between `client` and `server`
     /// (by default the first connection seen, or the trace's client and server).
-    /// With `scope` `.everyClient`, every connection to `server` is drawn.
+    /// With `scope` `.everyClient`, every connection to `server` is drawn. The notes, call
+    /// results and titles are in `language`.
     public static func make(
         from timeline: Timeline, numbers: NumberStyle = .relative, client: IPEndpoint? = nil, server: IPEndpoint? = nil,
-        scope: Scope = .oneConnection
+        scope: Scope = .oneConnection, language: Language = .english
     ) -> Ladder {
         let firstSegment = timeline.events.lazy.compactMap { event -> AnnotatedSegment? in
             if case .packet(let entry) = event, case .tcp(let segment) = entry.content { return segment }
@@ -63,7 +66,8 @@ public struct Ladder: Sendable {
         }.first
         let clientEnd = client ?? firstSegment?.client ?? timeline.findings.first?.client
         let serverEnd = server ?? firstSegment?.server ?? timeline.findings.first?.server
-        var layout = Layout(numbers: numbers, client: clientEnd, server: serverEnd, everyClient: false)
+        var layout = Layout(numbers: numbers, client: clientEnd, server: serverEnd, everyClient: false,
+                            strings: .timeline(language))
         // The header reads "client <endpoint>"; with no endpoint known (no packets), just "client".
         var clientTitle = clientEnd?.description ?? ""
         if scope == .everyClient, let serverEnd {
@@ -83,7 +87,7 @@ public struct Ladder: Sendable {
                 entries.append(Entry(time: event.time, row: row, eventIndex: index))
             }
         }
-        return Ladder(client: clientTitle, server: serverEnd?.description ?? "", entries: entries)
+        return Ladder(client: clientTitle, server: serverEnd?.description ?? "", entries: entries, language: language)
     }
 
     struct Layout {
@@ -92,6 +96,7 @@ public struct Ladder: Sendable {
         var server: IPEndpoint?
         var everyClient: Bool
         var numbered = false
+        var strings: TimelineStrings = .timeline(.english)
     }
 
     static func row(for event: TimelineEvent, numbers: NumberStyle, client: IPEndpoint?, server: IPEndpoint?) -> Row? {
@@ -115,9 +120,9 @@ public struct Ladder: Sendable {
                !Ladder.blockingCalls.contains(record.call) {
                 return nil
             }
-            return .call(side: side(of: record), text: rolePrefix(record) + "\(record.call)() called", tone: .neutral)
+            return .call(side: side(of: record), text: rolePrefix(record) + layout.strings(.callCalled, "\(record.call)"), tone: .neutral)
         case .callReturned(let record):
-            return .call(side: side(of: record), text: rolePrefix(record) + PacketText.callResult(record),
+            return .call(side: side(of: record), text: rolePrefix(record) + PacketText.callResult(record, strings: layout.strings),
                          tone: record.outcome?.isSuccess == false ? .failure : .neutral)
         case .note(let note):
             return .note(text: note.text)
@@ -125,12 +130,12 @@ public struct Ladder: Sendable {
     }
 
     private static func packetRow(_ entry: PacketEntry, _ layout: Layout) -> Row? {
-        let (numbers, client, server) = (layout.numbers, layout.client, layout.server)
+        let (numbers, client, server, strings) = (layout.numbers, layout.client, layout.server, layout.strings)
         switch entry.content {
         case .tcp(let segment):
             if layout.everyClient, let server, segment.server == server {
                 let direction: Direction = segment.segment.destination == server ? .clientToServer : .serverToClient
-                let note = PacketText.note(segment, numbers: numbers)
+                let note = PacketText.note(segment, numbers: numbers, strings: strings)
                 let numberedNote = layout.numbered ? "[\(segment.connection)]" + (note.map { " " + $0 } ?? "") : note
                 return .arrow(direction: direction, label: PacketText.arrowLabel(segment, numbers: numbers),
                               note: numberedNote, tone: PacketText.tone(segment.role))
@@ -140,17 +145,21 @@ public struct Ladder: Sendable {
             }
             let direction: Direction = segment.segment.source == (client ?? segment.client) ? .clientToServer : .serverToClient
             return .arrow(direction: direction, label: PacketText.arrowLabel(segment, numbers: numbers),
-                          note: PacketText.note(segment, numbers: numbers), tone: PacketText.tone(segment.role))
+                          note: PacketText.note(segment, numbers: numbers, strings: strings), tone: PacketText.tone(segment.role))
         case .udp(let source, let destination, let length):
             let label = "UDP \(length) byte\(length == 1 ? "" : "s")"
-            if let client, source == client { return .arrow(direction: .clientToServer, label: label, note: "one datagram", tone: .data) }
-            if let client, destination == client { return .arrow(direction: .serverToClient, label: label, note: "one datagram", tone: .data) }
+            if let client, source == client {
+                return .arrow(direction: .clientToServer, label: label, note: strings(.noteOneDatagram), tone: .data)
+            }
+            if let client, destination == client {
+                return .arrow(direction: .serverToClient, label: label, note: strings(.noteOneDatagram), tone: .data)
+            }
             if client == nil { return .arrow(direction: .clientToServer, label: label, note: "\(source) → \(destination)", tone: .data) }
             return .other(text: "#\(entry.number) UDP \(source) → \(destination), \(length) bytes")
         case .icmp(let source, _, let summary, let quoted):
             // "destination unreachable: port unreachable" says it twice; the code alone is enough.
             let text = "ICMP " + (summary.split(separator: ":", maxSplits: 1).last.map { String($0.drop { $0 == " " }) } ?? summary)
-            let note = quoted.map { "about the datagram \($0.0) → \($0.1)" }
+            let note = quoted.map { strings(.noteAboutDatagram, "\($0.0)", "\($0.1)") }
             if let server, source == server.address {
                 return .arrow(direction: .serverToClient, label: text, note: note, tone: .failure)
             }
@@ -338,25 +347,7 @@ public enum PacketText {
     /// `connect() = -1 ECONNREFUSED (111)`. How long a call waited is shown for the calls
     /// that wait for the network (accept, connect, recv); for the others it means nothing.
     public static func callResult(_ record: SyscallRecord) -> String {
-        let arguments = record.call == .listen || record.call == .shutdown ? record.detail : ""
-        let name = "\(record.call)(\(arguments))"
-        var text: String
-        switch record.outcome {
-        case .returned(let value)?:
-            switch record.call {
-            case .accept: text = "\(name) = fd \(value)"
-            case .send, .recv, .sendto, .recvfrom, .sendfile: text = "\(name) = \(value) byte\(value == 1 ? "" : "s")"
-            default: text = "\(name) = \(value)"
-            }
-        case .failed(let errno, let errorName)?:
-            text = "\(name) = -1 \(errorName) (\(errno))"
-        case nil:
-            text = "\(name) still waiting"
-        }
-        if Ladder.blockingCalls.contains(record.call), let blocked = record.blockedNanoseconds, blocked >= 1_000 {
-            text += " after " + formatDuration(nanoseconds: blocked)
-        }
-        return text
+        callResult(record, strings: .timeline(.english))
     }
 }
 
@@ -368,8 +359,11 @@ public struct LadderRenderer: Sendable {
     public var unicode: Bool
     public var width: Int
 
+    /// The narrowest ladder: the time, calls, arrow and notes columns at their smallest.
+    public static let minimumWidth = 10 + 10 + 14 + 8 + 4
+
     public init(width: Int, unicode: Bool = true) {
-        self.width = max(60, width)
+        self.width = max(LadderRenderer.minimumWidth, width)
         self.unicode = unicode
     }
 
@@ -379,9 +373,22 @@ public struct LadderRenderer: Sendable {
 
     func columns() -> Columns {
         let time = 10
-        let left = min(26, max(16, (width - time) / 5))
-        let arrow = min(40, max(26, (width - time - left) / 2))
-        let right = max(16, width - time - left - arrow - 4)
+        var left = min(26, max(16, (width - time) / 5))
+        var arrow = min(40, max(26, (width - time - left) / 2))
+        var right = max(16, width - time - left - arrow - 4)
+        // Below 72 columns the minimums above add up to more than the width: take the excess
+        // from the arrow (its label then goes above it), the calls' column and the notes'
+        // column, so no line is wider than the terminal, which would wrap it and break the
+        // lifelines.
+        var excess = time + left + arrow + right + 4 - width
+        func shrink(_ column: inout Int, downTo floor: Int) {
+            let taken = min(max(0, excess), max(0, column - floor))
+            column -= taken
+            excess -= taken
+        }
+        shrink(&arrow, downTo: 14)
+        shrink(&left, downTo: 10)
+        shrink(&right, downTo: 8)
         return Columns(time: time, left: left, arrow: arrow, right: right)
     }
 
@@ -438,15 +445,19 @@ public struct LadderRenderer: Sendable {
     }
 
     private func header(_ ladder: Ladder, _ columns: Columns) -> StyledLine {
-        let clientTitle = "client " + ladder.client
-        let serverTitle = "server " + ladder.server
+        let strings = TimelineStrings.timeline(ladder.language)
+        let clientTitle = strings(.headerClient, ladder.client)
+        let serverTitle = strings(.headerServer, ladder.server)
         let leftPart = pad(clientTitle, columns.time + columns.left + 1, right: true)
-        let gap = String(repeating: " ", count: max(1, columns.arrow + 2))
+        // The server's title starts over its lifeline, or further left when it would run
+        // past the width (an IPv6 address, a narrow terminal); it is cut only as a last resort.
+        let room = width - DisplayWidth.of(leftPart)
+        let gap = max(1, min(columns.arrow + 2, room - DisplayWidth.of(serverTitle)))
         var line = StyledLine()
         line.append(leftPart, TextStyle(bold: true, foreground: .green))
-        line.append(gap)
+        line.append(String(repeating: " ", count: gap))
         line.append(serverTitle, TextStyle(bold: true, foreground: .blue))
-        return line
+        return line.truncated(to: width, marker: Span("…", TextStyle(bold: true, foreground: .blue)))
     }
 
     private func draw(_ row: Ladder.Row, _ columns: Columns, bar: String) -> [DrawnLine] {

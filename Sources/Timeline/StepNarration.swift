@@ -1,120 +1,124 @@
+import TextUI
 import Trace
 import Wire
 
 /// One sentence for each event of a timeline, for step mode (`osilab handshake --step`):
 /// the learner reveals the events one at a time, like a simulator, but from a real capture.
 public enum StepNarration {
-    public static func sentence(for event: TimelineEvent, numbers: NumberStyle = .relative) -> String {
+    /// The sentence for `event`, in `language` (protocol and call names and numbers stay as they are).
+    public static func sentence(for event: TimelineEvent, numbers: NumberStyle = .relative, language: Language = .english) -> String {
+        let say = TimelineStrings.timeline(language)
         switch event {
         case .callEntered(let record):
-            return entered(record)
+            return entered(record, say)
         case .callReturned(let record):
-            return returned(record)
+            return returned(record, say)
         case .packet(let entry):
             switch entry.content {
             case .tcp(let annotated):
-                return packet(annotated, numbers: numbers)
+                return packet(annotated, numbers: numbers, say)
             case .udp(let source, let destination, let length):
-                return "A UDP datagram of \(length) bytes from \(source) to \(destination): no handshake came before it, and it arrives as one message."
+                return say(.narrateUDP, String(length), "\(source)", "\(destination)")
             case .icmp(let source, _, let summary, let quoted):
-                return "\(source) answers with ICMP \(summary)" + (quoted.map { ", about the datagram \($0.0) → \($0.1)" } ?? "") + "."
+                if let (from, to) = quoted {
+                    return say(.narrateICMPAbout, "\(source)", summary, "\(from)", "\(to)")
+                }
+                return say(.narrateICMP, "\(source)", summary)
             case .other(let summary):
-                return "A packet that is not TCP: \(summary)."
+                return say(.narrateOther, summary)
             }
         case .note(let note):
-            return "Meanwhile: \(note.text)."
+            return say(.narrateMeanwhile, note.text)
         }
     }
 
-    static func side(_ record: SyscallRecord) -> String {
-        record.role.isEmpty ? "The program" : "The " + record.role
+    /// `The client`, `The server` (客户端, 服务器), or the role as the trace names it.
+    static func side(_ record: SyscallRecord, _ say: TimelineStrings) -> String {
+        switch record.role {
+        case "": say(.theProgram)
+        case "client": say(.theRole, say(.sideClient))
+        case "server": say(.theRole, say(.sideServer))
+        default: say(.theRole, record.role)
+        }
     }
 
-    static func entered(_ record: SyscallRecord) -> String {
-        let who = side(record)
+    static func entered(_ record: SyscallRecord, _ say: TimelineStrings) -> String {
+        let who = side(record, say)
         switch record.call {
-        case .accept:
-            return "\(who) calls accept(). No finished connection waits in its accept queue yet, so the call blocks."
-        case .connect:
-            return "\(who) calls connect(). Its kernel sends a SYN, and the call waits for the answer."
-        case .recv, .recvfrom:
-            return "\(who) calls \(record.call)() and waits for data to arrive."
-        case .send, .sendto:
-            return "\(who) calls \(record.call)() to hand bytes to its kernel."
-        default:
-            return "\(who) calls \(record.call)()."
+        case .accept: return say(.narrateCallsAccept, who)
+        case .connect: return say(.narrateCallsConnect, who)
+        case .recv, .recvfrom: return say(.narrateCallsRecv, who, "\(record.call)")
+        case .send, .sendto: return say(.narrateCallsSend, who, "\(record.call)")
+        default: return say(.narrateCalls, who, "\(record.call)")
         }
     }
 
-    static func returned(_ record: SyscallRecord) -> String {
-        let who = side(record)
+    static func returned(_ record: SyscallRecord, _ say: TimelineStrings) -> String {
+        let who = side(record, say)
         if case .failed(let errno, let name)? = record.outcome {
-            return "\(record.call)() fails with \(name) (errno \(errno))."
+            return say(.narrateFails, "\(record.call)", name, "\(errno)")
         }
         let value: Int = if case .returned(let value)? = record.outcome { value } else { 0 }
-        let waited = record.blockedNanoseconds.map { " after " + formatDuration(nanoseconds: $0) } ?? ""
+        let waited = record.blockedNanoseconds.map { say(.waitedFor, formatDuration(nanoseconds: $0)) } ?? ""
         switch record.call {
         case .listen:
-            let port = record.local.map { " \($0.port)" } ?? ""
-            return "listen() returns: from now on the server's kernel answers SYNs to port\(port) by itself."
+            if let port = record.local?.port { return say(.narrateListenPort, "\(port)") }
+            return say(.narrateListen)
         case .accept:
-            return "accept() returns fd \(value)\(waited): the final ACK moved the connection to the accept queue, and accept() took it."
+            return say(.narrateAcceptReturns, "\(value)", waited)
         case .connect:
-            return "connect() returns 0\(waited): the SYN-ACK has arrived, so the client's side of the connection is established."
+            return say(.narrateConnectReturns, waited)
         case .recv, .recvfrom:
             return value == 0
-                ? "\(record.call)() returns 0: the peer's FIN arrived; there will be no more data (end of file)."
-                : "\(record.call)() returns \(value) bytes\(waited)."
+                ? say(.narrateRecvEnd, "\(record.call)")
+                : say(.narrateRecvBytes, "\(record.call)", "\(value)", waited)
         case .send, .sendto:
-            return "\(record.call)() returns \(value): the kernel took the bytes; it sends them on its own schedule."
+            return say(.narrateSendReturns, "\(record.call)", "\(value)")
         case .close:
-            return "\(who) calls close(); its kernel finishes the connection on its own, normally with a FIN."
+            return say(.narrateCloses, who)
         case .shutdown:
-            return "shutdown(\(record.detail)) returns: this direction is closed and the kernel sends a FIN."
+            return say(.narrateShutdown, record.detail)
         default:
-            return "\(record.call)() returns \(value)."
+            return say(.narrateReturns, "\(record.call)", "\(value)")
         }
     }
 
-    static func packet(_ annotated: AnnotatedSegment, numbers: NumberStyle) -> String {
+    static func packet(_ annotated: AnnotatedSegment, numbers: NumberStyle, _ say: TimelineStrings) -> String {
         let segment = annotated.segment
-        let from = annotated.direction == .clientToServer ? "client" : "server"
-        let to = annotated.direction == .clientToServer ? "server" : "client"
+        let from = say.side(annotated.direction, sender: true)
+        let to = say.side(annotated.direction, sender: false)
+        let holds = annotated.checks.allSatisfy(\.holds)
         switch annotated.role {
         case .handshakeSYN:
-            return "Step 1: the client's kernel sends SYN with its initial sequence number J = \(segment.sequence)."
+            return say(.narrateSYN, "\(segment.sequence)")
         case .handshakeSYNACK:
-            let holds = annotated.checks.allSatisfy(\.holds) ? "J+1, as it must" : "not J+1!"
-            return "Step 2: the server's kernel, not accept(), answers SYN-ACK with its own K = \(segment.sequence) "
-                + "and ack = \(segment.acknowledgment) (\(holds))."
+            return say(.narrateSYNACK, "\(segment.sequence)", "\(segment.acknowledgment)",
+                       say(holds ? .narrateJPlusOneHolds : .narrateJPlusOneBroken))
         case .handshakeACK(let carriesData):
-            let holds = annotated.checks.allSatisfy(\.holds) ? "K+1" : "not K+1!"
-            return "Step 3: the client's kernel acknowledges with ack = \(segment.acknowledgment) (\(holds))"
-                + (carriesData ? ", on a segment that also carries data." : "; it sends this by itself while handling the SYN-ACK.")
+            return say(carriesData ? .narrateACKWithData : .narrateACK, "\(segment.acknowledgment)",
+                       say(holds ? .narrateKPlusOneHolds : .narrateKPlusOneBroken))
         case .synRetransmission:
-            return "The client's kernel sends its SYN again: no SYN-ACK came back in time."
+            return say(.narrateSYNAgain)
         case .synAckRetransmission:
-            return "The server's kernel sends its SYN-ACK again: the final ACK has not reached it, so accept() keeps waiting."
+            return say(.narrateSYNACKAgain)
         case .refused:
-            return "The server's kernel answers the SYN with RST: nothing listens on port \(annotated.server.port). connect() will fail with ECONNREFUSED."
+            return say(.narrateRefused, "\(annotated.server.port)")
         case .data:
-            return "The \(from)'s kernel sends \(segment.payloadLength) bytes of data to the \(to)."
+            return say(.narrateData, from, "\(segment.payloadLength)", to)
         case .retransmission:
-            return "The \(from)'s kernel sends data again: an earlier copy was not acknowledged in time."
+            return say(.narrateDataAgain, from)
         case .ack:
-            return "The \(from)'s kernel acknowledges what it has received (ack = \(annotated.relativeAcknowledgment.map(String.init) ?? segment.acknowledgment.description))."
+            return say(.narrateACKOnly, from, annotated.relativeAcknowledgment.map(String.init) ?? segment.acknowledgment.description)
         case .zeroWindow:
-            return "The \(from) advertises a zero window: its receive buffer is full, so the \(to) must wait."
+            return say(.narrateZeroWindow, from, to)
         case .fin(let first):
-            return first
-                ? "The \(from)'s kernel sends FIN: the \(from) has closed its sending side. It closed first, so it will wait in TIME_WAIT."
-                : "The \(from)'s kernel sends its own FIN: now both directions are closing."
+            return say(first ? .narrateFINFirst : .narrateFINSecond, from)
         case .finalAck:
-            return "The \(from)'s kernel acknowledges the last FIN: the connection is closed."
+            return say(.narrateFinalACK, from)
         case .reset:
-            return "The \(from)'s kernel sends RST: the connection is aborted at once."
+            return say(.narrateReset, from)
         case .midstream:
-            return "A segment of a connection whose handshake was not captured."
+            return say(.narrateMidstream)
         }
     }
 }

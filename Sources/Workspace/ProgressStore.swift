@@ -91,9 +91,27 @@ public struct LearnerProgress: Codable, Equatable, Sendable {
 /// leaves half a file. A file that cannot be read is moved aside (`progress.json.corrupt-…`)
 /// and reported, and the learner starts afresh instead of being locked out.
 public final class ProgressStore: Sendable {
+    /// A problem met while loading the progress file, kept as data so the lesson runner can
+    /// say it in the learner's language (``description`` is the English sentence).
+    public enum LoadProblem: Equatable, Sendable, CustomStringConvertible {
+        /// The file could not be decoded and was renamed to `movedTo`.
+        case unreadableMovedAside(file: String, movedTo: String)
+        /// The file could not be decoded, nor renamed.
+        case unreadableKept(file: String)
+
+        public var description: String {
+            switch self {
+            case .unreadableMovedAside(let file, let aside):
+                "Your progress file \(file) could not be read, so it was moved to \(aside) and you start afresh."
+            case .unreadableKept(let file):
+                "Your progress file \(file) could not be read (and could not be moved aside); starting afresh."
+            }
+        }
+    }
+
     public let file: URL
     private let cache = Mutex<LearnerProgress?>(nil)
-    private let warnings = Mutex<[String]>([])
+    private let warnings = Mutex<[LoadProblem]>([])
 
     public init(file: URL) {
         self.file = file
@@ -117,10 +135,24 @@ public final class ProgressStore: Sendable {
 
     /// Problems met while loading (a corrupt file set aside), for the caller to show once.
     public func takeWarnings() -> [String] {
+        takeProblems().map(\.description)
+    }
+
+    /// Problems met while loading, as data (see ``LoadProblem``); each is returned once.
+    public func takeProblems() -> [LoadProblem] {
         warnings.withLock { list in
             defer { list.removeAll() }
             return list
         }
+    }
+
+    /// The language stored in the progress file, read without any side effect: a file that
+    /// cannot be read gives nil and stays where it is (for commands that only want the
+    /// learner's language, such as a lab started outside the lesson runner).
+    public func peekLanguage() -> String? {
+        if let cached = cache.withLock({ $0 }) { return cached.language }
+        guard let data = FileManager.default.contents(atPath: file.path) else { return nil }
+        return (try? JSONDecoder().decode(LearnerProgress.self, from: data))?.language
     }
 
     /// The saved progress, or empty progress if there is none yet.
@@ -139,10 +171,10 @@ public final class ProgressStore: Sendable {
             let stamp = Int(Date().timeIntervalSince1970)
             let aside = file.deletingLastPathComponent().appendingPathComponent("\(file.lastPathComponent).corrupt-\(stamp)")
             let moved = (try? FileManager.default.moveItem(at: file, to: aside)) != nil
-            let message = moved
-                ? "Your progress file \(file.path) could not be read, so it was moved to \(aside.path) and you start afresh."
-                : "Your progress file \(file.path) could not be read (and could not be moved aside); starting afresh."
-            warnings.withLock { $0.append(message) }
+            let problem: LoadProblem = moved
+                ? .unreadableMovedAside(file: file.path, movedTo: aside.path)
+                : .unreadableKept(file: file.path)
+            warnings.withLock { $0.append(problem) }
             return LearnerProgress()
         }
     }

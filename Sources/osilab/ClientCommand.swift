@@ -64,7 +64,10 @@ struct Client: ParsableCommand {
         if let labCapture, let tracer = options.tracer {
             let run = try labCapture.finish(trace: tracer.snapshot())
             let timeline = run.timeline()
-            let explanation = timeline.findings.first.map { HandshakeExplanation.sentences(for: $0, numbers: output.style.numbers) } ?? []
+            let style = output.style
+            let explanation = timeline.findings.first.map {
+                HandshakeExplanation.sentences(for: $0, numbers: style.numbers, language: style.language)
+            } ?? []
             print("")
             for line in RunReport.lines(for: run, timeline: timeline, style: output.style, explanation: explanation) { print(line) }
             if let path = output.facts { try RunReport.writeFacts(RunReport.facts(timeline), to: path) }

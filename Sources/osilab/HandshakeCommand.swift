@@ -59,11 +59,14 @@ struct Handshake: ParsableCommand {
         }
         let timeline = run.timeline()
         if step {
-            try runStepMode(run: run, timeline: timeline, numbers: output.style.numbers)
+            try runStepMode(run: run, timeline: timeline, numbers: output.style.numbers, language: output.style.language)
             if let path = output.facts { try RunReport.writeFacts(RunReport.facts(timeline), to: path) }
             return
         }
-        let explanation = timeline.findings.first.map { HandshakeExplanation.sentences(for: $0, numbers: output.style.numbers) } ?? []
+        let style = output.style
+        let explanation = timeline.findings.first.map {
+            HandshakeExplanation.sentences(for: $0, numbers: style.numbers, language: style.language)
+        } ?? []
         for line in RunReport.lines(for: run, timeline: timeline, style: output.style, explanation: explanation) {
             print(line)
         }

@@ -13,12 +13,14 @@ struct OpenLesson: ParsableCommand {
     @Argument(help: "The lesson's number, from 1.")
     var number: Int
 
+    @OptionGroup var language: LanguageOption
+
     func validate() throws {
-        if number < 1 { throw ValidationError(UIStrings.english(.lessonNumberFromOne)) }
+        if number < 1 { throw ValidationError(language.strings(.lessonNumberFromOne)) }
     }
 
     func run() throws {
-        let status = LessonApp.open(lessonNumber: number, commandCheck: LabCommandCheck.check)
+        let status = LessonApp.open(lessonNumber: number, commandCheck: LabCommandCheck.check, context: language.context())
         if status != 0 { throw ExitCode(status) }
     }
 }

@@ -31,4 +31,8 @@ struct OSILab: ParsableCommand {
         ],
         defaultSubcommand: Start.self
     )
+
+    // `osilab --lang zh lesson 4`: the flag before the subcommand belongs to the root, and
+    // reaches the lesson commands, which declare the same options.
+    @OptionGroup var language: LanguageOption
 }

@@ -20,6 +20,8 @@ struct TimelineOutputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Also write the run's facts (for the lessons) as JSON to this file.", valueName: "file"))
     var facts: String?
 
+    @OptionGroup var language: LanguageOption
+
     func validate() throws {
         if plain && json { throw ValidationError("Choose one of --plain and --json.") }
     }
@@ -30,8 +32,10 @@ struct TimelineOutputOptions: ParsableArguments {
         let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
         let format: ReportStyle.Format = json ? .json : (plain ? .plain : .ladder)
         let width = format == .ladder ? terminalWidth() : 100
+        // JSON is for scripts: its notes and explanation stay English whatever the learner reads.
         return ReportStyle(format: format, numbers: absolute ? .absolute : .relative, width: width,
-                           colour: isTerminal && !noColor, layers: layers)
+                           colour: isTerminal && !noColor, layers: layers,
+                           language: json ? .english : labLanguage(flag: language.language))
     }
 }
 

@@ -24,7 +24,8 @@ class ExperimentTestCase: XCTestCase {
     }
 
     func footprint() throws -> Footprint {
-        let namespaces = try NetworkNamespace.list().filter { $0.hasPrefix("osilab-") }
+        // Only this process's namespaces: other osilab runs on the machine name theirs after their own pid.
+        let namespaces = try NetworkNamespace.list().filter { $0.hasPrefix("osilab-\(getpid())-") }
         let tables = try ExternalTool.run(["nft", "list", "tables"]).lines.filter { $0.contains("osilab") }
         return Footprint(descriptors: openDescriptorCount(), namespaces: namespaces, tables: tables, children: childProcesses())
     }

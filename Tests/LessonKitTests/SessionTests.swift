@@ -213,6 +213,25 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(store().load().predictions["fixture-handshake"], .init(predicted: "ack", observed: "ack", matched: true))
     }
 
+    func testTheVerdictIsInViewAfterALabRuns() throws {
+        // After the run the box grows (verdict, explanation) and may no longer fit on the page
+        // it was on; whatever the terminal's height, the page with the verdict is the one shown.
+        let environment = LabEnvironment.forTests(executable: try fakeOsilab(facts: #"{"accept-returned-after":"ack"}"#))
+        for rows in 18...32 {
+            let session = session(.lesson(0), environment: environment, size: TerminalSize(columns: 80, rows: rows))
+            go(session, toScreenTitled: "Predict")
+            while !screenText(session).contains("Press a, b or c") { press(session, .right) }
+            press(session, .character("c"))
+            guard case .runLab(let request) = session.handle(.character("r")) else {
+                return XCTFail("r after a prediction must ask to run the lab")
+            }
+            session.finishLab(request.id, outcome: LabRunner.run(executable: environment.executable, arguments: request.arguments,
+                                                                 wantsFacts: true, inheritInput: false))
+            XCTAssertTrue(screenText(session).contains("Your prediction matched the capture"),
+                          "at \(rows) rows the verdict must be on the page shown after the run:\n\(screenText(session))")
+        }
+    }
+
     func testPredictionThatDoesNotMatch() throws {
         let session = try predictAndRun("b", executable: fakeOsilab(facts: #"{"accept-returned-after":"ack"}"#))
         let text = screenText(session)

@@ -1,0 +1,74 @@
+@testable import Capture
+import Foundation
+import Labs
+import TextUI
+import Timeline
+import XCTest
+
+/// The capture labs' report and step mode in Chinese, on the capture recorded for the lessons.
+final class ChineseReportTests: XCTestCase {
+    func recordedRun() throws -> RecordedRun {
+        var folder = URL(fileURLWithPath: #filePath)
+        while folder.path != "/", !FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
+            folder.deleteLastPathComponent()
+        }
+        let captures = folder.appendingPathComponent("Lessons/captures")
+        return try RecordedRun.load(capturePath: captures.appendingPathComponent("handshake.pcap").path,
+                                    tracePath: captures.appendingPathComponent("handshake.trace.json").path)
+    }
+
+    func testTheTablesMatch() {
+        XCTAssertEqual(StringTable.mismatches(LabTables.all, ids: LabText.allCases), [])
+    }
+
+    func testTheReportSpeaksChineseAndKeepsItsNumbers() throws {
+        let run = try recordedRun()
+        let timeline = run.timeline()
+        let findings = try XCTUnwrap(timeline.findings.first)
+        let explanation = HandshakeExplanation.sentences(for: findings, language: .chinese)
+        let style = ReportStyle(format: .plain, width: 100, colour: false, language: .chinese)
+        let lines = RunReport.lines(for: run, timeline: timeline, style: style, explanation: explanation)
+        let text = lines.joined(separator: "\n")
+        XCTAssertTrue(lines.first?.contains("客户端 ") ?? false, text)
+        XCTAssertTrue(lines.first?.contains("服务器 ") ?? false, text)
+        XCTAssertTrue(text.contains("第 2 步：seq = K，ack = J+1 ✓"), text)
+        XCTAssertTrue(text.contains("所以 accept() 在第 3 步返回"), text)
+        for line in lines { XCTAssertLessThanOrEqual(DisplayWidth.of(line), 100, line) }
+        var withLayers = style
+        withLayers.layers = true
+        let layers = RunReport.lines(for: run, timeline: timeline, style: withLayers, explanation: []).joined(separator: "\n")
+        XCTAssertTrue(layers.contains("第 1 个报文：SYN seq=0（第 1 步：seq = J）"), layers)
+        // JSON is for scripts: English notes whatever the language.
+        let json = RunReport.lines(for: run, timeline: timeline, style: ReportStyle(format: .json), explanation: [])
+        XCTAssertTrue(json.joined().contains("step 2: seq = K"), "JSON keeps the English notes")
+    }
+
+    func testTheCaptureCountersAreInChinese() throws {
+        var run = try recordedRun()
+        run.statistics = CaptureStatistics(received: 20, dropped: 2, droppedByInterface: 0, delivered: 10)
+        let style = ReportStyle(format: .plain, width: 100, colour: false, language: .chinese)
+        let lines = RunReport.lines(for: run, timeline: run.timeline(), style: style, explanation: [])
+        XCTAssertEqual(lines.last, "抓包统计：抓到 10 个报文，过滤器收到 20 个，内核丢弃 2 个。内核丢弃了一些报文，所以时间线上可能缺了几行。")
+        let english = RunReport.lines(for: run, timeline: run.timeline(), style: ReportStyle(format: .plain), explanation: [])
+        XCTAssertEqual(english.last, "Capture: 10 packets captured, 20 received by filter, 2 dropped by kernel. "
+            + "The kernel dropped packets, so the ladder may be missing some.")
+    }
+
+    func testStepModeNarratesInChineseWithinTheScreen() throws {
+        let run = try recordedRun()
+        var screen = StepScreen(run: run, timeline: run.timeline(), numbers: .relative, language: .chinese)
+        XCTAssertTrue(screen.narration.hasPrefix("listen() 返回"), screen.narration)
+        for _ in 0..<4 { screen.forward() }
+        for columns in [60, 80, 120] {
+            for layers in [false, true] {
+                screen.showLayers = layers
+                let lines = screen.lines(columns: columns, rows: 24, mode: .plain)
+                XCTAssertEqual(lines.count, 24, "exactly one screenful")
+                for line in lines { XCTAssertLessThanOrEqual(DisplayWidth.of(line), columns, line) }
+                XCTAssertTrue(lines.contains { $0.hasPrefix("第 5/\(screen.count) 个事件：") }, lines.joined(separator: "\n"))
+            }
+        }
+        let transcript = screen.transcript(width: 100).joined(separator: "\n")
+        XCTAssertTrue(transcript.contains("↳ 第 2 步：回应 SYN-ACK 的是服务器的内核，不是 accept()"), transcript)
+    }
+}
