@@ -40,3 +40,8 @@ peak_mib() {
     kib=$(tail -1 "$BENCH_DIR/.time")
     awk -v k="$kib" 'BEGIN { printf "%.1f", k / 1024 }'
 }
+
+# Peak resident memory so far of a running process, in MiB (VmHWM in /proc/PID/status).
+peak_of_pid() {
+    awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "?"
+}

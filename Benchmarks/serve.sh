@@ -32,6 +32,7 @@ mkdir -p "$root"
 printf '%032d' 0 >"$root/bench.txt"   # a 32-byte file
 
 server_pid=""
+declare -A results
 cleanup() {
     if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then kill "$server_pid" 2>/dev/null || true; fi
 }
@@ -53,7 +54,8 @@ start_server() {
 }
 
 stop_server() {
-    kill -INT "$server_pid" 2>/dev/null || true
+    # SIGTERM: a background job of a script ignores SIGINT. osilab serve stops cleanly on both.
+    kill -TERM "$server_pid" 2>/dev/null || true
     for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
@@ -66,8 +68,11 @@ measure() {
         start_server "$port" "$@"
         local line
         line=$("$load" -p "$port" -m "$mode" -c "$clients" -d "$RUN_SECONDS" -f bench.txt -x "echo osilab-benchmark-0123456789")
+        local peak
+        peak=$(peak_of_pid "$server_pid")
         stop_server
-        printf '%-34s %s\n' "$name" "$line"
+        printf '%-34s %s peak_rss_mib=%s\n' "$name" "$line" "$peak"
+        results["$name/$clients"]=$line
     done
     load_now
 }
@@ -80,3 +85,12 @@ measure "asyncio_echo.py (baseline)" 4712 echo python3 "$ROOT/Benchmarks/asyncio
 measure "blocking_echo.py (notes' style)" 4713 echo python3 "$ROOT/Benchmarks/blocking_echo.py" 4713
 measure "osilab serve files" 4714 files "$OSILAB" serve files --port 4714 --root "$root" --quiet
 measure "osilab serve remote" 4715 remote "$OSILAB" serve remote --port 4715 --quiet
+
+# The comparison the target is about: osilab's echo against the asyncio baseline.
+field() { sed -E "s/.*$2=([0-9]+).*/\\1/" <<<"$1"; }
+for clients in $CLIENT_COUNTS; do
+    ours=${results["osilab serve echo/$clients"]:-} theirs=${results["asyncio_echo.py (baseline)/$clients"]:-}
+    [[ -n $ours && -n $theirs ]] || continue
+    ratio=$(awk -v a="$(field "$ours" per_second)" -v b="$(field "$theirs" per_second)" 'BEGIN { printf "%.2f", a / b }')
+    echo "$clients client(s): osilab echo does ${ratio}x the exchanges/s of asyncio; p99 $(field "$ours" p99_us) µs against $(field "$theirs" p99_us) µs; served $(field "$ours" served) and $(field "$theirs" served) of $clients"
+done

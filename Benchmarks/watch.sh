@@ -32,6 +32,7 @@ storm=$BENCH_DIR/storm
 cc -O2 -pthread -o "$storm" "$ROOT/Benchmarks/storm.c"
 
 capture_pid=""
+peak="?"
 cleanup() {
     if [[ -n $capture_pid ]] && kill -0 "$capture_pid" 2>/dev/null; then kill -INT "$capture_pid" 2>/dev/null || true; fi
 }
@@ -58,6 +59,7 @@ start_capture() {
 
 stop_capture() {
     sleep 1  # let the capture drain what the kernel still holds
+    peak=$(peak_of_pid "$capture_pid")
     kill -INT "$capture_pid"
     wait "$capture_pid" || true
     capture_pid=""
@@ -74,8 +76,8 @@ report() {
     local made per_second
     made=$(sed -E 's/.*connections=([0-9]+).*/\1/' <<<"$storm_line")
     per_second=$(sed -E 's/.*per_second=([0-9]+).*/\1/' <<<"$storm_line")
-    printf '%-28s %7s conn/s  %8s conns  packets seen %9s of %9s  kernel drops %7s  handshakes %s of %s\n' \
-        "$name" "$per_second" "$made" "$captured" "$((received / 2))" "$dropped" "$handshakes" "$made"
+    printf '%-28s %7s conn/s  %8s conns  packets seen %9s of %9s  kernel drops %7s  handshakes %s of %s  peak RSS %s MiB\n' \
+        "$name" "$per_second" "$made" "$captured" "$((received / 2))" "$dropped" "$handshakes" "$made" "$peak"
 }
 
 machine_facts
