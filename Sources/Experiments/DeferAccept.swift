@@ -44,10 +44,9 @@ public struct DeferAccept: Experiment {
 
     public func run(_ settings: ExperimentSettings) throws -> ExperimentOutcome {
         let tracer = TraceRecorder()
-        let listener = try Socket(family: .inet, type: .stream, tracer: tracer, role: "server")
+        let (listener, address) = try loopbackListener(tracer: tracer)
         defer { listener.close() }
-        try listener.bind(to: .ipv4(.loopback, port: 0))
-        guard let port = try listener.localAddress().port else { throw ExperimentError.setup("the kernel gave no port") }
+        let port = address.port ?? 0
         let recorder = try ExperimentRecorder(filter: "tcp port \(port)", capture: settings.capture, tracer: tracer)
         var observed = Observed()
         do {

@@ -51,11 +51,9 @@ public struct NoAccept: Experiment {
 
     public func run(_ settings: ExperimentSettings) throws -> ExperimentOutcome {
         let tracer = TraceRecorder()
-        let listener = try Socket(family: .inet, type: .stream, tracer: tracer, role: "server")
+        let (listener, address) = try loopbackListener(tracer: tracer)
         defer { listener.close() }
-        try listener.bind(to: .ipv4(.loopback, port: 0))
-        guard let port = try listener.localAddress().port else { throw ExperimentError.setup("the kernel gave no port") }
-        let address = SocketAddress.ipv4(.loopback, port: port)
+        let port = address.port ?? 0
         let recorder = try ExperimentRecorder(filter: "tcp port \(port)", capture: settings.capture, tracer: tracer)
         var observed = Observed()
         var clients: [Socket] = []

@@ -68,20 +68,7 @@ public final class ExperimentRecorder: Sendable {
         var packets: [CapturedPacket] = []
         var statistics: CaptureStatistics?
         if let background {
-            let clock = ContinuousClock()
-            let deadline = clock.now.advanced(by: limit)
-            var count = background.packets.count
-            var lastChange = clock.now
-            while clock.now < deadline {
-                Thread.sleep(forTimeInterval: 0.005)
-                let now = background.packets.count
-                if now != count {
-                    count = now
-                    lastChange = clock.now
-                } else if clock.now - lastChange >= quiet {
-                    break
-                }
-            }
+            CapturedScenario.settle(background, quiet: quiet, limit: limit)
             (packets, statistics) = try background.stop()
         }
         let run = RecordedRun(packets: packets, trace: tracer.snapshot(), statistics: statistics, linkType: linkType)
@@ -208,5 +195,21 @@ func times(_ count: Int) -> String {
     case 1: "once"
     case 2: "twice"
     default: "\(count) times"
+    }
+}
+
+/// A TCP socket bound to a free port on 127.0.0.1, traced as the server, and its address.
+/// Not yet listening: the experiment opens its capture on the port first, so that no packet
+/// of the experiment goes unseen.
+func loopbackListener(tracer: TraceRecorder) throws -> (Socket, SocketAddress) {
+    let listener = try Socket(family: .inet, type: .stream, tracer: tracer, role: "server")
+    do {
+        try listener.bind(to: .ipv4(.loopback, port: 0))
+        let address = try listener.localAddress()
+        guard address.port != nil else { throw ExperimentError.setup("the kernel gave no port") }
+        return (listener, address)
+    } catch {
+        listener.close()
+        throw error
     }
 }

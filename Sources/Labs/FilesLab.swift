@@ -219,7 +219,7 @@ public final class FilesClient {
     /// - Returns: false if the connection was lost.
     public func run(console: ClientConsole, directory: String = ".") -> Bool {
         defer { close() }
-        console.greet(socket, lab: .files, usage: "Type get NAME (try get 你好.txt); copies go to \(directory).")
+        console.greet(socket, lab: .files, usage: "Type get NAME (try get 你好.txt); copies go to \(directory == "." ? "this folder" : directory).")
         while let command = console.nextCommand() {
             if command.isEmpty { continue }
             guard let name = getName(command) else {

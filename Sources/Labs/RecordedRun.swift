@@ -60,8 +60,9 @@ public enum CapturedScenario {
                            linkType: LinkType(rawValue: capture.dataLink))
     }
 
-    /// Waits until no new packet has arrived for `quiet`, or `limit` has passed.
-    static func settle(_ capture: BackgroundCapture, quiet: Duration, limit: Duration) {
+    /// Waits until no new packet has arrived for `quiet`, or `limit` has passed: the kernel
+    /// finishes a close after the program has moved on, and the capture thread may lag a little.
+    public static func settle(_ capture: BackgroundCapture, quiet: Duration, limit: Duration) {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: limit)
         var lastCount = capture.packets.count

@@ -120,6 +120,7 @@ struct DirectiveRenderer {
 
     func lab(_ lab: LabStep, state: LabState, availability: CommandAvailability, notice: String?, focused: Bool) -> [StyledLine] {
         var lines = wrapped(strings(.labCommand, lab.run), theme.command)
+        if let server = lab.server { lines += wrapped(strings(.labServerBeside, server), theme.hint) }
         let runnable = availability == .available
         lines += availabilityLines(availability, arguments: lab.arguments, run: lab.run)
         if runnable, let notice {

@@ -31,7 +31,7 @@ struct DirectiveBody {
 
 enum DirectiveParser {
     static let checkpointKeys = ["id", "question", "answer", "accept", "explain"]
-    static let labKeys = ["id", "run", "needs", "predict", "observe", "explain"]
+    static let labKeys = ["id", "run", "server", "needs", "predict", "observe", "explain"]
     static let erratumKeys = ["id", "claim", "truth", "evidence", "run"]
     /// Letters double as keys in the runner, which also uses n, p, q, r and t: keep choices to a–h.
     static let maximumChoices = 8
@@ -132,6 +132,11 @@ enum DirectiveParser {
     ) -> LabStep {
         let run = required("run")
         let arguments = commandArguments(run, line: raw.line(of: "run"), problem: problem)
+        let server = raw.value("server")
+        let serverArguments = server.map { commandArguments($0, line: raw.line(of: "server"), problem: problem) }
+        if let serverArguments, serverArguments.first != "serve" {
+            problem(raw.line(of: "server"), "`server` starts a lab server: it must be an `osilab serve ...` command")
+        }
         var need: LabNeed?
         if let text = raw.value("needs") {
             need = LabNeed(rawValue: text)
@@ -177,7 +182,8 @@ enum DirectiveParser {
             }
         }
         return LabStep(
-            id: id, run: run, arguments: arguments, needs: need, predict: predict.map(MarkdownParser.parseInline),
+            id: id, run: run, arguments: arguments, server: server, serverArguments: serverArguments,
+            needs: need, predict: predict.map(MarkdownParser.parseInline),
             choices: raw.choices.map { Choice(tag: $0.tag, text: MarkdownParser.parseInline($0.text)) },
             observe: observe, explain: raw.value("explain").map(MarkdownParser.parseInline), line: line)
     }

@@ -140,6 +140,8 @@ public struct LabRequest: Equatable, Sendable {
     public var display: String
     /// Shown before the command runs (what is missing, what it will do instead).
     public var notices: [String]
+    /// A lab server to run in the background while the command runs.
+    public var serverArguments: [String]? = nil
 }
 
 /// The verdict on a prediction.
@@ -193,11 +195,38 @@ public enum LabRunner {
 
     static func spawnAndWait(_ executable: String, _ arguments: [String], inheritInput: Bool,
                              environment extra: [String: String] = [:]) -> LabExit {
+        let previousInterrupt = signal(SIGINT, SIG_IGN)
+        let previousQuit = signal(SIGQUIT, SIG_IGN)
+        defer {
+            signal(SIGINT, previousInterrupt)
+            signal(SIGQUIT, previousQuit)
+        }
+        switch spawn(executable, arguments, inheritInput: inheritInput, outputPath: nil, environment: extra) {
+        case .failure(let message):
+            return .failedToStart(message.text)
+        case .success(let pid):
+            return wait(for: pid)
+        }
+    }
+
+    /// A reason a child could not be started.
+    struct SpawnFailure: Error {
+        var text: String
+    }
+
+    /// Starts `executable` with default signal handling. Standard input is the terminal or
+    /// /dev/null; standard output and error go to `outputPath` when it is given.
+    static func spawn(_ executable: String, _ arguments: [String], inheritInput: Bool, outputPath: String?,
+                      environment extra: [String: String]) -> Result<pid_t, SpawnFailure> {
         var fileActions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&fileActions)
         defer { posix_spawn_file_actions_destroy(&fileActions) }
         if !inheritInput {
             posix_spawn_file_actions_addopen(&fileActions, STDIN_FILENO, "/dev/null", O_RDONLY, 0)
+        }
+        if let outputPath {
+            posix_spawn_file_actions_addopen(&fileActions, STDOUT_FILENO, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            posix_spawn_file_actions_adddup2(&fileActions, STDOUT_FILENO, STDERR_FILENO)
         }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -219,12 +248,6 @@ public enum LabRunner {
         let envp: [UnsafeMutablePointer<CChar>?] = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for pointer in envp { free(pointer) } }
 
-        let previousInterrupt = signal(SIGINT, SIG_IGN)
-        let previousQuit = signal(SIGQUIT, SIG_IGN)
-        defer {
-            signal(SIGINT, previousInterrupt)
-            signal(SIGQUIT, previousQuit)
-        }
         var pid: pid_t = 0
         let result = argv.withUnsafeBufferPointer { buffer -> Int32 in
             envp.withUnsafeBufferPointer { environmentBuffer -> Int32 in
@@ -233,12 +256,21 @@ public enum LabRunner {
             }
         }
         guard result == 0 else {
-            return .failedToStart("\(executable): \(String(cString: strerror(result)))")
+            return .failure(SpawnFailure(text: "\(executable): \(String(cString: strerror(result)))"))
         }
+        return .success(pid)
+    }
+
+    /// Waits for a child and says how it ended.
+    static func wait(for pid: pid_t) -> LabExit {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {
             if errno != EINTR { return .failedToStart("waitpid: \(String(cString: strerror(errno)))") }
         }
+        return exit(fromStatus: status)
+    }
+
+    static func exit(fromStatus status: Int32) -> LabExit {
         // WIFEXITED / WEXITSTATUS / WTERMSIG are macros Swift cannot import.
         let signalNumber = status & 0x7F
         if signalNumber == 0 { return .exited((status >> 8) & 0xFF) }
@@ -274,5 +306,88 @@ public enum LabRunner {
                 return .unchecked(reason: strings(.reasonNoFacts))
             }
         }
+    }
+}
+
+/// A lab server the runner starts in the background for a lab step (`server:`), so that
+/// the step's client has someone to talk to; stopped, and its log shown, when the step ends.
+public final class BackgroundServer {
+    public let display: String
+    private let pid: pid_t
+    private let logPath: String
+    private var running = true
+
+    public enum StartResult {
+        /// Listening: its banner line says so.
+        case listening(BackgroundServer)
+        /// It ended at once, usually because the port is taken (perhaps by a server the learner
+        /// started): what it printed.
+        case exited(output: String)
+        case failedToStart(String)
+    }
+
+    private init(display: String, pid: pid_t, logPath: String) {
+        self.display = display
+        self.pid = pid
+        self.logPath = logPath
+    }
+
+    /// Starts `osilab serve ...` and waits (at most 5 s) until it says it is listening.
+    public static func start(executable: String, arguments: [String], environment: [String: String]) -> StartResult {
+        let logPath = FileManager.default.temporaryDirectory
+            .appendingPathComponent("osilab-lab-server-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).log").path
+        let display = (["osilab"] + arguments).joined(separator: " ")
+        // --quiet keeps the log to one line per connection, which is what is shown afterwards.
+        let fullArguments = arguments.contains("--quiet") ? arguments : arguments + ["--quiet"]
+        switch LabRunner.spawn(executable, fullArguments, inheritInput: false, outputPath: logPath, environment: environment) {
+        case .failure(let failure):
+            return .failedToStart(failure.text)
+        case .success(let pid):
+            let server = BackgroundServer(display: display, pid: pid, logPath: logPath)
+            let deadline = Date().addingTimeInterval(5)
+            while Date() < deadline {
+                var status: Int32 = 0
+                if waitpid(pid, &status, WNOHANG) == pid {
+                    server.running = false
+                    let output = server.log
+                    try? FileManager.default.removeItem(atPath: logPath)
+                    return .exited(output: output)
+                }
+                if server.log.contains("listening on") { return .listening(server) }
+                usleep(20_000)
+            }
+            return .listening(server)
+        }
+    }
+
+    /// What the server has printed so far.
+    public var log: String {
+        (FileManager.default.contents(atPath: logPath)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
+
+    /// Stops it as Ctrl-C would (SIGTERM: it closes its connections and prints a summary),
+    /// waits for it (SIGKILL after 3 s), and returns everything it printed.
+    public func stop() -> String {
+        if running {
+            kill(pid, SIGTERM)
+            let deadline = Date().addingTimeInterval(3)
+            var status: Int32 = 0
+            while waitpid(pid, &status, WNOHANG) == 0 {
+                if Date() > deadline {
+                    kill(pid, SIGKILL)
+                    waitpid(pid, &status, 0)
+                    break
+                }
+                usleep(20_000)
+            }
+            running = false
+        }
+        let output = log
+        try? FileManager.default.removeItem(atPath: logPath)
+        return output
+    }
+
+    deinit {
+        _ = stop()
     }
 }

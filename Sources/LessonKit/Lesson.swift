@@ -134,6 +134,10 @@ public struct LabStep: Sendable, Equatable {
     public var run: String
     /// Its arguments after `osilab`.
     public var arguments: [String]
+    /// A lab server the step needs (`osilab serve echo`): the runner starts it in the
+    /// background before `run` and stops it afterwards, then shows what it logged.
+    public var server: String?
+    public var serverArguments: [String]?
     public var needs: LabNeed?
     public var predict: [Inline]?
     public var choices: [Choice]
@@ -144,11 +148,13 @@ public struct LabStep: Sendable, Equatable {
 
     public var hasPrediction: Bool { predict != nil }
 
-    public init(id: String, run: String, arguments: [String], needs: LabNeed?, predict: [Inline]?, choices: [Choice],
-                observe: String?, explain: [Inline]?, line: Int) {
+    public init(id: String, run: String, arguments: [String], server: String? = nil, serverArguments: [String]? = nil,
+                needs: LabNeed?, predict: [Inline]?, choices: [Choice], observe: String?, explain: [Inline]?, line: Int) {
         self.id = id
         self.run = run
         self.arguments = arguments
+        self.server = server
+        self.serverArguments = serverArguments
         self.needs = needs
         self.predict = predict
         self.choices = choices

@@ -58,9 +58,34 @@ public enum InteractiveRunner {
             header += TextWrapper.wrap([Span(notice, theme.notice)], width: width)
         }
         Terminal.write(header.rendered(style) + "\n")
+        var server: BackgroundServer?
+        if let serverArguments = request.serverArguments {
+            let display = (["osilab"] + serverArguments).joined(separator: " ")
+            var lines: [StyledLine] = []
+            switch BackgroundServer.start(executable: session.environment.executable, arguments: serverArguments,
+                                          environment: session.childEnvironment) {
+            case .listening(let started):
+                server = started
+                lines = TextWrapper.wrap([Span(strings(.labServerStarted, display), theme.notice)], width: width)
+            case .exited(let output):
+                let said = output.split(separator: "\n").last.map(String.init) ?? ""
+                lines = TextWrapper.wrap([Span(strings(.labServerNotStarted, display, said), theme.notice)], width: width)
+            case .failedToStart(let message):
+                lines = TextWrapper.wrap([Span(strings(.labServerNotStarted, display, message), theme.notice)], width: width)
+            }
+            Terminal.write(lines.rendered(style) + "\n")
+        }
         let outcome = LabRunner.run(executable: session.environment.executable, arguments: request.arguments,
                                     wantsFacts: request.wantsFacts, inheritInput: true,
                                     environment: session.childEnvironment)
+        if let server {
+            let log = server.stop().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            var lines = [Box.rule(width: width, label: strings(.labServerLog, server.display), style: theme.rule, labelStyle: theme.command)]
+            for line in log.suffix(30) where !line.isEmpty {
+                lines += TextWrapper.wrap([Span(line, theme.hint)], width: width)
+            }
+            Terminal.write(lines.rendered(style) + "\n")
+        }
         let ending: String = switch outcome.exit {
         case .exited(0): strings(.labFinished)
         case .exited(let code): strings(.labFailed, String(code))

@@ -780,7 +780,8 @@ public final class LessonSession {
         }
         labStates[lab.id] = state
         return LabRequest(id: lab.id, arguments: arguments, wantsFacts: lab.observe != nil,
-                          display: (["osilab"] + arguments).joined(separator: " "), notices: notices)
+                          display: (["osilab"] + arguments).joined(separator: " "), notices: notices,
+                          serverArguments: lab.serverArguments)
     }
 
     /// Without capture privilege, a capture lab whose command can show the capture recorded

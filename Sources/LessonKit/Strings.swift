@@ -29,6 +29,7 @@ public enum UIText: String, CaseIterable, Sendable {
     case reasonNoFacts, reasonExit, reasonSignal, reasonNotStarted, reasonMissingFact, reasonBadFacts, reasonNoPrivilege
     case reasonNotRun, reasonNeedsRoot
     case labFinished, labFailed, labStopped, labRunningHeader, labReturn, labNoPrediction
+    case labServerStarted, labServerNotStarted, labServerLog, labServerBeside
     // Errata
     case erratumTitle, erratumClaim, erratumTruth, erratumEvidence, erratumRun, erratumRunPlain
     // Navigation notices
@@ -172,6 +173,10 @@ public struct UIStrings: Sendable {
         .labFailed: "The lab ended with exit status {0}.",
         .labStopped: "The lab was stopped (signal {0}).",
         .labRunningHeader: "Running: {0}",
+        .labServerStarted: "For this lab osilab started `{0}` in the background; it stops when the lab ends, and its log is shown then.",
+        .labServerNotStarted: "`{0}` did not start, so the client talks to whatever already listens on that port (perhaps a server you started yourself). It said: {1}",
+        .labServerLog: "What the server logged ({0}):",
+        .labServerBeside: "(with `{0}` running in the background)",
         .labReturn: "Press any key to return to the lesson.",
         .labNoPrediction: "Make a prediction first: press {0}.",
         .erratumTitle: "Erratum: the notes and the kernel disagree",
@@ -296,6 +301,10 @@ public struct UIStrings: Sendable {
         .labFailed: "实验结束，退出状态为 {0}。",
         .labStopped: "实验被终止了（信号 {0}）。",
         .labRunningHeader: "正在运行：{0}",
+        .labServerStarted: "为了这个实验，osilab 在后台启动了 `{0}`；实验结束时它会停止，届时显示它的日志。",
+        .labServerNotStarted: "`{0}` 没有启动，所以客户端会连接那个端口上已经在监听的程序（也许是你自己启动的服务器）。它的输出是：{1}",
+        .labServerLog: "服务器的日志（{0}）：",
+        .labServerBeside: "（同时在后台运行 `{0}`）",
         .labReturn: "按任意键回到课程。",
         .labNoPrediction: "请先作出预测：按 {0}。",
         .erratumTitle: "勘误：笔记与内核的实际做法不符",

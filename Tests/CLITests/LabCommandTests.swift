@@ -43,6 +43,10 @@ final class LessonCommandsExistTests: XCTestCase {
                 let arguments = lab.arguments + (lab.observe != nil ? ["--facts", "/tmp/facts.json"] : [])
                 let availability = LabCommandCheck.check(arguments)
                 XCTAssertEqual(availability, .available, "\(lesson.file):\(lab.line): lab `\(lab.id)` runs `\(lab.run)`: \(availability)")
+                if let server = lab.serverArguments {
+                    XCTAssertEqual(LabCommandCheck.check(server + ["--quiet"]), .available,
+                                   "\(lesson.file):\(lab.line): lab `\(lab.id)` starts the server `\(lab.server ?? "")`")
+                }
             }
             for erratum in lesson.errata where erratum.run != nil {
                 let availability = LabCommandCheck.check(erratum.arguments)
