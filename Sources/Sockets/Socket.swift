@@ -522,7 +522,7 @@ public final class Socket: Sendable, CustomStringConvertible {
     }
 
     /// Any socket option whose value is a plain C value. The corresponding C function is `setsockopt`.
-    public func setOption<Value>(level: Int32, name: Int32, value: Value, call: String = "setsockopt") throws(SocketError) {
+    public func setOption<Value: BitwiseCopyable>(level: Int32, name: Int32, value: Value, call: String = "setsockopt") throws(SocketError) {
         let descriptor = try descriptor(for: call)
         var value = value
         let result = Syscall.run {

@@ -296,7 +296,7 @@ final class SocketCallTests: XCTestCase {
     func testSendFileSendsAFileWithoutCopyingItThroughUs() throws {
         let path = NSTemporaryDirectory() + "osilab-sendfile-\(getpid()).bin"
         let content = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
-        FileManager.default.createFile(atPath: path, contents: Data(content))
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(content)), "cannot write \(path)")
         defer { unlink(path) }
         let file = open(path, O_RDONLY)
         XCTAssertGreaterThanOrEqual(file, 0)
