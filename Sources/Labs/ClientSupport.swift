@@ -127,6 +127,40 @@ func receiveAnnouncement(from socket: Socket, quietPeriod: Duration = .milliseco
     return bytes
 }
 
+/// Steps 1 to 3 of the remote and files exchange, as their clients see it: sends
+/// `request`, receives the size announcement, and acknowledges it. Like the notes' clients,
+/// it acknowledges a refusal too, so that client and server stay in step.
+///
+/// - Parameters:
+///   - sending: what the request is, for an error while sending it ("sending the command").
+///   - sizeName: what the size counts, for an announcement that is no size ("file size").
+///   - check: looks at an announced size before the acknowledgement goes out; what it
+///     throws ends the exchange unacknowledged.
+/// - Returns: the announcement: the size of what follows, or the server's refusal. A
+///   refusal is returned even when its acknowledgement could not be sent.
+func requestAnnouncement(
+    _ request: [UInt8], on socket: Socket, sending: String, sizeName: String, acknowledgement: [UInt8],
+    beforeAcknowledging check: (Int) throws(LabClientError) -> Void = { _ in }
+) throws(LabClientError) -> Announcement {
+    do throws(SocketError) {
+        try socket.sendAll(request)
+    } catch {
+        throw LabClientError.socket(error, while: sending)
+    }
+    let announced = try receiveAnnouncement(from: socket)
+    guard let announcement = Announcement(announced) else {
+        throw LabClientError("the server sent \(ByteText.quoted(announced)) where the \(sizeName) belongs")
+    }
+    if case .size(let size) = announcement { try check(size) }
+    do throws(SocketError) {
+        try socket.sendAll(acknowledgement)
+    } catch {
+        if case .error = announcement { return announcement }
+        throw LabClientError.socket(error, while: "acknowledging the size")
+    }
+    return announcement
+}
+
 extension String {
     /// Without leading and trailing whitespace, like Python's `str.strip()`.
     func trimmingSpaces() -> String {

@@ -54,23 +54,10 @@ public struct FileService: LabService {
 
     public func serve(_ connection: LabConnection) -> ConnectionEnding {
         while true {
-            let request: LabConnection.Request
-            do throws(SocketError) {
-                request = try connection.receiveRequest()
-            } catch {
-                return connection.ending(after: error, during: .request)
-            }
             let bytes: [UInt8]
-            switch request {
-            case .closed:
-                return .clientClosed
-            case .tooLong(let firstBytes):
-                let reason = "request longer than \(connection.limits.maxRequestBytes) bytes"
-                connection.report("\(reason), starting \(ByteText.quoted(firstBytes, limit: 20)); answering ERR and closing")
-                connection.answerAndClose(Array("ERR \(reason); closing the connection".utf8))
-                return .protocolError(reason)
-            case .bytes(let received):
-                bytes = received
+            switch connection.nextRequest() {
+            case .ended(let ending): return ending
+            case .bytes(let received): bytes = received
             }
 
             let name: String
@@ -107,20 +94,10 @@ public struct FileService: LabService {
 
     /// Steps 2 to 4 for an open file.
     private func send(_ file: OpenedFile, named name: String, to connection: LabConnection) -> ConnectionEnding? {
-        do throws(SocketError) {
-            try connection.send(Array(String(file.size).utf8))
-        } catch {
-            return connection.ending(after: error, during: .answer)
-        }
-        let acknowledgement: [UInt8]?
-        do throws(SocketError) {
-            acknowledgement = try connection.receiveAcknowledgement()
-        } catch {
-            return connection.ending(after: error, during: .acknowledgement)
-        }
-        guard let acknowledgement else {
-            connection.note("the client closed instead of acknowledging the size")
-            return .clientClosed
+        let acknowledgement: [UInt8]
+        switch connection.announce(size: file.size) {
+        case .ended(let ending): return ending
+        case .bytes(let bytes): acknowledgement = bytes
         }
         let sent: Int
         do throws(SocketError) {
@@ -176,27 +153,18 @@ public final class FilesClient {
         guard !localName.isEmpty, localName != ".", localName != ".." else {
             throw LabClientError("'\(name)' does not end in a file name", connectionLost: false)
         }
-        do throws(SocketError) {
-            try socket.sendAll(Array("get \(name)".utf8))
-        } catch {
-            throw LabClientError.socket(error, while: "sending the request")
+        let announcement = try requestAnnouncement(
+            Array("get \(name)".utf8), on: socket, sending: "sending the request", sizeName: "file size",
+            acknowledgement: FilesClient.acknowledgement
+        ) { size throws(LabClientError) in
+            guard size <= maxFileBytes else {
+                throw LabClientError("the server announced \(byteCount(size)), more than this client accepts (\(byteCount(maxFileBytes))); closing")
+            }
         }
-        let announced = try receiveAnnouncement(from: socket)
-        guard let announcement = Announcement(announced) else {
-            throw LabClientError("the server sent \(ByteText.quoted(announced)) where the file size belongs")
-        }
-        if case .size(let size) = announcement, size > maxFileBytes {
-            throw LabClientError("the server announced \(byteCount(size)), more than this client accepts (\(byteCount(maxFileBytes))); closing")
-        }
-        do throws(SocketError) {
-            try socket.sendAll(FilesClient.acknowledgement)
-        } catch {
-            if case .error(let reason) = announcement { return .refused(reason) }
-            throw LabClientError.socket(error, while: "acknowledging the size")
-        }
-        guard case .size(let size) = announcement else {
-            if case .error(let reason) = announcement { return .refused(reason) }
-            return .refused("no size")
+        let size: Int
+        switch announcement {
+        case .error(let reason): return .refused(reason)
+        case .size(let announced): size = announced
         }
 
         let (descriptor, path) = try createCopy(named: localName, in: directory)

@@ -119,6 +119,57 @@ public final class LabConnection {
         return bytes.isEmpty ? nil : bytes
     }
 
+    /// What one step of the remote or files exchange brought: the bytes the service goes
+    /// on with, or how the connection ended.
+    enum Step {
+        case bytes([UInt8])
+        case ended(ConnectionEnding)
+    }
+
+    /// Step 1 of the remote and files exchange: the next request, or how the connection
+    /// ended. A request over the limit is answered with `ERR ...` and the connection is
+    /// closed, because the rest of the stream can no longer be understood.
+    func nextRequest() -> Step {
+        let request: Request
+        do throws(SocketError) {
+            request = try receiveRequest()
+        } catch {
+            return .ended(ending(after: error, during: .request))
+        }
+        switch request {
+        case .closed:
+            return .ended(.clientClosed)
+        case .tooLong(let firstBytes):
+            let reason = "request longer than \(limits.maxRequestBytes) bytes"
+            report("\(reason), starting \(ByteText.quoted(firstBytes, limit: 20)); answering ERR and closing")
+            answerAndClose(Array("ERR \(reason); closing the connection".utf8))
+            return .ended(.protocolError(reason))
+        case .bytes(let bytes):
+            return .bytes(bytes)
+        }
+    }
+
+    /// Steps 2 and 3 of the remote and files exchange: sends `size` as ASCII digits and
+    /// returns the client's acknowledgement, or how the connection ended.
+    func announce(size: Int) -> Step {
+        do throws(SocketError) {
+            try send(Array(String(size).utf8))
+        } catch {
+            return .ended(ending(after: error, during: .answer))
+        }
+        let acknowledgement: [UInt8]?
+        do throws(SocketError) {
+            acknowledgement = try receiveAcknowledgement()
+        } catch {
+            return .ended(ending(after: error, during: .acknowledgement))
+        }
+        guard let acknowledgement else {
+            note("the client closed instead of acknowledging the size")
+            return .ended(.clientClosed)
+        }
+        return .bytes(acknowledgement)
+    }
+
     /// Sends a last answer, then ends the connection politely: FIN first, then the bytes
     /// the client still sends are read and dropped for a moment before close().
     ///

@@ -33,23 +33,10 @@ public struct RemoteCommandService: LabService {
 
     public func serve(_ connection: LabConnection) -> ConnectionEnding {
         while true {
-            let request: LabConnection.Request
-            do throws(SocketError) {
-                request = try connection.receiveRequest()
-            } catch {
-                return connection.ending(after: error, during: .request)
-            }
             let command: [UInt8]
-            switch request {
-            case .closed:
-                return .clientClosed
-            case .tooLong(let firstBytes):
-                let reason = "request longer than \(connection.limits.maxRequestBytes) bytes"
-                connection.report("\(reason), starting \(ByteText.quoted(firstBytes, limit: 20)); answering ERR and closing")
-                connection.answerAndClose(Array("ERR \(reason); closing the connection".utf8))
-                return .protocolError(reason)
-            case .bytes(let bytes):
-                command = bytes
+            switch connection.nextRequest() {
+            case .ended(let ending): return ending
+            case .bytes(let bytes): command = bytes
             }
 
             let output = outputFor(command, connection: connection)
@@ -98,20 +85,10 @@ public struct RemoteCommandService: LabService {
     /// Steps 2 to 4; returns how the connection ended if it did.
     private func answer(_ output: [UInt8], to connection: LabConnection) -> ConnectionEnding? {
         let message = output.isEmpty ? RemoteCommandService.emptyOutput : output
-        do throws(SocketError) {
-            try connection.send(Array(String(message.count).utf8))
-        } catch {
-            return connection.ending(after: error, during: .answer)
-        }
-        let acknowledgement: [UInt8]?
-        do throws(SocketError) {
-            acknowledgement = try connection.receiveAcknowledgement()
-        } catch {
-            return connection.ending(after: error, during: .acknowledgement)
-        }
-        guard let acknowledgement else {
-            connection.note("the client closed instead of acknowledging the size")
-            return .clientClosed
+        let acknowledgement: [UInt8]
+        switch connection.announce(size: message.count) {
+        case .ended(let ending): return ending
+        case .bytes(let bytes): acknowledgement = bytes
         }
         do throws(SocketError) {
             try connection.send(message)
@@ -165,22 +142,9 @@ public final class RemoteClient {
     /// Sends `command` and returns the server's whole answer.
     public func run(_ command: String) throws(LabClientError) -> Reply {
         guard !command.isEmpty else { throw LabClientError("an empty command sends nothing", connectionLost: false) }
-        do throws(SocketError) {
-            try socket.sendAll(Array(command.utf8))
-        } catch {
-            throw LabClientError.socket(error, while: "sending the command")
-        }
-        let announced = try receiveAnnouncement(from: socket)
-        guard let announcement = Announcement(announced) else {
-            throw LabClientError("the server sent \(ByteText.quoted(announced)) where the size belongs")
-        }
-        // The notes' client acknowledges whatever it got; so do we, to stay in step.
-        do throws(SocketError) {
-            try socket.sendAll(RemoteClient.acknowledgement)
-        } catch {
-            if case .error(let reason) = announcement { return .refused(reason) }
-            throw LabClientError.socket(error, while: "acknowledging the size")
-        }
+        let announcement = try requestAnnouncement(
+            Array(command.utf8), on: socket, sending: "sending the command", sizeName: "size",
+            acknowledgement: RemoteClient.acknowledgement)
         switch announcement {
         case .error(let reason):
             return .refused(reason)
