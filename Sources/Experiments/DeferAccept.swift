@@ -43,24 +43,21 @@ public struct DeferAccept: Experiment {
     }
 
     public func run(_ settings: ExperimentSettings) throws -> ExperimentOutcome {
-        let tracer = TraceRecorder()
-        let (listener, address) = try loopbackListener(tracer: tracer)
-        defer { listener.close() }
-        let port = address.port ?? 0
-        let recorder = try ExperimentRecorder(filter: "tcp port \(port)", capture: settings.capture, tracer: tracer)
+        let stage = try LoopbackStage(capture: settings.capture)
+        defer { stage.listener.close() }
         var observed = Observed()
-        do {
+        let recorded = try stage.recorder.record {
             observed.deferDropsBefore = kernelCounter("TCPDeferAcceptDrop")
-            try listener.setDeferAccept(seconds: Self.deferSeconds)
-            recorder.note("server: setsockopt(TCP_DEFER_ACCEPT, \(Self.deferSeconds)) on the listening socket")
-            try listener.listen(backlog: 8)
-            try listener.setTimeout(.seconds(6))
+            try stage.listener.setDeferAccept(seconds: Self.deferSeconds)
+            stage.recorder.note("server: setsockopt(TCP_DEFER_ACCEPT, \(Self.deferSeconds)) on the listening socket")
+            try stage.listener.listen(backlog: 8)
+            try stage.listener.setTimeout(.seconds(6))
             let acceptEntered = DispatchSemaphore(value: 0)
-            tracer.observe { event in
+            stage.tracer.observe { event in
                 if case .entered(let record) = event, record.call == .accept { acceptEntered.signal() }
             }
             let server = BackgroundTask("the server") { () throws -> Int in
-                let (connection, _) = try listener.accept()
+                let (connection, _) = try stage.listener.accept()
                 defer { connection.close() }
                 try connection.setTimeout(.seconds(3))
                 let data = try connection.recv(maxBytes: 1024)
@@ -69,16 +66,16 @@ public struct DeferAccept: Experiment {
             guard acceptEntered.wait(timeout: .now() + 3) == .success else {
                 throw ExperimentError.hung("the server never called accept()")
             }
-            let client = try Socket(family: .inet, type: .stream, tracer: tracer, role: "client")
+            let client = try Socket(family: .inet, type: .stream, tracer: stage.tracer, role: "client")
             defer { client.close() }
             try client.setTimeout(.seconds(3))
-            try client.connect(to: .ipv4(.loopback, port: port))
+            try client.connect(to: stage.address)
             observed.client = try client.localAddress().endpoint
 
             Thread.sleep(forTimeInterval: Self.hold.seconds / 2)
-            observed.table = try SocketTable.take(port: port)
-            observed.acceptPendingAtTable = tracer.snapshot().contains { $0.call == .accept && $0.isPending }
-            recorder.note("ss -tan: the server's side is " + (serverState(observed) ?? "not listed")
+            observed.table = try SocketTable.take(port: stage.port)
+            observed.acceptPendingAtTable = stage.tracer.snapshot().contains { $0.call == .accept && $0.isPending }
+            stage.recorder.note("ss -tan: the server's side is " + (serverState(observed) ?? "not listed")
                 + (observed.acceptPendingAtTable ? "; accept() still waiting" : ""))
             Thread.sleep(forTimeInterval: Self.hold.seconds / 2)
 
@@ -87,20 +84,11 @@ public struct DeferAccept: Experiment {
             _ = try server.wait(timeout: .seconds(4))
             observed.deferDropsAfter = kernelCounter("TCPDeferAcceptDrop")
             client.close()
-        } catch {
-            listener.close()
-            recorder.abandon()
-            throw error
         }
-        let (run, built) = try recorder.finish()
-        var timeline = built
-        let serverEnd = IPEndpoint(.v4(.loopback), port)
-        if let ack = timeline.segments.first(where: { if case .handshakeACK(false) = $0.role { true } else { false } }) {
-            timeline.attach(PacketRemark("the listener discards it: TCP_DEFER_ACCEPT waits for data"), toPacket: ack.segment.number)
+        var outcome = stage.outcome(Self.info.name, recorded, client: observed.client, scope: .oneConnection)
+        if let ack = outcome.segments.first(where: { if case .handshakeACK(false) = $0.role { true } else { false } }) {
+            outcome.timeline.attach(PacketRemark("the listener discards it: TCP_DEFER_ACCEPT waits for data"), toPacket: ack.segment.number)
         }
-        var outcome = ExperimentOutcome(
-            name: Self.info.name, run: run, timeline: timeline, client: observed.client, server: serverEnd,
-            scope: .oneConnection, sections: [], explanation: Explanation(), facts: [:], captured: recorder.isCapturing)
         explain(&outcome, observed)
         return outcome
     }

@@ -105,9 +105,8 @@ public struct DropFinalAck: Experiment {
         }
         observed.timeline = Self.marked(observed.timeline, observed, release: release)
         var outcome = ExperimentOutcome(
-            name: Self.info.name, run: observed.run, timeline: observed.timeline, client: observed.client,
-            server: IPEndpoint(.v4(.loopback), port), scope: .oneConnection, sections: [], explanation: Explanation(),
-            facts: [:], captured: settings.capture)
+            Self.info.name, run: observed.run, timeline: observed.timeline, client: observed.client,
+            server: IPEndpoint(.v4(.loopback), port), scope: .oneConnection, captured: settings.capture)
         outcome.sections.append(ReportSection(
             title: "What osilab set up (and removed afterwards)",
             lines: namespace.commands.map { "$ " + $0 } + ["$ ip netns del \(namespace.name)    # at the end, also on Ctrl-C"]))
@@ -131,7 +130,7 @@ public struct DropFinalAck: Experiment {
         var pendingAtRelease = false
         var ruleText: [String] = []
         var client: IPEndpoint?
-        do {
+        let (run, timeline) = try recorder.record {
             try listener.listen(backlog: 8)
             try listener.setTimeout(.seconds(8))
             let acceptEntered = DispatchSemaphore(value: 0)
@@ -190,11 +189,7 @@ public struct DropFinalAck: Experiment {
                 recorder.note("rule lifted: nft flush chain inet \(table) input")
             }
             socket.close()
-        } catch {
-            recorder.abandon()
-            throw error
         }
-        let (run, timeline) = try recorder.finish()
         return Observed(run: run, timeline: timeline, ruleAdded: ruleAdded, released: released, ruleLifted: ruleLifted,
                         acceptPendingAtRelease: pendingAtRelease, ruleText: ruleText,
                         dropped: dropCount(ruleText), client: client)

@@ -145,6 +145,15 @@ public struct ExperimentOutcome: Sendable {
     public var segments: [AnnotatedSegment] { timeline.segments }
 }
 
+extension ExperimentOutcome {
+    /// An outcome before its explanation: no sections, claims or facts yet.
+    init(_ name: String, run: RecordedRun, timeline: Timeline, client: IPEndpoint?, server: IPEndpoint?,
+         scope: Ladder.Scope, captured: Bool) {
+        self.init(name: name, run: run, timeline: timeline, client: client, server: server, scope: scope,
+                  sections: [], explanation: Explanation(), facts: [:], captured: captured)
+    }
+}
+
 extension Timeline {
     /// Every TCP segment on the timeline, annotated, in capture order.
     public var segments: [AnnotatedSegment] {

@@ -50,36 +50,33 @@ public struct NoAccept: Experiment {
     }
 
     public func run(_ settings: ExperimentSettings) throws -> ExperimentOutcome {
-        let tracer = TraceRecorder()
-        let (listener, address) = try loopbackListener(tracer: tracer)
-        defer { listener.close() }
-        let port = address.port ?? 0
-        let recorder = try ExperimentRecorder(filter: "tcp port \(port)", capture: settings.capture, tracer: tracer)
+        let stage = try LoopbackStage(capture: settings.capture)
+        defer { stage.listener.close() }
+        let port = stage.port
         var observed = Observed()
         var clients: [Socket] = []
         defer { for client in clients { client.close() } }
-        let run: RecordedRun
-        var timeline: Timeline
-        do {
-            try listener.listen(backlog: Self.backlog)
+        // Stop capturing before closing the clients: closing queued connections is another lesson.
+        let recorded = try stage.recorder.record {
+            try stage.listener.listen(backlog: Self.backlog)
             observed.before = try SocketTable.take(port: port, listening: true)
             observed.overflowsBefore = kernelCounter("ListenOverflows")
-            recorder.note("ss -ltn: Recv-Q \(observed.before?.listener(port: port)?.receiveQueue ?? -1), "
+            stage.recorder.note("ss -ltn: Recv-Q \(observed.before?.listener(port: port)?.receiveQueue ?? -1), "
                 + "Send-Q \(observed.before?.listener(port: port)?.sendQueue ?? -1); the server never calls accept()")
             for number in 1...Self.maximumClients {
-                let client = try Socket(family: .inet, type: .stream, tracer: tracer, role: "client \(number)")
+                let client = try Socket(family: .inet, type: .stream, tracer: stage.tracer, role: "client \(number)")
                 clients.append(client)
                 let isLast = number == Self.maximumClients
                 try client.setTimeout(isLast ? Self.lastClientTimeout : .seconds(3))
                 let attempt = BackgroundTask("client \(number)'s connect()") { () throws -> Void in
-                    try client.connect(to: address)
+                    try client.connect(to: stage.address)
                 }
                 var error: SocketError?
                 if isLast {
                     // Look at the socket table while this client is (probably) still waiting.
                     Thread.sleep(forTimeInterval: 1.5)
                     observed.during = try SocketTable.take(port: port)
-                    recorder.note("ss -tan taken while client \(number) waits")
+                    stage.recorder.note("ss -tan taken while client \(number) waits")
                 }
                 do {
                     try attempt.wait(timeout: Self.lastClientTimeout + .seconds(1))
@@ -89,20 +86,13 @@ public struct NoAccept: Experiment {
                 observed.clients.append(((try? client.localAddress())?.endpoint, error))
                 if number == Self.maximumClients - 1 {
                     observed.after = try SocketTable.take(port: port, listening: true)
-                    recorder.note("ss -ltn: Recv-Q \(observed.after?.listener(port: port)?.receiveQueue ?? -1), "
+                    stage.recorder.note("ss -ltn: Recv-Q \(observed.after?.listener(port: port)?.receiveQueue ?? -1), "
                         + "Send-Q \(observed.after?.listener(port: port)?.sendQueue ?? -1)")
                 }
             }
             observed.overflowsAfter = kernelCounter("ListenOverflows")
-            // Stop capturing before closing: closing queued connections is another lesson.
-            (run, timeline) = try recorder.finish()
-        } catch {
-            recorder.abandon()
-            throw error
         }
-        var outcome = ExperimentOutcome(
-            name: Self.info.name, run: run, timeline: timeline, client: nil, server: IPEndpoint(.v4(.loopback), port),
-            scope: .everyClient, sections: [], explanation: Explanation(), facts: [:], captured: recorder.isCapturing)
+        var outcome = stage.outcome(Self.info.name, recorded, scope: .everyClient)
         explain(&outcome, observed, port: port)
         return outcome
     }

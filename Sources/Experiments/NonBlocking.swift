@@ -35,35 +35,30 @@ public struct NonBlocking: Experiment {
     public init() {}
 
     public func run(_ settings: ExperimentSettings) throws -> ExperimentOutcome {
-        // Bind before capturing so the filter can name the port; binding sends nothing.
-        let tracer = TraceRecorder()
-        let (listener, address) = try loopbackListener(tracer: tracer)
-        defer { listener.close() }
-        let port = address.port ?? 0
+        let stage = try LoopbackStage(capture: settings.capture)
+        defer { stage.listener.close() }
+        let recorded = try stage.recorder.record {
+            try stage.listener.listen(backlog: 8)
+            try stage.listener.setBlocking(false)
+            stage.recorder.note("server: setblocking(False) on the listening socket")
+            _ = try? stage.listener.accept()
 
-        let recorder = try ExperimentRecorder(filter: "tcp port \(port)", capture: settings.capture, tracer: tracer)
-        do {
-            try listener.listen(backlog: 8)
-            try listener.setBlocking(false)
-            recorder.note("server: setblocking(False) on the listening socket")
-            _ = try? listener.accept()
-
-            let client = try Socket(family: .inet, type: .stream, tracer: tracer, role: "client")
+            let client = try Socket(family: .inet, type: .stream, tracer: stage.tracer, role: "client")
             defer { client.close() }
             try client.setTimeout(.seconds(3))
-            try client.connect(to: address)
-            guard try listener.waitUntilReadable(timeout: .seconds(3)) else {
+            try client.connect(to: stage.address)
+            guard try stage.listener.waitUntilReadable(timeout: .seconds(3)) else {
                 throw ExperimentError.hung("the connection never reached the accept queue")
             }
-            let (connection, _) = try listener.accept()
+            let (connection, _) = try stage.listener.accept()
             defer { connection.close() }
             try connection.setBlocking(false)
-            recorder.note("server: setblocking(False) on the connection")
+            stage.recorder.note("server: setblocking(False) on the connection")
             _ = try? connection.recv(maxBytes: 1024)
 
             try connection.setBlocking(true)
             try connection.setTimeout(Self.timeout)
-            recorder.note("server: settimeout(\(formatSeconds(Self.timeout))), blocking again")
+            stage.recorder.note("server: settimeout(\(formatSeconds(Self.timeout))), blocking again")
             _ = try? connection.recv(maxBytes: 1024)
 
             try client.sendAll(Array("late".utf8))
@@ -71,15 +66,9 @@ public struct NonBlocking: Experiment {
             _ = try connection.recv(maxBytes: 1024)
             client.close()
             connection.close()
-            listener.close()
-        } catch {
-            recorder.abandon()
-            throw error
+            stage.listener.close()
         }
-        let (run, timeline) = try recorder.finish()
-        var outcome = ExperimentOutcome(
-            name: Self.info.name, run: run, timeline: timeline, client: nil, server: IPEndpoint(.v4(.loopback), port),
-            scope: .oneConnection, sections: [], explanation: Explanation(), facts: [:], captured: recorder.isCapturing)
+        var outcome = stage.outcome(Self.info.name, recorded, scope: .oneConnection)
         explain(&outcome)
         return outcome
     }

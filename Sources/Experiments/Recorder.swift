@@ -82,6 +82,18 @@ public final class ExperimentRecorder: Sendable {
     func abandon() {
         _ = try? background?.stop()
     }
+
+    /// Runs the experiment's steps, then finishes the recording (see ``finish(quiet:limit:)``).
+    /// If a step throws, the capture is stopped and the error passed on.
+    func record(_ steps: () throws -> Void) throws -> (RecordedRun, Timeline) {
+        do {
+            try steps()
+        } catch {
+            abandon()
+            throw error
+        }
+        return try finish()
+    }
 }
 
 /// A piece of an experiment running on a thread of its own (the server while the client
@@ -211,5 +223,37 @@ func loopbackListener(tracer: TraceRecorder) throws -> (Socket, SocketAddress) {
     } catch {
         listener.close()
         throw error
+    }
+}
+
+/// Where the TCP experiments play: a listener on a free loopback port, traced as the
+/// server and not yet listening, and a recorder already capturing that port.
+struct LoopbackStage {
+    let listener: Socket
+    let address: SocketAddress
+    let recorder: ExperimentRecorder
+
+    /// Binds the listener first, so that the capture filter can name its port.
+    init(capture: Bool) throws {
+        let tracer = TraceRecorder()
+        (listener, address) = try loopbackListener(tracer: tracer)
+        do {
+            recorder = try ExperimentRecorder(filter: "tcp port \(address.port ?? 0)", capture: capture, tracer: tracer)
+        } catch {
+            listener.close()
+            throw error
+        }
+    }
+
+    var tracer: TraceRecorder { recorder.tracer }
+    var port: UInt16 { address.port ?? 0 }
+    /// The listener's end, for the ladder's server column.
+    var server: IPEndpoint { IPEndpoint(.v4(.loopback), port) }
+
+    /// The outcome of a run on this stage, before its explanation.
+    func outcome(_ name: String, _ recorded: (RecordedRun, Timeline), client: IPEndpoint? = nil,
+                 scope: Ladder.Scope) -> ExperimentOutcome {
+        ExperimentOutcome(name, run: recorded.0, timeline: recorded.1, client: client, server: server, scope: scope,
+                          captured: recorder.isCapturing)
     }
 }

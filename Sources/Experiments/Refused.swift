@@ -44,25 +44,20 @@ public struct Refused: Experiment {
         let recorder = try ExperimentRecorder(filter: "tcp port \(port)", capture: settings.capture)
         var connectError: SocketError?
         var connectExResult: Int32 = 0
-        do {
+        let (run, timeline) = try recorder.record {
             let client = try Socket(family: .inet, type: .stream, tracer: recorder.tracer, role: "client 1")
             defer { client.close() }
             try client.setTimeout(.seconds(3))
-            do { try client.connect(to: target) } catch { connectError = error }
+            do throws(SocketError) { try client.connect(to: target) } catch { connectError = error }
 
             let second = try Socket(family: .inet, type: .stream, tracer: recorder.tracer, role: "client 2")
             defer { second.close() }
             try second.setTimeout(.seconds(3))
             connectExResult = second.connectEx(to: target)
-        } catch {
-            recorder.abandon()
-            throw error
         }
-        let (run, timeline) = try recorder.finish()
-        let server = IPEndpoint(.v4(.loopback), port)
         var outcome = ExperimentOutcome(
-            name: Self.info.name, run: run, timeline: timeline, client: nil, server: server, scope: .everyClient,
-            sections: [], explanation: Explanation(), facts: [:], captured: recorder.isCapturing)
+            Self.info.name, run: run, timeline: timeline, client: nil, server: IPEndpoint(.v4(.loopback), port),
+            scope: .everyClient, captured: recorder.isCapturing)
         explain(&outcome, port: port, connectError: connectError, connectEx: connectExResult)
         return outcome
     }

@@ -54,26 +54,23 @@ public struct Sticky: Experiment {
     }
 
     public func run(_ settings: ExperimentSettings) throws -> ExperimentOutcome {
-        let tracer = TraceRecorder()
-        let (listener, address) = try loopbackListener(tracer: tracer)
-        defer { listener.close() }
-        let port = address.port ?? 0
-        let recorder = try ExperimentRecorder(filter: "tcp port \(port)", capture: settings.capture, tracer: tracer)
+        let stage = try LoopbackStage(capture: settings.capture)
+        defer { stage.listener.close() }
         var observed = Observed()
-        do {
-            try listener.listen(backlog: 8)
-            let client = try Socket(family: .inet, type: .stream, tracer: tracer, role: "client")
+        let recorded = try stage.recorder.record {
+            try stage.listener.listen(backlog: 8)
+            let client = try Socket(family: .inet, type: .stream, tracer: stage.tracer, role: "client")
             defer { client.close() }
             try client.setTimeout(.seconds(3))
-            try client.connect(to: .ipv4(.loopback, port: port))
-            try listener.setTimeout(.seconds(3))
-            let (connection, _) = try listener.accept()
+            try client.connect(to: stage.address)
+            try stage.listener.setTimeout(.seconds(3))
+            let (connection, _) = try stage.listener.accept()
             defer { connection.close() }
             try connection.setTimeout(.seconds(3))
 
             // Part 1: small sends, one read once everything has arrived.
             observed.partStarts.append(Instant.now())
-            recorder.note("part 1: five small send() calls; the server reads only when all have arrived")
+            stage.recorder.note("part 1: five small send() calls; the server reads only when all have arrived")
             let small = Self.smallMessages.map { Array($0.utf8) }
             for message in small { try client.send(message) }
             let smallTotal = small.reduce(0) { $0 + $1.count }
@@ -84,7 +81,7 @@ public struct Sticky: Experiment {
 
             // Part 2: one large send, read 1024 bytes at a time.
             observed.partStarts.append(Instant.now())
-            recorder.note("part 2: one send() of \(Self.largeMessage.utf8.count) bytes; the server reads with recv(\(Self.readSize))")
+            stage.recorder.note("part 2: one send() of \(Self.largeMessage.utf8.count) bytes; the server reads with recv(\(Self.readSize))")
             let large = Array(Self.largeMessage.utf8)
             try client.sendAll(large)
             guard connection.waitForBytes(large.count, timeout: .seconds(2)) else {
@@ -94,7 +91,7 @@ public struct Sticky: Experiment {
 
             // Part 3: the same messages, framed.
             observed.partStarts.append(Instant.now())
-            recorder.note("part 3: the same messages, each with a 4-byte length prefix")
+            stage.recorder.note("part 3: the same messages, each with a 4-byte length prefix")
             let framed = (small + [large]).map { Self.frame($0) }
             for frame in framed { try client.sendAll(frame) }
             let framedTotal = framed.reduce(0) { $0 + $1.count }
@@ -107,14 +104,8 @@ public struct Sticky: Experiment {
             client.close()
             _ = try connection.recv(maxBytes: Self.readSize)
             connection.close()
-        } catch {
-            recorder.abandon()
-            throw error
         }
-        let (run, timeline) = try recorder.finish()
-        var outcome = ExperimentOutcome(
-            name: Self.info.name, run: run, timeline: timeline, client: nil, server: IPEndpoint(.v4(.loopback), port),
-            scope: .oneConnection, sections: [], explanation: Explanation(), facts: [:], captured: recorder.isCapturing)
+        var outcome = stage.outcome(Self.info.name, recorded, scope: .oneConnection)
         explain(&outcome, observed)
         return outcome
     }

@@ -47,27 +47,24 @@ public struct Teardown: Experiment {
     static let unread = Array("data nobody reads".utf8)
 
     public func run(_ settings: ExperimentSettings) throws -> ExperimentOutcome {
-        let tracer = TraceRecorder()
-        let (listener, address) = try loopbackListener(tracer: tracer)
-        defer { listener.close() }
-        let port = address.port ?? 0
-        let recorder = try ExperimentRecorder(filter: "tcp port \(port)", capture: settings.capture, tracer: tracer)
+        let stage = try LoopbackStage(capture: settings.capture)
+        defer { stage.listener.close() }
         var observed = Observed()
-        do {
-            try listener.listen(backlog: 8)
-            try listener.setTimeout(.seconds(3))
+        let recorded = try stage.recorder.record {
+            try stage.listener.listen(backlog: 8)
+            try stage.listener.setTimeout(.seconds(3))
             func connectPair(_ number: Int) throws -> (Socket, Socket) {
-                let client = try Socket(family: .inet, type: .stream, tracer: tracer, role: "client \(number)")
+                let client = try Socket(family: .inet, type: .stream, tracer: stage.tracer, role: "client \(number)")
                 try client.setTimeout(.seconds(3))
-                try client.connect(to: address)
+                try client.connect(to: stage.address)
                 observed.clients[number - 1] = try client.localAddress().endpoint
-                let (connection, _) = try listener.accept(role: "server \(number)")
+                let (connection, _) = try stage.listener.accept(role: "server \(number)")
                 try connection.setTimeout(.seconds(3))
                 return (client, connection)
             }
 
             // 1: orderly close, client first, with a half-close.
-            recorder.note("connection 1: the client sends a request, then shutdown(SHUT_WR)")
+            stage.recorder.note("connection 1: the client sends a request, then shutdown(SHUT_WR)")
             let (client1, server1) = try connectPair(1)
             defer { client1.close(); server1.close() }
             try client1.sendAll(Self.request)
@@ -85,7 +82,7 @@ public struct Teardown: Experiment {
             client1.close()
 
             // 2: the server closes with unread data.
-            recorder.note("connection 2: the server closes without reading what the client sent")
+            stage.recorder.note("connection 2: the server closes without reading what the client sent")
             let (client2, server2) = try connectPair(2)
             defer { client2.close(); server2.close() }
             try client2.sendAll(Self.unread)
@@ -95,28 +92,22 @@ public struct Teardown: Experiment {
             server2.close()
             // The reset reaches the client within microseconds on loopback; give it a moment.
             _ = try client2.waitUntilReadable(timeout: .seconds(1))
-            do { _ = try client2.recv(maxBytes: 1024) } catch { observed.clientRecvAfterReset = error }
+            do throws(SocketError) { _ = try client2.recv(maxBytes: 1024) } catch { observed.clientRecvAfterReset = error }
             client2.close()
 
             // 3: SO_LINGER 0 on the client.
-            recorder.note("connection 3: the client sets SO_LINGER to 0 and closes")
+            stage.recorder.note("connection 3: the client sets SO_LINGER to 0 and closes")
             let (client3, server3) = try connectPair(3)
             defer { client3.close(); server3.close() }
             try client3.setLinger(seconds: 0)
             client3.close()
             _ = try server3.waitUntilReadable(timeout: .seconds(1))
-            do { _ = try server3.recv(maxBytes: 1024) } catch { observed.serverRecvAfterLingerReset = error }
+            do throws(SocketError) { _ = try server3.recv(maxBytes: 1024) } catch { observed.serverRecvAfterLingerReset = error }
             server3.close()
-        } catch {
-            recorder.abandon()
-            throw error
         }
-        let (run, timeline) = try recorder.finish()
-        observed.table = try SocketTable.take(port: port)
-        var outcome = ExperimentOutcome(
-            name: Self.info.name, run: run, timeline: timeline, client: nil, server: IPEndpoint(.v4(.loopback), port),
-            scope: .everyClient, sections: [], explanation: Explanation(), facts: [:], captured: recorder.isCapturing)
-        explain(&outcome, observed, port: port)
+        observed.table = try SocketTable.take(port: stage.port)
+        var outcome = stage.outcome(Self.info.name, recorded, scope: .everyClient)
+        explain(&outcome, observed, port: stage.port)
         return outcome
     }
 

@@ -64,7 +64,7 @@ public struct UDPDatagrams: Experiment {
         let recorder = try ExperimentRecorder(filter: filter, capture: settings.capture, tracer: tracer)
         var observed = Observed()
         observed.closedPort = closedPort
-        do {
+        let (run, built) = try recorder.record {
             try server.setTimeout(.seconds(2))
             let client = try Socket(family: .inet, type: .datagram, tracer: tracer, role: "client")
             defer { client.close() }
@@ -90,19 +90,15 @@ public struct UDPDatagrams: Experiment {
             let closed = SocketAddress.ipv4(.loopback, port: closedPort)
             _ = try client.sendTo(Self.probe, address: closed)
             try client.setTimeout(.milliseconds(300))
-            do { _ = try client.recvFrom(maxBytes: 1024) } catch { observed.unconnectedError = error }
+            do throws(SocketError) { _ = try client.recvFrom(maxBytes: 1024) } catch { observed.unconnectedError = error }
 
             recorder.note("connect() on the UDP socket: it only fixes the peer address; nothing is sent")
             try client.connect(to: closed)
             try client.send(Self.probe)
             try client.setTimeout(.seconds(1))
-            do { _ = try client.recv(maxBytes: 1024) } catch { observed.connectedError = error }
+            do throws(SocketError) { _ = try client.recv(maxBytes: 1024) } catch { observed.connectedError = error }
             client.close()
-        } catch {
-            recorder.abandon()
-            throw error
         }
-        let (run, built) = try recorder.finish()
         var timeline = built
         let serverEnd = IPEndpoint(.v4(.loopback), port)
         for entry in timeline.packets {
@@ -111,8 +107,8 @@ public struct UDPDatagrams: Experiment {
             }
         }
         var outcome = ExperimentOutcome(
-            name: Self.info.name, run: run, timeline: timeline, client: observed.client, server: serverEnd,
-            scope: .oneConnection, sections: [], explanation: Explanation(), facts: [:], captured: recorder.isCapturing)
+            Self.info.name, run: run, timeline: timeline, client: observed.client, server: serverEnd,
+            scope: .oneConnection, captured: recorder.isCapturing)
         explain(&outcome, observed, port: port)
         return outcome
     }
