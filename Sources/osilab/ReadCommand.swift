@@ -1,8 +1,6 @@
 import ArgumentParser
 import Capture
 import Foundation
-import TextUI
-import Timeline
 import Wire
 
 struct Read: ParsableCommand {
@@ -32,32 +30,19 @@ struct Read: ParsableCommand {
             printError(error.description)
             throw ExitCode(1)
         }
-        let linkType = LinkType(rawValue: capture.dataLink)
-        var lines = PacketLines(numbers: absolute ? .absolute : .relative, utcOffsetSeconds: localUTCOffset())
-        let output = StandardOutput()
-        let showLayers = layers
-        let (width, colour) = layerViewSettings()
+        var printer = PacketPrinter(linkType: LinkType(rawValue: capture.dataLink), absolute: absolute, layers: layers)
         do {
             try capture.forEachPacket { header, bytes in
-                lines.appendLine(timestamp: header.timestamp, bytes: bytes, originalLength: header.originalLength,
-                                 linkType: linkType, to: &output.buffer)
-                if showLayers {
-                    for line in LayerView.render(bytes: Array(bytes), linkType: linkType, originalLength: header.originalLength,
-                                                 title: "Packet \(lines.count)", width: width, colour: colour) {
-                        output.write(line.rendered(colour ? .ansi : .plain))
-                    }
-                    output.write("")
-                }
-                output.flushIfFull()
+                printer.add(header, bytes)
                 return true
             }
         } catch {
-            output.flush()
+            printer.output.flush()
             printError(error.description)
             throw ExitCode(1)
         }
-        output.write(lines.summary)
-        output.flush()
+        printer.output.write(printer.lines.summary)
+        printer.output.flush()
     }
 }
 
@@ -67,39 +52,4 @@ func localUTCOffset() -> Int {
     var parts = tm()
     localtime_r(&now, &parts)
     return parts.tm_gmtoff
-}
-
-/// Lines to standard output through one large buffer: a capture of a million packets
-/// must not cost a million write() calls.
-final class StandardOutput {
-    /// Bytes not yet written. Packet lines are appended here directly (`appendLine(to:)`).
-    var buffer: [UInt8] = []
-
-    init() {
-        buffer.reserveCapacity(1 << 16 + 4096)
-    }
-
-    func write(_ line: String) {
-        buffer.append(contentsOf: line.utf8)
-        buffer.append(10)
-        flushIfFull()
-    }
-
-    /// Writes the buffer once it holds 64 KiB: few system calls, and a bounded buffer.
-    func flushIfFull() {
-        if buffer.count >= 1 << 16 { flush() }
-    }
-
-    func flush() {
-        var offset = 0
-        while offset < buffer.count {
-            let written = buffer[offset...].withUnsafeBytes { Foundation.write(STDOUT_FILENO, $0.baseAddress, $0.count) }
-            if written <= 0 {
-                if written < 0 && errno == EINTR { continue }
-                break
-            }
-            offset += written
-        }
-        buffer.removeAll(keepingCapacity: true)
-    }
 }

@@ -1,8 +1,6 @@
 import ArgumentParser
 import Capture
 import Foundation
-import TextUI
-import Timeline
 import Wire
 
 struct Watch: ParsableCommand {
@@ -83,11 +81,8 @@ struct Watch: ParsableCommand {
         let stopper = SignalStopper { capture.stop() }
         defer { stopper.cancel() }
 
-        let linkType = LinkType(rawValue: capture.dataLink)
-        var lines = PacketLines(numbers: absolute ? .absolute : .relative, utcOffsetSeconds: localUTCOffset())
-        let output = StandardOutput()
-        let showLayers = layers
-        let (width, colour) = layerViewSettings()
+        var printer = PacketPrinter(linkType: LinkType(rawValue: capture.dataLink), absolute: absolute, layers: layers)
+        let output = printer.output
         printError("Capturing on \(interface)" + (combinedFilter.map { " (filter: \($0))" } ?? "") + "; press Ctrl-C to stop.")
         do {
             // Live lines are for watching, so each is shown as soon as it is known: the output
@@ -96,16 +91,7 @@ struct Watch: ParsableCommand {
             // (a write per packet there cost a third of the packets in a connection storm).
             try capture.runBorrowing(limit: count, caughtUp: { output.flush() }) { header, bytes in
                 writer?.write(timestamp: header.timestamp, bytes: bytes, originalLength: header.originalLength)
-                lines.appendLine(timestamp: header.timestamp, bytes: bytes, originalLength: header.originalLength,
-                                 linkType: linkType, to: &output.buffer)
-                if showLayers {
-                    for line in LayerView.render(bytes: Array(bytes), linkType: linkType, originalLength: header.originalLength,
-                                                 title: "Packet \(lines.count)", width: width, colour: colour) {
-                        output.write(line.rendered(colour ? .ansi : .plain))
-                    }
-                    output.write("")
-                }
-                output.flushIfFull()
+                printer.add(header, bytes)
             }
             output.flush()
         } catch {
@@ -113,7 +99,7 @@ struct Watch: ParsableCommand {
             throw ExitCode(1)
         }
         writer?.close()
-        print(lines.summary)
+        print(printer.lines.summary)
         print("Capture: \(capture.statistics()).")
         if let write { print("Saved to \(write); read it again with: osilab read \(write)") }
     }
