@@ -36,7 +36,7 @@ public final class LabCapture: Sendable {
 
     /// Prints every packet from now on as one annotated line, through `emit`.
     public func printLive(prefix: String = "[wire] ", _ emit: @escaping @Sendable (String) -> Void) {
-        let lines = Mutex(PacketLines(numbers: .relative, utcOffsetSeconds: LabCapture.localUTCOffset()))
+        let lines = Mutex(PacketLines(numbers: .relative, utcOffsetSeconds: Instant.localUTCOffset()))
         let linkType = LinkType(rawValue: capture.dataLink)
         background.observe { packet in
             let line = lines.withLock { state in
@@ -53,12 +53,5 @@ public final class LabCapture: Sendable {
         CapturedScenario.settle(background, quiet: .milliseconds(60), limit: .seconds(1))
         let (packets, statistics) = try background.stop()
         return RecordedRun(packets: packets, trace: trace, statistics: statistics, linkType: LinkType(rawValue: capture.dataLink))
-    }
-
-    static func localUTCOffset() -> Int {
-        var now = time(nil)
-        var parts = tm()
-        localtime_r(&now, &parts)
-        return parts.tm_gmtoff
     }
 }

@@ -50,6 +50,17 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 }
 
+extension Instant {
+    /// Seconds east of UTC in the local time zone, now: what turns an instant into the
+    /// time of day on the learner's clock. The corresponding C function is `localtime_r`.
+    public static func localUTCOffset() -> Int {
+        var now = time(nil)
+        var parts = tm()
+        localtime_r(&now, &parts)
+        return parts.tm_gmtoff
+    }
+}
+
 /// Formats a span of nanoseconds for people: `850 ns`, `12.4 µs`, `3.20 ms`, `1.500 s`.
 public func formatDuration(nanoseconds: Int64) -> String {
     let sign = nanoseconds < 0 ? "-" : ""

@@ -2,6 +2,7 @@ import Capture
 import Foundation
 import TextUI
 import Timeline
+import Trace
 import Wire
 
 /// What `osilab read` and `osilab watch` print for each packet: its annotated line and,
@@ -16,7 +17,7 @@ struct PacketPrinter {
     private let colour: Bool
 
     init(linkType: LinkType, absolute: Bool, layers: Bool) {
-        lines = PacketLines(numbers: absolute ? .absolute : .relative, utcOffsetSeconds: localUTCOffset())
+        lines = PacketLines(numbers: absolute ? .absolute : .relative, utcOffsetSeconds: Instant.localUTCOffset())
         self.linkType = linkType
         self.layers = layers
         (width, colour) = layerViewSettings()

@@ -45,11 +45,3 @@ struct Read: ParsableCommand {
         printer.output.flush()
     }
 }
-
-/// Seconds east of UTC for the local time zone, asked once.
-func localUTCOffset() -> Int {
-    var now = time(nil)
-    var parts = tm()
-    localtime_r(&now, &parts)
-    return parts.tm_gmtoff
-}
