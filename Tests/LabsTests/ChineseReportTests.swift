@@ -7,16 +7,6 @@ import XCTest
 
 /// The capture labs' report and step mode in Chinese, on the capture recorded for the lessons.
 final class ChineseReportTests: XCTestCase {
-    func recordedRun() throws -> RecordedRun {
-        var folder = URL(fileURLWithPath: #filePath)
-        while folder.path != "/", !FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
-            folder.deleteLastPathComponent()
-        }
-        let captures = folder.appendingPathComponent("Lessons/captures")
-        return try RecordedRun.load(capturePath: captures.appendingPathComponent("handshake.pcap").path,
-                                    tracePath: captures.appendingPathComponent("handshake.trace.json").path)
-    }
-
     func testTheTablesMatch() {
         XCTAssertEqual(StringTable.mismatches(LabTables.all, ids: LabText.allCases), [])
     }

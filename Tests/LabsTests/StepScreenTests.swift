@@ -8,17 +8,6 @@ import Wire
 import XCTest
 
 final class StepScreenTests: XCTestCase {
-    /// The handshake recorded for the lessons (Lessons/captures), loaded as a learner sees it.
-    func recordedRun() throws -> RecordedRun {
-        var folder = URL(fileURLWithPath: #filePath)
-        while folder.path != "/", !FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
-            folder.deleteLastPathComponent()
-        }
-        let captures = folder.appendingPathComponent("Lessons/captures")
-        return try RecordedRun.load(capturePath: captures.appendingPathComponent("handshake.pcap").path,
-                                    tracePath: captures.appendingPathComponent("handshake.trace.json").path)
-    }
-
     func testStepsMoveWithinBoundsAndNarrateEachEvent() throws {
         let run = try recordedRun()
         var screen = StepScreen(run: run, timeline: run.timeline(), numbers: .relative)
