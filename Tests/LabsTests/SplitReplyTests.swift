@@ -3,26 +3,48 @@ import Labs
 import Sockets
 import XCTest
 
-/// A server that speaks the size-then-data protocol but sends everything in awkward
-/// pieces, with pauses, to prove the clients count bytes instead of trusting recv() boundaries.
-final class SplittingServer {
+/// A server for one connection on 127.0.0.1 and a port the kernel picks: `serve` runs on
+/// a thread of its own with the accepted connection, which is closed afterwards. Both the
+/// listener and the connection time out, so that no test can hang.
+final class OneConnectionServer: Sendable {
     let listener: Socket
     let port: UInt16
+    /// Left when the server thread is done.
     let finished = DispatchGroup()
 
-    /// `answers` are sent in order, one per request; each is split into `pieces` byte counts (cycled).
-    init(answers: [[UInt8]], pieces: [Int], pause: Duration = .milliseconds(5)) throws {
-        listener = try Socket(family: .inet, type: .stream, role: "splitting server")
+    init(role: String = "", timeout: Duration = .seconds(5), _ serve: @escaping @Sendable (Socket) -> Void) throws {
+        listener = try Socket(family: .inet, type: .stream, role: role)
         try listener.bind(to: .ipv4(.loopback, port: 0))
         try listener.listen()
-        try listener.setTimeout(.seconds(10))
+        try listener.setTimeout(timeout)
         port = try XCTUnwrap(listener.localAddress().port)
         finished.enter()
         Thread.detachNewThread { [listener, finished] in
             defer { finished.leave() }
             guard let (connection, _) = try? listener.accept() else { return }
             defer { connection.close() }
-            try? connection.setTimeout(.seconds(10))
+            try? connection.setTimeout(timeout)
+            serve(connection)
+        }
+    }
+
+    /// Wakes the thread if it still waits in accept(), gives it 5 seconds, and closes the listener.
+    func stop() {
+        try? listener.shutdown(.read)
+        _ = finished.wait(timeout: .now() + 5)
+        listener.close()
+    }
+}
+
+/// A server that speaks the size-then-data protocol but sends everything in awkward
+/// pieces, with pauses, to prove the clients count bytes instead of trusting recv() boundaries.
+final class SplittingServer {
+    private let server: OneConnectionServer
+    var port: UInt16 { server.port }
+
+    /// `answers` are sent in order, one per request; each is split into `pieces` byte counts (cycled).
+    init(answers: [[UInt8]], pieces: [Int], pause: Duration = .milliseconds(5)) throws {
+        server = try OneConnectionServer(role: "splitting server", timeout: .seconds(10)) { connection in
             func sendSplit(_ bytes: [UInt8]) throws {
                 var offset = 0
                 var index = 0
@@ -45,11 +67,7 @@ final class SplittingServer {
         }
     }
 
-    func stop() {
-        try? listener.shutdown(.read)
-        _ = finished.wait(timeout: .now() + 5)
-        listener.close()
-    }
+    func stop() { server.stop() }
 }
 
 final class SplitReplyTests: XCTestCase {
@@ -95,48 +113,25 @@ final class SplitReplyTests: XCTestCase {
 
     func testFilesClientDeletesACopyThatArrivesShort() throws {
         // A server that announces 1000 bytes, sends 10 and closes.
-        let listener = try Socket(family: .inet, type: .stream)
-        defer { listener.close() }
-        try listener.bind(to: .ipv4(.loopback, port: 0))
-        try listener.listen()
-        try listener.setTimeout(.seconds(5))
-        let port = try XCTUnwrap(listener.localAddress().port)
-        let done = DispatchGroup()
-        done.enter()
-        Thread.detachNewThread {
-            defer { done.leave() }
-            guard let (connection, _) = try? listener.accept() else { return }
-            try? connection.setTimeout(.seconds(5))
+        let server = try OneConnectionServer { connection in
             _ = try? connection.recv(maxBytes: 1024)
             try? connection.sendAll(Array("1000".utf8))
             _ = try? connection.recv(maxBytes: 1024)
             try? connection.sendAll([UInt8](repeating: 0x41, count: 10))
-            connection.close()
         }
+        defer { server.stop() }
         let folder = try temporaryFolder(self)
-        let client = try FilesClient(host: "127.0.0.1", port: port, timeout: .seconds(5))
+        let client = try FilesClient(host: "127.0.0.1", port: server.port, timeout: .seconds(5))
         defer { client.close() }
         XCTAssertThrowsError(try client.get("short.bin", into: folder)) { error in
             XCTAssertTrue("\(error)".contains("closed the connection after 10 of the 1000 bytes"), "\(error)")
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), [], "a short copy must not be left behind")
-        XCTAssertEqual(done.wait(timeout: .now() + 5), .success)
+        XCTAssertEqual(server.finished.wait(timeout: .now() + 5), .success)
     }
 
     func testEchoClientReadsTheWholeReplyWhenItComesByteByByte() throws {
-        let listener = try Socket(family: .inet, type: .stream)
-        defer { listener.close() }
-        try listener.bind(to: .ipv4(.loopback, port: 0))
-        try listener.listen()
-        try listener.setTimeout(.seconds(5))
-        let port = try XCTUnwrap(listener.localAddress().port)
-        let done = DispatchGroup()
-        done.enter()
-        Thread.detachNewThread {
-            defer { done.leave() }
-            guard let (connection, _) = try? listener.accept() else { return }
-            defer { connection.close() }
-            try? connection.setTimeout(.seconds(5))
+        let server = try OneConnectionServer { connection in
             var request: [UInt8] = []
             while request.count < 10, let piece = try? connection.recv(maxBytes: 64), !piece.isEmpty { request += piece }
             upperCasedASCII(&request)
@@ -145,12 +140,13 @@ final class SplitReplyTests: XCTestCase {
                 Thread.sleep(forTimeInterval: 0.002)
             }
         }
-        let client = try EchoClient(host: "127.0.0.1", port: port, timeout: .seconds(5))
+        defer { server.stop() }
+        let client = try EchoClient(host: "127.0.0.1", port: server.port, timeout: .seconds(5))
         defer { client.close() }
         let reply = try client.send("你好 abc")
         XCTAssertEqual(reply.text, "你好 ABC")
         XCTAssertGreaterThan(reply.recvCalls, 1, "bytes sent one at a time arrive over several recv() calls")
-        XCTAssertEqual(done.wait(timeout: .now() + 5), .success)
+        XCTAssertEqual(server.finished.wait(timeout: .now() + 5), .success)
     }
 
     func testAnnouncementParsing() {
