@@ -19,6 +19,25 @@ enum RealLessons {
             return nil
         }
     }
+
+    /// Renders every screen of `library` at a narrow and a normal width, and fails for each
+    /// line wider than the screen.
+    static func assertEveryScreenFits(_ library: LessonLibrary, file: StaticString = #filePath, line: UInt = #line) {
+        let store = ProgressStore.temporary()
+        for width in [40, 80] {
+            let session = LessonSession(library: library, store: store, environment: .forTests(), size: .init(columns: width, rows: 30))
+            for (lessonIndex, lesson) in library.lessons.enumerated() {
+                for screen in lesson.screens.indices {
+                    for block in session.renderedBlocks(lesson: lessonIndex, screen: screen, width: session.contentWidth, interactive: true) {
+                        for rendered in block.lines where rendered.width > session.contentWidth {
+                            XCTFail("\(lesson.file), screen \(screen + 1), width \(width): line too wide: \(rendered.plainText)",
+                                    file: file, line: line)
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Every lesson under Lessons/ parses, every directive is valid, ids are unique: the check
@@ -42,18 +61,6 @@ final class RealLessonsTests: XCTestCase {
     /// Each lesson renders at a narrow and a normal width without a line overflowing.
     func testEveryScreenRendersWithinTheWidth() throws {
         guard let library = RealLessons.load() else { return }
-        let store = ProgressStore.temporary()
-        for width in [40, 80] {
-            let session = LessonSession(library: library, store: store, environment: .forTests(), size: .init(columns: width, rows: 30))
-            for (lessonIndex, lesson) in library.lessons.enumerated() {
-                for screen in lesson.screens.indices {
-                    for block in session.renderedBlocks(lesson: lessonIndex, screen: screen, width: session.contentWidth, interactive: true) {
-                        for line in block.lines where line.width > session.contentWidth {
-                            XCTFail("\(lesson.file), screen \(screen + 1), width \(width): line too wide: \(line.plainText)")
-                        }
-                    }
-                }
-            }
-        }
+        RealLessons.assertEveryScreenFits(library)
     }
 }

@@ -63,19 +63,7 @@ final class TranslationTests: XCTestCase {
     /// Chinese characters take two columns: no rendered line may be wider than the screen.
     func testEveryChineseScreenRendersWithinTheWidth() throws {
         guard let library = loadChinese() else { return }
-        let store = ProgressStore.temporary()
-        for width in [40, 80] {
-            let session = LessonSession(library: library, store: store, environment: .forTests(), size: .init(columns: width, rows: 30))
-            for (lessonIndex, lesson) in library.lessons.enumerated() {
-                for screen in lesson.screens.indices {
-                    for block in session.renderedBlocks(lesson: lessonIndex, screen: screen, width: session.contentWidth, interactive: true) {
-                        for line in block.lines where line.width > session.contentWidth {
-                            XCTFail("\(lesson.file), screen \(screen + 1), width \(width): line too wide: \(line.plainText)")
-                        }
-                    }
-                }
-            }
-        }
+        RealLessons.assertEveryScreenFits(library)
     }
 
     private func loadChinese(file: StaticString = #filePath, line: UInt = #line) -> LessonLibrary? {
