@@ -15,6 +15,24 @@ func makeListener(_ family: AddressFamily = .inet, backlog: Int32 = 16, tracer: 
     return (listener, try listener.localAddress())
 }
 
+/// A TCP connection on 127.0.0.1 and the listener it came through: the client's socket and
+/// the server's end from accept(). The caller closes all three; on failure nothing stays open.
+func makeConnection(clientTracer: TraceRecorder? = nil, clientRole: String = "") throws -> (listener: Socket, client: Socket, connection: Socket) {
+    let (listener, address) = try makeListener()
+    var client: Socket?
+    do {
+        let connecting = try Socket(family: .inet, type: .stream, tracer: clientTracer, role: clientRole)
+        client = connecting
+        try connecting.connect(to: address)
+        let (connection, _) = try listener.accept()
+        return (listener, connecting, connection)
+    } catch {
+        client?.close()
+        listener.close()
+        throw error
+    }
+}
+
 /// A port on 127.0.0.1 that nothing listens on: bound (so nobody else takes it) but never listening.
 func closedPort() throws -> (Socket, SocketAddress) {
     let holder = try Socket(family: .inet, type: .stream)
@@ -103,13 +121,8 @@ final class SocketCallTests: XCTestCase {
     }
 
     func testReceiveTimeoutIsItsOwnError() throws {
-        let (listener, address) = try makeListener()
-        defer { listener.close() }
-        let client = try Socket(family: .inet, type: .stream)
-        defer { client.close() }
-        try client.connect(to: address)
-        let (connection, _) = try listener.accept()
-        defer { connection.close() }
+        let (listener, client, connection) = try makeConnection()
+        defer { listener.close(); client.close(); connection.close() }
 
         try client.setTimeout(.milliseconds(150))
         XCTAssertEqual(client.timeout, .milliseconds(150))
@@ -151,13 +164,8 @@ final class SocketCallTests: XCTestCase {
     }
 
     func testNonBlockingSendMayBePartial() throws {
-        let (listener, address) = try makeListener()
-        defer { listener.close() }
-        let client = try Socket(family: .inet, type: .stream)
-        defer { client.close() }
-        try client.connect(to: address)
-        let (connection, _) = try listener.accept()
-        defer { connection.close() }
+        let (listener, client, connection) = try makeConnection()
+        defer { listener.close(); client.close(); connection.close() }
 
         // Nobody reads: a non-blocking send of 8 MiB can only take what fits in the buffers.
         let payload = [UInt8](repeating: 0x41, count: 8 << 20)
@@ -171,14 +179,9 @@ final class SocketCallTests: XCTestCase {
     }
 
     func testSendAllLoopsOverPartialSends() throws {
-        let (listener, address) = try makeListener()
-        defer { listener.close() }
         let tracer = TraceRecorder()
-        let client = try Socket(family: .inet, type: .stream, tracer: tracer, role: "client")
-        defer { client.close() }
-        try client.connect(to: address)
-        let (connection, _) = try listener.accept()
-        defer { connection.close() }
+        let (listener, client, connection) = try makeConnection(clientTracer: tracer, clientRole: "client")
+        defer { listener.close(); client.close(); connection.close() }
 
         // A send timeout makes a blocking send() return early with a partial count when the
         // slow reader below cannot keep up, so sendAll() has to loop.
