@@ -33,6 +33,20 @@ need() {
     done
 }
 
+# Compiles the benchmark's C helper Benchmarks/NAME.c into $BENCH_DIR/NAME and prints its path.
+build_tool() {
+    cc -O2 -pthread -o "$BENCH_DIR/$1" "$ROOT/Benchmarks/$1.c" && echo "$BENCH_DIR/$1"
+}
+
+# Runs a check (a command) every 50 ms until it succeeds; fails if it has not within 5 s.
+wait_for() {
+    for _ in $(seq 100); do
+        "$@" && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
 # Peak resident memory of a command in MiB, from /usr/bin/time.
 peak_mib() {
     local kib

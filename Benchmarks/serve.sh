@@ -25,8 +25,7 @@ while [[ $# -gt 0 ]]; do
 done
 need cc python3
 build_release
-load=$BENCH_DIR/loadclient
-cc -O2 -pthread -o "$load" "$ROOT/Benchmarks/loadclient.c"
+load=$(build_tool loadclient)
 root=$BENCH_DIR/files-root
 mkdir -p "$root"
 printf '%032d' 0 >"$root/bench.txt"   # a 32-byte file
@@ -38,17 +37,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
+accepts_connections() {
+    python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', $1), 0.2).close()" 2>/dev/null
+}
+
 # Starts a server in the background and waits until its port accepts connections.
 start_server() {
     local port=$1; shift
     "$@" >"$BENCH_DIR/server.log" 2>&1 &
     server_pid=$!
-    for _ in $(seq 100); do
-        if python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', $port), 0.2).close()" 2>/dev/null; then
-            return 0
-        fi
-        sleep 0.05
-    done
+    wait_for accepts_connections "$port" && return 0
     echo "The server did not start: $(cat "$BENCH_DIR/server.log")" >&2
     exit 1
 }

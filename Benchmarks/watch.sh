@@ -28,8 +28,7 @@ while [[ $# -gt 0 ]]; do
 done
 need cc tcpdump
 build_release
-storm=$BENCH_DIR/storm
-cc -O2 -pthread -o "$storm" "$ROOT/Benchmarks/storm.c"
+storm=$(build_tool storm)
 
 capture_pid=""
 peak="?"
@@ -43,16 +42,13 @@ start_capture() {
     local ready=$1; shift
     "$@" >"$BENCH_DIR/watch.out" 2>"$BENCH_DIR/watch.err" &
     capture_pid=$!
-    for _ in $(seq 100); do
-        if grep -q "$ready" "$BENCH_DIR/watch.err" 2>/dev/null; then
-            # Packets sent in the first few milliseconds after a capture says it is ready
-            # (tcpdump's "listening on" as much as osilab's "Capturing on") are not yet
-            # delivered to it on this kernel: give the socket time to be attached.
-            sleep 0.5
-            return 0
-        fi
-        sleep 0.05
-    done
+    if wait_for grep -q "$ready" "$BENCH_DIR/watch.err" 2>/dev/null; then
+        # Packets sent in the first few milliseconds after a capture says it is ready
+        # (tcpdump's "listening on" as much as osilab's "Capturing on") are not yet
+        # delivered to it on this kernel: give the socket time to be attached.
+        sleep 0.5
+        return 0
+    fi
     echo "The capture did not start: $(cat "$BENCH_DIR/watch.err")" >&2
     exit 1
 }
