@@ -61,4 +61,21 @@ public struct ClientConsole: Sendable {
         let local = (try? socket.localAddress()).map { "\($0)" } ?? "?"
         remark("Connected to the \(lab.rawValue) server at \(peer) from \(local). \(usage) Ctrl-D ends.")
     }
+
+    /// The session of a TCP lab client: greets, then hands each command to `handle` until
+    /// the input ends. An error is shown, and one that lost the connection ends the session.
+    /// - Returns: false if the connection was lost.
+    func session(_ socket: Socket, lab: LabName, usage: String,
+                 _ handle: (String) throws(LabClientError) -> Void) -> Bool {
+        greet(socket, lab: lab, usage: usage)
+        while let command = nextCommand() {
+            do throws(LabClientError) {
+                try handle(command)
+            } catch {
+                remark("error: \(error)")
+                if error.connectionLost { return false }
+            }
+        }
+        return true
+    }
 }

@@ -115,23 +115,16 @@ public final class EchoClient {
     /// - Returns: false if the connection was lost.
     public func run(console: ClientConsole) -> Bool {
         defer { close() }
-        console.greet(socket, lab: .echo, usage: "Type a line; it comes back upper-cased.")
-        while let line = console.nextCommand() {
+        return console.session(socket, lab: .echo, usage: "Type a line; it comes back upper-cased.") { line throws(LabClientError) in
             if line.isEmpty {
                 if console.prompt != nil {
                     console.remark("(nothing sent: an empty line would be zero bytes, and TCP has no empty message)")
                 }
-                continue
+                return
             }
-            do throws(LabClientError) {
-                let reply = try send(line)
-                console.output(reply.text)
-            } catch {
-                console.remark("error: \(error)")
-                if error.connectionLost { return false }
-            }
+            let reply = try send(line)
+            console.output(reply.text)
         }
-        return true
     }
 }
 

@@ -187,26 +187,20 @@ public final class FilesClient {
     /// - Returns: false if the connection was lost.
     public func run(console: ClientConsole, directory: String = ".") -> Bool {
         defer { close() }
-        console.greet(socket, lab: .files, usage: "Type get NAME (try get 你好.txt); copies go to \(directory == "." ? "this folder" : directory).")
-        while let command = console.nextCommand() {
-            if command.isEmpty { continue }
+        let usage = "Type get NAME (try get 你好.txt); copies go to \(directory == "." ? "this folder" : directory)."
+        return console.session(socket, lab: .files, usage: usage) { command throws(LabClientError) in
+            if command.isEmpty { return }
             guard let name = getName(command) else {
                 console.remark("this client understands one command: get NAME")
-                continue
+                return
             }
-            do throws(LabClientError) {
-                switch try get(name, into: directory) {
-                case .saved(let path, let bytes, let calls):
-                    console.output("saved \(name): \(bytes) bytes, as announced, in \(calls) recv() call\(calls == 1 ? "" : "s") -> \(path)")
-                case .refused(let reason):
-                    console.remark("the server refused: \(reason)")
-                }
-            } catch {
-                console.remark("error: \(error)")
-                if error.connectionLost { return false }
+            switch try get(name, into: directory) {
+            case .saved(let path, let bytes, let calls):
+                console.output("saved \(name): \(bytes) bytes, as announced, in \(calls) recv() call\(calls == 1 ? "" : "s") -> \(path)")
+            case .refused(let reason):
+                console.remark("the server refused: \(reason)")
             }
         }
-        return true
     }
 
     /// The name in `get NAME`, or nil for any other command.

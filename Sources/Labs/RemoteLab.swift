@@ -165,22 +165,15 @@ public final class RemoteClient {
     /// - Returns: false if the connection was lost.
     public func run(console: ClientConsole) -> Bool {
         defer { close() }
-        console.greet(socket, lab: .remote, usage: "Type a command (try ls, date, uname -a).")
-        while let command = console.nextCommand() {
-            if command.isEmpty { continue }
-            do throws(LabClientError) {
-                switch try run(command) {
-                case .output(let bytes, let calls):
-                    console.output(String(decoding: bytes, as: UTF8.self))
-                    console.remark("(\(bytes.count) bytes, as announced, in \(calls) recv() call\(calls == 1 ? "" : "s"))")
-                case .refused(let reason):
-                    console.remark("the server refused: \(reason)")
-                }
-            } catch {
-                console.remark("error: \(error)")
-                if error.connectionLost { return false }
+        return console.session(socket, lab: .remote, usage: "Type a command (try ls, date, uname -a).") { command throws(LabClientError) in
+            if command.isEmpty { return }
+            switch try run(command) {
+            case .output(let bytes, let calls):
+                console.output(String(decoding: bytes, as: UTF8.self))
+                console.remark("(\(bytes.count) bytes, as announced, in \(calls) recv() call\(calls == 1 ? "" : "s"))")
+            case .refused(let reason):
+                console.remark("the server refused: \(reason)")
             }
         }
-        return true
     }
 }
