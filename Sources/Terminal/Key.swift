@@ -93,16 +93,7 @@ public enum KeyDecoder {
         let introducer = bytes[start + 1]
         if introducer == UInt8(ascii: "O") {
             guard start + 2 < bytes.count else { return nil }
-            let key: Key? = switch bytes[start + 2] {
-            case UInt8(ascii: "A"): .up
-            case UInt8(ascii: "B"): .down
-            case UInt8(ascii: "C"): .right
-            case UInt8(ascii: "D"): .left
-            case UInt8(ascii: "H"): .home
-            case UInt8(ascii: "F"): .end
-            default: nil
-            }
-            return (key, 3)
+            return (cursorKey(bytes[start + 2]), 3)
         }
         guard introducer == UInt8(ascii: "[") else {
             // ESC followed by something else (Alt+key, or Escape then a key): Escape alone.
@@ -122,12 +113,6 @@ public enum KeyDecoder {
         // Modifiers come after a semicolon (`1;5C` is Ctrl-Right): the key is what matters.
         let first = parameters.split(separator: ";").first.map(String.init) ?? ""
         let key: Key? = switch final {
-        case UInt8(ascii: "A"): .up
-        case UInt8(ascii: "B"): .down
-        case UInt8(ascii: "C"): .right
-        case UInt8(ascii: "D"): .left
-        case UInt8(ascii: "H"): .home
-        case UInt8(ascii: "F"): .end
         case UInt8(ascii: "Z"): .backTab
         case UInt8(ascii: "~"):
             switch first {
@@ -138,8 +123,22 @@ public enum KeyDecoder {
             case "3": .delete
             default: nil
             }
-        default: nil
+        default: cursorKey(final)
         }
         return (key, length)
+    }
+
+    /// The keys whose sequences end in the same letter after `ESC O` and after `ESC [`:
+    /// the arrows, Home and End.
+    static func cursorKey(_ final: UInt8) -> Key? {
+        switch final {
+        case UInt8(ascii: "A"): .up
+        case UInt8(ascii: "B"): .down
+        case UInt8(ascii: "C"): .right
+        case UInt8(ascii: "D"): .left
+        case UInt8(ascii: "H"): .home
+        case UInt8(ascii: "F"): .end
+        default: nil
+        }
     }
 }
