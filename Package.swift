@@ -4,8 +4,9 @@
 // Dependencies point one way (see README.md, "How the code is organised"):
 //   osilab -> Labs, Experiments, LessonKit, Grading, Terminal
 //   Labs / Experiments -> Sockets, Capture, Timeline
-//   Timeline -> Wire, Trace, TextUI      Capture -> CPcap, Wire, Trace
+//   Timeline -> Wire, Trace, TextUI      Capture -> CPcap, Wire, Trace, Sandbox
 //   Sockets -> Trace, Wire               Trace -> Wire
+//   Sandbox -> CSandbox (entering a private network before main)
 //   Wire, TextUI -> nothing of ours
 import PackageDescription
 
@@ -34,6 +35,8 @@ let package = Package(
 
         // The few C declarations Swift's Glibc module leaves out (accept4 needs _GNU_SOURCE).
         .target(name: "CSupport"),
+        // Entering a private network (user + network namespaces) before main: see its header.
+        .target(name: "CSandbox"),
 
         // Pure value code: no I/O, no Foundation.
         .target(name: "Wire"),
@@ -45,20 +48,22 @@ let package = Package(
             "Trace", "Wire", "CSupport",
             .product(name: "SystemPackage", package: "swift-system"),
         ]),
-        .target(name: "Capture", dependencies: ["CPcap", "Wire", "Trace"]),
+        .target(name: "Capture", dependencies: ["CPcap", "Wire", "Trace", "Sandbox"]),
         .target(name: "Terminal", dependencies: ["TextUI"]),
+        // Live features without root: a private network in namespaces the learner owns.
+        .target(name: "Sandbox", dependencies: ["CSandbox"]),
 
         // Meaning: connections, handshake labels, ladders.
         .target(name: "Timeline", dependencies: ["Wire", "Trace", "TextUI"]),
 
         // The notes' programs and the kernel experiments.
         .target(name: "Labs", dependencies: ["Sockets", "Capture", "Timeline"]),
-        .target(name: "Experiments", dependencies: ["Sockets", "Capture", "Timeline", "Labs", "CSupport"]),
+        .target(name: "Experiments", dependencies: ["Sockets", "Capture", "Timeline", "Labs", "CSupport", "Sandbox"]),
 
         // Teaching: where the lab lives, the learner's progress, lessons and exercises.
-        .target(name: "Workspace"),
-        .target(name: "LessonKit", dependencies: ["CCmark", "TextUI", "Terminal", "Workspace"]),
-        .target(name: "Grading", dependencies: ["TextUI", "Workspace"]),
+        .target(name: "Workspace", dependencies: ["Sandbox"]),
+        .target(name: "LessonKit", dependencies: ["CCmark", "TextUI", "Terminal", "Workspace", "Sandbox"]),
+        .target(name: "Grading", dependencies: ["TextUI", "Workspace", "Sandbox"]),
 
         // The learner's exercises (stubs) and their reference solutions. The osilab
         // executable deliberately does not depend on either, so an exercise that does
@@ -80,7 +85,7 @@ let package = Package(
         .target(name: "GradingChecks", dependencies: ["Sockets", "Wire", "Trace", "Capture", "Timeline"]),
 
         .executableTarget(name: "osilab", dependencies: [
-            "Labs", "Experiments", "LessonKit", "Grading", "Terminal", "Workspace", "Capture", "Timeline",
+            "Labs", "Experiments", "LessonKit", "Grading", "Terminal", "Workspace", "Capture", "Timeline", "Sandbox",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -96,7 +101,8 @@ let package = Package(
         .testTarget(name: "LessonKitTests", dependencies: ["LessonKit"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GradingTests", dependencies: ["Grading", "GradingChecks", "Workspace", "Sockets", "Trace"]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace"]),
-        .testTarget(name: "CLITests", dependencies: ["osilab"]),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Grading"]),
+        .testTarget(name: "CLITests", dependencies: ["osilab", "Sandbox"]),
         // What the learner runs: `swift test --filter <Name>Tests`. Fails until the exercise is done.
         .testTarget(name: "ExerciseTests", dependencies: ["Exercises", "GradingChecks"]),
         // The same checks against the reference solutions: must always pass.

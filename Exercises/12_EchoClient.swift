@@ -1,7 +1,7 @@
 // Exercise 12 of osilab: echo-client. Do it after lesson 9, "The notes' three programs".
 // Check it with `osilab check echo-client` (or `swift test --filter EchoClientTests`);
 // `osilab hint echo-client` gives a hint at a time. One check watches your client's
-// packets on loopback, which needs root: `sudo osilab check echo-client`.
+// packets on loopback: without root, `osilab check` runs it in a private network of yours.
 import Sockets
 
 /// The notes' echo client: talks to an upper-case echo server, one message at a time.

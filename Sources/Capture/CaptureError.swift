@@ -1,3 +1,5 @@
+import Sandbox
+
 /// Why a capture could not be opened or read, in words a learner can act on.
 public struct CaptureError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
@@ -37,10 +39,11 @@ public struct CaptureError: Error, Sendable, Equatable, CustomStringConvertible 
         switch kind {
         case .permissionDenied:
             return """
-                Capturing packets on \(subject) needs more privilege than osilab has (\(call): \(message)).
-                Either run osilab as root (for example with sudo), or give the binary the two capabilities once:
-                    \(CaptureError.setcapCommand(executable: currentExecutablePath()))
-                (run the setcap line again after every rebuild).
+                Capturing packets on \(subject) needs more privilege than this process has (\(call): \(message)).
+                osilab's own commands capture without root in a private network of yours (osilab doctor says
+                whether this machine allows one). Otherwise run it as root (sudo), or give the binary the two
+                capabilities once (again after every rebuild):
+                    \(CaptureError.setcapCommand(executable: ownExecutable()))
                 """
         case .noSuchInterface:
             return "There is no network interface called \(subject) (\(call): \(message)). "
@@ -55,18 +58,6 @@ public struct CaptureError: Error, Sendable, Equatable, CustomStringConvertible 
             return "\(call) failed on \(subject): \(message)"
         }
     }
-}
-
-/// The path of the running executable, for messages that tell the user what to run.
-func currentExecutablePath() -> String {
-    #if os(Linux)
-    var buffer = [CChar](repeating: 0, count: 4096)
-    let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-    if length > 0 {
-        return String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-    #endif
-    return CommandLine.arguments.first ?? "osilab"
 }
 
 #if canImport(Glibc)

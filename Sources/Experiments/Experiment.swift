@@ -1,6 +1,7 @@
 import Capture
 import Foundation
 import Labs
+import Sandbox
 import Sockets
 import Timeline
 import Trace
@@ -32,9 +33,9 @@ public struct ExperimentSettings: Sendable {
 
 /// What an experiment needs from the machine, beyond loopback sockets.
 public enum ExperimentRequirement: String, Sendable, Hashable, CaseIterable {
-    /// Live capture on `lo`: root, or CAP_NET_RAW and CAP_NET_ADMIN.
+    /// Live capture on `lo`: root, or a private network (osilab enters one without root).
     case capture
-    /// A network namespace with nftables rules: Linux, root, `ip` and `nft`.
+    /// A network namespace with nftables rules: Linux, `ip` and `nft`, and root or a private network.
     case netns
     /// The `ss` tool (iproute2), to read the kernel's socket table.
     case ss
@@ -43,7 +44,7 @@ public enum ExperimentRequirement: String, Sendable, Hashable, CaseIterable {
     public var label: String {
         switch self {
         case .capture: "capture"
-        case .netns: "root+netns"
+        case .netns: "netns"
         case .ss: "ss"
         }
     }
@@ -196,8 +197,9 @@ public enum ExperimentCatalogue {
             lines.append(lead + (wrapped.first ?? ""))
             for more in wrapped.dropFirst() { lines.append(String(repeating: " ", count: lead.count) + more) }
         }
-        lines += ["", "capture: root, or the capture capabilities (see osilab doctor); without them add --no-capture",
-                  "to run with the system calls only. root+netns: root, ip (iproute2) and nft (nftables). ss: iproute2."]
+        lines += ["", "capture: packets captured on lo. netns: a network namespace with nftables rules (ip from iproute2,",
+                  "nft from nftables). ss: iproute2. Without root, osilab runs them in a private network of your own",
+                  "(a user namespace; osilab doctor says whether this machine allows it)."]
         return lines
     }
 
@@ -231,9 +233,9 @@ public enum Preflight {
                 #if !os(Linux)
                 problems.append("\(info.name) needs Linux: network namespaces and nftables exist only there.")
                 #endif
-                if geteuid() != 0 {
-                    problems.append("\(info.name) needs root: creating a network namespace and an nftables rule "
-                        + "are privileged. Run it with sudo.")
+                if !LivePrivilege.canAdministerNetwork() {
+                    problems.append("\(info.name) needs to create a network namespace and an nftables rule, which "
+                        + "needs root or a private network of your own (see osilab doctor).")
                 }
                 for tool in ["ip", "nft"] where ExternalTool.locate(tool) == nil {
                     problems.append("`\(tool)` is not installed. Install it with: sudo apt-get install \(ExternalTool.packages[tool] ?? tool)")

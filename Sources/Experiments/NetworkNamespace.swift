@@ -75,7 +75,15 @@ public final class NetworkNamespace: Sendable {
     /// Runs a command inside the namespace (`ip netns exec NAME ...`) and logs it.
     @discardableResult
     public func exec(_ command: [String], log: Bool = true, check: Bool = true) throws(ToolError) -> ToolResult {
-        let result = try ExternalTool.run(["ip", "netns", "exec", name] + command, check: check)
+        // `ip netns exec` searches $PATH, which for an ordinary user often lacks /usr/sbin (nft).
+        var located = command
+        if let program = command.first {
+            guard let path = ExternalTool.locate(program) else {
+                throw ToolError(command: command, kind: .notInstalled(package: ExternalTool.packages[program] ?? program), errorOutput: "")
+            }
+            located[0] = path
+        }
+        let result = try ExternalTool.run(["ip", "netns", "exec", name] + located, check: check)
         if log { logged(ExternalTool.shellLine(command)) }
         return result
     }

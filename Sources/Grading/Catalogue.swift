@@ -16,6 +16,10 @@ public struct Exercise: Codable, Equatable, Sendable {
     public var summary: String
     /// From a nudge to nearly the answer, shown one at a time by `osilab hint`.
     public var hints: [String]
+    /// Its grading captures packets on loopback (without root it runs in a private network).
+    public var captures: Bool?
+
+    public var capturesPackets: Bool { captures ?? false }
 
     /// The learner's file, relative to the lab's root.
     public var path: String { "Exercises/" + file }

@@ -1,4 +1,5 @@
 import Foundation
+import Sandbox
 import Workspace
 
 /// How one grading ended.
@@ -78,8 +79,14 @@ public struct Grader: Sendable {
         let outcome: ProcessOutcome
         do {
             if let bundle = testBundle() {
-                outcome = try Subprocess.run(bundle, ["ExerciseTests.\(exercise.tests)"], in: home.root,
-                                             environment: environment, timeout: testTimeout)
+                let arguments = ["ExerciseTests.\(exercise.tests)"]
+                if runsInPrivateNetwork(exercise) {
+                    let launch = PrivateNetwork.launch([bundle] + arguments, environment: environment)
+                    outcome = try Subprocess.run(launch.executable, launch.arguments, in: home.root,
+                                                 environment: launch.environment, timeout: testTimeout)
+                } else {
+                    outcome = try Subprocess.run(bundle, arguments, in: home.root, environment: environment, timeout: testTimeout)
+                }
             } else {
                 outcome = try Subprocess.run(swift, ["test", "--skip-build", "--filter", "ExerciseTests\\.\(exercise.tests)/"],
                                              in: home.root, environment: environment, timeout: testTimeout)
@@ -99,6 +106,20 @@ public struct Grader: Sendable {
             return .couldNotRun("the grading of \(exercise.name) (\(exercise.tests)) ran no test. Its last output:\n\(tail)")
         }
         return outcome.succeeded && report.failedCases.isEmpty ? .passed(report) : .failed(report)
+    }
+
+    /// Whether the grading of `exercise` runs in a private network made for it: it captures
+    /// packets, this process cannot, and the machine allows an ordinary user a private network.
+    /// (`canCapture` and `check` are this process's answers, parameters for the tests.)
+    public func runsInPrivateNetwork(_ exercise: Exercise, canCapture: () -> Bool = LivePrivilege.canCapture,
+                                     check: () -> Refusal? = Refusal.check) -> Bool {
+        #if os(Linux)
+        guard exercise.capturesPackets, NetworkPlace.current(environment: environment) == .machine,
+              !canCapture() else { return false }
+        return check() == nil
+        #else
+        return false
+        #endif
     }
 
     /// Builds, then grades `exercise`.

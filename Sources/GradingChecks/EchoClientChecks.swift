@@ -109,8 +109,9 @@ public enum EchoClientChecks {
         } catch {
             let privilege = error.kind == .permissionDenied
             return fail(privilege
-                ? "this check watches your client's packets on loopback, and capturing needs root: run "
-                    + "`sudo osilab check echo-client` (or `sudo swift test --filter EchoClientTests`). (\(error))"
+                ? "this check watches your client's packets on loopback, and capturing needs privilege: "
+                    + "`osilab check echo-client` grades it in a private network of your own (no root needed; "
+                    + "`osilab doctor` says whether this machine allows one), or run the tests as root. (\(error))"
                 : "the grading could not capture on loopback: \(error)", site)
         }
         let background = capture.startInBackground()

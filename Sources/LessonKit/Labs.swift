@@ -1,4 +1,5 @@
 import Foundation
+import Sandbox
 
 #if canImport(Glibc)
 import Glibc
@@ -34,9 +35,9 @@ public struct LabEnvironment: Sendable {
     /// The osilab binary to run lab commands with.
     public var executable: String
     public var commandCheck: CommandCheck
-    /// Root, or the CAP_NET_RAW and CAP_NET_ADMIN capabilities: live capture works.
+    /// Live capture works: here (root, capabilities) or in a private network.
     public var canCapture: Bool
-    /// Root on Linux: network namespaces and nftables work.
+    /// Network namespaces and nftables work: here (root) or in a private network.
     public var canUseNetns: Bool
 
     public init(executable: String, commandCheck: @escaping CommandCheck, canCapture: Bool, canUseNetns: Bool) {
@@ -46,11 +47,17 @@ public struct LabEnvironment: Sendable {
         self.canUseNetns = canUseNetns
     }
 
-    /// The environment of this process: this binary (`/proc/self/exe`, else `argv[0]`) and its privileges.
+    /// The environment of this process: this binary (`/proc/self/exe`, else `argv[0]`) and
+    /// what its labs may do. Without root, a live lab runs in a private network of the
+    /// learner's own (user namespaces), where capture and namespaces are allowed too; only
+    /// where the machine forbids those does a lab lack them.
     public static func current(commandCheck: @escaping CommandCheck) -> LabEnvironment {
-        LabEnvironment(
-            executable: Privileges.ownExecutable(), commandCheck: commandCheck,
-            canCapture: Privileges.canCapture(), canUseNetns: Privileges.canUseNetns())
+        let capture = LivePrivilege.canCapture()
+        let administer = LivePrivilege.canAdministerNetwork()
+        let privateNetwork = capture && administer ? false : Refusal.check() == nil
+        return LabEnvironment(
+            executable: ownExecutable(), commandCheck: commandCheck,
+            canCapture: capture || privateNetwork, canUseNetns: administer || privateNetwork)
     }
 
     /// What `needs` means on this machine: a notice to show, and whether to run at all.
@@ -60,41 +67,6 @@ public struct LabEnvironment: Sendable {
         case .netns where !canUseNetns: (strings(.needsNetns), false)
         default: (nil, true)
         }
-    }
-}
-
-/// What this process is allowed to do.
-public enum Privileges {
-    public static var isRoot: Bool { geteuid() == 0 }
-
-    /// Root, or both CAP_NET_RAW (13) and CAP_NET_ADMIN (12) in the effective set, read from
-    /// `/proc/self/status` (set on the binary with `setcap`, and kept by the child we start
-    /// from the same binary).
-    public static func canCapture() -> Bool {
-        if isRoot { return true }
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return false }
-        for line in status.split(separator: "\n") where line.hasPrefix("CapEff:") {
-            let hex = line.dropFirst("CapEff:".count).trimmingCharacters(in: .whitespaces)
-            guard let mask = UInt64(hex, radix: 16) else { return false }
-            let needed: UInt64 = (1 << 12) | (1 << 13)
-            return mask & needed == needed
-        }
-        return false
-    }
-
-    public static func canUseNetns() -> Bool {
-        #if os(Linux)
-        return isRoot
-        #else
-        return false
-        #endif
-    }
-
-    /// The path of the running osilab binary.
-    public static func ownExecutable() -> String {
-        let resolved = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
-        if resolved != "/proc/self/exe", FileManager.default.isExecutableFile(atPath: resolved) { return resolved }
-        return CommandLine.arguments.first ?? "osilab"
     }
 }
 
@@ -202,79 +174,27 @@ public enum LabRunner {
             signal(SIGQUIT, previousQuit)
         }
         switch spawn(executable, arguments, inheritInput: inheritInput, outputPath: nil, environment: extra) {
-        case .failure(let message):
-            return .failedToStart(message.text)
+        case .failure(let failure):
+            return .failedToStart(failure.description)
         case .success(let pid):
             return wait(for: pid)
         }
     }
 
-    /// A reason a child could not be started.
-    struct SpawnFailure: Error {
-        var text: String
-    }
-
-    /// Starts `executable` with default signal handling. Standard input is the terminal or
-    /// /dev/null; standard output and error go to `outputPath` when it is given.
+    /// Starts `executable` sharing the terminal, with default signal handling (see
+    /// ``ChildProcess``).
     static func spawn(_ executable: String, _ arguments: [String], inheritInput: Bool, outputPath: String?,
-                      environment extra: [String: String]) -> Result<pid_t, SpawnFailure> {
-        var fileActions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&fileActions)
-        defer { posix_spawn_file_actions_destroy(&fileActions) }
-        if !inheritInput {
-            posix_spawn_file_actions_addopen(&fileActions, STDIN_FILENO, "/dev/null", O_RDONLY, 0)
-        }
-        if let outputPath {
-            posix_spawn_file_actions_addopen(&fileActions, STDOUT_FILENO, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-            posix_spawn_file_actions_adddup2(&fileActions, STDOUT_FILENO, STDERR_FILENO)
-        }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // The child starts with default signal actions and nothing blocked, whatever we ignore.
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signalNumber in [SIGINT, SIGQUIT, SIGTERM, SIGPIPE, SIGWINCH, SIGHUP] { sigaddset(&defaults, signalNumber) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var emptyMask = sigset_t()
-        sigemptyset(&emptyMask)
-        posix_spawnattr_setsigmask(&attributes, &emptyMask)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-
-        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var variables = ProcessInfo.processInfo.environment
-        variables.merge(extra) { $1 }
-        let envp: [UnsafeMutablePointer<CChar>?] = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { for pointer in envp { free(pointer) } }
-
-        var pid: pid_t = 0
-        let result = argv.withUnsafeBufferPointer { buffer -> Int32 in
-            envp.withUnsafeBufferPointer { environmentBuffer -> Int32 in
-                guard let base = buffer.baseAddress, let environmentBase = environmentBuffer.baseAddress else { return EINVAL }
-                return posix_spawn(&pid, executable, &fileActions, &attributes, base, environmentBase)
-            }
-        }
-        guard result == 0 else {
-            return .failure(SpawnFailure(text: "\(executable): \(String(cString: strerror(result)))"))
-        }
-        return .success(pid)
+                      environment extra: [String: String]) -> Result<pid_t, ChildProcess.SpawnFailure> {
+        ChildProcess.spawn(executable, arguments, inheritInput: inheritInput, outputPath: outputPath, environment: extra)
     }
 
     /// Waits for a child and says how it ended.
     static func wait(for pid: pid_t) -> LabExit {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            if errno != EINTR { return .failedToStart("waitpid: \(String(cString: strerror(errno)))") }
+        switch ChildProcess.wait(for: pid) {
+        case .success(.exited(let code)): .exited(code)
+        case .success(.signalled(let number)): .signalled(number)
+        case .failure(let failure): .failedToStart(failure.description)
         }
-        return exit(fromStatus: status)
-    }
-
-    static func exit(fromStatus status: Int32) -> LabExit {
-        // WIFEXITED / WEXITSTATUS / WTERMSIG are macros Swift cannot import.
-        let signalNumber = status & 0x7F
-        if signalNumber == 0 { return .exited((status >> 8) & 0xFF) }
-        return .signalled(signalNumber)
     }
 
     /// Judges a prediction (a choice's tag) against the facts of a finished run.
@@ -341,7 +261,7 @@ public final class BackgroundServer {
         let fullArguments = arguments.contains("--quiet") ? arguments : arguments + ["--quiet"]
         switch LabRunner.spawn(executable, fullArguments, inheritInput: false, outputPath: logPath, environment: environment) {
         case .failure(let failure):
-            return .failedToStart(failure.text)
+            return .failedToStart(failure.description)
         case .success(let pid):
             let server = BackgroundServer(display: display, pid: pid, logPath: logPath)
             let deadline = Date().addingTimeInterval(5)

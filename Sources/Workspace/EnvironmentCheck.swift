@@ -1,4 +1,5 @@
 import Foundation
+import Sandbox
 
 /// What the lab needs from the machine, checked without changing anything.
 public struct EnvironmentCheck: Sendable {
@@ -22,7 +23,10 @@ public struct EnvironmentCheck: Sendable {
     }
 
     /// Looks for the tools and privileges each part of the lab uses.
-    public static func run(environment: [String: String] = ProcessInfo.processInfo.environment) -> EnvironmentCheck {
+    /// - Parameter privateNetworkCheck: why a private network cannot be made here, or nil
+    ///   (a parameter so that tests can give other answers).
+    public static func run(environment: [String: String] = ProcessInfo.processInfo.environment,
+                           privateNetworkCheck: () -> Refusal? = Refusal.check) -> EnvironmentCheck {
         let root = geteuid() == 0
         var items: [Item] = []
         func tool(_ name: String, required: Bool, purpose: String, package: String) {
@@ -38,12 +42,24 @@ public struct EnvironmentCheck: Sendable {
         tool("ip", required: false, purpose: "creates the network namespace of the drop-final-ack experiment", package: "iproute2")
         tool("nft", required: false, purpose: "drops the final ACK in the drop-final-ack experiment", package: "nftables")
         tool("ss", required: false, purpose: "shows socket queues in the backlog and teardown experiments", package: "iproute2")
+        let capture = LivePrivilege.canCapture()
+        let administer = LivePrivilege.canAdministerNetwork()
         items.append(Item(
-            name: "capture privilege", present: root, required: false,
-            detail: root
-                ? "running as root: live capture and every experiment are allowed"
-                : "live capture needs root or capabilities: run with sudo, or once: "
-                    + "sudo setcap cap_net_raw,cap_net_admin=eip .build/debug/osilab"))
+            name: "capture on this machine's lo", present: capture, required: false,
+            detail: capture
+                ? (root ? "running as root: live commands capture here, and --private-network runs them in a private network instead"
+                        : "this binary has the capture capabilities")
+                : "needs root or the capture capabilities (only `osilab watch` of programs outside osilab needs it; "
+                    + "everything else runs in a private network, below)"))
+        let refusal = privateNetworkCheck()
+        let mode: String
+        switch (capture, administer, refusal) {
+        case (true, true, _): mode = "not needed as root, and available with --private-network"
+        case (_, _, nil): mode = "available: without root, every live command runs in a private network of your own "
+            + "(a user and network namespace osilab makes; no sudo)"
+        case (_, _, let refusal?): mode = "not allowed here. " + refusal.description.replacingOccurrences(of: "\n", with: "\n         ")
+        }
+        items.append(Item(name: "private network (no root)", present: refusal == nil, required: false, detail: mode))
         return EnvironmentCheck(items: items)
     }
 

@@ -71,9 +71,13 @@ struct Check: ParsableCommand {
                                + built.output.split(separator: "\n").suffix(20).joined(separator: "\n"))
                 : .buildFailed(built.errors, output: built.output)
         } else {
-            progress.update("Grading \(exercise.name)...")
+            let privately = grader.runsInPrivateNetwork(exercise)
+            progress.update("Grading \(exercise.name)" + (privately ? " (capturing in a private network of your own)..." : "..."))
             result = grader.runTests(of: exercise)
             progress.finish()
+            if privately {
+                print("The grading captured your client's packets in a private network made for it (no root needed).")
+            }
         }
         do {
             try book.record(result, for: exercise)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Labs
+import Sandbox
 import Timeline
 import Trace
 
@@ -33,8 +34,10 @@ struct Client: ParsableCommand {
     @Option(help: "files: the folder to save copies in.")
     var into = "."
 
-    @Flag(help: "Also capture the session's packets and, at the end, draw them as a ladder with the client's socket calls (needs root or capabilities).")
+    @Flag(help: "Also capture the session's packets and, at the end, draw them as a ladder with the client's socket calls (without root: in the private network '\(PrivateNetwork.defaultName)').")
     var capture = false
+
+    @OptionGroup var network: NamedNetworkOption
 
     @OptionGroup var output: TimelineOutputOptions
 
@@ -44,6 +47,9 @@ struct Client: ParsableCommand {
     }
 
     func run() throws {
+        let place = try prepareLiveRun(needs: capture ? [.capture] : [], requested: network.requested,
+                                       fallback: .named(PrivateNetwork.defaultName),
+                                       instead: "The client also runs without --capture: osilab client \(lab.rawValue)")
         var options = ClientOptions(lab: lab)
         options.host = host
         options.port = port
@@ -72,6 +78,17 @@ struct Client: ParsableCommand {
             for line in RunReport.lines(for: run, timeline: timeline, style: output.style, explanation: explanation) { print(line) }
             if let path = output.facts { try RunReport.writeFacts(RunReport.facts(timeline), to: path) }
         }
-        if !succeeded { throw ExitCode.failure }
+        if !succeeded {
+            // A server started without root with --capture listens in a private network, which
+            // a client outside it cannot reach: say where it might be.
+            if place == .machine, let registry = try? NetworkRegistry.forCurrentUser() {
+                for network in registry.networks() {
+                    StandardStream.error.writeLine("If the server runs in the private network '\(network.name)' "
+                        + "(osilab serve --capture without root), connect from inside it: "
+                        + "osilab client \(lab.rawValue) --network \(network.name)")
+                }
+            }
+            throw ExitCode.failure
+        }
     }
 }

@@ -3,6 +3,7 @@ import Capture
 import Experiments
 import Foundation
 import Labs
+import Sandbox
 import Sockets
 
 struct ExperimentCommand: ParsableCommand {
@@ -11,7 +12,8 @@ struct ExperimentCommand: ParsableCommand {
         abstract: "Experiments that prove what the kernel does: run one, watch the packets and the calls.",
         discussion: """
             Without a name, lists the experiments and what each needs. With a name, runs it live on \
-            loopback (drop-final-ack in a network namespace of its own), draws the packets and system \
+            loopback (drop-final-ack in a network namespace of its own; without root, all of it in a \
+            private network osilab makes for the run), draws the packets and system \
             calls as a ladder, and explains what happened, checking each claim against the capture and \
             the trace.
             """,
@@ -34,8 +36,10 @@ struct ExperimentCommand: ParsableCommand {
 
 /// Options every experiment takes.
 struct ExperimentRunOptions: ParsableArguments {
-    @Flag(help: "Run without capturing packets (no root needed): the ladder shows the system calls only.")
+    @Flag(help: "Run without capturing packets: the ladder shows the system calls only.")
     var noCapture = false
+
+    @OptionGroup var network: PrivateNetworkOption
 
     @OptionGroup var output: TimelineOutputOptions
 }
@@ -75,8 +79,15 @@ extension DropFinalAck.Release: ExpressibleByArgument {}
 /// Checks what the experiment needs, runs it, prints the report, writes the facts.
 /// Exit status: 0 all claims held, 3 a claim did not, 2 something needed is missing, 1 other errors.
 func runExperiment(_ experiment: some Experiment, info: ExperimentInfo, options: ExperimentRunOptions) throws {
-    InterruptHandler.install()
     let settings = ExperimentSettings(capture: !options.noCapture)
+    var needs: Set<PrivateNetwork.Need> = settings.capture ? [.capture] : []
+    if info.needs.contains(.netns) { needs.insert(.administer) }
+    try prepareLiveRun(needs: needs, requested: options.network.requested,
+                       instead: settings.capture && !info.needs.contains(.netns)
+                           ? "Without capture the experiment can still make its calls and show what they returned:\n"
+                               + "    osilab experiment \(info.name) --no-capture"
+                           : nil)
+    InterruptHandler.install()
     let problems = Preflight.problems(for: info, settings: settings)
     if !problems.isEmpty {
         printError("osilab experiment \(info.name) cannot run here:")

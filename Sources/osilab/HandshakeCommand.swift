@@ -3,6 +3,7 @@ import Capture
 import Experiments
 import Foundation
 import Labs
+import Sandbox
 import Sockets
 import Timeline
 import Workspace
@@ -13,8 +14,9 @@ struct Handshake: ParsableCommand {
         discussion: """
             Starts a server and a client in this process, captures their packets on the loopback \
             interface, and draws the handshake (SYN, SYN-ACK, ACK) as a ladder with the moments \
-            connect() and accept() were called and returned. Live capture needs root or the \
-            capture capabilities; without them, --recorded shows a capture that ships with the lab.
+            connect() and accept() were called and returned. Without root, it runs in a private \
+            network of your own (a user and network namespace osilab makes, no sudo needed); where \
+            the machine forbids that, --recorded shows a capture that ships with the lab.
             """)
 
     @Option(help: "The server's port (default: a free port the kernel picks).")
@@ -34,11 +36,17 @@ struct Handshake: ParsableCommand {
 
     @OptionGroup var output: TimelineOutputOptions
 
+    @OptionGroup var network: PrivateNetworkOption
+
     func run() throws {
         let run: RecordedRun
         if recorded {
             run = try RecordedCaptures.load(name: ipv6 ? "handshake-ipv6" : "handshake")
         } else {
+            try prepareLiveRun(needs: [.capture], requested: network.requested, instead: """
+                A capture recorded for the lessons ships with osilab: see it with
+                    osilab handshake --recorded
+                """)
             do {
                 run = try HandshakeDemo(options: .init(port: port, ipv6: ipv6)).run()
             } catch let error as CaptureError {

@@ -19,6 +19,7 @@ struct OSILab: ParsableCommand {
             Handshake.self,
             ExperimentCommand.self,
             Watch.self,
+            Shell.self,
             Read.self,
             Serve.self,
             Client.self,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Labs
+import Sandbox
 
 extension LabName: ExpressibleByArgument {
     public init?(argument: String) { self.init(name: argument) }
@@ -57,8 +58,10 @@ struct Serve: ParsableCommand {
     @Flag(help: "Log connections only, not every message.")
     var quiet = false
 
-    @Flag(help: "Also capture the lab's packets and print each one, annotated, as it arrives (needs root or capabilities).")
+    @Flag(help: "Also capture the lab's packets and print each one, annotated, as it arrives (without root: in the private network '\(PrivateNetwork.defaultName)').")
     var capture = false
+
+    @OptionGroup var network: NamedNetworkOption
 
     var options: ServeOptions {
         var options = ServeOptions(lab: lab)
@@ -78,6 +81,9 @@ struct Serve: ParsableCommand {
     }
 
     func run() throws {
+        let place = try prepareLiveRun(needs: capture ? [.capture] : [], requested: network.requested,
+                                       fallback: .named(PrivateNetwork.defaultName),
+                                       instead: "The server also runs without --capture: osilab serve \(lab.rawValue)")
         let options = options
         for warning in options.warnings() { StandardStream.error.writeLine(warning) }
         let log = LabLog.standardOutput(detail: quiet ? .connections : .messages)
@@ -90,6 +96,10 @@ struct Serve: ParsableCommand {
             throw ExitCode.failure
         }
         for line in started.banner { StandardStream.output.writeLine(line) }
+        if case .privateNetwork(let name?) = place {
+            StandardStream.output.writeLine("Clients reach it from inside the network '\(name)' only: "
+                + "osilab client \(lab.rawValue) --network \(name), or any client (nc, python3) in `osilab shell \(name)`.")
+        }
         // 2. Capture the lab's port before any client can connect.
         var labCapture: LabCapture?
         if capture {

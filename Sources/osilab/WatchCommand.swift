@@ -1,6 +1,8 @@
 import ArgumentParser
 import Capture
 import Foundation
+import Synchronization
+import Sandbox
 import Wire
 
 struct Watch: ParsableCommand {
@@ -8,8 +10,15 @@ struct Watch: ParsableCommand {
         abstract: "Annotate live traffic of any program (nc, curl, the notes' Python scripts) until Ctrl-C.",
         discussion: """
             Captures on the loopback interface by default and prints one labelled line per packet. \
-            Needs root or the capture capabilities (see osilab doctor). At the end it prints the \
-            kernel's counters: packets received by the filter and dropped.
+            At the end it prints the kernel's counters: packets received by the filter and dropped.
+
+            Without root, watch your own programs in a private network (a user and network \
+            namespace osilab makes; no sudo):
+              osilab watch -- python3 server.py     runs one command there and watches it to the end
+              osilab shell                          a shell in the private network 'lab' (start servers \
+            and clients there, in as many terminals as you like)
+              osilab watch --network lab            watches that network from another terminal
+            Watching this machine's own lo needs root or the capture capabilities (see osilab doctor).
             """)
 
     @Option(help: "Only packets to or from this port.")
@@ -36,6 +45,13 @@ struct Watch: ParsableCommand {
     @Flag(help: "Show raw 32-bit sequence numbers instead of relative ones.")
     var absolute = false
 
+    @OptionGroup var network: NamedNetworkOption
+
+    @Argument(parsing: .postTerminator, help: ArgumentHelp(
+        "After --, a program to run in a private network of its own while its packets are watched.",
+        valueName: "command"))
+    var command: [String] = []
+
 
     func validate() throws {
         if let count, count <= 0 { throw ValidationError("--count must be at least 1.") }
@@ -53,6 +69,21 @@ struct Watch: ParsableCommand {
     }
 
     func run() throws {
+        let requested = network.requested ?? (command.isEmpty ? nil : .fresh)
+        if requested == nil && NetworkPlace.current() == .machine && !LivePrivilege.canCapture() {
+            // A private network made now would be empty: the programs to watch are outside it.
+            printError("""
+                Watching this machine's \(interface) needs root or the capture capabilities, which osilab does not have.
+                Without them, watch your own programs in a private network of yours (no sudo):
+                    osilab watch -- python3 server.py     one command, watched from start to end
+                    osilab shell                          a shell in the private network '\(PrivateNetwork.defaultName)'; then, in another terminal,
+                    osilab watch --network \(PrivateNetwork.defaultName)            watches what runs there
+                Or, for this machine's own \(interface): sudo \(ownExecutable()) watch, or once (again after each rebuild):
+                    \(CaptureError.setcapCommand(executable: ownExecutable()))
+                """)
+            throw ExitCode(2)
+        }
+        try prepareLiveRun(needs: [.capture], requested: requested)
         let capture: LiveCapture
         do {
             // Not immediate mode: with it, libpcap on Linux uses a ring of fixed slots as large
@@ -83,7 +114,9 @@ struct Watch: ParsableCommand {
 
         var printer = PacketPrinter(linkType: LinkType(rawValue: capture.dataLink), absolute: absolute, layers: layers)
         let output = printer.output
-        printError("Capturing on \(interface)" + (combinedFilter.map { " (filter: \($0))" } ?? "") + "; press Ctrl-C to stop.")
+        let program = try command.isEmpty ? nil : startWatched(command, then: { capture.stop() })
+        printError("Capturing on \(interface)" + (combinedFilter.map { " (filter: \($0))" } ?? "")
+            + (program == nil ? "; press Ctrl-C to stop." : " while `\(commandForDisplay)` runs."))
         do {
             // Live lines are for watching, so each is shown as soon as it is known: the output
             // is flushed whenever the capture has caught up with the kernel, which is after
@@ -102,6 +135,59 @@ struct Watch: ParsableCommand {
         print(printer.lines.summary)
         print("Capture: \(capture.statistics()).")
         if let write { print("Saved to \(write); read it again with: osilab read \(write)") }
+        if let program {
+            let exit = program.finished()
+            if exit != .exited(0) { throw ExitCode(exit.shellStatus) }
+        }
+    }
+
+    /// The watched command as one short line: words with spaces quoted, a long script cut.
+    var commandForDisplay: String {
+        let line = command.map { word in
+            word.contains(where: { $0 == " " || $0 == "\n" || $0 == "'" }) ? "'" + word + "'" : word
+        }.joined(separator: " ").replacingOccurrences(of: "\n", with: "⏎")
+        return line.count > 60 ? String(line.prefix(59)) + "…" : line
+    }
+
+    /// Starts the program to watch, sharing the terminal, and calls `then` a moment after it
+    /// ends (the kernel sends the last ACK of a close after the program has gone).
+    func startWatched(_ command: [String], then stop: @escaping @Sendable () -> Void) throws -> WatchedProgram {
+        guard let name = command.first else { throw ExitCode(2) }
+        switch ChildProcess.spawn(name, Array(command.dropFirst())) {
+        case .failure(let failure):
+            printError("Cannot run \(failure)")
+            throw ExitCode(127)
+        case .success(let pid):
+            let program = WatchedProgram(pid: pid)
+            Thread.detachNewThread {
+                program.waitForExit()
+                usleep(200_000)
+                stop()
+            }
+            return program
+        }
+    }
+}
+
+/// The program `osilab watch -- CMD` runs, and how it ended.
+final class WatchedProgram: Sendable {
+    let pid: pid_t
+    private let exit = Mutex<ChildProcess.Exit?>(nil)
+    private let done = DispatchSemaphore(value: 0)
+
+    init(pid: pid_t) { self.pid = pid }
+
+    func waitForExit() {
+        let ended = (try? ChildProcess.wait(for: pid).get()) ?? .exited(1)
+        exit.withLock { $0 = ended }
+        done.signal()
+    }
+
+    /// Waits for the program (if the capture stopped first) and says how it ended.
+    func finished() -> ChildProcess.Exit {
+        done.wait()
+        done.signal()
+        return exit.withLock { $0 } ?? .exited(1)
     }
 }
 

@@ -19,20 +19,48 @@ struct OsilabProcess {
         return URL(fileURLWithPath: ".build/debug/osilab")
     }
 
+    /// Runs osilab as nobody on a machine where user namespaces are turned off: inside a user
+    /// namespace of nobody's own whose `user.max_user_namespaces` is 0 (the limit is per user
+    /// namespace, so the machine's own stays as it was). osilab there holds no capability over
+    /// the machine's network, as an ordinary user on such a machine.
+    /// What an ordinary user's login gives: no sbin folders on PATH (so osilab must find `ip`
+    /// and `nft` itself), and a home of their own.
+    static var learnerEnvironment: [String: String] {
+        let home = NSTemporaryDirectory() + "osilab-nobody-home"
+        mkdir(home, 0o755)
+        chown(home, 65534, 65534)
+        return ["PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": home, "XDG_RUNTIME_DIR": "", "XDG_STATE_HOME": ""]
+    }
+
+    static func runWithUserNamespacesOff(_ arguments: [String], timeout: TimeInterval = 30,
+                                         file: StaticString = #filePath, line: UInt = #line) throws -> Result {
+        try run(arguments, wrappedIn: [
+            "/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+            "/usr/bin/unshare", "--user", "--map-current-user", "--keep-caps",
+            "/bin/sh", "-c", "echo 0 > /proc/sys/user/max_user_namespaces && exec \"$@\"", "sh",
+        ], environment: learnerEnvironment, timeout: timeout, file: file, line: line)
+    }
+
     /// Runs osilab with `arguments`, optionally as another user (via setpriv) and with input,
     /// and waits at most `timeout`; a run that takes longer is killed and reported as hung.
     static func run(
         _ arguments: [String], asUser uid: Int? = nil, input: String? = nil, environment: [String: String] = [:],
         timeout: TimeInterval = 30, file: StaticString = #filePath, line: UInt = #line
     ) throws -> Result {
+        try run(arguments, wrappedIn: uid.map { ["/usr/bin/setpriv", "--reuid=\($0)", "--regid=\($0)", "--clear-groups"] } ?? [],
+                input: input, environment: uid == nil ? environment : learnerEnvironment.merging(environment) { $1 },
+                timeout: timeout, file: file, line: line)
+    }
+
+    /// Runs `wrapper` (a program and its arguments, or nothing) followed by osilab and `arguments`.
+    static func run(
+        _ arguments: [String], wrappedIn wrapper: [String], input: String? = nil, environment: [String: String] = [:],
+        timeout: TimeInterval = 30, file: StaticString = #filePath, line: UInt = #line
+    ) throws -> Result {
         let process = Process()
-        if let uid {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            process.arguments = ["--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", executable.path] + arguments
-        } else {
-            process.executableURL = executable
-            process.arguments = arguments
-        }
+        let command = wrapper + [executable.path] + arguments
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
         process.environment = env

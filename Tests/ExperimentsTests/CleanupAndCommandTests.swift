@@ -107,41 +107,6 @@ final class CleanupAndCommandTests: ExperimentTestCase {
         XCTAssertFalse(try NetworkNamespace.list().contains(name), "the leftover is gone")
     }
 
-    /// Runs the built osilab as the unprivileged user nobody.
-    func osilabAsNobody(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", try osilab().path] + arguments
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, out, err)
-    }
-
-    func testWithoutRootDropFinalAckSaysRootIsMissing() throws {
-        let result = try osilabAsNobody(["experiment", "drop-final-ack"])
-        XCTAssertEqual(result.status, 2, "something it needs is missing")
-        XCTAssertTrue(result.errors.contains("needs root"), result.errors)
-        XCTAssertTrue(result.output.isEmpty, "nothing ran")
-    }
-
-    func testWithoutCapturePrivilegeTheMessageOffersNoCaptureAndThatRuns() throws {
-        let refused = try osilabAsNobody(["experiment", "refused"])
-        XCTAssertEqual(refused.status, 2)
-        XCTAssertTrue(refused.errors.contains("needs more privilege"), "Capture's own message: \(refused.errors)")
-        XCTAssertTrue(refused.errors.contains("osilab experiment refused --no-capture"), refused.errors)
-
-        let calls = try osilabAsNobody(["experiment", "refused", "--no-capture", "--plain"])
-        XCTAssertEqual(calls.status, 0, calls.errors)
-        XCTAssertEqual(calls.output.components(separatedBy: "ECONNREFUSED (111)").count - 1, 2,
-                       "both connect() calls are shown failing: \(calls.output)")
-        XCTAssertTrue(calls.output.contains("[??] Not checked"), "the RST is marked unchecked: \(calls.output)")
-    }
-
     func testRefusedAsJSONEndToEnd() throws {
         let process = Process()
         process.executableURL = try osilab()

@@ -249,16 +249,18 @@ final class SessionTests: XCTestCase {
         let session = try predictAndRun("a", executable: fakeOsilab(facts: nil, exitStatus: 1), canCapture: false,
                                         recordedSupported: false)
         let text = screenText(session)
-        XCTAssertTrue(text.contains("Live capture needs root or capabilities"), text)
-        XCTAssertTrue(text.contains("Without them the command offers a recorded capture."), text)
-        XCTAssertTrue(text.contains("could not be checked: live capture needs root or capabilities, which osilab does not have."), text)
+        XCTAssertTrue(text.contains("Live capture needs root, or a private network of your own"), text)
+        XCTAssertTrue(text.contains("osilab doctor says why and how to fix it"), text)
+        XCTAssertTrue(text.contains("Meanwhile the command offers a recorded capture."), text)
+        XCTAssertTrue(text.contains("could not be checked: live capture needs root or a private network of your own, "
+            + "and this machine allows neither."), text)
     }
 
     func testWithoutCapturePrivilegeTheRecordedCaptureChecksThePrediction() throws {
         let session = try predictAndRun("c", executable: fakeOsilab(facts: #"{"accept-returned-after":"ack"}"#), canCapture: false,
                                         expectedArguments: ["handshake", "--recorded"])
         let text = screenText(session)
-        XCTAssertTrue(text.contains("Without them this lab shows the capture recorded for the lessons."), text)
+        XCTAssertTrue(text.contains("Meanwhile this lab shows the capture recorded for the lessons."), text)
         XCTAssertTrue(text.contains("✓ Your prediction matched the recorded capture: accept-returned-after is ack"), text)
     }
 
@@ -300,14 +302,14 @@ final class SessionTests: XCTestCase {
                        "the lab above takes no letters, so b answers the question below it")
     }
 
-    func testNetnsLabDoesNotRunWithoutRoot() throws {
+    func testNetnsLabDoesNotRunWhereNeitherRootNorAPrivateNetworkIsAllowed() throws {
         let text = lessonText("```lab\nid: drop\nrun: osilab handshake\nneeds: netns\n```\n")
         let lesson = try LessonParser.parse(text, file: "x.md")
         let session = LessonSession(library: LessonLibrary(lessons: [lesson]), store: store(),
                                     environment: .forTests(canUseNetns: false), size: .init(columns: 80, rows: 30), start: .lesson(0))
-        XCTAssertTrue(screenText(session).contains("This experiment needs root and Linux"))
+        XCTAssertTrue(screenText(session).contains("This experiment builds a network namespace with nftables rules"))
         XCTAssertEqual(session.handle(.character("r")), .redraw)
-        XCTAssertTrue(screenText(session).contains("Not run: this experiment needs root and Linux."))
+        XCTAssertTrue(screenText(session).contains("Not run: this experiment needs Linux with user namespaces allowed, or root."))
     }
 
     func testTabMovesFocusBetweenQuestionsOnAPage() throws {
