@@ -58,26 +58,32 @@ func prepareLiveRun(needs: Set<PrivateNetwork.Need>, requested: PrivateNetwork.T
         do {
             try PrivateNetwork.reenter(target)
         } catch {
-            printRefusal(error, needs: needs, instead: instead)
+            printRefusal(error, doing: describe(needs), instead: instead)
             throw ExitCode(2)
         }
     case .refused(let refusal):
-        printRefusal(refusal, needs: needs, instead: instead)
+        printRefusal(refusal, doing: describe(needs), instead: instead)
         throw ExitCode(2)
     }
 }
 
+/// What `needs` asks of the kernel, for the sentence that says why it was refused.
+func describe(_ needs: Set<PrivateNetwork.Need>) -> String {
+    needs.contains(.administer) ? "builds a network namespace with firewall rules" : "captures packets"
+}
+
 /// Why a live command cannot run, what fixes it, and what works meanwhile.
-func printRefusal(_ refusal: Refusal, needs: Set<PrivateNetwork.Need>, instead: String?) {
+/// - Parameter doing: what the command does that needs it ("captures packets"); nil for a
+///   command that is about the private network itself (`osilab shell`).
+func printRefusal(_ refusal: Refusal, doing: String?, instead: String?) {
     if case .other = refusal.reason {
         printError(refusal.description)
     } else {
-        let what = needs.contains(.administer)
-            ? "builds a network namespace with firewall rules"
-            : "captures packets"
-        let command = (["osilab"] + CommandLine.arguments.dropFirst().prefix(2)).joined(separator: " ")
-        printError("`\(command)` \(what). Without root, osilab does that in a private network of your own (a user "
-            + "namespace), and this machine does not allow one:")
+        // The command as typed, up to its options: `osilab experiment refused`.
+        let words = CommandLine.arguments.dropFirst().prefix { !$0.hasPrefix("-") }.prefix(2)
+        let command = "`" + (["osilab"] + words).joined(separator: " ") + "`"
+        let lead = doing.map { "\(command) \($0). Without root, osilab does that in a " } ?? "\(command) runs in a "
+        printError(lead + "private network of your own (a user namespace), and this machine does not allow one:")
         printError(refusal.description.split(separator: "\n", omittingEmptySubsequences: false)
             .map { "  " + $0 }.joined(separator: "\n"))
         let asRoot = (["sudo", ownExecutable()] + CommandLine.arguments.dropFirst()).joined(separator: " ")

@@ -60,7 +60,7 @@ struct Shell: ParsableCommand {
             throw ExitCode(127)
         }
         if let refusal = Refusal.check() {
-            printRefusal(refusal, needs: [.capture], instead: nil)
+            printRefusal(refusal, doing: nil, instead: nil)
             throw ExitCode(2)
         }
         let members = try registry().liveMembers(of: name).count
@@ -75,7 +75,7 @@ struct Shell: ParsableCommand {
         do {
             try PrivateNetwork.exec(program, in: .named(name))
         } catch {
-            printRefusal(error, needs: [.capture], instead: nil)
+            printRefusal(error, doing: nil, instead: nil)
             throw ExitCode(2)
         }
     }

@@ -64,6 +64,16 @@ final class PrivateNetworkTests: XCTestCase {
         XCTAssertTrue(seen[2].contains("Flags [.], ack \(k + 1),"), seen[2])
     }
 
+    func testRootRunsInAPrivateNetworkOnlyWhenAsked() throws {
+        let asked = try OsilabProcess.run(["handshake", "--private-network", "--plain"])
+        XCTAssertEqual(asked.status, 0, asked.error)
+        XCTAssertTrue(asked.error.contains("running in a private network made for this run"), asked.error)
+        XCTAssertTrue(asked.output.contains("step 3: ack = K+1 ✓"), asked.output)
+        let plain = try OsilabProcess.run(["handshake", "--plain"])
+        XCTAssertEqual(plain.status, 0, plain.error)
+        XCTAssertFalse(plain.error.contains("private network"), "as root, the machine's lo as before: \(plain.error)")
+    }
+
     // MARK: drop-final-ack
 
     func testDropFinalAckAsNobodyHoldsTheSameClaimsAndLeavesNothing() throws {
