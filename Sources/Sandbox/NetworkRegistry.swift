@@ -18,6 +18,12 @@ public struct NetworkRegistry: Sendable {
         self.folder = folder
     }
 
+    /// Why `name` cannot name a network, or nil when it can.
+    public static func nameProblem(_ name: String) -> String? {
+        isValidName(name) ? nil
+            : "'\(name)' cannot name a network: use up to 32 lower-case letters, digits, - and _, starting with a letter or digit."
+    }
+
     /// Names must be short, lower-case words: they appear in file names and prompts.
     public static func isValidName(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, name.unicodeScalars.count <= 32 else { return false }

@@ -122,10 +122,7 @@ public enum PrivateNetwork {
             environment["OSILAB_SANDBOX_REQUEST"] = "new"
             environment["OSILAB_SANDBOX_NAME"] = ""
         case .named(let name):
-            guard NetworkRegistry.isValidName(name) else {
-                throw Refusal(reason: .other(
-                    "'\(name)' cannot name a network: use up to 32 lower-case letters, digits, - and _, starting with a letter or digit."))
-            }
+            if let problem = NetworkRegistry.nameProblem(name) { throw Refusal(reason: .other(problem)) }
             let registry = try NetworkRegistry.forCurrentUser()
             lock = try registry.lock(name)
             let member = registry.liveMembers(of: name).first

@@ -14,9 +14,7 @@ struct PrivateNetworkOption: ParsableArguments {
 
     func validate() throws {
         if privateNetwork && network != nil { throw ValidationError("Choose one of --private-network and --network.") }
-        if let network, !NetworkRegistry.isValidName(network) {
-            throw ValidationError("'\(network)' cannot name a network: use up to 32 lower-case letters, digits, - and _.")
-        }
+        if let problem = network.flatMap(NetworkRegistry.nameProblem) { throw ValidationError(problem) }
     }
 
     var requested: PrivateNetwork.Target? { network.map { .named($0) } ?? (privateNetwork ? .fresh : nil) }
@@ -31,9 +29,7 @@ struct NamedNetworkOption: ParsableArguments {
     var network: String?
 
     func validate() throws {
-        if let network, !NetworkRegistry.isValidName(network) {
-            throw ValidationError("'\(network)' cannot name a network: use up to 32 lower-case letters, digits, - and _.")
-        }
+        if let problem = network.flatMap(NetworkRegistry.nameProblem) { throw ValidationError(problem) }
     }
 
     var requested: PrivateNetwork.Target? { network.map { .named($0) } }

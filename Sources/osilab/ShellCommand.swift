@@ -30,9 +30,7 @@ struct Shell: ParsableCommand {
     var command: [String] = []
 
     func validate() throws {
-        if !NetworkRegistry.isValidName(name) {
-            throw ValidationError("'\(name)' cannot name a network: use up to 32 lower-case letters, digits, - and _.")
-        }
+        if let problem = NetworkRegistry.nameProblem(name) { throw ValidationError(problem) }
     }
 
     func run() throws {
