@@ -2,12 +2,13 @@
 // osilab: a Swift teaching lab for OSI, TCP and the Berkeley socket API.
 //
 // Dependencies point one way (see README.md, "How the code is organised"):
-//   osilab -> Labs, Experiments, LessonKit, Grading, Terminal
-//   Labs / Experiments -> Sockets, Capture, Timeline
-//   Timeline -> Wire, Trace, TextUI      Capture -> CPcap, Wire, Trace, Sandbox
+//   osilab -> Labs, Experiments, LessonKit, Grading, Report
+//   Labs / Experiments -> Sockets, Report
+//   Report -> Timeline, Capture, Terminal (how a run is shown: ladder, explanation, JSON, step mode)
+//   Timeline -> Wire, Trace              Capture -> CPcap, Wire, Trace, Sandbox
 //   Sockets -> Trace, Wire               Trace -> Wire
 //   Sandbox -> CSandbox (entering a private network before main)
-//   Wire, TextUI -> nothing of ours
+//   Wire, TextUI -> nothing of ours (TextUI holds every sentence, one file per language)
 import PackageDescription
 
 let package = Package(
@@ -53,12 +54,15 @@ let package = Package(
         // Live features without root: a private network in namespaces the learner owns.
         .target(name: "Sandbox", dependencies: ["CSandbox"]),
 
-        // Meaning: connections, handshake labels, ladders.
-        .target(name: "Timeline", dependencies: ["Wire", "Trace", "TextUI"]),
+        // Meaning: connections, handshake labels, packets merged with calls.
+        .target(name: "Timeline", dependencies: ["Wire", "Trace"]),
+        // How a run is shown: the recorded run, the ladder, layers, narration, the explanation,
+        // plain/JSON/step output, the watch/read lines.
+        .target(name: "Report", dependencies: ["Timeline", "Capture", "Trace", "Wire", "TextUI", "Terminal"]),
 
         // The notes' programs and the kernel experiments.
-        .target(name: "Labs", dependencies: ["Sockets", "Capture", "Timeline"]),
-        .target(name: "Experiments", dependencies: ["Sockets", "Capture", "Timeline", "Labs", "CSupport", "Sandbox"]),
+        .target(name: "Labs", dependencies: ["Sockets", "Capture", "Timeline", "Report"]),
+        .target(name: "Experiments", dependencies: ["Sockets", "Capture", "Timeline", "Report", "CSupport", "Sandbox"]),
 
         // Teaching: where the lab lives, the learner's progress, lessons and exercises.
         .target(name: "Workspace", dependencies: ["Sandbox"]),
@@ -85,7 +89,7 @@ let package = Package(
         .target(name: "GradingChecks", dependencies: ["Sockets", "Wire", "Trace", "Capture", "Timeline"]),
 
         .executableTarget(name: "osilab", dependencies: [
-            "Labs", "Experiments", "LessonKit", "Grading", "Terminal", "Workspace", "Capture", "Timeline", "Sandbox",
+            "Labs", "Experiments", "LessonKit", "Grading", "Terminal", "Workspace", "Capture", "Timeline", "Report", "Sandbox",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -94,10 +98,13 @@ let package = Package(
         .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
         .testTarget(name: "SocketsTests", dependencies: ["Sockets", "Trace"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Sockets"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TimelineTests", dependencies: ["Timeline", "Capture", "Sockets"]),
+        // Hand-built timelines and the lessons' recorded handshake, for the tests below.
+        .target(name: "TestSupport", dependencies: ["Timeline", "Report", "Trace", "Wire"], path: "Tests/TestSupport"),
+        .testTarget(name: "TimelineTests", dependencies: ["Timeline", "Report", "TestSupport", "Capture", "Sockets"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Timeline", "TestSupport", "Capture", "Sockets"]),
         // Peers/: the notes' Python programs, run by the tests as the other end.
-        .testTarget(name: "LabsTests", dependencies: ["Labs"], exclude: ["Peers"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
+        .testTarget(name: "LabsTests", dependencies: ["Labs", "Report"], exclude: ["Peers"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Report"]),
         .testTarget(name: "LessonKitTests", dependencies: ["LessonKit"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GradingTests", dependencies: ["Grading", "GradingChecks", "Workspace", "Sockets", "Trace"]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace"]),

@@ -1,6 +1,6 @@
 import Capture
 import Foundation
-import Labs
+import Report
 import Sockets
 import Timeline
 import Trace

@@ -1,5 +1,5 @@
 import Foundation
-import Labs
+import Report
 import Wire
 
 /// The kernel's table of TCP sockets as `ss` prints it, taken at one moment.

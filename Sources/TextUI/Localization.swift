@@ -102,19 +102,113 @@ public enum Language: String, Sendable, Hashable, CaseIterable, CustomStringConv
     }
 }
 
-/// Sentences in every ``Language``, keyed by `ID`, with numbered placeholders `{0}`, `{1}`, ...
-/// A table for one language answers from that language, and from English for an id it lacks
-/// (a missing translation shows the English sentence, never an empty line).
-public struct StringTable<ID: Hashable & Sendable>: Sendable {
-    public let language: Language
-    let entries: [ID: String]
-    let fallback: [ID: String]
+/// The id of one sentence: a case of a module's own enum (`UIText`, `TimelineText`, ...),
+/// whose key in the sentence files is `namespace.case` (`runner.statusLesson`).
+///
+/// A module names its sentences with an enum so the compiler catches a misspelt id; the
+/// sentences themselves live in one file per language (`Sentences/English.swift`,
+/// `Sentences/Chinese.swift`), which is what a translator edits.
+public protocol SentenceID: RawRepresentable, CaseIterable, Hashable, Sendable where RawValue == String {
+    /// The first part of every key of this enum: `runner`, `ladder`, `experiment`.
+    static var namespace: String { get }
+}
 
-    /// The table for `language`, taken from `tables` (which must hold English).
-    public init(_ language: Language, tables: [Language: [ID: String]]) {
+extension SentenceID {
+    /// The key in the sentence files: `runner.statusLesson`.
+    public var key: String { Self.namespace + "." + rawValue }
+    /// The keys of every case.
+    public static var allKeys: [String] { allCases.map(\.key) }
+}
+
+/// Sentences by key, in every ``Language``: osilab's own (``Phrasebook/osilab``), or a small
+/// one a test builds.
+public struct Phrasebook: Sendable {
+    /// Each language's sentences as written, in file order (duplicates kept, so they can be
+    /// reported instead of trapping as a dictionary literal would).
+    public let written: [Language: [(key: String, sentence: String)]]
+    let entries: [Language: [String: String]]
+
+    public init(_ written: [Language: KeyValuePairs<String, String>]) {
+        var pairs: [Language: [(key: String, sentence: String)]] = [:]
+        var entries: [Language: [String: String]] = [:]
+        for (language, list) in written {
+            pairs[language] = list.map { (key: $0.key, sentence: $0.value) }
+            // The first of two sentences with one key wins; ``problems`` reports the second.
+            entries[language] = Dictionary(list.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+        }
+        self.written = pairs
+        self.entries = entries
+    }
+
+    /// Every sentence osilab shows, from the files in `Sentences/`.
+    public static let osilab = Phrasebook([.english: Sentences.english, .chinese: Sentences.chinese])
+
+    /// The sentence for `key` in `language`, nil when that language has none.
+    public func sentence(_ key: String, in language: Language) -> String? {
+        entries[language]?[key]
+    }
+
+    /// Every key some language has.
+    public var keys: Set<String> {
+        Set(entries.values.flatMap(\.keys))
+    }
+
+    /// What keeps the languages from being interchangeable: a key written twice, a key in
+    /// one language only, or a sentence whose placeholders differ from the English one.
+    /// Empty when every language has exactly the same keys with the same placeholders.
+    public func problems() -> [String] {
+        var problems: [String] = []
+        let english = entries[.english] ?? [:]
+        for language in Language.allCases {
+            var seen: Set<String> = []
+            for (key, _) in written[language] ?? [] where !seen.insert(key).inserted {
+                problems.append("\(language): `\(key)` is written twice")
+            }
+            guard language != .english else { continue }
+            let own = entries[language] ?? [:]
+            for key in english.keys.sorted() where own[key] == nil {
+                problems.append("\(language): no sentence for `\(key)`")
+            }
+            for key in own.keys.sorted() where english[key] == nil {
+                problems.append("\(language): `\(key)` has no English sentence")
+            }
+            for key in english.keys.sorted() {
+                guard let sentence = own[key], let original = english[key] else { continue }
+                let expected = StringTable<NoSentence>.placeholders(in: original)
+                let actual = StringTable<NoSentence>.placeholders(in: sentence)
+                if expected != actual {
+                    problems.append("\(language): `\(key)` uses placeholders \(actual), English uses \(expected)")
+                }
+            }
+        }
+        return problems
+    }
+
+    /// The keys of `ids` that some language lacks (`zh: runner.statusLesson`).
+    public func missing<ID: SentenceID>(_ ids: ID.Type) -> [String] {
+        Language.allCases.flatMap { language in
+            ID.allKeys.filter { sentence($0, in: language) == nil }.map { "\(language): \($0)" }
+        }
+    }
+}
+
+/// No sentence at all: what the placeholder helpers are reached through when no table is at hand.
+public enum NoSentence: String, SentenceID {
+    public static let namespace = "none"
+    case none
+}
+
+/// The sentences of one module's ids (`ID`) in one ``Language``, with numbered placeholders
+/// `{0}`, `{1}`, ... A table answers from its language, and from English for a key that
+/// language lacks (a missing translation shows the English sentence, never an empty line).
+public struct StringTable<ID: SentenceID>: Sendable {
+    public let language: Language
+    let book: Phrasebook
+
+    /// The table for `language`, from osilab's sentence files (or from `book`).
+    public init(_ language: Language, book: Phrasebook = .osilab) {
         self.language = language
-        self.entries = tables[language] ?? [:]
-        self.fallback = tables[.english] ?? [:]
+        self.book = book
     }
 
     /// The sentence `id` with `{0}`, `{1}`, ... replaced by `arguments`.
@@ -123,9 +217,10 @@ public struct StringTable<ID: Hashable & Sendable>: Sendable {
     }
 
     /// The sentence `id` with `{0}`, `{1}`, ... replaced by `arguments`; an id in no table gives
-    /// its own description, so a missing sentence shows up in review instead of vanishing.
+    /// its key, so a missing sentence shows up in review instead of vanishing.
     public func format(_ id: ID, _ arguments: [String]) -> String {
-        let template = entries[id] ?? fallback[id] ?? "\(id)"
+        let key = id.key
+        let template = book.sentence(key, in: language) ?? book.sentence(key, in: .english) ?? key
         return Self.substitute(template, arguments)
     }
 
@@ -165,33 +260,5 @@ public struct StringTable<ID: Hashable & Sendable>: Sendable {
             rest = rest[afterOpen...]
         }
         return found.sorted()
-    }
-
-    /// What keeps `tables` from being interchangeable: an id missing from a language, a
-    /// sentence in one language only, or a sentence whose placeholders differ from English.
-    /// Empty when every language has exactly the same ids with the same placeholders.
-    public static func mismatches(_ tables: [Language: [ID: String]], ids: [ID]) -> [String] {
-        var problems: [String] = []
-        let english = tables[.english] ?? [:]
-        let known = Set(ids)
-        for language in Language.allCases {
-            let table = tables[language] ?? [:]
-            for id in ids where table[id] == nil {
-                problems.append("\(language): no sentence for `\(id)`")
-            }
-            for id in table.keys where !known.contains(id) {
-                problems.append("\(language): `\(id)` is not a known id")
-            }
-            guard language != .english else { continue }
-            for id in ids {
-                guard let sentence = table[id], let original = english[id] else { continue }
-                let expected = placeholders(in: original)
-                let actual = placeholders(in: sentence)
-                if expected != actual {
-                    problems.append("\(language): `\(id)` uses placeholders \(actual), English uses \(expected)")
-                }
-            }
-        }
-        return problems
     }
 }

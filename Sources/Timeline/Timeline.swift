@@ -170,7 +170,7 @@ public struct Timeline: Sendable {
         .listen, .accept, .connect, .send, .recv, .sendto, .recvfrom, .sendfile, .shutdown, .close,
     ]
 
-    static func describeOther(_ packet: DecodedPacket) -> PacketEntry.Content {
+    public static func describeOther(_ packet: DecodedPacket) -> PacketEntry.Content {
         switch packet.transport {
         case .udp(let udp):
             if let source = packet.source, let destination = packet.destination {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Labs
+import Report
 import Sandbox
 import Timeline
 import Trace

@@ -3,6 +3,7 @@ import Capture
 import Experiments
 import Foundation
 import Labs
+import Report
 import Sandbox
 import Sockets
 

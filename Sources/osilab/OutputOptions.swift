@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Labs
+import Report
 import Timeline
 
 /// The output choices shared by every command that shows a captured timeline.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Capture
 import Foundation
+import Report
 import Wire
 
 struct Read: ParsableCommand {
@@ -30,7 +31,9 @@ struct Read: ParsableCommand {
             printError(error.description)
             throw ExitCode(1)
         }
-        var printer = PacketPrinter(linkType: LinkType(rawValue: capture.dataLink), absolute: absolute, layers: layers)
+        let (width, colour) = layerViewSettings()
+        var printer = PacketPrinter(linkType: LinkType(rawValue: capture.dataLink), absolute: absolute, layers: layers,
+                                    width: width, colour: colour)
         do {
             try capture.forEachPacket { header, bytes in
                 printer.add(header, bytes)

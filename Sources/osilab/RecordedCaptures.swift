@@ -1,5 +1,6 @@
 import Foundation
 import Labs
+import Report
 import Workspace
 
 /// The captures recorded for the lessons, in Lessons/captures: shown when live capture is not allowed.

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Capture
 import Foundation
-import Synchronization
+import Report
 import Sandbox
+import Synchronization
 import Wire
 
 struct Watch: ParsableCommand {
@@ -112,7 +113,9 @@ struct Watch: ParsableCommand {
         let stopper = SignalStopper { capture.stop() }
         defer { stopper.cancel() }
 
-        var printer = PacketPrinter(linkType: LinkType(rawValue: capture.dataLink), absolute: absolute, layers: layers)
+        let (width, colour) = layerViewSettings()
+        var printer = PacketPrinter(linkType: LinkType(rawValue: capture.dataLink), absolute: absolute, layers: layers,
+                                    width: width, colour: colour)
         let output = printer.output
         let program = try command.isEmpty ? nil : startWatched(command, then: { capture.stop() })
         printError("Capturing on \(interface)" + (combinedFilter.map { " (filter: \($0))" } ?? "")

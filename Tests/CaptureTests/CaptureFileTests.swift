@@ -1,5 +1,6 @@
 import Capture
 import Foundation
+import Report
 import Timeline
 import Wire
 import XCTest

@@ -1,6 +1,7 @@
 import Experiments
 import Foundation
 import Labs
+import Report
 import Sockets
 import Timeline
 import Trace

@@ -6,17 +6,6 @@ import XCTest
 /// The folder of the notes' Python programs used as the other end of a connection.
 let peersDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Peers").path
 
-/// The handshake recorded for the lessons (Lessons/captures), loaded as a learner sees it.
-func recordedRun() throws -> RecordedRun {
-    var folder = URL(fileURLWithPath: #filePath)
-    while folder.path != "/", !FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
-        folder.deleteLastPathComponent()
-    }
-    let captures = folder.appendingPathComponent("Lessons/captures")
-    return try RecordedRun.load(capturePath: captures.appendingPathComponent("handshake.pcap").path,
-                                tracePath: captures.appendingPathComponent("handshake.trace.json").path)
-}
-
 /// Limits that make a hang fail in seconds rather than minutes.
 let testLimits = ServerLimits(maxConnections: 256, idleTimeout: .seconds(10), ioTimeout: .seconds(3),
                               maxRequestBytes: 4096, stopGrace: .seconds(3))

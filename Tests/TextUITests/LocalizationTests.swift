@@ -92,22 +92,30 @@ final class LocalizationTests: XCTestCase {
 
     // MARK: String tables
 
-    enum Sample: String, CaseIterable, Sendable { case greeting, count, onlyEnglish }
+    enum Sample: String, SentenceID {
+        static let namespace = "sample"
+        case greeting, count, onlyEnglish
+    }
 
-    static let tables: [Language: [Sample: String]] = [
-        .english: [.greeting: "Hello, {0}.", .count: "{0} of {1}", .onlyEnglish: "English"],
-        .chinese: [.greeting: "你好，{0}。", .count: "第 {0}/{1} 个"],
-    ]
+    static let book = Phrasebook([
+        .english: ["sample.greeting": "Hello, {0}.", "sample.count": "{0} of {1}", "sample.onlyEnglish": "English"],
+        .chinese: ["sample.greeting": "你好，{0}。", "sample.count": "第 {0}/{1} 个"],
+    ])
 
     func testASentenceIsTakenFromTheLanguageWithItsPlaceholdersFilled() {
-        let chinese = StringTable(.chinese, tables: Self.tables)
+        let chinese = StringTable<Sample>(.chinese, book: Self.book)
         XCTAssertEqual(chinese(.greeting, "小明"), "你好，小明。")
         XCTAssertEqual(chinese(.count, "3", "7"), "第 3/7 个")
-        XCTAssertEqual(StringTable(.english, tables: Self.tables)(.count, "3", "7"), "3 of 7")
+        XCTAssertEqual(StringTable<Sample>(.english, book: Self.book)(.count, "3", "7"), "3 of 7")
     }
 
     func testAMissingTranslationShowsTheEnglishSentence() {
-        XCTAssertEqual(StringTable(.chinese, tables: Self.tables)(.onlyEnglish), "English")
+        XCTAssertEqual(StringTable<Sample>(.chinese, book: Self.book)(.onlyEnglish), "English")
+    }
+
+    func testAKeyInNoLanguageShowsItselfForReview() {
+        let empty = Phrasebook([.english: [:], .chinese: [:]])
+        XCTAssertEqual(StringTable<Sample>(.chinese, book: empty)(.greeting, "x"), "sample.greeting")
     }
 
     func testPlaceholdersAreFilledInOnePass() {
@@ -125,13 +133,21 @@ final class LocalizationTests: XCTestCase {
     }
 
     func testMismatchedTablesAreReported() {
-        let problems = StringTable.mismatches(Self.tables, ids: Sample.allCases)
-        XCTAssertEqual(problems, ["zh: no sentence for `onlyEnglish`"])
-        let wrongPlaceholders: [Language: [Sample: String]] = [
-            .english: [.greeting: "Hello, {0}.", .count: "{0} of {1}", .onlyEnglish: "x"],
-            .chinese: [.greeting: "你好。", .count: "第 {0}/{1} 个", .onlyEnglish: "x"],
-        ]
-        XCTAssertEqual(StringTable.mismatches(wrongPlaceholders, ids: Sample.allCases),
-                       ["zh: `greeting` uses placeholders [], English uses [0]"])
+        XCTAssertEqual(Self.book.problems(), ["zh: no sentence for `sample.onlyEnglish`"])
+        XCTAssertEqual(Self.book.missing(Sample.self), ["zh: sample.onlyEnglish"])
+        let wrong = Phrasebook([
+            .english: ["sample.greeting": "Hello, {0}.", "sample.count": "{0} of {1}", "sample.count": "again"],
+            .chinese: ["sample.greeting": "你好。", "sample.count": "第 {0}/{1} 个", "sample.extra": "多余"],
+        ])
+        XCTAssertEqual(wrong.problems(), [
+            "en: `sample.count` is written twice",
+            "zh: `sample.extra` has no English sentence",
+            "zh: `sample.greeting` uses placeholders [], English uses [0]",
+        ])
+        XCTAssertEqual(StringTable<Sample>(.english, book: wrong)(.count, "1", "2"), "1 of 2", "the first of two wins")
+    }
+
+    func testOsilabsOwnSentenceFilesAgree() {
+        XCTAssertEqual(Phrasebook.osilab.problems(), [])
     }
 }

@@ -46,7 +46,7 @@ public enum RunReport {
             lines.append(JSONValue.object(summary).encoded)
             return lines
         case .ladder, .plain:
-            let say = LabStrings(style.language, tables: LabTables.all)
+            let say = LabStrings(style.language)
             let ladder = Ladder.make(from: timeline, numbers: style.numbers, language: style.language)
             let renderer = LadderRenderer(width: style.width, unicode: style.format == .ladder)
             var lines = renderer.render(ladder).map { $0.rendered(style.mode) }
@@ -71,7 +71,7 @@ public enum RunReport {
     /// Every packet broken down by OSI layer (`--layers`), titled with its ladder label.
     static func layerLines(for run: RecordedRun, timeline: Timeline, style: ReportStyle) -> [String] {
         var lines: [String] = []
-        let say = LabStrings(style.language, tables: LabTables.all)
+        let say = LabStrings(style.language)
         var labels: [Int: String] = [:]
         for case .packet(let entry) in timeline.events {
             if case .tcp(let segment) = entry.content {

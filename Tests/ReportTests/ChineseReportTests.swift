@@ -1,14 +1,16 @@
 @testable import Capture
 import Foundation
 import Labs
+@testable import Report
 import TextUI
 import Timeline
+import TestSupport
 import XCTest
 
 /// The capture labs' report and step mode in Chinese, on the capture recorded for the lessons.
 final class ChineseReportTests: XCTestCase {
     func testTheTablesMatch() {
-        XCTAssertEqual(StringTable.mismatches(LabTables.all, ids: LabText.allCases), [])
+        XCTAssertEqual(Phrasebook.osilab.missing(LabText.self), [])
     }
 
     func testTheReportSpeaksChineseAndKeepsItsNumbers() throws {

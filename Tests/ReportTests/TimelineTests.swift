@@ -1,7 +1,9 @@
 import Foundation
+@testable import Report
 import Timeline
 import Trace
 import Wire
+import TestSupport
 import XCTest
 
 final class TimelineTests: XCTestCase {

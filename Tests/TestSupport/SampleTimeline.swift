@@ -4,7 +4,7 @@ import Wire
 
 /// A small, exact handshake, for the English and the Chinese timeline tests: packets as
 /// Ethernet frames built by hand, and a trace.
-func sampleTimeline() -> Timeline {
+public func sampleTimeline() -> Timeline {
     let client = IPEndpoint(.v4(.loopback), 51000)
     let server = IPEndpoint(.v4(.loopback), 4545)
     func frame(_ from: IPEndpoint, _ to: IPEndpoint, _ flags: UInt8, seq: UInt32, ack: UInt32) -> [UInt8] {

@@ -1,3 +1,5 @@
+import TextUI
+import Timeline
 import Wire
 
 // Text written straight into a byte buffer, for the per-packet lines of `osilab read` and

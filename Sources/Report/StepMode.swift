@@ -1,12 +1,11 @@
 import Foundation
-import Labs
 import Terminal
 import TextUI
 import Timeline
 
 /// Shows a run one event at a time (`--step`): interactive on a terminal, as a transcript
 /// of every step when the output is piped.
-func runStepMode(run: RecordedRun, timeline: Timeline, numbers: NumberStyle, language: Language = .english) throws {
+public func runStepMode(run: RecordedRun, timeline: Timeline, numbers: NumberStyle, language: Language = .english) throws {
     var screen = StepScreen(run: run, timeline: timeline, numbers: numbers, language: language)
     guard Terminal.isTerminal(STDIN_FILENO), Terminal.isTerminal(STDOUT_FILENO) else {
         for line in screen.transcript(width: 100) { print(line) }

@@ -1,6 +1,9 @@
+import Foundation
+@testable import Report
 import TextUI
 import Timeline
 import Wire
+import TestSupport
 import XCTest
 
 final class LayerViewTests: XCTestCase {

@@ -1,4 +1,5 @@
 import TextUI
+import Timeline
 import Wire
 
 /// A packet broken down by OSI layer, like Packet Tracer's "OSI Model" tab but from real

@@ -1,3 +1,5 @@
+import TextUI
+import Timeline
 import Trace
 import Wire
 

@@ -29,7 +29,7 @@ public struct StepScreen: Sendable {
         ladder = Ladder.make(from: timeline, numbers: numbers, language: language)
     }
 
-    var say: LabStrings { LabStrings(language, tables: LabTables.all) }
+    var say: LabStrings { LabStrings(language) }
 
     public var count: Int { ladder.entries.count }
     public var isAtEnd: Bool { position >= count - 1 }

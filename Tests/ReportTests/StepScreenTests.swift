@@ -1,10 +1,12 @@
 import Capture
 import Foundation
 import Labs
+@testable import Report
 import TextUI
 import Timeline
 import Trace
 import Wire
+import TestSupport
 import XCTest
 
 final class StepScreenTests: XCTestCase {

@@ -1,8 +1,10 @@
 import Foundation
+@testable import Report
 import TextUI
 @testable import Timeline
 import Trace
 import Wire
+import TestSupport
 import XCTest
 
 /// The ladder, the handshake explanation and the step narration in Chinese: the same facts
@@ -72,7 +74,7 @@ final class ChineseTimelineTests: XCTestCase {
     }
 
     func testTheStringTablesMatch() {
-        XCTAssertEqual(StringTable.mismatches(TimelineTables.all, ids: TimelineText.allCases), [])
+        XCTAssertEqual(Phrasebook.osilab.missing(TimelineText.self), [])
     }
 
     // MARK: The ladder with Chinese text

@@ -1,5 +1,6 @@
 import Capture
 import Foundation
+import TextUI
 import Timeline
 import Trace
 import Wire

@@ -7,25 +7,28 @@ import Wire
 
 /// What `osilab read` and `osilab watch` print for each packet: its annotated line and,
 /// with `--layers`, its breakdown by OSI layer.
-struct PacketPrinter {
+public struct PacketPrinter {
     /// The lines so far: the packet count and, at the end, the summary.
-    private(set) var lines: PacketLines
-    let output = StandardOutput()
+    public private(set) var lines: PacketLines
+    public let output = StandardOutput()
     private let linkType: LinkType
     private let layers: Bool
     private let width: Int
     private let colour: Bool
 
-    init(linkType: LinkType, absolute: Bool, layers: Bool) {
+    /// - Parameters:
+    ///   - width, colour: how `--layers` draws (the terminal's width and whether it takes colour).
+    public init(linkType: LinkType, absolute: Bool, layers: Bool, width: Int, colour: Bool) {
         lines = PacketLines(numbers: absolute ? .absolute : .relative, utcOffsetSeconds: Instant.localUTCOffset())
         self.linkType = linkType
         self.layers = layers
-        (width, colour) = layerViewSettings()
+        self.width = width
+        self.colour = colour
     }
 
     /// Adds one packet to the output, which is written out once its buffer is full.
     /// - Parameter bytes: the packet as libpcap lent it; nothing of it is kept.
-    mutating func add(_ header: PacketHeader, _ bytes: UnsafeRawBufferPointer) {
+    public mutating func add(_ header: PacketHeader, _ bytes: UnsafeRawBufferPointer) {
         lines.appendLine(timestamp: header.timestamp, bytes: bytes, originalLength: header.originalLength,
                          linkType: linkType, to: &output.buffer)
         if layers {
@@ -41,26 +44,26 @@ struct PacketPrinter {
 
 /// Lines to standard output through one large buffer: a capture of a million packets
 /// must not cost a million write() calls.
-final class StandardOutput {
+public final class StandardOutput {
     /// Bytes not yet written. Packet lines are appended here directly (`appendLine(to:)`).
-    var buffer: [UInt8] = []
+    public var buffer: [UInt8] = []
 
-    init() {
+    public init() {
         buffer.reserveCapacity(1 << 16 + 4096)
     }
 
-    func write(_ line: String) {
+    public func write(_ line: String) {
         buffer.append(contentsOf: line.utf8)
         buffer.append(10)
         flushIfFull()
     }
 
     /// Writes the buffer once it holds 64 KiB: few system calls, and a bounded buffer.
-    func flushIfFull() {
+    public func flushIfFull() {
         if buffer.count >= 1 << 16 { flush() }
     }
 
-    func flush() {
+    public func flush() {
         var offset = 0
         while offset < buffer.count {
             let written = buffer[offset...].withUnsafeBytes { Foundation.write(STDOUT_FILENO, $0.baseAddress, $0.count) }

@@ -1,6 +1,9 @@
+import Foundation
+@testable import Report
 @testable import Timeline
 import Trace
 import Wire
+import TestSupport
 import XCTest
 
 /// The byte writers behind `osilab read`'s lines must print exactly what `description`
