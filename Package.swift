@@ -109,6 +109,8 @@ let package = Package(
         .testTarget(name: "GradingTests", dependencies: ["Grading", "GradingChecks", "Workspace", "Sockets", "Trace"]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Grading"]),
+        // The sentence files against every module's sentence ids.
+        .testTarget(name: "SentenceTests", dependencies: ["TextUI", "LessonKit", "Report", "Labs", "Experiments", "Grading", "GradingChecks", "Sandbox"]),
         .testTarget(name: "CLITests", dependencies: ["osilab", "Sandbox"]),
         // What the learner runs: `swift test --filter <Name>Tests`. Fails until the exercise is done.
         .testTarget(name: "ExerciseTests", dependencies: ["Exercises", "GradingChecks"]),

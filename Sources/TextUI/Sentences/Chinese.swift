@@ -257,5 +257,29 @@ extension Sentences {
         "report.stepKeysLayers": "→ 下一步 · ← 上一步 · ↑↓ 滚动 · l：回到时间线 · q：退出",
         "report.stepMore": "… 按 ↓ 看更多",
         "report.stepNoPacket": "（这一步是系统调用，没有报文可以拆解）",
+
+        // MARK: Experiments: steps, claims, reports, the list (experiment.*)
+        // BEGIN experiments
+        // END experiments
+
+        // MARK: The exercise runner: exercises, check, hint, reset, edit (exercise.*)
+        // BEGIN exercises
+        // END exercises
+
+        // MARK: What a failed check tells the learner (grading.*)
+        // BEGIN grading
+        // END grading
+
+        // MARK: The lab servers and clients (lab.*)
+        // BEGIN labs
+        // END labs
+
+        // MARK: A packet by OSI layer, --layers (layers.*)
+        // BEGIN layers
+        // END layers
+
+        // MARK: watch and read, doctor, the private network (tools.*)
+        // BEGIN tools
+        // END tools
     ]
 }

@@ -254,6 +254,30 @@ extension Sentences {
         "report.stepKeysLayers": "→ next · ← back · ↑↓ scroll · l: back to the ladder · q: quit",
         "report.stepMore": "… ↓ for more",
         "report.stepNoPacket": "(this event is a system call: no packet to break down)",
+
+        // MARK: Experiments: steps, claims, reports, the list (experiment.*)
+        // BEGIN experiments
+        // END experiments
+
+        // MARK: The exercise runner: exercises, check, hint, reset, edit (exercise.*)
+        // BEGIN exercises
+        // END exercises
+
+        // MARK: What a failed check tells the learner (grading.*)
+        // BEGIN grading
+        // END grading
+
+        // MARK: The lab servers and clients (lab.*)
+        // BEGIN labs
+        // END labs
+
+        // MARK: A packet by OSI layer, --layers (layers.*)
+        // BEGIN layers
+        // END layers
+
+        // MARK: watch and read, doctor, the private network (tools.*)
+        // BEGIN tools
+        // END tools
     ]
 }
 
