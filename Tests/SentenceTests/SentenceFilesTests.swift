@@ -72,7 +72,17 @@ final class SentenceFilesTests: XCTestCase {
     /// names and other tokens the learner types or reads elsewhere as they are.
     static let keptInChinese: Set<String> = [
         "Enter", "Esc", "Tab", "Space", "Home", "End", "Ctrl", "PgUp", "PgDn", "Backspace",
-        // BEGIN kept
-        // END kept
+        // BEGIN kept-experiments
+        // END kept-experiments
+        // BEGIN kept-exercises
+        // END kept-exercises
+        // BEGIN kept-grading
+        // END kept-grading
+        // BEGIN kept-labs
+        // END kept-labs
+        // BEGIN kept-layers
+        // END kept-layers
+        // BEGIN kept-tools
+        // END kept-tools
     ]
 }
