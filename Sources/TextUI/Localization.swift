@@ -1,9 +1,10 @@
-// The lab speaks English and Chinese. Every module that shows sentences to the learner (the
-// lesson runner, the handshake explanation, the ladder's notes) keeps them in a
-// `StringTable`: one dictionary per language, keyed by an id, with numbered placeholders.
-// Code that draws asks the table for a sentence and never checks the language itself, so a
-// sentence can change word order between languages ("connect() returned {0} after ..." and
-// "SYN-ACK 到达 {0} 后，connect() 返回") without touching the code around it.
+// The lab speaks English and Chinese. Every module that shows sentences to the learner names
+// them with its own enum of ids (a `SentenceID`); the sentences themselves are in one file
+// per language, `Sentences/English.swift` and `Sentences/Chinese.swift`, keyed by
+// `namespace.id`, with numbered placeholders. Code that draws asks a `StringTable` for a
+// sentence and never checks the language itself, so a sentence can change word order between
+// languages ("connect() returned {0} after ..." and "SYN-ACK 到达 {0} 后，connect() 返回")
+// without touching the code around it.
 //
 // Which language to use is decided once, at the edge (the command line), by
 // `Language.choose`, and passed down.

@@ -151,3 +151,18 @@ final class LocalizationTests: XCTestCase {
         XCTAssertEqual(Phrasebook.osilab.problems(), [])
     }
 }
+
+/// The audit the Chinese tests pass their output through must find English prose and only that.
+final class SentenceAuditTests: XCTestCase {
+    func testFindsTheEnglishWordsOfAnUntranslatedSentence() {
+        XCTAssertEqual(SentenceAudit.englishWords(in: "connect() returned after the SYN-ACK"), ["returned", "after", "the"])
+        XCTAssertEqual(SentenceAudit.englishWords(in: "客户端先关闭 and waits"), ["and", "waits"])
+    }
+
+    func testKeepsWhatEveryLanguageWritesAsItIs() {
+        let chinese = "第 2 步：seq = K，ack = J+1 ✓；connect() 返回 0，errno 111 是 ECONNREFUSED，TIME_WAIT，"
+            + "运行 osilab experiment drop-final-ack --lang zh，文件 Lessons/captures/handshake.pcap，a) b) c)"
+        XCTAssertEqual(SentenceAudit.englishWords(in: chinese), [])
+        XCTAssertEqual(SentenceAudit.englishWords(in: "recv 等待 data", allowed: ["data"]), [])
+    }
+}
