@@ -97,6 +97,7 @@ extension RunReport {
             return lines
         case .ladder, .plain:
             let unicode = style.format == .ladder
+            let say = LabStrings(style.language)
             let renderer = LadderRenderer(width: style.width, unicode: unicode)
             var lines = renderer.render(ladder).map { $0.rendered(style.mode) }
             for section in sections {
@@ -106,7 +107,7 @@ extension RunReport {
             }
             lines.append("")
             for item in explanation.items {
-                let (bullet, lead) = marker(item.verdict, unicode: unicode)
+                let (bullet, lead) = marker(item.verdict, unicode: unicode, say: say)
                 let indent = String(repeating: " ", count: DisplayWidth.of(bullet))
                 var wrapped = TextWrapper.wrap(lead + item.text, width: style.width, firstPrefix: bullet, restPrefix: indent)
                 if item.verdict == .contradicted, style.mode == .ansi {
@@ -117,22 +118,30 @@ extension RunReport {
             if style.layers { lines += layerLines(for: run, timeline: timeline, style: style) }
             if let statistics = run.statistics {
                 lines.append("")
-                lines.append("Capture: \(statistics)." + (statistics.dropped > 0
-                    ? " The kernel dropped packets, so the ladder may be missing some." : ""))
+                lines.append(captureCounters(statistics, say: say))
             } else if !captured {
                 lines.append("")
-                lines.append("No capture was taken: the ladder shows the system calls only.")
+                lines.append(say(.noCapture))
             }
             return lines
         }
     }
 
-    static func marker(_ verdict: Explanation.Verdict, unicode: Bool) -> (bullet: String, lead: String) {
+    static func marker(_ verdict: Explanation.Verdict, unicode: Bool, say: LabStrings) -> (bullet: String, lead: String) {
         switch verdict {
         case .context: (unicode ? "• " : "- ", "")
         case .confirmed: (unicode ? "✓ " : "[ok] ", "")
-        case .contradicted: (unicode ? "✗ " : "[!!] ", "Not what the lesson says: ")
-        case .unchecked: (unicode ? "? " : "[??] ", "Not checked: ")
+        case .contradicted: (unicode ? "✗ " : "[!!] ", say(.leadContradicted))
+        case .unchecked: (unicode ? "? " : "[??] ", say(.leadUnchecked))
         }
+    }
+
+    /// `Capture: 10 packets captured, ...`, with a warning when the kernel dropped some.
+    static func captureCounters(_ statistics: CaptureStatistics, say: LabStrings) -> String {
+        let counters = statistics.droppedByInterface > 0
+            ? say(.captureCountersInterface, "\(statistics.delivered)", "\(statistics.received)", "\(statistics.dropped)",
+                  "\(statistics.droppedByInterface)")
+            : say(.captureCounters, "\(statistics.delivered)", "\(statistics.received)", "\(statistics.dropped)")
+        return statistics.dropped > 0 ? say(.captureDropped, counters) : counters
     }
 }

@@ -58,11 +58,7 @@ public enum RunReport {
             if style.layers { lines += layerLines(for: run, timeline: timeline, style: style) }
             if let statistics = run.statistics {
                 lines.append("")
-                let counters = statistics.droppedByInterface > 0
-                    ? say(.captureCountersInterface, "\(statistics.delivered)", "\(statistics.received)", "\(statistics.dropped)",
-                          "\(statistics.droppedByInterface)")
-                    : say(.captureCounters, "\(statistics.delivered)", "\(statistics.received)", "\(statistics.dropped)")
-                lines.append(statistics.dropped > 0 ? say(.captureDropped, counters) : counters)
+                lines.append(captureCounters(statistics, say: say))
             }
             return lines
         }

@@ -16,6 +16,7 @@ public enum SentenceAudit {
         "nftables", "nft", "tcpdump", "Wireshark", "libpcap", "pcap", "pcapng", "netns", "veth", "iproute2", "ss",
         "Ethernet", "MAC", "Python", "Swift", "XCTest", "Linux", "macOS", "Windows", "Debian", "Ubuntu", "AppArmor",
         // osilab itself and its commands and files.
+        "ms", "ns", "KiB", "MiB", "GiB",
         "osilab", "sudo", "root", "apt", "swift", "python3", "json", "md", "zh", "en",
         "start", "lesson", "lessons", "handshake", "experiment", "serve", "client", "watch", "read", "shell", "doctor",
         "exercises", "check", "hint", "reset", "edit", "help",

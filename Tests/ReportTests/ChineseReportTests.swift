@@ -63,4 +63,31 @@ final class ChineseReportTests: XCTestCase {
         let transcript = screen.transcript(width: 100).joined(separator: "\n")
         XCTAssertTrue(transcript.contains("↳ 第 2 步：回应 SYN-ACK 的是服务器的内核，不是 accept()"), transcript)
     }
+
+    /// An experiment's report: the verdict leads and the no-capture line follow the language,
+    /// the sentences the experiment wrote are shown as written.
+    func testAnExplainedReportFramesItsClaimsInChinese() throws {
+        let run = try recordedRun()
+        let timeline = run.timeline()
+        var explanation = Explanation()
+        explanation.claim(true, "SYN 得到了 RST。")
+        explanation.claim(false, "connect() 没有失败。")
+        explanation.claim(nil, "没有抓包。")
+        func report(_ language: Language, captured: Bool) -> [String] {
+            var bare = run
+            bare.statistics = nil
+            let style = ReportStyle(format: .plain, width: 80, colour: false, language: language)
+            return RunReport.lines(for: bare, timeline: timeline, ladder: Ladder.make(from: timeline, language: language),
+                                   style: style, sections: [], explanation: explanation, facts: [:], captured: captured)
+        }
+        let chinese = report(.chinese, captured: false)
+        XCTAssertTrue(chinese.contains("[ok] SYN 得到了 RST。"), chinese.joined(separator: "\n"))
+        XCTAssertTrue(chinese.contains("[!!] 和课程说的不一样：connect() 没有失败。"), chinese.joined(separator: "\n"))
+        XCTAssertTrue(chinese.contains("[??] 没能检查：没有抓包。"), chinese.joined(separator: "\n"))
+        XCTAssertEqual(chinese.last, "这次没有抓包：时间线上只有系统调用。")
+        XCTAssertEqual(SentenceAudit.englishWords(in: chinese.joined(separator: "\n")), [])
+        let english = report(.english, captured: false)
+        XCTAssertTrue(english.contains("[!!] Not what the lesson says: connect() 没有失败。"), english.joined(separator: "\n"))
+        XCTAssertEqual(english.last, "No capture was taken: the ladder shows the system calls only.")
+    }
 }
