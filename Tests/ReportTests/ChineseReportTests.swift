@@ -1,6 +1,5 @@
 @testable import Capture
 import Foundation
-import Labs
 @testable import Report
 import TextUI
 import Timeline
