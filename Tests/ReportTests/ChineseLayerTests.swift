@@ -144,6 +144,24 @@ final class ChineseLayerTests: XCTestCase {
         XCTAssertTrue(text.contains("└─ 问题：解码错误  !字节 34–39!"), text.joined(separator: "\n"))
     }
 
+    /// The run report's `--layers` and step mode's `l` view pass the learner's language on.
+    func testTheReportAndStepModeShowTheLayersInChinese() throws {
+        let run = try recordedRun()
+        let timeline = run.timeline()
+        var style = ReportStyle(format: .plain, width: 80, colour: false, language: .chinese)
+        style.layers = true
+        let report = RunReport.lines(for: run, timeline: timeline, style: style, explanation: [])
+        XCTAssertTrue(report.contains("├─ 第 2 层 数据链路层：以太网 II  [字节 0–13]"), report.joined(separator: "\n"))
+        XCTAssertTrue(report.contains("│    源地址      127.0.0.1"), report.joined(separator: "\n"))
+
+        var screen = StepScreen(run: run, timeline: timeline, numbers: .relative, language: .chinese)
+        while screen.currentPacket == nil, screen.position < screen.count - 1 { screen.forward() }
+        screen.showLayers = true
+        let lines = screen.lines(columns: 60, rows: 60, mode: .plain)
+        XCTAssertTrue(lines.contains("├─ 第 3 层 网络层：IPv4  {字节 14–33}"), lines.joined(separator: "\n"))
+        for line in lines { XCTAssertLessThanOrEqual(DisplayWidth.of(line), 60, line) }
+    }
+
     // MARK: Every fixture
 
     /// A field covers the same bytes in every language, and every name and value has words.
