@@ -29,30 +29,40 @@ public enum LayerView {
         }
     }
 
-    /// The breakdown of one packet as styled lines.
+    /// The breakdown of one packet as styled lines, every line at most `width` columns.
     /// - Parameters:
     ///   - title: a heading such as `Packet 3`.
     ///   - colour: true to mark layers by colour (terminal), false for brackets (plain).
+    ///   - language: the language of the layer, header and field names and the notes.
     public static func render(
-        bytes: [UInt8], linkType: LinkType, originalLength: Int, title: String, width: Int = 100, colour: Bool
+        bytes: [UInt8], linkType: LinkType, originalLength: Int, title: String, width: Int = 100, colour: Bool,
+        language: Language = .english
     ) -> [StyledLine] {
         let sections = layerBreakdown(bytes, linkType: linkType, originalLength: originalLength)
+        let words = LayerBreakdown(language: language)
+        let named = words.name(sections)
+        let say = words.say
         var lines: [StyledLine] = []
-        var heading = "\(title): \(bytes.count) byte\(bytes.count == 1 ? "" : "s") captured"
-        if originalLength > bytes.count { heading += " of \(originalLength) on the wire" }
-        lines.append(StyledLine(heading, TextStyle(bold: true)))
-        for (index, section) in sections.enumerated() {
-            let last = index == sections.count - 1
+        let heading: String = switch (bytes.count == 1, originalLength > bytes.count) {
+        case (true, false): say(.viewHeadingOneByte, title)
+        case (false, false): say(.viewHeadingBytes, title, "\(bytes.count)")
+        case (true, true): say(.viewHeadingOneByteOf, title, "\(originalLength)")
+        case (false, true): say(.viewHeadingBytesOf, title, "\(bytes.count)", "\(originalLength)")
+        }
+        for piece in TextWrapper.wrap(heading, width: max(20, width)) {
+            lines.append(StyledLine(piece, TextStyle(bold: true)))
+        }
+        for (index, section) in named.enumerated() {
+            let last = index == named.count - 1
+            let gutter = last ? "     " : "│    "
             let style = TextStyle(bold: true, foreground: section.isError ? .red : Self.colour(forLayer: section.osiLayer))
             let (open, close) = brackets(forLayer: section.osiLayer, isError: section.isError)
-            var titleLine = StyledLine(last ? "└─ " : "├─ ")
-            let layerText = section.isError ? "Problem" : "Layer \(section.osiLayer) \(section.osiLayerName)"
-            titleLine.append("\(layerText): \(section.name)", style)
-            let range = section.bytes.isEmpty ? "no bytes" : "bytes \(section.bytes.lowerBound)–\(section.bytes.upperBound - 1)"
-            titleLine.append("  " + (colour ? range : "\(open)\(range)\(close)"), TextStyle(dim: true))
-            lines.append(titleLine)
+            let layerText = section.isError ? say(.viewProblem) : say(.viewLayer, "\(section.osiLayer)", section.osiLayerName)
+            let range = section.bytes.isEmpty
+                ? say(.viewNoBytes) : say(.viewBytes, "\(section.bytes.lowerBound)", "\(section.bytes.upperBound - 1)")
+            lines += titleLines(say(.viewSectionTitle, layerText, section.name), style: style, range: colour ? range : "\(open)\(range)\(close)",
+                                branch: last ? "└─ " : "├─ ", gutter: gutter, width: width)
             let nameWidth = min(24, section.fields.map { DisplayWidth.of($0.name) }.max() ?? 0)
-            let gutter = last ? "     " : "│    "
             for field in section.fields {
                 let padding = String(repeating: " ", count: max(1, nameWidth - DisplayWidth.of(field.name) + 2))
                 let prefix = gutter + field.name + padding
@@ -64,11 +74,41 @@ public enum LayerView {
                 }
             }
         }
-        lines.append(StyledLine(colour
-            ? "Bytes, coloured by layer:"
-            : "Bytes: [data link] {network} <transport> (application) !problem!", TextStyle(dim: true)))
-        for hexLine in hexDump(bytes, marking: sections) {
-            lines.append(hexRow(hexLine, sections: sections, colour: colour))
+        let legend = say(colour ? .viewLegendColour : .viewLegendPlain)
+        for piece in TextWrapper.wrap(legend, width: max(20, width)) {
+            lines.append(StyledLine(piece, TextStyle(dim: true)))
+        }
+        // Sixteen bytes a line, as tcpdump -X shows them, unless the marks of many small
+        // headers would make a line wider than the screen.
+        var rows = hexDump(bytes, marking: sections).map { hexRow($0, sections: sections, colour: colour) }
+        if rows.contains(where: { DisplayWidth.of($0.plainText) > width }) {
+            rows = hexDump(bytes, marking: sections, bytesPerLine: 8).map { hexRow($0, sections: sections, colour: colour) }
+        }
+        return lines + rows
+    }
+
+    /// A section's title and its byte range on one line when they fit, else the title
+    /// wrapped under the branch and the range on the last line or a line of its own.
+    static func titleLines(_ title: String, style: TextStyle, range: String, branch: String, gutter: String, width: Int) -> [StyledLine] {
+        let rangeStyle = TextStyle(dim: true)
+        var first = StyledLine(branch)
+        if DisplayWidth.of(branch + title + "  " + range) <= width {
+            first.append(title, style)
+            first.append("  " + range, rangeStyle)
+            return [first]
+        }
+        let pieces = TextWrapper.wrap(title, width: max(10, width - DisplayWidth.of(branch)))
+        let stem = String(gutter.prefix(1)) + "  "
+        var lines: [StyledLine] = []
+        for (index, piece) in pieces.enumerated() {
+            var line = index == 0 ? first : StyledLine(stem)
+            line.append(piece, style)
+            lines.append(line)
+        }
+        if let lastLine = lines.last, DisplayWidth.of(lastLine.plainText + "  " + range) <= width {
+            lines[lines.count - 1].append("  " + range, rangeStyle)
+        } else {
+            lines.append(StyledLine(stem + range, rangeStyle))
         }
         return lines
     }

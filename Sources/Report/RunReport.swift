@@ -82,7 +82,7 @@ public enum RunReport {
             let title = labels[index + 1].map { say(.packetTitleLabelled, number, $0) } ?? say(.packetTitle, number)
             lines += LayerView.render(bytes: packet.bytes, linkType: LinkType(rawValue: packet.dataLink),
                                       originalLength: packet.originalLength, title: title,
-                                      width: style.width, colour: style.mode == .ansi).map { $0.rendered(style.mode) }
+                                      width: style.width, colour: style.mode == .ansi, language: style.language).map { $0.rendered(style.mode) }
         }
         return lines
     }

@@ -77,7 +77,7 @@ public struct StepScreen: Sendable {
         if showLayers, let packet = currentPacket {
             body = LayerView.render(bytes: packet.packet.bytes, linkType: packet.packet.linkType,
                                     originalLength: packet.packet.originalLength, title: say(.packetTitle, "\(packet.number)"),
-                                    width: width - 1, colour: mode == .ansi).map { $0.rendered(mode) }
+                                    width: width - 1, colour: mode == .ansi, language: language).map { $0.rendered(mode) }
             if body.count > available {
                 let start = min(layerScroll, body.count - (available - 1))
                 let end = start + available - 1

@@ -1,15 +1,21 @@
 // The OSI view of one packet, for teaching: every header as a section at its OSI layer, every
 // field with its value and the bytes that hold it, like Packet Tracer's OSI tab but from real
 // bytes. Not on the hot path: this allocates freely and reads fields again from the bytes.
+//
+// This file says what the bytes are, never how to say it: a section is a `SectionName`, a
+// field a `FieldName`, a value a `FieldValue` (numbers, addresses, and the facts a note is
+// about, such as "the checksum is wrong and should be 0x8e9a"). The words, in English and
+// Chinese, are the presenter's (Report's `LayerBreakdown`), so the decoder stays free of
+// display prose and a translation never touches the bytes.
 
-/// One field of a header: its name, its value as text, and the bytes holding it. Fields that
-/// are bit fields share bytes with their neighbours (IPv4's version and IHL share byte 0).
+/// One field of a header: what it is, its value, and the bytes holding it. Fields that are
+/// bit fields share bytes with their neighbours (IPv4's version and IHL share byte 0).
 public struct Field: Sendable, Hashable {
-    public var name: String
-    public var value: String
+    public var name: FieldName
+    public var value: FieldValue
     public var bytes: Range<Int>
 
-    public init(name: String, value: String, bytes: Range<Int>) {
+    public init(name: FieldName, value: FieldValue, bytes: Range<Int>) {
         self.name = name
         self.value = value
         self.bytes = bytes
@@ -21,36 +27,159 @@ public struct LayerSection: Sendable, Hashable {
     /// 2 data link, 3 network, 4 transport, 7 application. Layer 1 (bits on the wire) is
     /// never in a capture: the preamble and frame check sequence are gone by then.
     public var osiLayer: Int
-    /// "Ethernet II", "802.1Q VLAN tag", "IPv4", "TCP", "Application data", "Decode error".
-    public var name: String
+    /// Which header the section shows.
+    public var name: SectionName
     public var bytes: Range<Int>
     public var fields: [Field]
     /// True for the section that reports a decode problem (always the last one).
-    public var isError: Bool
+    public var isError: Bool { name == .decodeError }
 
-    public init(osiLayer: Int, name: String, bytes: Range<Int>, fields: [Field], isError: Bool = false) {
+    public init(osiLayer: Int, name: SectionName, bytes: Range<Int>, fields: [Field]) {
         self.osiLayer = osiLayer
         self.name = name
         self.bytes = bytes
         self.fields = fields
-        self.isError = isError
     }
+}
 
-    /// "Data link", "Network", "Transport", "Application"...
-    public var osiLayerName: String { Self.osiLayerName(osiLayer) }
+/// Which header a section shows.
+public enum SectionName: Sendable, Hashable {
+    case ethernetII, ieee8023Ethernet, bsdLoopback, openBSDLoopback, linuxCooked, linuxCooked2, ppp
+    case vlanTag
+    /// An 802.1ad (or 0x9100) tag: its tag protocol identifier.
+    case serviceVLANTag(tagProtocol: UInt16)
+    case llc, llcWithSNAP, pppoeDiscovery, pppoeSession, mplsLabel
+    case ipv4, ipv6
+    /// An IPv6 extension header of this kind.
+    case ipv6Extension(IPProtocol)
+    case arp, esp
+    case tcp, udp
+    case icmp(isICMPv6: Bool)
+    case quotedDatagram
+    case icmpData(isICMPv6: Bool)
+    case applicationData
+    case ethernetPadding
+    case decodeError
+    /// Bytes that follow a header this decoder does not read further.
+    case undecoded(Undecoded)
 
-    public static func osiLayerName(_ layer: Int) -> String {
-        switch layer {
-        case 1: "Physical"
-        case 2: "Data link"
-        case 3: "Network"
-        case 4: "Transport"
-        case 5: "Session"
-        case 6: "Presentation"
-        case 7: "Application"
-        default: "Layer \(layer)"
-        }
+    public enum Undecoded: Sendable, Hashable {
+        case pppoeDiscoveryTags
+        case etherType(EtherType)
+        case ppp(PPPProtocol)
+        case llc(dsap: UInt8)
+        case loopbackFamily(UInt32)
+        case transport(IPProtocol)
+        /// A later IP fragment: its bytes continue the first fragment's data.
+        case fragmentData
     }
+}
+
+/// What a field is.
+public enum FieldName: Sendable, Hashable {
+    // Link layer and what sits between it and IP.
+    case destinationMAC, sourceMAC, length, etherType, addressFamily, address, control, `protocol`
+    case priority, dropEligible, vlanID, dsap, ssap, snapOrganisationCode, snapProtocol
+    case version, type, code, sessionID, pppProtocol, label, trafficClass, bottomOfStack, ttl, payload
+    case packetType, hardwareType, addressLength, sourceAddress, reserved, interfaceIndex
+    // Network layer.
+    case headerLength, dscp, ecn, totalLength, identification, flags, fragmentOffset, headerChecksum
+    case destinationAddress, options, fragment, flowLabel, payloadLength, nextHeader, hopLimit, moreFragments
+    case securityParametersIndex, sequenceNumber, integrityCheckValue, optionsAndPadding
+    case protocolType, hardwareAddressLength, protocolAddressLength, operation
+    case senderMAC, senderIP, targetMAC, targetIP, addresses
+    // Transport layer, ICMP.
+    case sourcePort, destinationPort, checksum, encryptedData, acknowledgmentNumber, reservedBits
+    case window, urgentPointer
+    /// One TCP option, by its kind.
+    case option(TCPOptionKind)
+    case optionsProblem
+    case restOfHeader, identifierAndSequence, mtu
+    case originalSource, originalDestination, originalProtocol, originalPorts
+    // Application data and problems.
+    case captured, text, bytes, layer, problem, capture
+}
+
+/// A field's value: a number or address as it is, or the facts a note explains.
+public enum FieldValue: Sendable, Hashable {
+    // The same in every language.
+    /// In decimal.
+    case number(Int)
+    /// `0x` and `digits` hex digits (0: as many as the value needs).
+    case hex(UInt64, digits: Int)
+    case byteCount(Int)
+    case yesNo(Bool)
+    case mac(MACAddress)
+    case address(IPAddress)
+    /// A hardware address of any length, as colon-separated hex; empty when there is none.
+    case linkAddress([UInt8])
+    /// The data itself: quoted text with escapes, or hex bytes (see `preview`).
+    case preview(String)
+    /// Two ports, source and destination.
+    case ports(UInt16, UInt16)
+    case tcpFlags(TCPFlags)
+
+    // Values that carry a note.
+    /// An 802.3 length field (1500 or less), not an EtherType.
+    case ieee8023Length(UInt16)
+    case etherType(UInt16)
+    case loopbackFamily(UInt32, ByteOrder)
+    /// PPP's HDLC address byte 0xff and control byte 0x03.
+    case pppAllStations, pppUnnumberedInformation
+    case pppProtocol(PPPProtocol, compressed: Bool)
+    case sap(UInt8)
+    case snapOrganisation(UInt32)
+    case pppoeCode(UInt8, isDiscovery: Bool)
+    case mplsLabel(UInt32)
+    /// MPLS names no next protocol: the payload was recognised from its version nibble.
+    case mplsInferredPayload(isIPv6: Bool)
+    case linuxPacketType(LinuxPacketType)
+    case linuxHardwareType(UInt16)
+    case arpHardwareType(UInt16)
+    case arpOperation(UInt16)
+    case ipv4HeaderLength(Int)
+    case ecn(UInt8)
+    /// IPv6's traffic class with its two parts.
+    case trafficClass(UInt8, dscp: UInt8, ecn: UInt8)
+    /// A length field; `fromCapture` when it was 0 and the length came from the capture.
+    case ipv4TotalLength(Int, fromCapture: Bool)
+    case ipv6PayloadLength(Int, fromCapture: Bool)
+    /// A number also shown in hex.
+    case numberAndHex(UInt16)
+    case ipv4Flags(reserved: Bool, dontFragment: Bool, moreFragments: Bool)
+    /// In 8-byte units, and where that is in the original datagram.
+    case ipv4FragmentOffset(units: Int, byte: Int)
+    case ipv6FragmentOffset(units: Int, byte: Int)
+    /// Whether this fragment is the first (it carries the transport header).
+    case fragmentPosition(isFirst: Bool)
+    case ipProtocol(IPProtocol)
+    /// Only the protocol's name.
+    case ipProtocolName(IPProtocol)
+    /// `valid` nil when it could not be checked; `expected` is what it should be.
+    case ipv4Checksum(UInt16, valid: Bool?, expected: UInt16)
+    /// An IPv6 extension header's length byte and the length it means.
+    case authenticationHeaderLength(raw: UInt8, bytes: Int)
+    case extensionHeaderLength(raw: UInt8, bytes: Int)
+    case undecodedAddresses(Int)
+    case udpLength(Int, payload: Int)
+    case udpChecksum(UInt16)
+    case encryptedData(Int)
+    case acknowledgment(SequenceNumber, isUsed: Bool)
+    case tcpHeaderLength(Int)
+    case reservedBits(UInt8)
+    case tcpOption(TCPOption.Value)
+    case tcpOptionProblem(TCPOptionProblem)
+    case icmpType(UInt8, isICMPv6: Bool)
+    case icmpCode(UInt8, type: UInt8, isICMPv6: Bool)
+    case identifierAndSequence(UInt16, UInt16)
+    /// Fewer bytes captured than the header declares.
+    case partlyCaptured(captured: Int, declared: Int)
+    case paddingLength(Int)
+    case protocolLayer(ProtocolLayer)
+    /// The problem, and for malformed TCP options, which option and how.
+    case decodeProblem(DecodeError, options: TCPOptionProblem?)
+    /// The capture kept fewer bytes than the packet had.
+    case captureKept(captured: Int, original: Int)
 }
 
 /// Decodes `bytes` and lays the packet out by OSI layer, outermost header first. A decode
@@ -61,27 +190,37 @@ public func layerBreakdown(_ bytes: [UInt8], linkType: LinkType, originalLength:
 
 /// Lays out an already decoded packet; `bytes` must be the bytes it was decoded from.
 public func layerBreakdown(of packet: DecodedPacket, bytes: [UInt8]) -> [LayerSection] {
-    var builder = BreakdownBuilder(bytes: bytes, packet: packet)
-    builder.build()
-    return builder.sections
+    bytes.withUnsafeBytes { raw in
+        var builder = BreakdownBuilder(raw: raw, packet: packet)
+        builder.build()
+        return builder.sections
+    }
 }
 
 private struct BreakdownBuilder {
-    let bytes: [UInt8]
+    let raw: UnsafeRawBufferPointer
     let packet: DecodedPacket
     var sections: [LayerSection] = []
 
-    // Reads that never trap: the ranges come from the decoder, but this code is for display
-    // and must not be the thing that crashes on a strange packet.
-    func u8(_ at: Int) -> UInt8 { at >= 0 && at < bytes.count ? bytes[at] : 0 }
-    func u16(_ at: Int) -> UInt16 { UInt16(u8(at)) << 8 | UInt16(u8(at + 1)) }
-    func u32(_ at: Int) -> UInt32 { UInt32(u16(at)) << 16 | UInt32(u16(at + 2)) }
-    func clamp(_ range: Range<Int>) -> Range<Int> {
-        let lower = min(max(range.lowerBound, 0), bytes.count)
-        return lower..<min(max(range.upperBound, lower), bytes.count)
+    init(raw: UnsafeRawBufferPointer, packet: DecodedPacket) {
+        self.raw = raw
+        self.packet = packet
     }
 
-    mutating func add(_ layer: Int, _ name: String, _ range: Range<Int>, _ fields: [Field]) {
+    // The few fields the decoded headers do not keep are read again through `ByteView`,
+    // which checks that the bytes are there: the ranges come from the decoder, but this code
+    // is for display and must not be the thing that crashes on a strange packet. Missing
+    // bytes read as 0.
+    func view(_ at: Int, _ count: Int) -> ByteView? { ByteView(raw, start: at, count: count, limit: raw.count) }
+    func u8(_ at: Int) -> UInt8 { view(at, 1)?.uint8(at: 0) ?? 0 }
+    func u16(_ at: Int) -> UInt16 { view(at, 2)?.uint16(bigEndianAt: 0) ?? 0 }
+    func u32(_ at: Int) -> UInt32 { view(at, 4)?.uint32(bigEndianAt: 0) ?? 0 }
+    func clamp(_ range: Range<Int>) -> Range<Int> {
+        let lower = min(max(range.lowerBound, 0), raw.count)
+        return lower..<min(max(range.upperBound, lower), raw.count)
+    }
+
+    mutating func add(_ layer: Int, _ name: SectionName, _ range: Range<Int>, _ fields: [Field]) {
         sections.append(LayerSection(osiLayer: layer, name: name, bytes: clamp(range),
                                      fields: fields.map { Field(name: $0.name, value: $0.value, bytes: clamp($0.bytes)) }))
     }
@@ -92,8 +231,8 @@ private struct BreakdownBuilder {
         addTransport()
         addPayload()
         if !packet.trailer.isEmpty {
-            add(2, "Ethernet padding", packet.trailer, [
-                Field(name: "Length", value: bytesText(packet.trailer.count) + " after the end of the IP packet; Ethernet pads frames to 60 bytes", bytes: packet.trailer),
+            add(2, .ethernetPadding, packet.trailer, [
+                Field(name: .length, value: .paddingLength(packet.trailer.count), bytes: packet.trailer),
             ])
         }
         if let error = packet.error { addError(error) }
@@ -106,19 +245,18 @@ private struct BreakdownBuilder {
         case .ethernet(let header):
             let start = header.range.lowerBound
             var fields = [
-                Field(name: "Destination MAC", value: header.destination.description, bytes: start..<(start + 6)),
-                Field(name: "Source MAC", value: header.source.description, bytes: (start + 6)..<(start + 12)),
+                Field(name: .destinationMAC, value: .mac(header.destination), bytes: start..<(start + 6)),
+                Field(name: .sourceMAC, value: .mac(header.source), bytes: (start + 6)..<(start + 12)),
             ]
             if header.isIEEE8023 {
-                fields.append(Field(name: "Length", value: "\(header.typeOrLength) (1500 or less: an IEEE 802.3 frame, not an EtherType)", bytes: (start + 12)..<(start + 14)))
+                fields.append(Field(name: .length, value: .ieee8023Length(header.typeOrLength), bytes: (start + 12)..<(start + 14)))
             } else {
-                fields.append(Field(name: "EtherType", value: etherTypeText(header.typeOrLength), bytes: (start + 12)..<(start + 14)))
+                fields.append(Field(name: .etherType, value: .etherType(header.typeOrLength), bytes: (start + 12)..<(start + 14)))
             }
-            add(2, header.isIEEE8023 ? "IEEE 802.3 Ethernet" : "Ethernet II", header.range, fields)
+            add(2, header.isIEEE8023 ? .ieee8023Ethernet : .ethernetII, header.range, fields)
         case .loopback(let header):
-            let name = packet.link.type == .loop ? "OpenBSD loopback" : "BSD loopback"
-            add(2, name, header.range, [
-                Field(name: "Address family", value: "\(header.familyName), written \(header.byteOrder.rawValue)", bytes: header.range),
+            add(2, packet.link.type == .loop ? .openBSDLoopback : .bsdLoopback, header.range, [
+                Field(name: .addressFamily, value: .loopbackFamily(header.family, header.byteOrder), bytes: header.range),
             ])
         case .linuxCooked(let header):
             addLinuxCooked(header)
@@ -126,104 +264,97 @@ private struct BreakdownBuilder {
             var fields: [Field] = []
             var at = header.range.lowerBound
             if header.hasAddressAndControl {
-                fields.append(Field(name: "Address", value: "0xff (all stations)", bytes: at..<(at + 1)))
-                fields.append(Field(name: "Control", value: "0x03 (unnumbered information)", bytes: (at + 1)..<(at + 2)))
+                fields.append(Field(name: .address, value: .pppAllStations, bytes: at..<(at + 1)))
+                fields.append(Field(name: .control, value: .pppUnnumberedInformation, bytes: (at + 1)..<(at + 2)))
                 at += 2
             }
-            fields.append(Field(name: "Protocol", value: pppProtocolText(header.protocol)
-                                + (header.protocolFieldLength == 1 ? " (compressed to one byte)" : ""),
+            fields.append(Field(name: .protocol, value: .pppProtocol(header.protocol, compressed: header.protocolFieldLength == 1),
                                 bytes: at..<(at + header.protocolFieldLength)))
-            add(2, "PPP", header.range, fields)
-        case .raw:
-            break
-        case .unsupported, .missing:
+            add(2, .ppp, header.range, fields)
+        case .raw, .unsupported, .missing:
             break
         }
 
         for tag in packet.link.vlanTags {
             let start = tag.range.lowerBound
-            let name = tag.tagProtocol == .vlan ? "802.1Q VLAN tag" : "802.1ad service VLAN tag (\(hex4(tag.tagProtocol.rawValue)))"
-            add(2, name, tag.range, [
-                Field(name: "Priority (PCP)", value: "\(tag.priority)", bytes: start..<(start + 1)),
-                Field(name: "Drop eligible (DEI)", value: tag.dropEligible ? "yes" : "no", bytes: start..<(start + 1)),
-                Field(name: "VLAN ID", value: "\(tag.id)", bytes: start..<(start + 2)),
-                Field(name: "EtherType", value: etherTypeText(tag.innerType), bytes: (start + 2)..<(start + 4)),
+            add(2, tag.tagProtocol == .vlan ? .vlanTag : .serviceVLANTag(tagProtocol: tag.tagProtocol.rawValue), tag.range, [
+                Field(name: .priority, value: .number(Int(tag.priority)), bytes: start..<(start + 1)),
+                Field(name: .dropEligible, value: .yesNo(tag.dropEligible), bytes: start..<(start + 1)),
+                Field(name: .vlanID, value: .number(Int(tag.id)), bytes: start..<(start + 2)),
+                Field(name: .etherType, value: .etherType(tag.innerType), bytes: (start + 2)..<(start + 4)),
             ])
         }
 
         if let llc = packet.link.llc {
             let start = llc.range.lowerBound
             var fields = [
-                Field(name: "DSAP", value: "0x\(hex2(llc.dsap))" + sapName(llc.dsap), bytes: start..<(start + 1)),
-                Field(name: "SSAP", value: "0x\(hex2(llc.ssap))" + sapName(llc.ssap), bytes: (start + 1)..<(start + 2)),
+                Field(name: .dsap, value: .sap(llc.dsap), bytes: start..<(start + 1)),
+                Field(name: .ssap, value: .sap(llc.ssap), bytes: (start + 1)..<(start + 2)),
             ]
             let controlLength = llc.control > 0xff || llc.range.count == 4 ? 2 : 1
-            fields.append(Field(name: "Control", value: controlLength == 1 ? "0x\(hex2(UInt8(truncatingIfNeeded: llc.control)))" : hex4(llc.control),
+            fields.append(Field(name: .control, value: .hex(UInt64(llc.control), digits: 2 * controlLength),
                                 bytes: (start + 2)..<(start + 2 + controlLength)))
             if let oui = llc.snapOUI, let pid = llc.snapProtocol {
-                let ouiText = "0x" + String(hex8(oui).dropFirst(4)) + (oui == 0 ? " (RFC 1042: the protocol is an EtherType)" : "")
-                fields.append(Field(name: "SNAP organisation code", value: ouiText, bytes: (start + 3)..<(start + 6)))
-                fields.append(Field(name: "SNAP protocol", value: oui == 0 ? etherTypeText(pid) : hex4(pid), bytes: (start + 6)..<(start + 8)))
+                fields.append(Field(name: .snapOrganisationCode, value: .snapOrganisation(oui), bytes: (start + 3)..<(start + 6)))
+                fields.append(Field(name: .snapProtocol, value: oui == 0 ? .etherType(pid) : .hex(UInt64(pid), digits: 4),
+                                    bytes: (start + 6)..<(start + 8)))
             }
-            add(2, llc.snapOUI == nil ? "802.2 LLC" : "802.2 LLC with SNAP", llc.range, fields)
+            add(2, llc.snapOUI == nil ? .llc : .llcWithSNAP, llc.range, fields)
         }
 
         if let pppoe = packet.link.pppoe {
             let start = pppoe.range.lowerBound
             var fields = [
-                Field(name: "Version", value: "\(pppoe.version)", bytes: start..<(start + 1)),
-                Field(name: "Type", value: "\(pppoe.type)", bytes: start..<(start + 1)),
-                Field(name: "Code", value: "0x\(hex2(pppoe.code)) (\(pppoe.codeName))", bytes: (start + 1)..<(start + 2)),
-                Field(name: "Session ID", value: hex4(pppoe.sessionID), bytes: (start + 2)..<(start + 4)),
-                Field(name: "Length", value: bytesText(Int(pppoe.length)), bytes: (start + 4)..<(start + 6)),
+                Field(name: .version, value: .number(Int(pppoe.version)), bytes: start..<(start + 1)),
+                Field(name: .type, value: .number(Int(pppoe.type)), bytes: start..<(start + 1)),
+                Field(name: .code, value: .pppoeCode(pppoe.code, isDiscovery: pppoe.isDiscovery), bytes: (start + 1)..<(start + 2)),
+                Field(name: .sessionID, value: .hex(UInt64(pppoe.sessionID), digits: 4), bytes: (start + 2)..<(start + 4)),
+                Field(name: .length, value: .byteCount(Int(pppoe.length)), bytes: (start + 4)..<(start + 6)),
             ]
             if let pppProtocol = pppoe.pppProtocol {
-                fields.append(Field(name: "PPP protocol", value: pppProtocolText(pppProtocol), bytes: (start + 6)..<pppoe.range.upperBound))
+                fields.append(Field(name: .pppProtocol, value: .pppProtocol(pppProtocol, compressed: false),
+                                    bytes: (start + 6)..<pppoe.range.upperBound))
             }
-            add(2, pppoe.isDiscovery ? "PPPoE discovery" : "PPPoE session", pppoe.range, fields)
+            add(2, pppoe.isDiscovery ? .pppoeDiscovery : .pppoeSession, pppoe.range, fields)
         }
 
         for (index, label) in packet.link.mplsLabels.enumerated() {
             let range = label.range
             var fields = [
-                Field(name: "Label", value: "\(label.label)" + mplsLabelName(label.label), bytes: range.lowerBound..<(range.lowerBound + 3)),
-                Field(name: "Traffic class", value: "\(label.trafficClass)", bytes: (range.lowerBound + 2)..<(range.lowerBound + 3)),
-                Field(name: "Bottom of stack", value: label.isBottomOfStack ? "yes" : "no", bytes: (range.lowerBound + 2)..<(range.lowerBound + 3)),
-                Field(name: "TTL", value: "\(label.ttl)", bytes: (range.lowerBound + 3)..<range.upperBound),
+                Field(name: .label, value: .mplsLabel(label.label), bytes: range.lowerBound..<(range.lowerBound + 3)),
+                Field(name: .trafficClass, value: .number(Int(label.trafficClass)), bytes: (range.lowerBound + 2)..<(range.lowerBound + 3)),
+                Field(name: .bottomOfStack, value: .yesNo(label.isBottomOfStack), bytes: (range.lowerBound + 2)..<(range.lowerBound + 3)),
+                Field(name: .ttl, value: .number(Int(label.ttl)), bytes: (range.lowerBound + 3)..<range.upperBound),
             ]
             if index == packet.link.mplsLabels.count - 1, packet.link.networkProtocolInferred {
-                let what = packet.ipv6 != nil ? "IPv6" : "IPv4"
-                fields.append(Field(name: "Payload", value: "\(what), inferred: MPLS has no next-protocol field, so the version nibble was read and the header validated", bytes: range))
+                fields.append(Field(name: .payload, value: .mplsInferredPayload(isIPv6: packet.ipv6 != nil), bytes: range))
             }
             // MPLS sits between the link and network layers ("layer 2.5"); it is shown at 2.
-            add(2, "MPLS label", range, fields)
+            add(2, .mplsLabel, range, fields)
         }
     }
 
     mutating func addLinuxCooked(_ header: LinuxCookedHeader) {
         let start = header.range.lowerBound
-        let addressText = (0..<Int(min(header.addressLength, 8))).map { index -> String in
-            let shift = UInt64(8 * (Int(min(header.addressLength, 8)) - 1 - index))
-            return hex2(UInt8(truncatingIfNeeded: header.address >> shift))
-        }.joined(separator: ":")
-        let direction = "\(header.packetType.rawValue) (\(header.packetType))"
+        let used = Int(min(header.addressLength, 8))
+        let address = (0..<used).map { index in UInt8(truncatingIfNeeded: header.address >> UInt64(8 * (used - 1 - index))) }
         if header.version == 1 {
-            add(2, "Linux cooked capture (SLL)", header.range, [
-                Field(name: "Packet type", value: direction, bytes: start..<(start + 2)),
-                Field(name: "Hardware type", value: hardwareTypeText(header.hardwareType), bytes: (start + 2)..<(start + 4)),
-                Field(name: "Address length", value: "\(header.addressLength)", bytes: (start + 4)..<(start + 6)),
-                Field(name: "Source address", value: addressText.isEmpty ? "(none)" : addressText, bytes: (start + 6)..<(start + 14)),
-                Field(name: "Protocol", value: etherTypeText(header.protocolType.rawValue), bytes: (start + 14)..<(start + 16)),
+            add(2, .linuxCooked, header.range, [
+                Field(name: .packetType, value: .linuxPacketType(header.packetType), bytes: start..<(start + 2)),
+                Field(name: .hardwareType, value: .linuxHardwareType(header.hardwareType), bytes: (start + 2)..<(start + 4)),
+                Field(name: .addressLength, value: .number(Int(header.addressLength)), bytes: (start + 4)..<(start + 6)),
+                Field(name: .sourceAddress, value: .linkAddress(address), bytes: (start + 6)..<(start + 14)),
+                Field(name: .protocol, value: .etherType(header.protocolType.rawValue), bytes: (start + 14)..<(start + 16)),
             ])
         } else {
-            add(2, "Linux cooked capture v2 (SLL2)", header.range, [
-                Field(name: "Protocol", value: etherTypeText(header.protocolType.rawValue), bytes: start..<(start + 2)),
-                Field(name: "Reserved", value: hex4(u16(start + 2)), bytes: (start + 2)..<(start + 4)),
-                Field(name: "Interface index", value: "\(header.interfaceIndex ?? 0)", bytes: (start + 4)..<(start + 8)),
-                Field(name: "Hardware type", value: hardwareTypeText(header.hardwareType), bytes: (start + 8)..<(start + 10)),
-                Field(name: "Packet type", value: direction, bytes: (start + 10)..<(start + 11)),
-                Field(name: "Address length", value: "\(header.addressLength)", bytes: (start + 11)..<(start + 12)),
-                Field(name: "Source address", value: addressText.isEmpty ? "(none)" : addressText, bytes: (start + 12)..<(start + 20)),
+            add(2, .linuxCooked2, header.range, [
+                Field(name: .protocol, value: .etherType(header.protocolType.rawValue), bytes: start..<(start + 2)),
+                Field(name: .reserved, value: .hex(UInt64(u16(start + 2)), digits: 4), bytes: (start + 2)..<(start + 4)),
+                Field(name: .interfaceIndex, value: .number(Int(header.interfaceIndex ?? 0)), bytes: (start + 4)..<(start + 8)),
+                Field(name: .hardwareType, value: .linuxHardwareType(header.hardwareType), bytes: (start + 8)..<(start + 10)),
+                Field(name: .packetType, value: .linuxPacketType(header.packetType), bytes: (start + 10)..<(start + 11)),
+                Field(name: .addressLength, value: .number(Int(header.addressLength)), bytes: (start + 11)..<(start + 12)),
+                Field(name: .sourceAddress, value: .linkAddress(address), bytes: (start + 12)..<(start + 20)),
             ])
         }
     }
@@ -232,62 +363,50 @@ private struct BreakdownBuilder {
 
     mutating func addNetwork() {
         switch packet.network {
-        case .ipv4(let ip):
-            addIPv4(ip)
-        case .ipv6(let ip):
-            addIPv6(ip)
-        case .arp(let arp):
-            addARP(arp)
-        case .pppoeDiscovery:
-            addUndecoded(2, "PPPoE discovery tags (not decoded)")
-        case .other(let type):
-            addUndecoded(3, "EtherType \(hex4(type.rawValue)) payload (\(type.name ?? "not a protocol this decoder reads"))")
-        case .otherPPP(let pppProtocol):
-            addUndecoded(2, "PPP \(pppProtocolText(pppProtocol)) payload (not decoded)")
-        case .otherLLC(let dsap):
-            addUndecoded(2, "LLC payload for SAP 0x\(hex2(dsap))\(sapName(dsap)) (not decoded)")
-        case .otherFamily(let family):
-            addUndecoded(3, "Loopback family \(family) payload (not decoded)")
-        case nil:
-            break
+        case .ipv4(let ip): addIPv4(ip)
+        case .ipv6(let ip): addIPv6(ip)
+        case .arp(let arp): addARP(arp)
+        case .pppoeDiscovery: addUndecoded(2, .pppoeDiscoveryTags)
+        case .other(let type): addUndecoded(3, .etherType(type))
+        case .otherPPP(let pppProtocol): addUndecoded(2, .ppp(pppProtocol))
+        case .otherLLC(let dsap): addUndecoded(2, .llc(dsap: dsap))
+        case .otherFamily(let family): addUndecoded(3, .loopbackFamily(family))
+        case nil: break
         }
     }
 
-    mutating func addUndecoded(_ layer: Int, _ name: String) {
+    mutating func addUndecoded(_ layer: Int, _ what: SectionName.Undecoded) {
         guard !packet.payload.isEmpty else { return }
-        add(layer, name, packet.payload, [Field(name: "Length", value: bytesText(packet.payload.count), bytes: packet.payload)])
+        add(layer, .undecoded(what), packet.payload, [Field(name: .length, value: .byteCount(packet.payload.count), bytes: packet.payload)])
     }
 
     mutating func addIPv4(_ ip: IPv4Header) {
         let s = ip.range.lowerBound
-        var flags: [String] = []
-        if ip.reservedFlag { flags.append("reserved (evil) bit") }
-        if ip.dontFragment { flags.append("DF (don't fragment)") }
-        if ip.moreFragments { flags.append("MF (more fragments)") }
-        let checksumNote = ip.checksumValid.map { $0 ? " (correct)" : " (wrong: it should be \(hex4(expectedIPv4Checksum(ip))))" } ?? ""
-        let lengthNote = ip.lengthFromCapture ? " (0: the length was taken from the capture, a segmentation-offload packet)" : ""
         var fields = [
-            Field(name: "Version", value: "\(ip.version)", bytes: s..<(s + 1)),
-            Field(name: "Header length", value: "\(ip.headerLength) bytes (IHL \(ip.headerLength / 4))", bytes: s..<(s + 1)),
-            Field(name: "DSCP", value: "\(ip.dscp)", bytes: (s + 1)..<(s + 2)),
-            Field(name: "ECN", value: ecnText(ip.ecn), bytes: (s + 1)..<(s + 2)),
-            Field(name: "Total length", value: bytesText(Int(ip.totalLength)) + lengthNote, bytes: (s + 2)..<(s + 4)),
-            Field(name: "Identification", value: "\(ip.identification) (\(hex4(ip.identification)))", bytes: (s + 4)..<(s + 6)),
-            Field(name: "Flags", value: flags.isEmpty ? "none" : flags.joined(separator: ", "), bytes: (s + 6)..<(s + 7)),
-            Field(name: "Fragment offset", value: ip.fragmentOffset == 0 ? "0" : "\(ip.fragmentOffset) (byte \(ip.fragmentByteOffset) of the original datagram)", bytes: (s + 6)..<(s + 8)),
-            Field(name: "TTL", value: "\(ip.ttl)", bytes: (s + 8)..<(s + 9)),
-            Field(name: "Protocol", value: "\(ip.protocol.rawValue) (\(ip.protocol))", bytes: (s + 9)..<(s + 10)),
-            Field(name: "Header checksum", value: hex4(ip.checksum) + checksumNote, bytes: (s + 10)..<(s + 12)),
-            Field(name: "Source address", value: ip.source.description, bytes: (s + 12)..<(s + 16)),
-            Field(name: "Destination address", value: ip.destination.description, bytes: (s + 16)..<(s + 20)),
+            Field(name: .version, value: .number(Int(ip.version)), bytes: s..<(s + 1)),
+            Field(name: .headerLength, value: .ipv4HeaderLength(ip.headerLength), bytes: s..<(s + 1)),
+            Field(name: .dscp, value: .number(Int(ip.dscp)), bytes: (s + 1)..<(s + 2)),
+            Field(name: .ecn, value: .ecn(ip.ecn), bytes: (s + 1)..<(s + 2)),
+            Field(name: .totalLength, value: .ipv4TotalLength(Int(ip.totalLength), fromCapture: ip.lengthFromCapture), bytes: (s + 2)..<(s + 4)),
+            Field(name: .identification, value: .numberAndHex(ip.identification), bytes: (s + 4)..<(s + 6)),
+            Field(name: .flags, value: .ipv4Flags(reserved: ip.reservedFlag, dontFragment: ip.dontFragment, moreFragments: ip.moreFragments),
+                  bytes: (s + 6)..<(s + 7)),
+            Field(name: .fragmentOffset, value: .ipv4FragmentOffset(units: Int(ip.fragmentOffset), byte: ip.fragmentByteOffset),
+                  bytes: (s + 6)..<(s + 8)),
+            Field(name: .ttl, value: .number(Int(ip.ttl)), bytes: (s + 8)..<(s + 9)),
+            Field(name: .protocol, value: .ipProtocol(ip.protocol), bytes: (s + 9)..<(s + 10)),
+            Field(name: .headerChecksum, value: .ipv4Checksum(ip.checksum, valid: ip.checksumValid, expected: expectedIPv4Checksum(ip)),
+                  bytes: (s + 10)..<(s + 12)),
+            Field(name: .sourceAddress, value: .address(.v4(ip.source)), bytes: (s + 12)..<(s + 16)),
+            Field(name: .destinationAddress, value: .address(.v4(ip.destination)), bytes: (s + 16)..<(s + 20)),
         ]
         if !ip.options.isEmpty {
-            fields.append(Field(name: "Options", value: bytesText(ip.options.count), bytes: ip.options))
+            fields.append(Field(name: .options, value: .byteCount(ip.options.count), bytes: ip.options))
         }
         if ip.isFragment {
-            fields.append(Field(name: "Fragment", value: ip.fragmentOffset == 0 ? "first fragment: it carries the transport header" : "a later fragment: the transport header is in the first one", bytes: (s + 6)..<(s + 8)))
+            fields.append(Field(name: .fragment, value: .fragmentPosition(isFirst: ip.fragmentOffset == 0), bytes: (s + 6)..<(s + 8)))
         }
-        add(3, "IPv4", ip.range, fields)
+        add(3, .ipv4, ip.range, fields)
     }
 
     /// The checksum the header should carry: the RFC 1071 sum with the checksum field as zero.
@@ -304,76 +423,65 @@ private struct BreakdownBuilder {
 
     mutating func addIPv6(_ ip: IPv6Header) {
         let s = ip.range.lowerBound
-        add(3, "IPv6", ip.range, [
-            Field(name: "Version", value: "\(ip.version)", bytes: s..<(s + 1)),
-            Field(name: "Traffic class", value: "0x\(hex2(ip.trafficClass)) (DSCP \(ip.dscp), ECN \(ecnText(ip.ecn)))", bytes: s..<(s + 2)),
-            Field(name: "Flow label", value: "0x" + String(ip.flowLabel, radix: 16), bytes: (s + 1)..<(s + 4)),
-            Field(name: "Payload length", value: bytesText(Int(ip.payloadLength)) + (ip.lengthFromCapture ? " (0: the length was taken from the capture)" : ""), bytes: (s + 4)..<(s + 6)),
-            Field(name: "Next header", value: "\(ip.nextHeader.rawValue) (\(ip.nextHeader))", bytes: (s + 6)..<(s + 7)),
-            Field(name: "Hop limit", value: "\(ip.hopLimit)", bytes: (s + 7)..<(s + 8)),
-            Field(name: "Source address", value: ip.source.description, bytes: (s + 8)..<(s + 24)),
-            Field(name: "Destination address", value: ip.destination.description, bytes: (s + 24)..<(s + 40)),
+        add(3, .ipv6, ip.range, [
+            Field(name: .version, value: .number(Int(ip.version)), bytes: s..<(s + 1)),
+            Field(name: .trafficClass, value: .trafficClass(ip.trafficClass, dscp: ip.dscp, ecn: ip.ecn), bytes: s..<(s + 2)),
+            Field(name: .flowLabel, value: .hex(UInt64(ip.flowLabel), digits: 0), bytes: (s + 1)..<(s + 4)),
+            Field(name: .payloadLength, value: .ipv6PayloadLength(Int(ip.payloadLength), fromCapture: ip.lengthFromCapture), bytes: (s + 4)..<(s + 6)),
+            Field(name: .nextHeader, value: .ipProtocol(ip.nextHeader), bytes: (s + 6)..<(s + 7)),
+            Field(name: .hopLimit, value: .number(Int(ip.hopLimit)), bytes: (s + 7)..<(s + 8)),
+            Field(name: .sourceAddress, value: .address(.v6(ip.source)), bytes: (s + 8)..<(s + 24)),
+            Field(name: .destinationAddress, value: .address(.v6(ip.destination)), bytes: (s + 24)..<(s + 40)),
         ])
         for ext in ip.extensionHeaders {
             let e = ext.range.lowerBound
-            var fields = [Field(name: "Next header", value: "\(ext.nextHeader.rawValue) (\(ext.nextHeader))", bytes: e..<(e + 1))]
+            var fields = [Field(name: .nextHeader, value: .ipProtocol(ext.nextHeader), bytes: e..<(e + 1))]
             switch ext.kind {
             case .fragment:
                 let word = u16(e + 2)
-                fields.append(Field(name: "Fragment offset", value: "\(word >> 3) (byte \(Int(word >> 3) * 8))", bytes: (e + 2)..<(e + 4)))
-                fields.append(Field(name: "More fragments", value: word & 1 == 1 ? "yes" : "no", bytes: (e + 3)..<(e + 4)))
-                fields.append(Field(name: "Identification", value: hex8(u32(e + 4)), bytes: (e + 4)..<(e + 8)))
+                fields.append(Field(name: .fragmentOffset, value: .ipv6FragmentOffset(units: Int(word >> 3), byte: Int(word >> 3) * 8),
+                                    bytes: (e + 2)..<(e + 4)))
+                fields.append(Field(name: .moreFragments, value: .yesNo(word & 1 == 1), bytes: (e + 3)..<(e + 4)))
+                fields.append(Field(name: .identification, value: .hex(UInt64(u32(e + 4)), digits: 8), bytes: (e + 4)..<(e + 8)))
             case .authenticationHeader:
-                fields.append(Field(name: "Length", value: "\(u8(e + 1)) (\(ext.range.count) bytes: (length + 2) x 4)", bytes: (e + 1)..<(e + 2)))
-                fields.append(Field(name: "Security parameters index", value: hex8(u32(e + 4)), bytes: (e + 4)..<(e + 8)))
-                fields.append(Field(name: "Sequence number", value: "\(u32(e + 8))", bytes: (e + 8)..<(e + 12)))
+                fields.append(Field(name: .length, value: .authenticationHeaderLength(raw: u8(e + 1), bytes: ext.range.count), bytes: (e + 1)..<(e + 2)))
+                fields.append(Field(name: .securityParametersIndex, value: .hex(UInt64(u32(e + 4)), digits: 8), bytes: (e + 4)..<(e + 8)))
+                fields.append(Field(name: .sequenceNumber, value: .number(Int(u32(e + 8))), bytes: (e + 8)..<(e + 12)))
                 if ext.range.count > 12 {
-                    fields.append(Field(name: "Integrity check value", value: bytesText(ext.range.count - 12), bytes: (e + 12)..<ext.range.upperBound))
+                    fields.append(Field(name: .integrityCheckValue, value: .byteCount(ext.range.count - 12), bytes: (e + 12)..<ext.range.upperBound))
                 }
             default:
-                fields.append(Field(name: "Length", value: "\(u8(e + 1)) (\(ext.range.count) bytes: (length + 1) x 8)", bytes: (e + 1)..<(e + 2)))
+                fields.append(Field(name: .length, value: .extensionHeaderLength(raw: u8(e + 1), bytes: ext.range.count), bytes: (e + 1)..<(e + 2)))
                 if ext.range.count > 2 {
-                    fields.append(Field(name: "Options and padding", value: bytesText(ext.range.count - 2), bytes: (e + 2)..<ext.range.upperBound))
+                    fields.append(Field(name: .optionsAndPadding, value: .byteCount(ext.range.count - 2), bytes: (e + 2)..<ext.range.upperBound))
                 }
             }
-            add(3, "IPv6 \(extensionName(ext.kind))", ext.range, fields)
-        }
-    }
-
-    func extensionName(_ kind: IPProtocol) -> String {
-        switch kind {
-        case .hopByHopOptions: "hop-by-hop options"
-        case .routing: "routing header"
-        case .fragment: "fragment header"
-        case .authenticationHeader: "authentication header (AH)"
-        case .destinationOptions: "destination options"
-        case .mobility: "mobility header"
-        default: "extension header \(kind.rawValue)"
+            add(3, .ipv6Extension(ext.kind), ext.range, fields)
         }
     }
 
     mutating func addARP(_ arp: ARPMessage) {
         let s = arp.range.lowerBound
         var fields = [
-            Field(name: "Hardware type", value: arp.hardwareType == 1 ? "1 (Ethernet)" : "\(arp.hardwareType)", bytes: s..<(s + 2)),
-            Field(name: "Protocol type", value: etherTypeText(arp.protocolType.rawValue), bytes: (s + 2)..<(s + 4)),
-            Field(name: "Hardware address length", value: "\(arp.hardwareLength)", bytes: (s + 4)..<(s + 5)),
-            Field(name: "Protocol address length", value: "\(arp.protocolLength)", bytes: (s + 5)..<(s + 6)),
-            Field(name: "Operation", value: "\(arp.operation) (\(arp.operationName))", bytes: (s + 6)..<(s + 8)),
+            Field(name: .hardwareType, value: .arpHardwareType(arp.hardwareType), bytes: s..<(s + 2)),
+            Field(name: .protocolType, value: .etherType(arp.protocolType.rawValue), bytes: (s + 2)..<(s + 4)),
+            Field(name: .hardwareAddressLength, value: .number(Int(arp.hardwareLength)), bytes: (s + 4)..<(s + 5)),
+            Field(name: .protocolAddressLength, value: .number(Int(arp.protocolLength)), bytes: (s + 5)..<(s + 6)),
+            Field(name: .operation, value: .arpOperation(arp.operation), bytes: (s + 6)..<(s + 8)),
         ]
         if let senderMAC = arp.senderMAC, let senderIP = arp.senderIP, let targetMAC = arp.targetMAC, let targetIP = arp.targetIP {
             fields += [
-                Field(name: "Sender MAC", value: senderMAC.description, bytes: (s + 8)..<(s + 14)),
-                Field(name: "Sender IP", value: senderIP.description, bytes: (s + 14)..<(s + 18)),
-                Field(name: "Target MAC", value: targetMAC.description, bytes: (s + 18)..<(s + 24)),
-                Field(name: "Target IP", value: targetIP.description, bytes: (s + 24)..<(s + 28)),
+                Field(name: .senderMAC, value: .mac(senderMAC), bytes: (s + 8)..<(s + 14)),
+                Field(name: .senderIP, value: .address(.v4(senderIP)), bytes: (s + 14)..<(s + 18)),
+                Field(name: .targetMAC, value: .mac(targetMAC), bytes: (s + 18)..<(s + 24)),
+                Field(name: .targetIP, value: .address(.v4(targetIP)), bytes: (s + 24)..<(s + 28)),
             ]
         } else {
-            fields.append(Field(name: "Addresses", value: bytesText(arp.range.count - 8) + " (not Ethernet/IPv4, not decoded)", bytes: (s + 8)..<arp.range.upperBound))
+            fields.append(Field(name: .addresses, value: .undecodedAddresses(arp.range.count - 8), bytes: (s + 8)..<arp.range.upperBound))
         }
         // ARP travels directly in link-layer frames, with no network-layer header of its own:
         // it maps layer-3 addresses to layer-2 ones, and is shown at layer 2.
-        add(2, "ARP", arp.range, fields)
+        add(2, .arp, arp.range, fields)
     }
 
     // MARK: Transport layer
@@ -383,33 +491,33 @@ private struct BreakdownBuilder {
         case .tcp(let tcp): addTCP(tcp)
         case .udp(let udp):
             let s = udp.range.lowerBound
-            add(4, "UDP", udp.range, [
-                Field(name: "Source port", value: "\(udp.sourcePort)", bytes: s..<(s + 2)),
-                Field(name: "Destination port", value: "\(udp.destinationPort)", bytes: (s + 2)..<(s + 4)),
-                Field(name: "Length", value: bytesText(Int(udp.length)) + " (8-byte header + \(udp.payloadLength) of data)", bytes: (s + 4)..<(s + 6)),
-                Field(name: "Checksum", value: hex4(udp.checksum) + (udp.checksum == 0 ? " (none)" : ""), bytes: (s + 6)..<(s + 8)),
+            add(4, .udp, udp.range, [
+                Field(name: .sourcePort, value: .number(Int(udp.sourcePort)), bytes: s..<(s + 2)),
+                Field(name: .destinationPort, value: .number(Int(udp.destinationPort)), bytes: (s + 2)..<(s + 4)),
+                Field(name: .length, value: .udpLength(Int(udp.length), payload: udp.payloadLength), bytes: (s + 4)..<(s + 6)),
+                Field(name: .checksum, value: .udpChecksum(udp.checksum), bytes: (s + 6)..<(s + 8)),
             ])
         case .icmp(let message), .icmpv6(let message):
             addICMP(message)
         case .other(let protocolNumber) where protocolNumber == .esp && !packet.payload.isEmpty:
             // ESP (RFC 4303): only the SPI and sequence number are in the clear.
             let e = packet.payload.lowerBound
-            var fields = [Field(name: "Security parameters index", value: hex8(u32(e)), bytes: e..<min(e + 4, packet.payload.upperBound))]
+            var fields = [Field(name: .securityParametersIndex, value: .hex(UInt64(u32(e)), digits: 8), bytes: e..<min(e + 4, packet.payload.upperBound))]
             if packet.payload.count >= 8 {
-                fields.append(Field(name: "Sequence number", value: "\(u32(e + 4))", bytes: (e + 4)..<(e + 8)))
+                fields.append(Field(name: .sequenceNumber, value: .number(Int(u32(e + 4))), bytes: (e + 4)..<(e + 8)))
             }
             if packet.payload.count > 8 {
-                fields.append(Field(name: "Encrypted data", value: bytesText(packet.payload.count - 8) + " (unreadable without the key)", bytes: (e + 8)..<packet.payload.upperBound))
+                fields.append(Field(name: .encryptedData, value: .encryptedData(packet.payload.count - 8), bytes: (e + 8)..<packet.payload.upperBound))
             }
-            add(3, "ESP (encapsulating security payload)", packet.payload, fields)
+            add(3, .esp, packet.payload, fields)
         case .other(let protocolNumber):
-            addUndecoded(4, "\(protocolNumber) payload (protocol \(protocolNumber.rawValue), not decoded)")
+            addUndecoded(4, .transport(protocolNumber))
         case nil:
             // A later fragment: its bytes continue the first fragment's data.
             if let ip = packet.ipv4, ip.fragmentOffset != 0 {
-                addUndecoded(3, "Fragment data (the transport header is in the first fragment)")
+                addUndecoded(3, .fragmentData)
             } else if let fragment = packet.ipv6?.fragment, fragment.offset != 0 {
-                addUndecoded(3, "Fragment data (the transport header is in the first fragment)")
+                addUndecoded(3, .fragmentData)
             }
         }
     }
@@ -417,67 +525,51 @@ private struct BreakdownBuilder {
     mutating func addTCP(_ tcp: TCPHeader) {
         let s = tcp.range.lowerBound
         var fields = [
-            Field(name: "Source port", value: "\(tcp.sourcePort)", bytes: s..<(s + 2)),
-            Field(name: "Destination port", value: "\(tcp.destinationPort)", bytes: (s + 2)..<(s + 4)),
-            Field(name: "Sequence number", value: tcp.sequence.description, bytes: (s + 4)..<(s + 8)),
-            Field(name: "Acknowledgment number", value: tcp.acknowledgment.description + (tcp.flags.contains(.ack) ? "" : " (not used: ACK is not set)"), bytes: (s + 8)..<(s + 12)),
-            Field(name: "Header length", value: "\(tcp.headerLength) bytes (data offset \(tcp.headerLength / 4))", bytes: (s + 12)..<(s + 13)),
-            Field(name: "Flags", value: "\(tcp.flags) \(tcp.flags.tcpdumpStyle)", bytes: (s + 12)..<(s + 14)),
-            Field(name: "Window", value: "\(tcp.window)", bytes: (s + 14)..<(s + 16)),
-            Field(name: "Checksum", value: hex4(tcp.checksum), bytes: (s + 16)..<(s + 18)),
-            Field(name: "Urgent pointer", value: "\(tcp.urgentPointer)", bytes: (s + 18)..<(s + 20)),
+            Field(name: .sourcePort, value: .number(Int(tcp.sourcePort)), bytes: s..<(s + 2)),
+            Field(name: .destinationPort, value: .number(Int(tcp.destinationPort)), bytes: (s + 2)..<(s + 4)),
+            Field(name: .sequenceNumber, value: .number(Int(tcp.sequence.rawValue)), bytes: (s + 4)..<(s + 8)),
+            Field(name: .acknowledgmentNumber, value: .acknowledgment(tcp.acknowledgment, isUsed: tcp.flags.contains(.ack)), bytes: (s + 8)..<(s + 12)),
+            Field(name: .headerLength, value: .tcpHeaderLength(tcp.headerLength), bytes: (s + 12)..<(s + 13)),
+            Field(name: .reservedBits, value: .reservedBits(tcp.reserved), bytes: (s + 12)..<(s + 13)),
+            Field(name: .flags, value: .tcpFlags(tcp.flags), bytes: (s + 12)..<(s + 14)),
+            Field(name: .window, value: .number(Int(tcp.window)), bytes: (s + 14)..<(s + 16)),
+            Field(name: .checksum, value: .hex(UInt64(tcp.checksum), digits: 4), bytes: (s + 16)..<(s + 18)),
+            Field(name: .urgentPointer, value: .number(Int(tcp.urgentPointer)), bytes: (s + 18)..<(s + 20)),
         ]
-        fields.insert(Field(name: "Reserved bits", value: tcp.reserved == 0 ? "0" : "\(tcp.reserved) (should be 0)",
-                            bytes: (s + 12)..<(s + 13)), at: 5)
         for option in tcp.options.elements {
-            fields.append(Field(name: "Option: \(option.kind)", value: optionText(option), bytes: option.range))
+            fields.append(Field(name: .option(option.kind), value: .tcpOption(option.value), bytes: option.range))
         }
         if let problem = tcp.options.malformed {
-            fields.append(Field(name: "Options problem", value: problem.description,
-                                bytes: problem.offset..<tcp.options.range.upperBound))
+            fields.append(Field(name: .optionsProblem, value: .tcpOptionProblem(problem), bytes: problem.offset..<tcp.options.range.upperBound))
         }
-        add(4, "TCP", tcp.range, fields)
-    }
-
-    func optionText(_ option: TCPOption) -> String {
-        switch option.value {
-        case .endOfOptions: "end of option list"
-        case .noOperation: "padding"
-        case .maximumSegmentSize(let mss): "\(mss) bytes"
-        case .windowScale(let shift): "\(shift) (multiply the window by \(1 << min(Int(shift), 30)))"
-        case .sackPermitted: "yes"
-        case .sack(let blocks): blocks.map { "\($0.left)-\($0.right)" }.joined(separator: ", ")
-        case .timestamps(let ts): "value \(ts.value), echo \(ts.echo)"
-        case .other(let data): data.isEmpty ? "(no data)" : "0x" + data.map(hex2).joined()
-        }
+        add(4, .tcp, tcp.range, fields)
     }
 
     mutating func addICMP(_ message: ICMPMessage) {
         let s = message.range.lowerBound
-        let name = message.isICMPv6 ? "ICMPv6" : "ICMP"
-        var rest = Field(name: "Rest of header", value: hex8(message.restOfHeader), bytes: (s + 4)..<(s + 8))
+        var rest = Field(name: .restOfHeader, value: .hex(UInt64(message.restOfHeader), digits: 8), bytes: (s + 4)..<(s + 8))
         if let identifier = message.identifier, let sequence = message.sequenceNumber {
-            rest = Field(name: "Identifier, sequence", value: "\(identifier), \(sequence)", bytes: (s + 4)..<(s + 8))
+            rest = Field(name: .identifierAndSequence, value: .identifierAndSequence(identifier, sequence), bytes: (s + 4)..<(s + 8))
         } else if message.isICMPv6, message.type == 2 {
-            rest = Field(name: "MTU", value: "\(message.restOfHeader)", bytes: (s + 4)..<(s + 8))
+            rest = Field(name: .mtu, value: .number(Int(message.restOfHeader)), bytes: (s + 4)..<(s + 8))
         }
         // ICMP rides inside IP but belongs to the network layer: it reports on IP's delivery.
-        add(3, name, message.range, [
-            Field(name: "Type", value: "\(message.type) (\(message.typeName))", bytes: s..<(s + 1)),
-            Field(name: "Code", value: "\(message.code)" + (message.codeName.map { " (\($0))" } ?? ""), bytes: (s + 1)..<(s + 2)),
-            Field(name: "Checksum", value: hex4(message.checksum), bytes: (s + 2)..<(s + 4)),
+        add(3, .icmp(isICMPv6: message.isICMPv6), message.range, [
+            Field(name: .type, value: .icmpType(message.type, isICMPv6: message.isICMPv6), bytes: s..<(s + 1)),
+            Field(name: .code, value: .icmpCode(message.code, type: message.type, isICMPv6: message.isICMPv6), bytes: (s + 1)..<(s + 2)),
+            Field(name: .checksum, value: .hex(UInt64(message.checksum), digits: 4), bytes: (s + 2)..<(s + 4)),
             rest,
         ])
         if let quote = message.quoted {
             var fields = [
-                Field(name: "Original source", value: quote.source.description, bytes: quote.range),
-                Field(name: "Original destination", value: quote.destination.description, bytes: quote.range),
-                Field(name: "Original protocol", value: "\(quote.protocol)", bytes: quote.range),
+                Field(name: .originalSource, value: .address(quote.source), bytes: quote.range),
+                Field(name: .originalDestination, value: .address(quote.destination), bytes: quote.range),
+                Field(name: .originalProtocol, value: .ipProtocolName(quote.protocol), bytes: quote.range),
             ]
             if let source = quote.sourcePort, let destination = quote.destinationPort {
-                fields.append(Field(name: "Original ports", value: "\(source) -> \(destination)", bytes: quote.range))
+                fields.append(Field(name: .originalPorts, value: .ports(source, destination), bytes: quote.range))
             }
-            add(3, "Quoted datagram (the start of the packet that caused the error)", quote.range, fields)
+            add(3, .quotedDatagram, quote.range, fields)
         }
     }
 
@@ -492,8 +584,8 @@ private struct BreakdownBuilder {
             addApplicationData(payload, declared: udp.payloadLength)
         case .icmp(let message), .icmpv6(let message):
             if message.quoted == nil, !payload.isEmpty {
-                add(3, "\(message.isICMPv6 ? "ICMPv6" : "ICMP") data", payload, [
-                    Field(name: "Length", value: bytesText(payload.count), bytes: payload),
+                add(3, .icmpData(isICMPv6: message.isICMPv6), payload, [
+                    Field(name: .length, value: .byteCount(payload.count), bytes: payload),
                 ])
             }
         default:
@@ -503,30 +595,30 @@ private struct BreakdownBuilder {
 
     mutating func addApplicationData(_ payload: Range<Int>, declared: Int) {
         guard declared > 0 || !payload.isEmpty else { return }
-        var fields = [Field(name: "Length", value: bytesText(declared), bytes: payload)]
+        var fields = [Field(name: .length, value: .byteCount(declared), bytes: payload)]
         if payload.count < declared {
-            fields.append(Field(name: "Captured", value: "only \(bytesText(payload.count)) of \(declared): the capture's snap length cut the rest", bytes: payload))
+            fields.append(Field(name: .captured, value: .partlyCaptured(captured: payload.count, declared: declared), bytes: payload))
         }
-        let data = bytes[clamp(payload)]
+        let shown = clamp(payload)
+        let data = shown.isEmpty ? [] : Array(UnsafeRawBufferPointer(rebasing: raw[shown]))
         if !data.isEmpty {
-            fields.append(Field(name: looksLikeText(data) ? "Text" : "Bytes", value: preview(data), bytes: payload))
+            fields.append(Field(name: looksLikeText(data) ? .text : .bytes, value: .preview(preview(data)), bytes: payload))
         }
-        add(7, "Application data", payload, fields)
+        add(7, .applicationData, payload, fields)
     }
 
     mutating func addError(_ error: DecodeError) {
-        var range = error.offset..<bytes.count
+        var range = error.offset..<raw.count
         if error.layer == .tcpOptions, let tcp = packet.tcp { range = error.offset..<tcp.range.upperBound }
         var fields = [
-            Field(name: "Layer", value: error.layer.description, bytes: range),
-            Field(name: "Problem", value: error.problem, bytes: range),
+            Field(name: .layer, value: .protocolLayer(error.layer), bytes: range),
+            Field(name: .problem, value: .decodeProblem(error, options: error.layer == .tcpOptions ? packet.tcp?.options.malformed : nil),
+                  bytes: range),
         ]
         if packet.isCutBySnapLength {
-            fields.append(Field(name: "Capture", value: "kept \(bytesText(packet.capturedLength)) of the \(packet.originalLength) the packet had", bytes: range))
+            fields.append(Field(name: .capture, value: .captureKept(captured: packet.capturedLength, original: packet.originalLength), bytes: range))
         }
-        sections.append(LayerSection(osiLayer: osiLayer(of: error.layer), name: "Decode error", bytes: clamp(range),
-                                     fields: fields.map { Field(name: $0.name, value: $0.value, bytes: clamp($0.bytes)) },
-                                     isError: true))
+        add(osiLayer(of: error.layer), .decodeError, range, fields)
     }
 
     func osiLayer(of layer: ProtocolLayer) -> Int {
@@ -538,66 +630,15 @@ private struct BreakdownBuilder {
         }
     }
 
-    // MARK: Value text
+    // MARK: The data itself
 
-    func bytesText(_ count: Int) -> String { count == 1 ? "1 byte" : "\(count) bytes" }
-
-    func etherTypeText(_ value: UInt16) -> String {
-        "\(hex4(value)) (\(EtherType(value).name ?? "unknown"))"
-    }
-
-    func pppProtocolText(_ value: PPPProtocol) -> String {
-        "\(hex4(value.rawValue)) (\(value.name ?? "unknown"))"
-    }
-
-    func ecnText(_ ecn: UInt8) -> String {
-        switch ecn {
-        case 0: "0 (not ECN-capable)"
-        case 1: "1 (ECT(1))"
-        case 2: "2 (ECT(0))"
-        default: "3 (congestion experienced)"
-        }
-    }
-
-    func hardwareTypeText(_ type: UInt16) -> String {
-        switch type {
-        case 1: "1 (Ethernet)"
-        case 772: "772 (loopback)"
-        case 776: "776 (IPv6-in-IPv4 tunnel)"
-        case 778: "778 (GRE tunnel)"
-        case 65534: "65534 (none: a layer-3 device such as a tun interface)"
-        default: "\(type)"
-        }
-    }
-
-    func sapName(_ sap: UInt8) -> String {
-        switch sap & 0xfe {
-        case 0x42: " (spanning tree)"
-        case 0xaa: " (SNAP)"
-        case 0xe0: " (IPX)"
-        case 0xf0: " (NetBIOS)"
-        case 0x06: " (IP)"
-        default: ""
-        }
-    }
-
-    func mplsLabelName(_ label: UInt32) -> String {
-        switch label {
-        case 0: " (IPv4 explicit null)"
-        case 1: " (router alert)"
-        case 2: " (IPv6 explicit null)"
-        case 3: " (implicit null)"
-        default: ""
-        }
-    }
-
-    func looksLikeText(_ data: ArraySlice<UInt8>) -> Bool {
+    func looksLikeText(_ data: [UInt8]) -> Bool {
         let printable = data.filter { (0x20...0x7e).contains($0) || $0 == 0x0a || $0 == 0x0d || $0 == 0x09 }.count
         return printable * 10 >= data.count * 9
     }
 
     /// Up to 64 bytes as quoted text with escapes, or as hex when the data is binary.
-    func preview(_ data: ArraySlice<UInt8>) -> String {
+    func preview(_ data: [UInt8]) -> String {
         let shown = data.prefix(64)
         let more = data.count > shown.count ? " ..." : ""
         if looksLikeText(data) {

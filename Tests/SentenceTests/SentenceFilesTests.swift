@@ -20,6 +20,7 @@ final class SentenceFilesTests: XCTestCase {
         // BEGIN labs
         // END labs
         // BEGIN layers
+        (LayerText.namespace, LayerText.allKeys),
         // END layers
         // BEGIN tools
         // END tools
@@ -81,6 +82,7 @@ final class SentenceFilesTests: XCTestCase {
         // BEGIN kept-labs
         // END kept-labs
         // BEGIN kept-layers
+        "EtherType", "OpenBSD", "PPPoE",
         // END kept-layers
         // BEGIN kept-tools
         // END kept-tools
