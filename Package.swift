@@ -86,7 +86,7 @@ let package = Package(
             path: "Exercises/Solutions"
         ),
         // Grading checks shared by the learner's tests and the solution proofs.
-        .target(name: "GradingChecks", dependencies: ["Sockets", "Wire", "Trace", "Capture", "Timeline"]),
+        .target(name: "GradingChecks", dependencies: ["Sockets", "Wire", "Trace", "Capture", "Timeline", "TextUI"]),
 
         .executableTarget(name: "osilab", dependencies: [
             "Labs", "Experiments", "LessonKit", "Grading", "Terminal", "Workspace", "Capture", "Timeline", "Report", "Sandbox",
@@ -106,7 +106,7 @@ let package = Package(
         .testTarget(name: "LabsTests", dependencies: ["Labs", "Report"], exclude: ["Peers"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Report"]),
         .testTarget(name: "LessonKitTests", dependencies: ["LessonKit"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "GradingTests", dependencies: ["Grading", "GradingChecks", "Workspace", "Sockets", "Trace"]),
+        .testTarget(name: "GradingTests", dependencies: ["Grading", "GradingChecks", "Workspace", "Sockets", "Trace", "TextUI", "Wire"]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Grading"]),
         // The sentence files against every module's sentence ids.

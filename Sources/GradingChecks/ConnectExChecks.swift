@@ -48,55 +48,52 @@ public enum ConnectExChecks {
 
     public static func openPort(_ probe: @escaping Probe, file: StaticString = #filePath, line: UInt = #line) {
         let site = CallSite(file: file, line: line)
-        guard let ports = try? Ports() else { return fail("the grading could not start its listener", site) }
+        guard let ports = try? Ports() else { return fail(say(.gradingNoListener), site) }
         defer { ports.stop() }
         let port = ports.open
         guard let code = run("probe(host: 127.0.0.1, port: \(port))", { probe(.loopback, port) }, site) else { return }
         if code != 0 {
-            fail("a server listens on 127.0.0.1:\(port), so connecting works and probe should return 0; it returned \(code)"
-                 + (code == -1 ? " (the stub's placeholder?)" : " (\(ErrnoName.of(code)))"), site)
+            fail(code == -1 ? say(.openPortPlaceholder, "\(port)", "\(code)")
+                 : say(.openPortErrno, "\(port)", "\(code)", ErrnoName.of(code)), site)
         }
     }
 
     public static func refusedPort(_ probe: @escaping Probe, file: StaticString = #filePath, line: UInt = #line) {
         let site = CallSite(file: file, line: line)
-        guard let port = try? ListeningSocketChecks.freePort() else { return fail("the grading found no free port", site) }
+        guard let port = try? ListeningSocketChecks.freePort() else { return fail(say(.gradingNoFreePort), site) }
         guard let code = run("probe(host: 127.0.0.1, port: \(port))", { probe(.loopback, port) }, site) else { return }
         switch code {
         case ECONNREFUSED:
             break
         case 10061:
-            fail("probe returned 10061: that is Windows' WSAECONNREFUSED, the number the notes quote. This is Linux: "
-                 + "return the errno the kernel gave, 111 (ECONNREFUSED)", site)
+            fail(say(.refusedWindows), site)
         case 0:
-            fail("nothing listens on 127.0.0.1:\(port), so the kernel answers the SYN with RST and connect() fails; "
-                 + "but probe returned 0 (success)", site)
+            fail(say(.refusedZero, "\(port)"), site)
         default:
-            fail("nothing listens on 127.0.0.1:\(port): connect() fails with ECONNREFUSED (111), and probe should return "
-                 + "that number; it returned \(code)" + (code == -1 ? " (the stub's placeholder?)" : " (\(ErrnoName.of(code)))"), site)
+            fail(code == -1 ? say(.refusedPlaceholder, "\(port)", "\(code)")
+                 : say(.refusedErrno, "\(port)", "\(code)", ErrnoName.of(code)), site)
         }
     }
 
     public static func closesItsSockets(_ probe: @escaping Probe, file: StaticString = #filePath, line: UInt = #line) {
         let site = CallSite(file: file, line: line)
-        guard let ports = try? Ports() else { return fail("the grading could not start its listener", site) }
+        guard let ports = try? Ports() else { return fail(say(.gradingNoListener), site) }
         defer { ports.stop() }
         let (open, closed) = (ports.open, ports.closed)
         let before = openDescriptorCount()
-        guard run("probe(host:port:), 60 times", { () -> Bool in
+        guard run(say(.callProbeTimes, "60"), { () -> Bool in
             for index in 0..<60 { _ = probe(.loopback, index % 4 == 0 ? open : closed) }
             return true
         }, site) != nil else { return }
         let after = openDescriptorCount()
         if after - before >= 30 {
-            fail("after 60 probes this process holds \(after - before) more open descriptors than before: each probe leaves "
-                 + "its socket open. Close it on every path (defer { socket.close() })", site)
+            fail(say(.probesLeak, "\(after - before)"), site)
         }
     }
 
     public static func scansPorts(_ scan: @escaping Scan, file: StaticString = #filePath, line: UInt = #line) {
         let site = CallSite(file: file, line: line)
-        guard let first = try? Ports(), let second = try? Ports() else { return fail("the grading could not start its listeners", site) }
+        guard let first = try? Ports(), let second = try? Ports() else { return fail(say(.gradingNoListeners), site) }
         defer {
             first.stop()
             second.stop()
@@ -105,8 +102,7 @@ public enum ConnectExChecks {
         let expected = [second.open, first.open]
         guard let found = run("openPorts(on: 127.0.0.1, among: \(ports))", { scan(.loopback, ports) }, site) else { return }
         if found != expected {
-            fail("among ports \(ports), servers listen on \(expected) (in that order) and nothing on the others; "
-                 + "openPorts returned \(found)", site)
+            fail(say(.scanWrong, "\(ports)", "\(expected)", "\(found)"), site)
         }
     }
 }

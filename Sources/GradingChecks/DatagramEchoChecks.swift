@@ -1,6 +1,7 @@
 // Checks for exercise 9, datagram-echo (lesson 8).
 import Foundation
 import Sockets
+import TextUI
 import Trace
 
 /// Grades `serveDatagrams(on:count:)`.
@@ -37,7 +38,7 @@ public enum DatagramEchoChecks {
 
         /// Adds, when the server has returned already, that it returned without answering.
         var returnedEarly: String {
-            server.hasEnded ? " (your function had already returned)" : ""
+            server.hasEnded ? say(.datagramReturnedEarly) : ""
         }
     }
 
@@ -48,7 +49,7 @@ public enum DatagramEchoChecks {
     ) {
         let trace = TraceRecorder()
         guard let (server, address) = try? udpSocket(trace: trace, role: "your server") else {
-            return fail("the grading could not create a UDP socket", site)
+            return fail(say(.gradingNoUDP), site)
         }
         let unblock = Unblocker()
         unblock.add(server)
@@ -56,12 +57,11 @@ public enum DatagramEchoChecks {
         do {
             try clients(address, Replies(server: run))
         } catch {
-            fail("the grading's client failed: \(error)", site)
+            fail(say(.gradingClientFailed, describe(error)), site)
         }
-        let advice: [SyscallName: String] = [.recvfrom: "Every datagram the grading sent has been received: "
-            + "stop after `count` datagrams. (An empty datagram counts too.)"]
+        let advice: [SyscallName: String] = [.recvfrom: say(.datagramRecvfromAdvice)]
         switch finish(run, trace: trace, unblock: unblock, site, advice: advice) {
-        case .threw(let error)?: fail("serveDatagrams threw: \(describe(error))", site)
+        case .threw(let error)?: fail(say(.serveDatagramsThrew, describe(error)), site)
         default: break
         }
         unblock.release()
@@ -74,11 +74,10 @@ public enum DatagramEchoChecks {
             defer { client.close() }
             try client.sendTo(Array("ping".utf8), address: address)
             guard let answer = replies.next(on: client) else {
-                return fail("a client sent \"ping\" to your server and got no datagram back\(replies.returnedEarly): receive with "
-                            + "recvFrom, then sendTo the address it returned", site)
+                return fail(say(.datagramNoEcho, replies.returnedEarly), site)
             }
             if answer != Array("ping".utf8) {
-                fail("a client sent \"ping\" and got \(showBytes(answer)) back; an echo sends the same bytes", site)
+                fail(say(.datagramWrongEcho, showBytes(answer)), site)
             }
         }
     }
@@ -97,9 +96,8 @@ public enum DatagramEchoChecks {
             let toFirst = replies.next(on: first)
             let toSecond = replies.next(on: second)
             if toFirst != Array("from A".utf8) || toSecond != Array("from B".utf8) {
-                fail("clients A and B each sent one datagram; A got \(toFirst.map { showBytes($0) } ?? "nothing") and B got "
-                     + "\(toSecond.map { showBytes($0) } ?? "nothing"). Answer each datagram to the address recvFrom "
-                     + "returned with it: that is the only way UDP knows who sent what" + replies.returnedEarly, site)
+                fail(say(.datagramSenders, toFirst.map { showBytes($0) } ?? say(.nothing),
+                         toSecond.map { showBytes($0) } ?? say(.nothing), replies.returnedEarly), site)
             }
         }
     }
@@ -117,9 +115,7 @@ public enum DatagramEchoChecks {
                 answers.append(answer)
             }
             if answers != messages {
-                fail("a client sent three datagrams at once, \"one\", \"two\", \"three\", and got back "
-                     + "\(answers.map { showBytes($0) }). Each recvFrom returns one datagram, so each should come back "
-                     + "as it went" + replies.returnedEarly, site)
+                fail(say(.datagramApart, "\(answers.map { showBytes($0) })", replies.returnedEarly), site)
             }
         }
     }
@@ -134,10 +130,8 @@ public enum DatagramEchoChecks {
             let first = replies.next(on: client)
             let second = replies.next(on: client)
             if first != [] || second != Array("after".utf8) {
-                fail("a client sent an empty datagram, then \"after\"; it got back "
-                     + "\(first.map { showBytes($0) } ?? "nothing") then \(second.map { showBytes($0) } ?? "nothing"). "
-                     + "With UDP, zero bytes is not \"closed\" as with TCP: it is a datagram like any other, so echo it "
-                     + "and go on" + replies.returnedEarly, site)
+                fail(say(.datagramEmpty, first.map { showBytes($0) } ?? say(.nothing),
+                         second.map { showBytes($0) } ?? say(.nothing), replies.returnedEarly), site)
             }
         }
     }

@@ -54,7 +54,7 @@ public enum EchoClientChecks {
     }
 
     static func talk(_ client: @escaping Client, _ messages: [String], piece: Int, _ site: CallSite) {
-        guard let server = try? EchoServer(piece: piece) else { return fail("the grading could not start its echo server", site) }
+        guard let server = try? EchoServer(piece: piece) else { return fail(say(.gradingNoEchoServer), site) }
         defer { server.stop() }
         let address = server.address
         let run = LearnerThread("echoClient(server:messages:)") { try client(address, messages) }
@@ -63,24 +63,23 @@ public enum EchoClientChecks {
             let expected = messages.map(upper)
             guard replies != expected else { return }
             if replies.count != messages.count {
-                return fail("you sent \(messages.count) message\(messages.count == 1 ? "" : "s") and returned "
-                            + "\(replies.count) repl\(replies.count == 1 ? "y" : "ies"): one reply per message", site)
+                let sent = say(messages.count == 1 ? .countMessage : .countMessages, "\(messages.count)")
+                let returned = say(replies.count == 1 ? .countReply : .countReplies, "\(replies.count)")
+                return fail(say(.echoClientCount, sent, returned), site)
             }
             for (index, (got, want)) in zip(replies, expected).enumerated() where got != want {
                 let (gotBytes, wantBytes) = (got.utf8.count, want.utf8.count)
                 if got.unicodeScalars.count < want.unicodeScalars.count {
-                    return fail("for \(showText(messages[index])) the server's reply is \(wantBytes) bytes, and arrived in pieces "
-                                + "of \(piece); you returned only part of it, \(showText(got)) (\(gotBytes) bytes). Keep receiving "
-                                + "until you have as many bytes as you sent", site)
+                    return fail(say(.echoClientPartial, showText(messages[index]), "\(wantBytes)", "\(piece)", showText(got),
+                                    "\(gotBytes)"), site)
                 }
                 if got.contains("\u{FFFD}") {
-                    return fail("reply \(index + 1) contains \"\u{FFFD}\", the mark of broken UTF-8: you decoded a piece that "
-                                + "ended in the middle of a character. Collect all the reply's bytes, then decode once", site)
+                    return fail(say(.echoClientBrokenUTF8, "\(index + 1)"), site)
                 }
-                return fail("for \(showText(messages[index])) you returned \(showText(got)), expected \(showText(want))", site)
+                return fail(say(.echoClientWrong, showText(messages[index]), showText(got), showText(want)), site)
             }
         case .threw(let error)?:
-            fail("echoClient threw: \(describe(error))", site)
+            fail(say(.echoClientThrew, describe(error)), site)
         case nil:
             break
         }
@@ -100,7 +99,7 @@ public enum EchoClientChecks {
     public static func opensAndClosesProperly(_ client: @escaping Client, file: StaticString = #filePath, line: UInt = #line) {
         let site = CallSite(file: file, line: line)
         guard let server = try? EchoServer(piece: 65536), let port = server.address.port else {
-            return fail("the grading could not start its echo server", site)
+            return fail(say(.gradingNoEchoServer), site)
         }
         defer { server.stop() }
         let capture: LiveCapture
@@ -108,11 +107,7 @@ public enum EchoClientChecks {
             capture = try LiveCapture(options: CaptureOptions(filter: "tcp port \(port)"))
         } catch {
             let privilege = error.kind == .permissionDenied
-            return fail(privilege
-                ? "this check watches your client's packets on loopback, and capturing needs privilege: "
-                    + "`osilab check echo-client` grades it in a private network of your own (no root needed; "
-                    + "`osilab doctor` says whether this machine allows one), or run the tests as root. (\(error))"
-                : "the grading could not capture on loopback: \(error)", site)
+            return fail(say(privilege ? .captureNeedsPrivilege : .captureFailed, describe(error)), site)
         }
         let background = capture.startInBackground()
         let address = server.address
@@ -127,7 +122,7 @@ public enum EchoClientChecks {
         pause(.milliseconds(50))
         let packets = (try? background.stop().packets) ?? []
         guard case .returned? = outcome else {
-            if case .threw(let error)? = outcome { fail("echoClient threw: \(describe(error))", site) }
+            if case .threw(let error)? = outcome { fail(say(.echoClientThrew, describe(error)), site) }
             return
         }
         var tracker = ConnectionTracker()
@@ -140,26 +135,24 @@ public enum EchoClientChecks {
         }
         let steps = Set(roles.compactMap(\.step))
         if roles.isEmpty || !steps.contains(1) {
-            return fail("no SYN from your client to port \(port) was captured: did it connect to the address it was given?", site)
+            return fail(say(.noSYN, "\(port)"), site)
         }
         if !steps.isSuperset(of: [1, 2, 3]) {
-            return fail("the capture shows an incomplete handshake (steps \(steps.sorted()) of 1, 2, 3)", site)
+            return fail(say(.incompleteHandshake, "\(steps.sorted())"), site)
         }
         if roles.contains(where: { $0.role == .reset }) {
-            return fail("the connection ended with a reset (RST) rather than a FIN each way: a socket closed while data it "
-                        + "had not read was waiting sends RST. Read every reply before closing", site)
+            return fail(say(.endedWithReset), site)
         }
         let clientFIN = roles.first { if case .fin = $0.role { $0.direction == .clientToServer } else { false } }
         let serverFIN = roles.first { if case .fin = $0.role { $0.direction == .serverToClient } else { false } }
         guard let clientFIN else {
-            return fail("your client never sent a FIN: close the socket when you are done (the grading's server closes "
-                        + "its side only after yours), so the connection ends properly", site)
+            return fail(say(.clientNoFIN), site)
         }
         if serverFIN == nil {
-            return fail("your client sent its FIN, but no FIN came back from the server within 1 s", site)
+            return fail(say(.serverNoFIN), site)
         }
         if case .fin(let first) = clientFIN.role, !first {
-            fail("the server closed first; the client should close first here, after its last reply", site)
+            fail(say(.serverClosedFirst), site)
         }
     }
 }

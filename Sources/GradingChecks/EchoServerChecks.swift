@@ -12,7 +12,7 @@ public enum EchoServerChecks {
     static func serving(_ serve: @escaping Serve, _ site: CallSite, client body: (Socket, LearnerThread<Void>) throws -> Void) {
         let trace = TraceRecorder()
         let spin = SpinWatch(trace: trace)
-        guard let (listener, address) = try? makeListener(trace: trace) else { return fail("the grading could not listen", site) }
+        guard let (listener, address) = try? makeListener(trace: trace) else { return fail(say(.gradingCouldNotListen), site) }
         let unblock = Unblocker()
         unblock.add(listener)
         let run = LearnerThread("serveOneEchoClient(listener:)") { () throws -> Void in try serve(listener) }
@@ -21,15 +21,14 @@ public enum EchoServerChecks {
             defer { client.close() }
             try body(client, run)
         } catch {
-            fail("the grading's client failed: \(error)", site)
+            fail(say(.gradingClientFailed, describe(error)), site)
         }
         let advice: [SyscallName: String] = [
-            .recv: "The client has closed its side, so recv() has returned (or will return) no bytes: that is the signal to "
-                + "close the connection and return",
-            .accept: "It serves one client only: after that client, return instead of accepting another",
+            .recv: say(.echoServerRecvAdvice),
+            .accept: say(.echoServerAcceptAdvice),
         ]
-        switch finish(run, trace: trace, unblock: unblock, site, context: "after the client closed", advice: advice, spin: spin) {
-        case .threw(let error)?: fail("serveOneEchoClient threw: \(describe(error))", site)
+        switch finish(run, trace: trace, unblock: unblock, site, context: say(.afterClientClosed), advice: advice, spin: spin) {
+        case .threw(let error)?: fail(say(.serveOneEchoClientThrew, describe(error)), site)
         default: break
         }
         unblock.release()
@@ -42,26 +41,24 @@ public enum EchoServerChecks {
         do {
             try client.sendAll(request)
         } catch {
-            fail("the client could not send \(showText(text)): \(error)" + (server.hasEnded ? " (your server had already returned)" : ""), site)
+            fail(say(.echoSendFailed, showText(text), describe(error), server.hasEnded ? say(.serverReturnedAlready) : ""), site)
             return false
         }
         let (reply, closed, _) = receive(request.count, from: client, peerDone: { server.hasEnded })
         if reply == expected { return true }
         if reply.isEmpty {
             if closed {
-                fail("the client sent \(showText(text)), but your server closed the connection before answering", site)
+                fail(say(.echoClosedBeforeAnswer, showText(text)), site)
             } else if server.hasEnded {
-                fail("the client sent \(showText(text)) and got no answer: your function had already returned. Accept the "
-                     + "connection, then recv() and send() in a loop", site)
+                fail(say(.echoNoAnswerReturned, showText(text)), site)
             } else {
-                fail("the client sent \(showText(text)) and got no answer within 2 s", site)
+                fail(say(.echoNoAnswer, showText(text)), site)
             }
         } else if reply == request, reply != expected {
-            fail("the client sent \(showText(text)) and got it back unchanged: the reply should be in upper case "
-                 + "(uppercaseReply, exercise uppercase)", site)
+            fail(say(.echoUnchanged, showText(text)), site)
         } else {
-            fail("the client sent \(showText(text)) (\(request.count) bytes) and got \(showBytes(reply)) (\(reply.count) bytes)"
-                 + (closed ? " before the connection closed" : ""), site)
+            fail(say(.echoWrongReply, showText(text), "\(request.count)", showBytes(reply), "\(reply.count)",
+                     closed ? say(.beforeConnectionClosed) : ""), site)
         }
         return false
     }
@@ -98,8 +95,7 @@ public enum EchoServerChecks {
             // client sees as recv() returning no bytes.
             try client.shutdown(.write)
             if !peerClosed(client) {
-                fail("the client closed its side (shutdown), but your server did not close the connection within 2 s: "
-                     + "when recv() returns no bytes, close the connection and return", site)
+                fail(say(.echoNotClosed), site)
             }
         }
     }

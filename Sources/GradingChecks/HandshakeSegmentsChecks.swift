@@ -27,7 +27,7 @@ public enum HandshakeSegmentsChecks {
     }
 
     static func expect(_ find: Find, _ segments: [Segment], _ expected: (syn: Int, synAck: Int, ack: Int)?,
-                       _ situation: String, _ why: String, _ site: CallSite) {
+                       _ situation: String, _ why: CheckText, _ site: CallSite) {
         let answer = find(segments)
         let same = switch (answer, expected) {
         case (nil, nil): true
@@ -35,7 +35,7 @@ public enum HandshakeSegmentsChecks {
         default: false
         }
         if !same {
-            fail("\(situation): findHandshake returned \(show(answer)), expected \(show(expected)). \(why)", site)
+            fail(say(.handshakeWrong, situation, show(answer), show(expected), say(why)), site)
         }
     }
 
@@ -59,13 +59,12 @@ public enum HandshakeSegmentsChecks {
             do {
                 let segments = try recorded(name)
                 guard segments.count >= 3 else {
-                    fail("the recorded capture \(name) holds only \(segments.count) TCP segments; it should hold a whole connection", site)
+                    fail(say(.captureTooShort, name, "\(segments.count)"), site)
                     continue
                 }
-                expect(find, segments, (0, 1, 2), "In the capture Lessons/captures/\(name) (SYN, SYN-ACK, ACK, data, FINs)",
-                       "A real capture starts with the three handshake segments, one after the other.", site)
+                expect(find, segments, (0, 1, 2), say(.situationRealCapture, name), .whyRealCapture, site)
             } catch {
-                fail("could not read the recorded capture Lessons/captures/\(name): \(error)", site)
+                fail(say(.captureUnreadable, name, describe(error)), site)
             }
         }
     }
@@ -80,8 +79,7 @@ public enum HandshakeSegmentsChecks {
             segment(5, up: true, seq: 705, ack: 900, [.fin, .ack], client: other),
             segment(6, up: true, seq: 1001, ack: 3001, .ack),
         ]
-        expect(find, segments, (1, 3, 5), "With another connection's data and FIN mixed in",
-               "Segments of other connections are not part of this handshake: match the endpoints too.",
+        expect(find, segments, (1, 3, 5), say(.situationOtherTraffic), .whyOtherTraffic,
                CallSite(file: file, line: line))
     }
 
@@ -95,8 +93,7 @@ public enum HandshakeSegmentsChecks {
             segment(5, up: true, seq: 5001, ack: 7001, .ack, client: second),
             segment(6, up: true, seq: 1001, ack: 3001, .ack),
         ]
-        expect(find, segments, (0, 3, 5), "Two clients connect at once; the first SYN (J=1000) is answered by the SYN-ACK at position 3",
-               "The SYN-ACK at position 2 acknowledges 5001, so it answers the other SYN (J=5000). The one for J=1000 acknowledges 1001 (J+1), and the ACK that completes it acknowledges 3001 (K+1).",
+        expect(find, segments, (0, 3, 5), say(.situationTwoClients), .whyTwoClients,
                CallSite(file: file, line: line))
     }
 
@@ -107,8 +104,7 @@ public enum HandshakeSegmentsChecks {
             segment(3, up: false, seq: 3000, ack: 1001, [.syn, .ack]),
             segment(4, up: true, seq: 1001, ack: 3001, .ack),
         ]
-        expect(find, segments, (0, 2, 3), "The client sent its SYN twice (the first SYN-ACK was slow)",
-               "The handshake starts with the first SYN; the second is a retransmission of it with the same J.",
+        expect(find, segments, (0, 2, 3), say(.situationRepeatedSYN), .whyRepeatedSYN,
                CallSite(file: file, line: line))
     }
 
@@ -119,28 +115,24 @@ public enum HandshakeSegmentsChecks {
             segment(2, up: false, seq: 3000, ack: 1001, [.syn, .ack]),
             segment(3, up: false, seq: 3000, ack: 1001, [.syn, .ack]),
         ]
-        expect(find, noFinalAck, nil, "The final ACK was lost (the server sent its SYN-ACK again)",
-               "Without the client's ACK of K+1 the handshake is not complete.", site)
+        expect(find, noFinalAck, nil, say(.situationNoFinalAck), .whyNoFinalAck, site)
         let refused = [
             segment(1, up: true, seq: 1000, ack: 0, .syn),
             segment(2, up: false, seq: 0, ack: 1001, [.rst, .ack]),
         ]
-        expect(find, refused, nil, "Nothing listened: the SYN was answered by RST",
-               "A refused connection has no handshake.", site)
+        expect(find, refused, nil, say(.situationRefused), .whyRefused, site)
         let wrongNumber = [
             segment(1, up: true, seq: 1000, ack: 0, .syn),
             segment(2, up: false, seq: 3000, ack: 1000, [.syn, .ack]),
             segment(3, up: true, seq: 1001, ack: 3001, .ack),
         ]
-        expect(find, wrongNumber, nil, "The SYN-ACK acknowledges 1000, which is J, not J+1",
-               "A SYN-ACK must acknowledge J+1: the SYN takes one sequence number.", site)
+        expect(find, wrongNumber, nil, say(.situationAckIsJ), .whyAckIsJ, site)
         let wrongAck = [
             segment(1, up: true, seq: 1000, ack: 0, .syn),
             segment(2, up: false, seq: 3000, ack: 1001, [.syn, .ack]),
             segment(3, up: true, seq: 1001, ack: 3000, .ack),
         ]
-        expect(find, wrongAck, nil, "The client's ACK acknowledges 3000, which is K, not K+1",
-               "The third segment must acknowledge K+1.", site)
+        expect(find, wrongAck, nil, say(.situationAckIsK), .whyAckIsK, site)
     }
 
     public static func refusedThenConnected(_ find: Find, file: StaticString = #filePath, line: UInt = #line) {
@@ -152,8 +144,8 @@ public enum HandshakeSegmentsChecks {
             segment(4, up: false, seq: 3000, ack: 1001, [.syn, .ack]),
             segment(5, up: true, seq: 1001, ack: 3001, .ack),
         ]
-        expect(find, segments, (2, 3, 4), "The first SYN was refused (RST), the second connection succeeded",
-               "When a SYN gets no SYN-ACK, go on to the next SYN.", CallSite(file: file, line: line))
+        expect(find, segments, (2, 3, 4), say(.situationRefusedThenConnected), .whyRefusedThenConnected,
+               CallSite(file: file, line: line))
     }
 
     public static func wrapsAround(_ find: Find, file: StaticString = #filePath, line: UInt = #line) {
@@ -162,8 +154,7 @@ public enum HandshakeSegmentsChecks {
             segment(2, up: false, seq: 4_294_967_295, ack: 0, [.syn, .ack]),
             segment(3, up: true, seq: 0, ack: 0, .ack),
         ]
-        expect(find, segments, (0, 1, 2), "J and K are both 4294967295, the largest 32-bit number",
-               "Sequence numbers wrap around: 4294967295 + 1 is 0. SequenceNumber's + does that; UInt32's + would crash.",
+        expect(find, segments, (0, 1, 2), say(.situationWrapsAround), .whyWrapsAround,
                CallSite(file: file, line: line))
     }
 }

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Sockets
 import Synchronization
+import TextUI
 import Trace
 
 /// How a piece of the learner's code ended, or that it has not ended yet.
@@ -70,37 +71,36 @@ public final class LearnerThread<Value: Sendable>: Sendable {
 public enum HangReport {
     /// A sentence for a check's failure message: what did not finish, for how long, and where
     /// it probably waits.
-    /// - Parameter advice: what to say for a call blocked in a given function, instead of
-    ///   the general explanation (the check knows its exercise best).
+    /// - Parameters:
+    ///   - advice: what to say for a call blocked in a given function, instead of the general
+    ///     explanation (the check knows its exercise best), in `language`.
+    ///   - language: the language of the sentence (the checks pass ``CheckLanguage/current``).
     public static func describe(
-        function: String, seconds: Double, trace: TraceRecorder?, advice: [SyscallName: String] = [:]
+        function: String, seconds: Double, trace: TraceRecorder?, advice: [SyscallName: String] = [:],
+        language: Language = .english
     ) -> String {
+        let say = StringTable<CheckText>(language)
         let waited = String(format: "%.1f", seconds)
-        var text = "\(function) did not finish: it hung for \(waited) s"
         if let trace, let pending = trace.snapshot().last(where: { $0.isPending }) {
-            text += ", still waiting in \(pending.call)()"
-            if let why = advice[pending.call] ?? explanation(for: pending.call) { text += ". " + why }
+            let call = "\(pending.call)"
+            if let why = advice[pending.call] ?? explanation(for: pending.call, language: language) {
+                return say(.hangWaitingWhy, function, waited, call, why)
+            }
+            return say(.hangWaiting, function, waited, call)
         } else if trace != nil {
-            text += ", and it is not blocked in a socket call on the sockets it was given: probably a loop "
-                + "that never ends (does every path through your loop make progress or stop?)"
+            return say(.hangLoop, function, waited)
         }
-        return text
+        return say(.hangNoTrace, function, waited)
     }
 
-    static func explanation(for call: SyscallName) -> String? {
+    static func explanation(for call: SyscallName, language: Language) -> String? {
+        let say = StringTable<CheckText>(language)
         switch call {
-        case .accept:
-            return "accept() waits for the next client, and no other client is coming"
-        case .recv, .recvfrom:
-            return "It waits for bytes the other side will never send: the other side has sent everything "
-                + "and is waiting for you (or has closed). Did you ask for more than was announced, or keep "
-                + "reading after the last message?"
-        case .send, .sendto:
-            return "send() blocks when the other side is not reading"
-        case .connect:
-            return "connect() waits for the server's SYN-ACK"
-        default:
-            return nil
+        case .accept: return say(.hangAccept)
+        case .recv, .recvfrom: return say(.hangRecv)
+        case .send, .sendto: return say(.hangSend)
+        case .connect: return say(.hangConnect)
+        default: return nil
         }
     }
 }
@@ -162,7 +162,11 @@ public final class SpinWatch: Sendable {
     /// Whether the code was caught looping on a closed connection.
     public var tripped: Bool { state.withLock { $0.tripped } }
 
-    public static let message = "recv() returned no bytes \(limit) times in a row, and your code kept calling it: "
-        + "no bytes means the peer has closed the connection, and nothing more will ever come. Stop (or throw) "
-        + "when recv() returns an empty array"
+    /// What the check says when the watch trips, in English.
+    public static var message: String { message(in: .english) }
+
+    /// What the check says when the watch trips.
+    public static func message(in language: Language) -> String {
+        StringTable<CheckText>(language)(.spinWatch, String(limit))
+    }
 }

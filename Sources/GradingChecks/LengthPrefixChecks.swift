@@ -20,26 +20,25 @@ public enum LengthPrefixChecks {
 
     public static func framesWithALengthPrefix(_ frame: Frame, file: StaticString = #filePath, line: UInt = #line) {
         let site = CallSite(file: file, line: line)
-        let cases: [(String, String)] = [
-            ("5", "one byte, so the prefix is 00 00 00 01"),
-            ("root\n", "five bytes"),
-            ("", "an empty message is just the prefix 00 00 00 00"),
-            ("中", "one character but three bytes in UTF-8: the prefix counts bytes"),
-            (String(repeating: "中", count: 400), "1200 bytes: 00 00 04 b0, most significant byte first"),
-            (String(repeating: "a", count: 70_000), "70000 bytes: 00 01 11 70; two bytes could not hold it"),
+        let cases: [(String, CheckText)] = [
+            ("5", .whyPrefixOneByte),
+            ("root\n", .whyPrefixFiveBytes),
+            ("", .whyPrefixEmpty),
+            ("中", .whyPrefixCountsBytes),
+            (String(repeating: "中", count: 400), .whyPrefix1200),
+            (String(repeating: "a", count: 70_000), .whyPrefix70000),
         ]
         for (message, why) in cases {
             let got = frame(message)
             let want = framed(message)
             guard got != want else { continue }
             if got.count >= 4, got.count == want.count, got[4...] == want[4...] {
-                fail("frame(\(showText(message, limit: 12))) starts with \(hex(got.prefix(4))), expected \(hex(want.prefix(4))): \(why)", site)
+                fail(say(.frameWrongPrefix, showText(message, limit: 12), hex(got.prefix(4)), hex(want.prefix(4)), say(why)), site)
             } else if got == Array(message.utf8) {
-                fail("frame(\(showText(message, limit: 12))) returned only the message's bytes: put its length in front, as 4 bytes "
-                     + "(\(hex(want.prefix(4))) here)", site)
+                fail(say(.frameNoPrefix, showText(message, limit: 12), hex(want.prefix(4))), site)
             } else {
-                fail("frame(\(showText(message, limit: 12))) returned \(got.count) bytes starting \(hex(got.prefix(8))), expected "
-                     + "\(want.count) bytes starting \(hex(want.prefix(8))): \(why)", site)
+                fail(say(.frameWrong, showText(message, limit: 12), "\(got.count)", hex(got.prefix(8)), "\(want.count)",
+                         hex(want.prefix(8)), say(why)), site)
             }
             return
         }
@@ -55,23 +54,23 @@ public enum LengthPrefixChecks {
         func list(_ messages: [String]) -> String {
             "[" + messages.prefix(4).map { showText($0, limit: 16) }.joined(separator: ", ") + (messages.count > 4 ? ", ..." : "") + "]"
         }
-        var text = "\(situation): the reader returned \(got.count) message\(got.count == 1 ? "" : "s") "
-            + "\(list(got)), expected \(expected.count) \(list(expected))"
+        var hint = ""
         if got.contains(where: { $0.contains("\u{FFFD}") }) {
-            text += ". A \"\u{FFFD}\" is broken UTF-8: a message was decoded before all its bytes had come"
+            hint = say(.readerHintBrokenUTF8)
         } else if got.count > expected.count {
-            text += ". Return a message only when all its bytes are there, and only its bytes"
+            hint = say(.readerHintTooMany)
         } else if got.count < expected.count {
-            text += ". Keep the bytes left over from each chunk for the next call, and take out every whole message"
+            hint = say(.readerHintTooFew)
         }
-        fail(text, site)
+        let returned = say(got.count == 1 ? .countMessage : .countMessages, "\(got.count)")
+        fail(say(.readerWrong, situation, returned, list(got), "\(expected.count)", list(expected), hint), site)
         return false
     }
 
     public static func readsMessagesStuckTogether(_ makeReader: MakeReader, file: StaticString = #filePath, line: UInt = #line) {
         let messages = ["5", "root\n", String(repeating: "中文", count: 300)]
         _ = feedAndCompare(makeReader, [messages.flatMap(framed)], messages,
-                           "three messages arrived in one chunk (the size, the output, 1800 bytes of Chinese)",
+                           say(.situationStuckTogether),
                            CallSite(file: file, line: line))
     }
 
@@ -81,20 +80,18 @@ public enum LengthPrefixChecks {
         let feed = makeReader()
         let early = feed(Array(bytes.prefix(9)))
         if !early.isEmpty {
-            return fail("after the 4-byte length (12) and only 5 of the 12 message bytes, the reader returned "
-                        + "[\(early.map { showText($0) }.joined(separator: ", "))]: nothing is complete yet, so return []; keep the bytes for later", site)
+            return fail(say(.readerEarly, early.map { showText($0) }.joined(separator: ", ")), site)
         }
         let rest = feed(Array(bytes.dropFirst(9)))
         if rest != ["hello, world"] {
-            fail("fed the first 9 bytes, then the other 7, of the message \"hello, world\"; the second call returned "
-                 + "[\(rest.map { showText($0) }.joined(separator: ", "))], expected [\"hello, world\"]. Keep the bytes of an incomplete message", site)
+            fail(say(.readerRest, rest.map { showText($0) }.joined(separator: ", ")), site)
         }
     }
 
     public static func readsByteByByte(_ makeReader: MakeReader, file: StaticString = #filePath, line: UInt = #line) {
         let messages = ["one", "", "三个字"]
         _ = feedAndCompare(makeReader, messages.flatMap(framed).map { [$0] }, messages,
-                           "the stream arrived one byte per chunk", CallSite(file: file, line: line))
+                           say(.situationByteByByte), CallSite(file: file, line: line))
     }
 
     /// Every place the stream can be cut in two: inside a length, inside a character,
@@ -104,17 +101,18 @@ public enum LengthPrefixChecks {
         let messages = ["hi", "中文", "", "ok"]
         let stream = messages.flatMap(framed)
         for cut in 0...stream.count {
-            var where_ = "between messages"
+            var where_ = say(.cutBetweenMessages)
             var offset = 0
             for message in messages {
                 let length = 4 + message.utf8.count
-                if cut > offset, cut < offset + 4 { where_ = "inside the length of \(showText(message))" }
-                if cut > offset + 4, cut < offset + length { where_ = "inside the bytes of \(showText(message))"
-                    + (message.utf8.count > message.count ? ", maybe inside a character" : "") }
+                if cut > offset, cut < offset + 4 { where_ = say(.cutInsideLength, showText(message)) }
+                if cut > offset + 4, cut < offset + length {
+                    where_ = say(message.utf8.count > message.count ? .cutInsideCharacter : .cutInsideBytes, showText(message))
+                }
                 offset += length
             }
             let chunks = [Array(stream[..<cut]), Array(stream[cut...])]
-            if !feedAndCompare(makeReader, chunks, messages, "the stream was cut in two after byte \(cut) (\(where_))", site) {
+            if !feedAndCompare(makeReader, chunks, messages, say(.situationCut, "\(cut)", where_), site) {
                 return
             }
         }
@@ -133,7 +131,7 @@ public enum LengthPrefixChecks {
                 chunks.append(Array(stream[offset..<min(stream.count, offset + size)]))
                 offset += size
             }
-            if !feedAndCompare(makeReader, chunks, messages, "40 messages, cut into chunks of 1 to 9 bytes (round \(round + 1))", site) {
+            if !feedAndCompare(makeReader, chunks, messages, say(.situationRandomChunks, "\(round + 1)"), site) {
                 return
             }
         }
@@ -148,7 +146,7 @@ public enum LengthPrefixChecks {
             chunks.append(Array(stream[offset..<min(stream.count, offset + 1000)]))
             offset += 1000
         }
-        _ = feedAndCompare(makeReader, chunks, messages, "messages framed with your frame(_:), read back in chunks of 1000 bytes",
+        _ = feedAndCompare(makeReader, chunks, messages, say(.situationRoundTrip),
                            CallSite(file: file, line: line))
     }
 }

@@ -16,7 +16,7 @@ public enum ListeningSocketChecks {
         case .returned(let socket)?:
             return socket
         case .threw(let error)?:
-            fail("makeListeningSocket(port: \(port)) threw: \(describe(error))", site)
+            fail(say(.makeListeningSocketThrew, "\(port)", describe(error)), site)
             return nil
         case nil:
             return nil
@@ -36,49 +36,46 @@ public enum ListeningSocketChecks {
     @discardableResult
     static func isListeningOnLoopback(_ socket: Socket, port: UInt16?, _ site: CallSite) -> Bool {
         guard socket.type == .stream, socket.family == .inet else {
-            fail("the socket is \(socket.family), \(socket.type); a TCP server over IPv4 needs AF_INET, SOCK_STREAM", site)
+            fail(say(.notTCP, "\(socket.family)", "\(socket.type)"), site)
             return false
         }
         guard let address = try? socket.localAddress(), let endpoint = address.endpoint else {
-            fail("the socket has no address at all: was it closed?", site)
+            fail(say(.noAddressAtAll), site)
             return false
         }
         if endpoint.port == 0 {
-            fail("the socket's address is \(address): it was never bound, so no client can find it. "
-                 + "Call bind(to: .ipv4(.loopback, port: port))", site)
+            fail(say(.neverBound, "\(address)"), site)
             return false
         }
         if endpoint.address != .v4(.loopback) {
-            fail("the socket is bound to \(address), not 127.0.0.1: "
-                 + (endpoint.address == .v4(.any) ? "0.0.0.0 means every interface, so anyone on the network could connect. " : "")
-                 + "The lab's servers listen on loopback only", site)
+            fail(say(endpoint.address == .v4(.any) ? .boundToAny : .notLoopback, "\(address)"), site)
             return false
         }
         if let port, endpoint.port != port {
-            fail("you were asked for port \(port), but the socket is bound to port \(endpoint.port)", site)
+            fail(say(.wrongPort, "\(port)", "\(endpoint.port)"), site)
             return false
         }
         let client: Socket
         do {
             client = try Socket(family: .inet, type: .stream)
         } catch {
-            fail("the grading could not create its client socket: \(error)", site)
+            fail(say(.gradingNoClientSocket, describe(error)), site)
             return false
         }
         defer { client.close() }
         try? client.setTimeout(.seconds(2))
         let code = client.connectEx(to: address)
         if code == ECONNREFUSED {
-            fail("a client's connect() to \(address) was refused (ECONNREFUSED): the socket is bound but not listening. Call listen()", site)
+            fail(say(.notListening, "\(address)"), site)
             return false
         }
         if code != 0 {
-            fail("a client's connect() to \(address) failed with \(ErrnoName.of(code))", site)
+            fail(say(.clientConnectFailed, "\(address)", ErrnoName.of(code)), site)
             return false
         }
         guard (try? socket.waitUntilReadable(timeout: .seconds(2))) == true,
               let (connection, _) = try? socket.accept() else {
-            fail("a client connected, but accept() on your socket found no connection waiting", site)
+            fail(say(.nothingToAccept), site)
             return false
         }
         connection.close()
@@ -95,7 +92,7 @@ public enum ListeningSocketChecks {
     public static func usesTheRequestedPort(_ function: @escaping Make, file: StaticString = #filePath, line: UInt = #line) {
         let site = CallSite(file: file, line: line)
         guard let port = try? freePort() else {
-            fail("the grading could not find a free port to ask for", site)
+            fail(say(.gradingNoPortToAsk), site)
             return
         }
         guard let socket = make(function, port: port, site) else { return }
@@ -109,7 +106,7 @@ public enum ListeningSocketChecks {
         defer { socket.close() }
         let value = try? socket.intOption(level: SOL_SOCKET, name: SO_REUSEADDR)
         if value != 1 {
-            fail("SO_REUSEADDR is not set on your socket: call setReuseAddress(true) before bind()", site)
+            fail(say(.noReuseAddress), site)
         }
     }
 
@@ -138,8 +135,7 @@ public enum ListeningSocketChecks {
             isListeningOnLoopback(again, port: port, site)
             again.close()
         case .threw(let error)?:
-            fail("a server on port \(port) closed a connection and stopped; starting it again failed: \(describe(error)). "
-                 + "Its old connection waits in TIME_WAIT: set SO_REUSEADDR (setReuseAddress(true)) before bind()", site)
+            fail(say(.restartFailed, "\(port)", describe(error)), site)
         case nil:
             break
         }
@@ -148,20 +144,19 @@ public enum ListeningSocketChecks {
     public static func reportsAPortInUse(_ function: @escaping Make, file: StaticString = #filePath, line: UInt = #line) {
         let site = CallSite(file: file, line: line)
         guard let (busy, address) = try? makeListener(trace: nil), let port = address.port else {
-            fail("the grading could not start its own listener", site)
+            fail(say(.gradingNoOwnListener), site)
             return
         }
         defer { busy.close() }
         let run = LearnerThread("makeListeningSocket(port: \(port))") { try function(port) }
         switch finish(run, trace: nil, unblock: nil, site) {
         case .returned(let socket)?:
-            let bound = (try? socket.localAddress()).map { "\($0)" } ?? "no address"
+            let bound = (try? socket.localAddress()).map { "\($0)" } ?? say(.noAddress)
             socket.close()
-            fail("another server already listens on port \(port), so bind() must fail with EADDRINUSE; but your function "
-                 + "returned a socket (bound to \(bound)). Let the error out: `try`, not `try?`", site)
+            fail(say(.portInUseReturned, "\(port)", bound), site)
         case .threw(let error)?:
             if let socketError = error as? SocketError, socketError.errno != .addressInUse {
-                fail("expected bind() to fail with EADDRINUSE (port \(port) is taken), but the error was: \(socketError)", site)
+                fail(say(.portInUseWrongError, "\(port)", describe(socketError)), site)
             }
         case nil:
             break

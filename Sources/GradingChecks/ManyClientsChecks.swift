@@ -15,20 +15,20 @@ public enum ManyClientsChecks {
     ) {
         let trace = TraceRecorder()
         let spin = SpinWatch(trace: trace)
-        guard let (listener, address) = try? makeListener(trace: trace) else { return fail("the grading could not listen", site) }
+        guard let (listener, address) = try? makeListener(trace: trace) else { return fail(say(.gradingCouldNotListen), site) }
         let unblock = Unblocker()
         unblock.add(listener)
         let run = LearnerThread("serveClients(listener:count: \(count))") { () throws -> Void in try serve(listener, count) }
         do {
             try body(address, run, unblock)
         } catch {
-            fail("a client of the grading failed: \(error)", site)
+            fail(say(.gradingClientOfFailed, describe(error)), site)
         }
         let advice: [SyscallName: String] = [
-            .accept: "All \(count) clients have connected and closed: accept exactly `count` connections, then wait for them",
+            .accept: say(.manyAcceptAdvice, "\(count)"),
         ]
-        switch finish(run, trace: trace, unblock: unblock, site, context: "after every client had closed", advice: advice, spin: spin) {
-        case .threw(let error)?: fail("serveClients threw: \(describe(error))", site)
+        switch finish(run, trace: trace, unblock: unblock, site, context: say(.afterEveryClientClosed), advice: advice, spin: spin) {
+        case .threw(let error)?: fail(say(.serveClientsThrew, describe(error)), site)
         default: break
         }
         unblock.release()
@@ -37,11 +37,11 @@ public enum ManyClientsChecks {
     /// Sends `text` on `client` and reads its echo; returns nil when it came back whole.
     static func echo(_ text: String, on client: Socket) -> String? {
         let bytes = Array(text.utf8)
-        guard (try? client.sendAll(bytes)) != nil else { return "could not even send" }
+        guard (try? client.sendAll(bytes)) != nil else { return say(.problemCouldNotSend) }
         let (reply, closed, _) = receive(bytes.count, from: client)
         if reply == bytes { return nil }
-        if closed { return "the connection was closed" }
-        return reply.isEmpty ? "no answer within 2 s" : "only \(showBytes(reply))"
+        if closed { return say(.problemClosed) }
+        return reply.isEmpty ? say(.problemNoAnswer) : say(.problemOnly, showBytes(reply))
     }
 
     public static func servesAClientWhileAnotherIsSilent(_ serve: @escaping Serve, file: StaticString = #filePath, line: UInt = #line) {
@@ -53,9 +53,7 @@ public enum ManyClientsChecks {
             let talker = try connectClient(to: address)
             unblock.add(talker)
             if let problem = echo("hi", on: talker) {
-                fail("client A connected and sent nothing; then client B connected and sent \"hi\", and got \(problem). "
-                     + "Your server is still busy with client A, waiting in its recv(): serve each connection on its own "
-                     + "thread, so one silent client does not block the others", site)
+                fail(say(.silentClientBlocks, problem), site)
             }
             talker.close()
             silent.close()
@@ -74,9 +72,7 @@ public enum ManyClientsChecks {
             // The last to connect speaks first.
             for (index, client) in clients.enumerated().reversed() {
                 if let problem = echo("client \(index + 1) of 5", on: client) {
-                    fail("five clients connected; client \(index + 1) sent a message and got \(problem)"
-                         + (index < 4 ? " (clients \(index + 2) to 5 had been answered already)" : "")
-                         + ". Serve each connection on its own thread, so all five are served at once", site)
+                    fail(say(.fiveAtOnce, "\(index + 1)", problem, index < 4 ? say(.fiveAnsweredAlready, "\(index + 2)") : ""), site)
                     break
                 }
             }
@@ -95,15 +91,13 @@ public enum ManyClientsChecks {
                 second.close()
             }
             if let problem = echo("one", on: first) ?? echo("two", on: second) {
-                fail("two clients connected and sent a message each, while both stayed connected; one got \(problem). "
-                     + "Serve each connection on its own thread", site)
+                fail(say(.twoClients, problem), site)
                 return
             }
             second.close()
             pause(.milliseconds(300))
             if server.hasEnded {
-                fail("serveClients returned while client 1 was still connected: it should return only when every "
-                     + "connection is finished (wait for the threads, for example with a DispatchGroup)", site)
+                fail(say(.returnedWhileConnected), site)
             }
             first.close()
         }

@@ -15,7 +15,7 @@ public enum ReadExactlyChecks {
     ) {
         let trace = TraceRecorder()
         let spin = SpinWatch(trace: trace)
-        guard let connection = try? LoopbackConnection.make(trace: trace) else { return fail("could not connect on loopback", site) }
+        guard let connection = try? LoopbackConnection.make(trace: trace) else { return fail(say(.couldNotConnectLoopback), site) }
         defer { connection.close() }
         let unblock = Unblocker()
         unblock.add(connection.theirs)
@@ -23,8 +23,7 @@ public enum ReadExactlyChecks {
         let learner = LearnerThread("receiveExactly(\(count), from:)") { try receive(count, theirs) }
         let ours = connection.ours
         Thread.detachNewThread { peer(ours) }
-        let advice: [SyscallName: String] = [.recv: recvAdvice ?? ("The peer has sent every byte asked for (and no more is coming): "
-            + "stop as soon as you have `count` bytes")]
+        let advice: [SyscallName: String] = [.recv: recvAdvice ?? say(.readExactlyAdvice)]
         if let outcome = finish(learner, trace: trace, unblock: unblock, site, advice: advice, spin: spin) {
             then(outcome, connection)
         }
@@ -36,13 +35,12 @@ public enum ReadExactlyChecks {
             return true
         case .returned(let bytes):
             if bytes.count < expected.count, expected.starts(with: bytes) {
-                fail("\(situation): you returned \(bytes.count) bytes, but \(expected.count) were asked for. recv() returns "
-                     + "what has arrived so far; call it again until you have them all", site)
+                fail(say(.readShort, situation, "\(bytes.count)", "\(expected.count)"), site)
             } else {
-                fail("\(situation): you returned \(showBytes(bytes)), expected \(showBytes(expected))", site)
+                fail(say(.readWrong, situation, showBytes(bytes), showBytes(expected)), site)
             }
         case .threw(let error):
-            fail("\(situation): receiveExactly threw \(describe(error)) although every byte arrived", site)
+            fail(say(.readThrew, situation, describe(error)), site)
         }
         return false
     }
@@ -51,7 +49,7 @@ public enum ReadExactlyChecks {
         let site = CallSite(file: file, line: line)
         let message = Array("hello, world".utf8)
         run(receive, count: 12, site, peer: { try? $0.sendAll(message) }) { outcome, _ in
-            _ = expectBytes(outcome, message, "the peer sent 12 bytes in one send()", site)
+            _ = expectBytes(outcome, message, say(.situationOneSend), site)
         }
     }
 
@@ -65,7 +63,7 @@ public enum ReadExactlyChecks {
             }
         }) { outcome, _ in
             _ = expectBytes(outcome, Array("hello, world".utf8),
-                            "the peer sent 12 bytes as 3 + 5 + 4, with a pause before each piece", site)
+                            say(.situationThreePieces), site)
         }
     }
 
@@ -74,26 +72,22 @@ public enum ReadExactlyChecks {
         let first = Array("0123456789".utf8)
         let next = Array("NEXT!!".utf8)
         run(receive, count: 10, site, peer: { try? $0.sendAll(first + next) }) { outcome, connection in
-            guard expectBytes(outcome, first, "the peer sent a 10-byte message and the 6 bytes of the next one together", site) else { return }
+            guard expectBytes(outcome, first, say(.situationNextMessage), site) else { return }
             let (rest, _, _) = GradingChecks.receive(next.count, from: connection.theirs, within: .milliseconds(500))
             if rest != next {
-                fail("you returned the right 10 bytes, but took \(next.count - rest.count) more from the socket: they belonged "
-                     + "to the next message, and are lost now. Ask recv() for at most the bytes still missing "
-                     + "(count - received)", site)
+                fail(say(.tookTooMuch, "\(next.count - rest.count)"), site)
             }
         }
     }
 
     public static func zeroBytes(_ receive: @escaping Receive, file: StaticString = #filePath, line: UInt = #line) {
         let site = CallSite(file: file, line: line)
-        run(receive, count: 0, site, recvAdvice: "You were asked for 0 bytes, and on Linux a recv() for 0 bytes on a TCP "
-            + "socket waits for data to arrive. With nothing to receive, return [] without calling recv()", peer: { _ in }) { outcome, _ in
+        run(receive, count: 0, site, recvAdvice: say(.zeroBytesAdvice), peer: { _ in }) { outcome, _ in
             switch outcome {
             case .returned(let bytes) where bytes.isEmpty: break
-            case .returned(let bytes): fail("asked for 0 bytes, you returned \(showBytes(bytes))", site)
+            case .returned(let bytes): fail(say(.zeroReturned, showBytes(bytes)), site)
             case .threw(let error):
-                fail("asked for 0 bytes, you threw \(describe(error)): for 0 bytes there is nothing to receive, so return [] "
-                     + "without calling recv()", site)
+                fail(say(.zeroThrew, describe(error)), site)
             }
         }
     }
@@ -106,11 +100,10 @@ public enum ReadExactlyChecks {
         }) { outcome, _ in
             switch outcome {
             case .returned(let bytes):
-                fail("the peer sent 5 bytes and closed; you returned \(showBytes(bytes)) as if all 12 had come. When recv() "
-                     + "returns no bytes before you have them all, throw ConnectionClosedEarly", site)
+                fail(say(.closedEarlyReturned, showBytes(bytes)), site)
             case .threw(let error):
                 if !(error is SocketError), !String(describing: error).hasPrefix("ConnectionClosedEarly") {
-                    fail("the peer sent 5 bytes and closed; you threw \(describe(error)); expected ConnectionClosedEarly", site)
+                    fail(say(.closedEarlyWrongError, describe(error)), site)
                 }
             }
         }

@@ -54,7 +54,7 @@ public enum RemoteClientChecks {
         let trace = TraceRecorder()
         let spin = SpinWatch(trace: trace)
         guard let connection = try? LoopbackConnection.make(trace: trace) else {
-            fail("could not connect on loopback", site)
+            fail(say(.couldNotConnectLoopback), site)
             return nil
         }
         defer { connection.close() }
@@ -63,26 +63,22 @@ public enum RemoteClientChecks {
         unblock.add(theirs)
         let learner = LearnerThread("runRemoteCommand(\(showText(command)), over:)") { try run(command, theirs) }
         let result = serve(script, on: connection.ours, clientDone: { learner.hasEnded })
-        let advice: [SyscallName: String] = [.recv: "recv() waits for bytes the server will never send: the server has sent "
-            + "every byte it announced. Stop when you have `size` bytes, and never ask for more than are still missing"]
+        let advice: [SyscallName: String] = [.recv: say(.remoteRecvAdvice)]
         let outcome = finish(learner, trace: trace, unblock: unblock, site, advice: advice, spin: spin)
         switch result {
         case .noCommand:
-            fail("the server waited 1.5 s for the command and received nothing: send the command's bytes first", site)
+            fail(say(.noCommand), site)
             return nil
         case .noAcknowledgement(let got):
             if got != Array(command.utf8) {
-                fail("the server received \(showBytes(got)) as the command, instead of \(showText(command)): send the "
-                     + "acknowledgement only after the size has arrived, or it sticks to the command", site)
+                fail(say(.commandStuck, showBytes(got), showText(command)), site)
             } else {
-                fail("the server sent the size and waited for your acknowledgement, which never came"
-                     + (learner.hasEnded ? " (your function returned)" : "") + ": after reading "
-                     + "the size, send any bytes (the notes send \"ready\"); the server sends the output only then", site)
+                fail(say(.noAcknowledgement, learner.hasEnded ? say(.yourFunctionReturned) : ""), site)
             }
             return nil
         case .served(let got):
             if got != Array(command.utf8) {
-                fail("the server received \(showBytes(got)) as the command, instead of \(showText(command))", site)
+                fail(say(.wrongCommand, showBytes(got), showText(command)), site)
                 return nil
             }
         }
@@ -95,19 +91,16 @@ public enum RemoteClientChecks {
         case .returned(let got)?:
             guard got != want else { return }
             if got.isEmpty {
-                fail("the server sent the size (\(script.output.count)), got the acknowledgement and sent \(script.output.count) "
-                     + "bytes of output, but you returned \"\": read the output after acknowledging", site)
+                fail(say(.outputEmpty, "\(script.output.count)"), site)
             } else if got.unicodeScalars.count < want.unicodeScalars.count {
-                fail("the server announced \(script.output.count) bytes and sent them in pieces of \(script.piece); you returned "
-                     + "\(got.utf8.count) bytes, \(showText(got)): keep receiving until you have all \(script.output.count)", site)
+                fail(say(.outputPartial, "\(script.output.count)", "\(script.piece)", "\(got.utf8.count)", showText(got)), site)
             } else if got.contains("\u{FFFD}") {
-                fail("the output you returned contains \"\u{FFFD}\", the mark of broken UTF-8: you decoded a piece that ended "
-                     + "in the middle of a character. Collect every byte, then decode once", site)
+                fail(say(.outputBrokenUTF8), site)
             } else {
-                fail("for \(showText(command)) you returned \(showText(got)), expected \(showText(want))", site)
+                fail(say(.echoClientWrong, showText(command), showText(got), showText(want)), site)
             }
         case .threw(let error)?:
-            fail("runRemoteCommand threw: \(describe(error))", site)
+            fail(say(.runRemoteCommandThrew, describe(error)), site)
         case nil:
             break
         }
@@ -134,14 +127,12 @@ public enum RemoteClientChecks {
         script.closeAfter = 40
         switch exchange(run, "cat big", script, site) {
         case .returned(let got)?:
-            fail("the server announced 100 bytes, sent 40 and closed the connection; you returned \(showText(got)) as if "
-                 + "the output were complete. When recv() returns no bytes early, throw RemoteCommandError.closedEarly", site)
+            fail(say(.remoteClosedEarlyReturned, showText(got)), site)
         case .threw(let error)?:
             if (error as? SocketError)?.reason == .closedSocket {
-                fail("when the server closed early, your code kept calling recv() until the grading closed the socket: "
-                     + "recv() returning no bytes means the server has closed; throw RemoteCommandError.closedEarly", site)
+                fail(say(.remoteClosedEarlyKeptCalling), site)
             } else if !String(describing: error).hasPrefix("closedEarly") {
-                fail("when the server closed early you threw \(describe(error)); expected RemoteCommandError.closedEarly", site)
+                fail(say(.remoteClosedEarlyWrongError, describe(error)), site)
             }
         case nil:
             break
@@ -154,7 +145,7 @@ public enum RemoteClientChecks {
         script.sizeText = "lots"
         let trace = TraceRecorder()
         let spin = SpinWatch(trace: trace)
-        guard let connection = try? LoopbackConnection.make(trace: trace) else { return fail("could not connect on loopback", site) }
+        guard let connection = try? LoopbackConnection.make(trace: trace) else { return fail(say(.couldNotConnectLoopback), site) }
         defer { connection.close() }
         let theirs = connection.theirs
         let unblock = Unblocker()
@@ -164,12 +155,11 @@ public enum RemoteClientChecks {
         try? connection.ours.shutdown(.write)
         switch finish(learner, trace: trace, unblock: unblock, site, spin: spin) {
         case .returned(let got)?:
-            fail("the server sent \"lots\" where the size belongs; you returned \(showText(got)) instead of throwing "
-                 + "RemoteCommandError.badSize(\"lots\")", site)
+            fail(say(.badSizeReturned, showText(got)), site)
         case .threw(let error)?:
             // The learner's RemoteCommandError prints as `badSize("lots")`.
             if !String(describing: error).hasPrefix("badSize") {
-                fail("for the size \"lots\" you threw \(describe(error)); expected RemoteCommandError.badSize(\"lots\")", site)
+                fail(say(.badSizeWrongError, describe(error)), site)
             }
         case nil:
             break

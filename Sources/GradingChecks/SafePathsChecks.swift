@@ -44,7 +44,7 @@ public enum SafePathsChecks {
     }
 
     static func withTree(_ site: CallSite, _ body: (Tree) -> Void) {
-        guard let tree = try? Tree() else { return fail("the grading could not create its test folders", site) }
+        guard let tree = try? Tree() else { return fail(say(.gradingNoFolders), site) }
         defer { tree.remove() }
         body(tree)
     }
@@ -69,28 +69,24 @@ public enum SafePathsChecks {
                 guard let answer = ask(resolve, name, tree.root, site) else { return }
                 let expected = tree.root + "/" + target
                 guard let answer else {
-                    fail("\(showText(name)) is the regular file \(target) inside the root, so it should be served; "
-                         + "fileToServe returned nil", site)
+                    fail(say(.shouldServe, showText(name), target), site)
                     continue
                 }
                 if !answer.hasPrefix("/") {
-                    fail("for \(showText(name)) you returned \(tree.short(answer)), which is not an absolute path: return the "
-                         + "resolved path, starting with /", site)
+                    fail(say(.notAbsolute, showText(name), tree.short(answer)), site)
                 } else if real(answer) != expected {
-                    fail("for \(showText(name)) you returned \(tree.short(answer)), but the file it names is "
-                         + "\(tree.short(expected)) (the root is <tmp>/lab)", site)
+                    fail(say(.wrongFile, showText(name), tree.short(answer), tree.short(expected)), site)
                 }
             }
         }
     }
 
-    static func expectRefusal(_ resolve: @escaping Resolve, _ cases: [(String, String)], _ site: CallSite) {
+    static func expectRefusal(_ resolve: @escaping Resolve, _ cases: [(String, CheckText)], _ site: CallSite) {
         withTree(site) { tree in
             for (name, why) in cases {
                 guard let answer = ask(resolve, name, tree.root, site) else { return }
                 if let answer {
-                    fail("fileToServe(\(showText(name))) returned \(tree.short(answer)), but the server must refuse: \(why) "
-                         + "(the root is <tmp>/lab)", site)
+                    fail(say(.mustRefuse, showText(name), tree.short(answer), say(why)), site)
                 }
             }
         }
@@ -98,10 +94,9 @@ public enum SafePathsChecks {
 
     public static func refusesParentFolders(_ resolve: @escaping Resolve, file: StaticString = #filePath, line: UInt = #line) {
         expectRefusal(resolve, [
-            ("../outside/secret.txt", "\"..\" leads out of the root"),
-            ("sub/../../outside/secret.txt", "after resolving the \"..\" parts, the path is outside the root"),
-            ("../lab-secrets/key.txt", "the file is in lab-secrets, next to the root lab: its path starts with the same "
-                + "letters as the root's, but it is not inside. Compare the root with a \"/\" after it"),
+            ("../outside/secret.txt", .whyParentLeadsOut),
+            ("sub/../../outside/secret.txt", .whyParentResolved),
+            ("../lab-secrets/key.txt", .whySameLetters),
         ], CallSite(file: file, line: line))
     }
 
@@ -111,8 +106,7 @@ public enum SafePathsChecks {
             for name in ["/etc/passwd", tree.base + "/outside/secret.txt", tree.root + "/notes.txt"] {
                 guard let answer = ask(resolve, name, tree.root, site) else { return }
                 if let answer {
-                    fail("fileToServe(\(tree.short(name))) returned \(tree.short(answer)): refuse absolute paths. The name comes "
-                         + "from a client and is relative to the root", site)
+                    fail(say(.absoluteServed, tree.short(name), tree.short(answer)), site)
                 }
             }
         }
@@ -120,18 +114,18 @@ public enum SafePathsChecks {
 
     public static func refusesLinksOutOfTheRoot(_ resolve: @escaping Resolve, file: StaticString = #filePath, line: UInt = #line) {
         expectRefusal(resolve, [
-            ("link-out", "link-out is a symbolic link to a file outside the root; resolve links before you compare"),
-            ("dir-out/secret.txt", "dir-out is a symbolic link to a folder outside the root; resolve links before you compare"),
+            ("link-out", .whyLinkOut),
+            ("dir-out/secret.txt", .whyDirOut),
         ], CallSite(file: file, line: line))
     }
 
     public static func refusesWhatIsNotAFile(_ resolve: @escaping Resolve, file: StaticString = #filePath, line: UInt = #line) {
         expectRefusal(resolve, [
-            ("", "an empty name names no file"),
-            ("sub", "sub is a folder, not a file"),
-            ("sub/deeper", "sub/deeper is a folder, not a file"),
-            ("missing.txt", "there is no such file"),
-            (".", "\".\" is the root folder itself"),
+            ("", .whyEmptyName),
+            ("sub", .whySubIsAFolder),
+            ("sub/deeper", .whyDeeperIsAFolder),
+            ("missing.txt", .whyNoSuchFile),
+            (".", .whyDotIsTheRoot),
         ], CallSite(file: file, line: line))
     }
 }

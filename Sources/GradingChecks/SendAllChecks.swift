@@ -50,19 +50,17 @@ public enum SendAllChecks {
         }
         defer { peer.giveUp() }
         return finish(run, trace: nil, unblock: nil, site,
-                      context: "sending \(payload.count) bytes to a peer that takes at most \(peer.most) per send()")
+                      context: say(.sendingToStingyPeer, "\(payload.count)", "\(peer.most)"))
     }
 
     static func judge(_ peer: StingyPeer, _ payload: [UInt8], _ site: CallSite) {
         let received = peer.received
         if received == payload { return }
         if received.count < payload.count, payload.starts(with: received) {
-            fail("you sent \(received.count) of \(payload.count) bytes: send() took only \(peer.most) at a time and you "
-                 + "stopped after \(peer.calls) call\(peer.calls == 1 ? "" : "s"). Call it again with the bytes not sent yet", site)
+            let calls = say(peer.calls == 1 ? .countCall : .countCalls, "\(peer.calls)")
+            fail(say(.sentPart, "\(received.count)", "\(payload.count)", "\(peer.most)", calls), site)
         } else {
-            fail("the peer received \(showBytes(received)) (\(received.count) bytes) instead of \(showBytes(payload)) "
-                 + "(\(payload.count)): after a partial send, continue from where it stopped (bytes[sent...]), "
-                 + "not from the start", site)
+            fail(say(.sentFromStart, showBytes(received), "\(received.count)", showBytes(payload), "\(payload.count)"), site)
         }
     }
 
@@ -72,7 +70,7 @@ public enum SendAllChecks {
         let peer = StingyPeer(most: 3)
         switch runAgainst(peer, function, payload, site) {
         case .returned?: judge(peer, payload, site)
-        case .threw(let error)?: fail("sendEverything threw although every send() succeeded: \(describe(error))", site)
+        case .threw(let error)?: fail(say(.sendThrewAllSucceeded, describe(error)), site)
         case nil: break
         }
     }
@@ -83,7 +81,7 @@ public enum SendAllChecks {
         let peer = StingyPeer(most: 1)
         switch runAgainst(peer, function, payload, site) {
         case .returned?: judge(peer, payload, site)
-        case .threw(let error)?: fail("sendEverything threw although every send() succeeded: \(describe(error))", site)
+        case .threw(let error)?: fail(say(.sendThrewAllSucceeded, describe(error)), site)
         case nil: break
         }
     }
@@ -93,8 +91,8 @@ public enum SendAllChecks {
         let peer = StingyPeer(most: 3)
         switch runAgainst(peer, function, [], site) {
         case .returned?:
-            if !peer.received.isEmpty { fail("there was nothing to send, but the peer received \(showBytes(peer.received))", site) }
-        case .threw(let error)?: fail("sendEverything threw for an empty message: \(describe(error))", site)
+            if !peer.received.isEmpty { fail(say(.nothingToSend, showBytes(peer.received)), site) }
+        case .threw(let error)?: fail(say(.sendThrewEmpty, describe(error)), site)
         case nil: break
         }
     }
@@ -105,11 +103,10 @@ public enum SendAllChecks {
         let peer = StingyPeer(most: 5, failAfter: 5)
         switch runAgainst(peer, function, payload, site) {
         case .returned?:
-            fail("after 5 bytes send() failed with EPIPE (the peer had gone), but sendEverything returned as if all "
-                 + "\(payload.count) bytes were sent: let the error out (`try`, not `try?`)", site)
+            fail(say(.brokenPipeSwallowed, "\(payload.count)"), site)
         case .threw(let error)?:
             if let socketError = error as? SocketError, socketError.errno != .brokenPipe {
-                fail("send() failed with EPIPE; sendEverything should let that error out unchanged, but threw: \(socketError)", site)
+                fail(say(.brokenPipeChanged, describe(socketError)), site)
             }
         case nil:
             break
@@ -121,14 +118,14 @@ public enum SendAllChecks {
     /// (as a blocking send would) and then sends what it can.
     public static func realPartialSends(_ function: @escaping SendEverything, file: StaticString = #filePath, line: UInt = #line) {
         let site = CallSite(file: file, line: line)
-        guard let connection = try? LoopbackConnection.make(trace: nil) else { return fail("the grading could not connect on loopback", site) }
+        guard let connection = try? LoopbackConnection.make(trace: nil) else { return fail(say(.gradingCouldNotConnectLoopback), site) }
         defer { connection.close() }
         let theirs = connection.theirs
         do {
             try theirs.setSendBufferSize(16_384)
             try theirs.setBlocking(false)
         } catch {
-            return fail("the grading could not set up its socket: \(error)", site)
+            return fail(say(.gradingNoSocketSetup, describe(error)), site)
         }
         var generator = SplitMix(seed: 8)
         let payload = (0..<1_000_000).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
@@ -157,7 +154,7 @@ public enum SendAllChecks {
         }
         let unblock = Unblocker()
         unblock.add(connection.ours, theirs)
-        let outcome = finish(run, trace: nil, unblock: unblock, site, context: "sending 1 MB over a real TCP connection")
+        let outcome = finish(run, trace: nil, unblock: unblock, site, context: say(.sendingOneMegabyte))
         // Let the peer know nothing more comes, so the reader stops.
         try? theirs.shutdown(.write)
         let received: [UInt8]
@@ -166,13 +163,11 @@ public enum SendAllChecks {
         switch outcome {
         case .returned?:
             if received != payload {
-                fail("over a real TCP connection the peer received \(received.count) of \(payload.count) bytes"
-                     + (payload.starts(with: received) ? "" : ", and not in the order sent")
-                     + ". The kernel took only part of the bytes in \(partial) of your \(calls) send() calls: "
-                     + "keep calling send() with the rest", site)
+                fail(say(.realIncomplete, "\(received.count)", "\(payload.count)",
+                         payload.starts(with: received) ? "" : say(.notInOrderSent), "\(partial)", "\(calls)"), site)
             }
         case .threw(let error)?:
-            fail("sending 1 MB over a real TCP connection failed: \(describe(error))", site)
+            fail(say(.realFailed, describe(error)), site)
         case nil:
             break
         }

@@ -1,6 +1,7 @@
 // Checks for exercise 4, tcp-header (lessons 1 and 4).
 import Capture
 import Foundation
+import TextUI
 import Wire
 
 /// The learner's parsed header in the form the checks compare.
@@ -25,15 +26,43 @@ public struct ParsedTCPHeader: Equatable, Sendable, CustomStringConvertible {
         self.window = window
     }
 
-    public var description: String {
-        "ports \(sourcePort) > \(destinationPort), seq \(sequence), ack \(acknowledgment), header \(headerLength) bytes, "
-            + "flags \(TCPFlags(rawValue: UInt16(flags))), window \(window)"
+    public var description: String { shown(in: .english) }
+
+    /// The header as a failure message shows it, in `language`.
+    public func shown(in language: Language) -> String {
+        let say = StringTable<CheckText>(language)
+        return say(.headerShown, "\(sourcePort)", "\(destinationPort)", "\(sequence)", "\(acknowledgment)", "\(headerLength)",
+                   TCPHeaderChecks.flagNames(flags, say), "\(window)")
     }
 }
 
 /// Grades `parseTCPHeader(_:)`.
 public enum TCPHeaderChecks {
     public typealias Parse = ([UInt8]) -> ParsedTCPHeader?
+
+    /// The flags by name (`SYN,ACK`), or the sentence for none.
+    static func flagNames(_ flags: UInt8, _ say: StringTable<CheckText>) -> String {
+        flags == 0 ? say(.flagsNone) : "\(TCPFlags(rawValue: UInt16(flags)))"
+    }
+
+    /// A header in the language the checks speak.
+    static func show(_ header: ParsedTCPHeader) -> String { header.shown(in: CheckLanguage.current) }
+
+    enum Field {
+        case sourcePort, destinationPort, sequence, acknowledgment, headerLength, flags, window
+
+        var name: CheckText {
+            switch self {
+            case .sourcePort: .fieldSourcePort
+            case .destinationPort: .fieldDestinationPort
+            case .sequence: .fieldSequence
+            case .acknowledgment: .fieldAcknowledgment
+            case .headerLength: .fieldHeaderLength
+            case .flags: .fieldFlags
+            case .window: .fieldWindow
+            }
+        }
+    }
 
     /// Every TCP header in the captures that ship with the lessons, with what Wire's
     /// decoder read from it: (bytes from the TCP header on, the header, a label).
@@ -46,7 +75,7 @@ public enum TCPHeaderChecks {
             for (index, packet) in try CaptureFile(path: path).readAll().enumerated() {
                 let decoded = decodePacket(packet.bytes, linkType: LinkType(rawValue: packet.dataLink))
                 guard let tcp = decoded.tcp else { continue }
-                result.append((Array(packet.bytes[tcp.range.lowerBound...]), tcp, "packet \(index + 1) of \(name)"))
+                result.append((Array(packet.bytes[tcp.range.lowerBound...]), tcp, say(.packetOf, "\(index + 1)", name)))
             }
         }
         return result
@@ -65,27 +94,28 @@ public enum TCPHeaderChecks {
 
     /// A sentence about the first field that differs, with a byte-order hint when it fits.
     static func difference(_ got: ParsedTCPHeader, _ want: ParsedTCPHeader) -> String {
-        let fields: [(String, UInt64, UInt64, Bool)] = [
-            ("source port", UInt64(got.sourcePort), UInt64(want.sourcePort), got.sourcePort == want.sourcePort.byteSwapped),
-            ("destination port", UInt64(got.destinationPort), UInt64(want.destinationPort), got.destinationPort == want.destinationPort.byteSwapped),
-            ("sequence number", UInt64(got.sequence), UInt64(want.sequence), got.sequence == want.sequence.byteSwapped),
-            ("acknowledgment number", UInt64(got.acknowledgment), UInt64(want.acknowledgment), got.acknowledgment == want.acknowledgment.byteSwapped),
-            ("header length", UInt64(got.headerLength), UInt64(want.headerLength), false),
-            ("flags", UInt64(got.flags), UInt64(want.flags), false),
-            ("window", UInt64(got.window), UInt64(want.window), got.window == want.window.byteSwapped),
+        let fields: [(Field, UInt64, UInt64, Bool)] = [
+            (.sourcePort, UInt64(got.sourcePort), UInt64(want.sourcePort), got.sourcePort == want.sourcePort.byteSwapped),
+            (.destinationPort, UInt64(got.destinationPort), UInt64(want.destinationPort), got.destinationPort == want.destinationPort.byteSwapped),
+            (.sequence, UInt64(got.sequence), UInt64(want.sequence), got.sequence == want.sequence.byteSwapped),
+            (.acknowledgment, UInt64(got.acknowledgment), UInt64(want.acknowledgment), got.acknowledgment == want.acknowledgment.byteSwapped),
+            (.headerLength, UInt64(got.headerLength), UInt64(want.headerLength), false),
+            (.flags, UInt64(got.flags), UInt64(want.flags), false),
+            (.window, UInt64(got.window), UInt64(want.window), got.window == want.window.byteSwapped),
         ]
-        for (name, mine, theirs, byteSwapped) in fields where mine != theirs {
-            var text = "the \(name) should be \(theirs) but you read \(mine)"
-            if byteSwapped {
-                text += ": that is the right bytes in the wrong order; network byte order puts the most significant byte first"
-            } else if name == "header length" {
-                text += ": the data offset is the high 4 bits of byte 12, counted in 4-byte words"
-            } else if name == "flags" {
-                text += " (\(TCPFlags(rawValue: UInt16(theirs))) expected, \(TCPFlags(rawValue: UInt16(mine))) read): the flags are byte 13"
+        let say = say
+        for (field, mine, theirs, byteSwapped) in fields where mine != theirs {
+            let (name, should, read) = (say(field.name), "\(theirs)", "\(mine)")
+            if byteSwapped { return say(.fieldByteSwapped, name, should, read) }
+            switch field {
+            case .headerLength: return say(.fieldHeaderLengthWrong, name, should, read)
+            case .flags:
+                return say(.fieldFlagsWrong, name, should, read, flagNames(UInt8(truncatingIfNeeded: theirs), say),
+                           flagNames(UInt8(truncatingIfNeeded: mine), say))
+            default: return say(.fieldWrong, name, should, read)
             }
-            return text
         }
-        return "the fields differ"
+        return say(.fieldsDiffer)
     }
 
     public static func recordedPackets(_ parse: Parse, file: StaticString = #filePath, line: UInt = #line) {
@@ -94,22 +124,21 @@ public enum TCPHeaderChecks {
         do {
             headers = try recordedHeaders()
         } catch {
-            fail("could not read the recorded captures in Lessons/captures: \(error)", site)
+            fail(say(.capturesUnreadable, describe(error)), site)
             return
         }
-        if headers.isEmpty { fail("the recorded captures in Lessons/captures hold no TCP packets", site) }
+        if headers.isEmpty { fail(say(.capturesEmpty), site) }
         for (bytes, header, label) in headers {
             let want = ParsedTCPHeader(
                 sourcePort: header.sourcePort, destinationPort: header.destinationPort, sequence: header.sequence.rawValue,
                 acknowledgment: header.acknowledgment.rawValue, headerLength: header.headerLength,
                 flags: header.flags, window: header.window)
             guard let got = parse(bytes) else {
-                fail("\(label) is a real \(header.flags.tcpdumpStyle) segment (\(bytes.count) bytes from the TCP header on), "
-                     + "but parseTCPHeader returned nil; expected \(want)", site)
+                fail(say(.recordedNil, label, header.flags.tcpdumpStyle, "\(bytes.count)", show(want)), site)
                 return
             }
             if got != want {
-                fail("\(label), a real \(header.flags.tcpdumpStyle) segment: \(difference(got, want)). Expected \(want)", site)
+                fail(say(.recordedWrong, label, header.flags.tcpdumpStyle, difference(got, want), show(want)), site)
                 return
             }
         }
@@ -122,11 +151,10 @@ public enum TCPHeaderChecks {
                               0x60, 0x02, 0xfa, 0xf0, 0x00, 0x00, 0x00, 0x00, 0x02, 0x04, 0x05, 0xb4, 0x61, 0x62, 0x63]
         guard let want = expected(bytes) else { return }
         guard let got = parse(bytes) else {
-            fail("a SYN with a 24-byte header (data offset 6, one MSS option) and 3 data bytes after it: "
-                 + "parseTCPHeader returned nil. Bytes after the header are the segment's data, not an error", site)
+            fail(say(.optionsNil), site)
             return
         }
-        if got != want { fail("a SYN with a 24-byte header and 3 data bytes: \(difference(got, want))", site) }
+        if got != want { fail(say(.optionsWrong, difference(got, want)), site) }
     }
 
     public static func tooShort(_ parse: Parse, file: StaticString = #filePath, line: UInt = #line) {
@@ -134,7 +162,7 @@ public enum TCPHeaderChecks {
         let full: [UInt8] = [0x83, 0x20, 0xa4, 0x37, 0xe3, 0x1a, 0x0b, 0xa1, 0, 0, 0, 0, 0x50, 0x02, 0xff, 0xd7, 0, 0, 0, 0]
         for count in 0..<20 {
             if let got = parse(Array(full.prefix(count))) {
-                fail("\(count) bytes are too few for a TCP header (at least 20), but parseTCPHeader returned \(got)", site)
+                fail(say(.tooShortParsed, "\(count)", show(got)), site)
                 return
             }
         }
@@ -146,16 +174,14 @@ public enum TCPHeaderChecks {
         for offset: UInt8 in 0..<5 {
             bytes[12] = offset << 4
             if let got = parse(bytes) {
-                fail("a data offset of \(offset) means a \(offset * 4)-byte header, less than the 20 fixed bytes: "
-                     + "that header is invalid, but parseTCPHeader returned \(got)", site)
+                fail(say(.offsetTooSmall, "\(offset)", "\(offset * 4)", show(got)), site)
                 return
             }
         }
         for offset: UInt8 in 6...15 {
             bytes[12] = offset << 4
             if let got = parse(bytes) {
-                fail("the data offset says \(Int(offset) * 4) header bytes, but only 20 bytes are there: never trust a length "
-                     + "field further than the bytes you have; return nil. parseTCPHeader returned \(got)", site)
+                fail(say(.offsetTooBig, "\(Int(offset) * 4)", show(got)), site)
                 return
             }
         }
@@ -174,16 +200,14 @@ public enum TCPHeaderChecks {
             let want = expected(bytes)
             let got = parse(bytes)
             if got != want {
-                let shown = bytes.prefix(24).map { String(format: "%02x", $0) }.joined(separator: " ")
+                let shown = bytes.prefix(24).map { String(format: "%02x", $0) }.joined(separator: " ") + (count > 24 ? " ..." : "")
                 switch (got, want) {
                 case (nil, let want?):
-                    fail("for \(count) bytes [\(shown)\(count > 24 ? " ..." : "")] with a valid header, parseTCPHeader "
-                         + "returned nil; expected \(want)", site)
+                    fail(say(.randomNil, "\(count)", shown, show(want)), site)
                 case (let got?, nil):
-                    fail("for \(count) bytes [\(shown)\(count > 24 ? " ..." : "")], which cannot hold the header their data "
-                         + "offset claims, parseTCPHeader returned \(got); expected nil", site)
+                    fail(say(.randomParsed, "\(count)", shown, show(got)), site)
                 case (let got?, let want?):
-                    fail("for \(count) bytes [\(shown)\(count > 24 ? " ..." : "")]: \(difference(got, want))", site)
+                    fail(say(.randomDiffer, "\(count)", shown, difference(got, want)), site)
                 case (nil, nil):
                     break
                 }

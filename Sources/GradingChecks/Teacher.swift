@@ -1,5 +1,6 @@
 import Foundation
 import Sockets
+import TextUI
 import Trace
 import XCTest
 
@@ -20,6 +21,7 @@ public struct CallSite: Sendable {
 
 /// Records one failure with a teacher's message.
 func fail(_ message: String, _ site: CallSite) {
+    if CheckReport.keep(message) { return }
     XCTFail(message, file: site.file, line: site.line)
 }
 
@@ -40,13 +42,17 @@ func finish<Value>(
     repeat {
         outcome = run.wait(upTo: min(.milliseconds(50), deadline - ContinuousClock.now))
     } while outcome == nil && spin?.tripped != true && ContinuousClock.now < deadline
+    let language = CheckLanguage.current
+    let say = StringTable<CheckText>(language)
     if let spin, spin.tripped {
-        fail((context.isEmpty ? "" : "\(context): ") + "\(run.function): " + SpinWatch.message, site)
+        let report = say(.inContext, run.function, SpinWatch.message(in: language))
+        fail(context.isEmpty ? report : say(.inContext, context, report), site)
         return nil
     }
     if let outcome { return outcome }
-    let report = HangReport.describe(function: run.function, seconds: run.secondsRunning, trace: trace, advice: advice)
-    fail(context.isEmpty ? report : "\(context): \(report)", site)
+    let report = HangReport.describe(
+        function: run.function, seconds: run.secondsRunning, trace: trace, advice: advice, language: language)
+    fail(context.isEmpty ? report : say(.inContext, context, report), site)
     unblock?.release()
     // Give the freed thread a moment, so it does not run on into the next check.
     _ = run.wait(upTo: .milliseconds(500))
@@ -54,9 +60,22 @@ func finish<Value>(
 }
 
 /// A phrase for an error the learner's code threw.
+///
+/// In English, a socket error says what the Sockets module says (with the C library's text
+/// and a hint); in Chinese it names the call and the errno, which is what a learner looks up.
 func describe(_ error: any Error) -> String {
-    if let socketError = error as? SocketError { return socketError.description }
-    return String(describing: error)
+    guard let socketError = error as? SocketError else { return String(describing: error) }
+    let say = say
+    guard say.language != .english else { return socketError.description }
+    let call = socketError.call
+    switch socketError.reason {
+    case .system(let errno): return say(.errorSystem, call, ErrnoName.of(errno.rawValue), String(errno.rawValue))
+    case .timedOut: return say(.errorTimedOut, call)
+    case .wouldBlock: return say(.errorWouldBlock, call)
+    case .closedSocket: return say(.errorClosedSocket, call)
+    case .resolution(let code, let message): return say(.errorResolution, call, message, String(code))
+    case .invalidArgument(let message): return say(.errorInvalidArgument, call, message)
+    }
 }
 
 /// Bytes as a learner can read them: quoted text when they are printable UTF-8, hex
@@ -67,7 +86,7 @@ public func showBytes(_ bytes: [UInt8], limit: Int = 48) -> String {
         return showText(text, limit: limit)
     }
     let shown = bytes.prefix(limit / 2).map { String(format: "%02x", $0) }.joined(separator: " ")
-    return "[" + shown + (bytes.count > limit / 2 ? " ... (\(bytes.count) bytes)" : "") + "]"
+    return "[" + shown + (bytes.count > limit / 2 ? " " + say(.shortenedBytes, "\(bytes.count)") : "") + "]"
 }
 
 /// Text in quotes with newlines visible, shortened when long.
@@ -88,7 +107,7 @@ public func showText(_ text: String, limit: Int = 48) -> String {
             }
         }
     }
-    let cut = text.count > limit ? "... (\(text.utf8.count) bytes)" : ""
+    let cut = text.count > limit ? say(.shortenedBytes, "\(text.utf8.count)") : ""
     return "\"" + shown + "\"" + cut
 }
 

@@ -15,21 +15,26 @@ public enum TimeoutsChecks {
     ) -> (LearnerOutcome<[UInt8]?>, Double, LoopbackConnection)? {
         let trace = TraceRecorder()
         guard let connection = try? LoopbackConnection.make(trace: trace) else {
-            fail("the grading could not set up a connection on loopback", site)
+            fail(say(.gradingNoLoopbackConnection), site)
             return nil
         }
         let unblock = Unblocker()
         unblock.add(connection.theirs)
         let theirs = connection.theirs
         prepare(connection.ours)
-        let run = LearnerThread("receive(from:waitingAtMost: \(limit))") { try receive(theirs, limit) }
-        let advice: [SyscallName: String] = [.recv: "A plain recv() waits until something arrives, however long that takes: "
-            + "give the socket a timeout first (setTimeout(limit))"]
+        let run = LearnerThread(say(.callReceiveWaiting, seconds(limit))) { try receive(theirs, limit) }
+        let advice: [SyscallName: String] = [.recv: say(.timeoutRecvAdvice)]
         guard let outcome = finish(run, trace: trace, unblock: unblock, site, advice: advice) else {
             connection.close()
             return nil
         }
         return (outcome, run.secondsRunning, connection)
+    }
+
+    /// A duration's seconds as Swift writes them in `Duration`'s description (`0.3`, `2.0`).
+    static func seconds(_ limit: Duration) -> String {
+        let text = "\(limit)"
+        return text.hasSuffix(" seconds") ? String(text.dropLast(" seconds".count)) : text
     }
 
     public static func givesUpWhenNothingArrives(_ receive: @escaping Receive, file: StaticString = #filePath, line: UInt = #line) {
@@ -39,15 +44,12 @@ public enum TimeoutsChecks {
         switch outcome {
         case .returned(nil):
             if seconds < 0.25 {
-                fail(String(format: "receive returned nil after %.2f s, but it was allowed to wait 0.3 s: ", seconds)
-                     + "wait for the timeout before giving up (set it with setTimeout(limit), then recv())", site)
+                fail(say(.gaveUpEarly, String(format: "%.2f", seconds)), site)
             }
         case .returned(let bytes?):
-            fail("the peer sent nothing and stayed connected, so receive should return nil after 0.3 s; it returned "
-                 + "\(showBytes(bytes))" + (bytes.isEmpty ? ": an empty array means the peer closed, which it did not" : ""), site)
+            fail(say(bytes.isEmpty ? .silentReturnedEmpty : .silentReturnedBytes, showBytes(bytes)), site)
         case .threw(let error):
-            fail("the peer sent nothing for 0.3 s, so receive should return nil; it threw instead: \(describe(error)). "
-                 + "Catch the timeout (a SocketError whose reason is .timedOut) and return nil", site)
+            fail(say(.silentThrew, describe(error)), site)
         }
     }
 
@@ -62,10 +64,9 @@ public enum TimeoutsChecks {
         case .returned(let bytes?) where bytes == message:
             break
         case .returned(let bytes):
-            fail("the peer had sent \(showBytes(message)) before the call, so receive should return it; it returned "
-                 + (bytes.map { showBytes($0) } ?? "nil"), site)
+            fail(say(.sentBeforeReturned, showBytes(message), bytes.map { showBytes($0) } ?? "nil"), site)
         case .threw(let error):
-            fail("the peer had sent \(showBytes(message)); receive threw instead of returning it: \(describe(error))", site)
+            fail(say(.sentBeforeThrew, showBytes(message), describe(error)), site)
         }
     }
 
@@ -83,12 +84,11 @@ public enum TimeoutsChecks {
         case .returned(let bytes?) where bytes == message:
             break
         case .returned(nil):
-            fail("the peer sent \(showBytes(message)) after 0.15 s, well within the 2 s allowed; receive returned nil "
-                 + "instead of waiting for it", site)
+            fail(say(.lateNil, showBytes(message)), site)
         case .returned(let bytes?):
-            fail("the peer sent \(showBytes(message)) after 0.15 s; receive returned \(showBytes(bytes))", site)
+            fail(say(.lateWrong, showBytes(message), showBytes(bytes)), site)
         case .threw(let error):
-            fail("the peer sent \(showBytes(message)) after 0.15 s; receive threw: \(describe(error))", site)
+            fail(say(.lateThrew, showBytes(message), describe(error)), site)
         }
     }
 
@@ -102,12 +102,11 @@ public enum TimeoutsChecks {
         case .returned(let bytes?) where bytes.isEmpty:
             break
         case .returned(nil):
-            fail("the peer closed its side (its FIN arrived), so recv() returns no bytes at once: receive should return "
-                 + "an empty array, not nil. nil is for a peer that is silent but still connected", site)
+            fail(say(.closedNil), site)
         case .returned(let bytes?):
-            fail("the peer closed without sending; receive returned \(showBytes(bytes))", site)
+            fail(say(.closedBytes, showBytes(bytes)), site)
         case .threw(let error):
-            fail("the peer closed its side; recv() returns no bytes, which is not an error, but receive threw: \(describe(error))", site)
+            fail(say(.closedThrew, describe(error)), site)
         }
     }
 
@@ -117,8 +116,7 @@ public enum TimeoutsChecks {
         let unblock = Unblocker()
         unblock.add(listener)
         let run = LearnerThread("acceptIfWaiting(on:)") { try accept(listener) }
-        let advice: [SyscallName: String] = [.accept: "A blocking accept() waits until a client comes: "
-            + "switch the listener to non-blocking mode first (setBlocking(false))"]
+        let advice: [SyscallName: String] = [.accept: say(.acceptAdvice)]
         guard let outcome = finish(run, trace: trace, unblock: unblock, site, advice: advice) else { return nil }
         return (outcome, run.secondsRunning)
     }
@@ -126,24 +124,22 @@ public enum TimeoutsChecks {
     public static func returnsNilWithoutAClient(_ accept: @escaping Accept, file: StaticString = #filePath, line: UInt = #line) {
         let site = CallSite(file: file, line: line)
         let trace = TraceRecorder()
-        guard let (listener, _) = try? makeListener(trace: trace) else { return fail("the grading could not listen", site) }
+        guard let (listener, _) = try? makeListener(trace: trace) else { return fail(say(.gradingCouldNotListen), site) }
         defer { listener.close() }
         guard let (outcome, seconds) = acceptOnce(accept, listener, trace: trace, site) else { return }
         switch outcome {
         case .returned(nil):
             if seconds > 1 {
-                fail(String(format: "acceptIfWaiting took %.1f s to return nil: a non-blocking accept() ", seconds)
-                     + "returns at once when no client waits", site)
+                fail(say(.acceptSlow, String(format: "%.1f", seconds)), site)
             }
         case .returned(let connection?):
             connection.close()
-            fail("no client had connected, yet acceptIfWaiting returned a connection", site)
+            fail(say(.acceptReturnedConnection), site)
         case .threw(let error):
-            fail("no client was waiting, so a non-blocking accept() fails at once with EAGAIN (.wouldBlock); return nil "
-                 + "for that instead of throwing. It threw: \(describe(error))", site)
+            fail(say(.acceptThrewNoClient, describe(error)), site)
         }
         if !listener.isBlocking {
-            fail("the listener was left in non-blocking mode: put it back with setBlocking(true) before returning", site)
+            fail(say(.leftNonBlocking), site)
         }
     }
 
@@ -151,7 +147,7 @@ public enum TimeoutsChecks {
         let site = CallSite(file: file, line: line)
         let trace = TraceRecorder()
         guard let (listener, address) = try? makeListener(trace: trace),
-              let client = try? connectClient(to: address) else { return fail("the grading could not connect a client", site) }
+              let client = try? connectClient(to: address) else { return fail(say(.gradingNoClient), site) }
         defer {
             listener.close()
             client.close()
@@ -165,16 +161,16 @@ public enum TimeoutsChecks {
             let peer = try? connection.peerAddress()
             let clientAddress = try? client.localAddress()
             if peer == nil || peer != clientAddress {
-                fail("the connection returned is not the waiting client's (its peer is "
-                     + "\(peer.map { "\($0)" } ?? "unknown"), the client is \(clientAddress.map { "\($0)" } ?? "unknown"))", site)
+                fail(say(.wrongConnection, peer.map { "\($0)" } ?? say(.unknownAddress),
+                         clientAddress.map { "\($0)" } ?? say(.unknownAddress)), site)
             }
         case .returned(nil):
-            fail("a client had connected and was waiting in the accept queue, but acceptIfWaiting returned nil", site)
+            fail(say(.acceptNil), site)
         case .threw(let error):
-            fail("a client was waiting, but acceptIfWaiting threw: \(describe(error))", site)
+            fail(say(.acceptThrewWaiting, describe(error)), site)
         }
         if !listener.isBlocking {
-            fail("the listener was left in non-blocking mode: put it back with setBlocking(true) before returning", site)
+            fail(say(.leftNonBlocking), site)
         }
     }
 }

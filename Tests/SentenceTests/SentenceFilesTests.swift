@@ -1,3 +1,4 @@
+import GradingChecks
 import LessonKit
 import Report
 import TextUI
@@ -16,6 +17,7 @@ final class SentenceFilesTests: XCTestCase {
         // BEGIN exercises
         // END exercises
         // BEGIN grading
+        (CheckText.namespace, CheckText.allKeys),
         // END grading
         // BEGIN labs
         // END labs
@@ -78,6 +80,14 @@ final class SentenceFilesTests: XCTestCase {
         // BEGIN kept-exercises
         // END kept-exercises
         // BEGIN kept-grading
+        // Swift the learner writes: values, keywords, the exercises' names and their parameters.
+        "nil", "true", "false", "defer", "Int", "count", "limit", "port", "reason", "received",
+        "acceptIfWaiting", "echoClient", "fileToServe", "findHandshake", "openPorts", "parseTCPHeader", "probe", "receive",
+        "receiveExactly", "recvFrom", "runRemoteCommand", "sendEverything", "sendTo", "serveClients", "serveDatagrams",
+        "serveOneEchoClient", "uppercaseReply", "ConnectionClosedEarly", "DispatchGroup", "SequenceNumber", "SocketError",
+        "getaddrinfo",
+        // What dataUnit(of:) returns, the exercise named in a message, and a vendor.
+        "frame", "packet", "segment", "datagram", "message", "uppercase", "Novell",
         // END kept-grading
         // BEGIN kept-labs
         // END kept-labs
