@@ -1,3 +1,4 @@
+import Labs
 import LessonKit
 import Report
 import TextUI
@@ -18,6 +19,7 @@ final class SentenceFilesTests: XCTestCase {
         // BEGIN grading
         // END grading
         // BEGIN labs
+        (LabMessage.namespace, LabMessage.allKeys),
         // END labs
         // BEGIN layers
         // END layers
@@ -79,6 +81,9 @@ final class SentenceFilesTests: XCTestCase {
         // BEGIN kept-grading
         // END kept-grading
         // BEGIN kept-labs
+        // Commands and lab names the learner types (`get NAME`, `osilab serve files`), C's
+        // argv, and the units of a byte count.
+        "get", "date", "hostname", "ls", "uname", "nc", "files", "remote", "argv", "KiB", "MiB",
         // END kept-labs
         // BEGIN kept-layers
         // END kept-layers
