@@ -81,9 +81,8 @@ final class SentenceFilesTests: XCTestCase {
         // BEGIN kept-grading
         // END kept-grading
         // BEGIN kept-labs
-        // Commands and lab names the learner types (`get NAME`, `osilab serve files`), C's
-        // argv, and the units of a byte count.
-        "get", "date", "hostname", "ls", "uname", "nc", "files", "remote", "argv", "KiB", "MiB",
+        // Commands and lab names the learner types (`get NAME`, `osilab serve files`), and C's argv.
+        "get", "date", "hostname", "ls", "uname", "nc", "files", "remote", "argv",
         // END kept-labs
         // BEGIN kept-layers
         // END kept-layers
