@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Sockets
+import TextUI
 
 /// Where a lab client reads its commands and writes what comes back.
 ///
@@ -19,23 +20,36 @@ public struct ClientConsole: Sendable {
     public var output: @Sendable (String) -> Void
     /// Remarks about the exchange: sizes, recv() counts, errors (standard error).
     public var remark: @Sendable (String) -> Void
+    /// The language of the remarks (what goes to the server stays as the learner typed it).
+    public var language: Language
 
     public init(readLine: @escaping @Sendable () -> String?, prompt: String?,
-                output: @escaping @Sendable (String) -> Void, remark: @escaping @Sendable (String) -> Void) {
+                output: @escaping @Sendable (String) -> Void, remark: @escaping @Sendable (String) -> Void,
+                language: Language = .english) {
         self.readLine = readLine
         self.prompt = prompt
         self.output = output
         self.remark = remark
+        self.language = language
     }
 
     /// Standard input and output; the prompt only when standard input is a terminal.
-    public static func standard(prompt: String = ">> ") -> ClientConsole {
+    public static func standard(prompt: String = ">> ", language: Language = .english) -> ClientConsole {
         let interactive = isatty(STDIN_FILENO) == 1
         return ClientConsole(
             readLine: { Swift.readLine(strippingNewline: true) },
             prompt: interactive ? prompt : nil,
             output: { StandardStream.output.writeLine($0) },
-            remark: { StandardStream.error.writeLine($0) })
+            remark: { StandardStream.error.writeLine($0) },
+            language: language)
+    }
+
+    /// The console's sentences.
+    public var say: LabSay { LabSay(language) }
+
+    /// Shows `error` as a remark: `error: ...`.
+    func remark(_ error: LabClientError) {
+        remark(say(.errorLine, error.text(language)))
     }
 
     /// Shows the prompt (if any) and reads the next line.
@@ -59,7 +73,7 @@ public struct ClientConsole: Sendable {
         guard prompt != nil else { return }
         let peer = (try? socket.peerAddress()).map { "\($0)" } ?? "?"
         let local = (try? socket.localAddress()).map { "\($0)" } ?? "?"
-        remark("Connected to the \(lab.rawValue) server at \(peer) from \(local). \(usage) Ctrl-D ends.")
+        remark(say(.greet, lab.rawValue, peer, local, usage))
     }
 
     /// The session of a TCP lab client: greets, then hands each command to `handle` until
@@ -72,7 +86,7 @@ public struct ClientConsole: Sendable {
             do throws(LabClientError) {
                 try handle(command)
             } catch {
-                remark("error: \(error)")
+                remark(error)
                 if error.connectionLost { return false }
             }
         }

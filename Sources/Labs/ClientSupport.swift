@@ -1,29 +1,39 @@
 import Sockets
 import Trace
 import SystemPackage
+import TextUI
 
 /// Why a lab client could not go on, in words a learner can act on.
 public struct LabClientError: Error, Sendable, CustomStringConvertible {
-    public var description: String
+    public var sentence: LabSentence
     /// true when the connection is gone and the client should stop.
     public var connectionLost: Bool
 
-    public init(_ description: String, connectionLost: Bool = true) {
-        self.description = description
+    public init(_ sentence: LabSentence, connectionLost: Bool = true) {
+        self.sentence = sentence
         self.connectionLost = connectionLost
     }
 
+    init(_ id: LabMessage, _ parts: LabSentence.Part..., connectionLost: Bool = true) {
+        self.init(LabSentence(id, parts: parts), connectionLost: connectionLost)
+    }
+
+    /// The error in `language`.
+    public func text(_ language: Language) -> String { sentence.text(language) }
+
+    public var description: String { text(.english) }
+
     /// A failed socket call while doing `what` ("waiting for the answer").
-    static func socket(_ error: SocketError, while what: String) -> LabClientError {
+    static func socket(_ error: SocketError, while what: LabSentence) -> LabClientError {
         switch error.reason {
         case .timedOut:
-            return LabClientError("\(what): the server sent nothing for too long (--timeout), so the client gave up")
+            return LabClientError(.clientTimedOut, .sentence(what))
         case .system(.connectionReset):
-            return LabClientError("\(what): the server reset the connection")
+            return LabClientError(.clientReset, .sentence(what))
         case .system(.brokenPipe):
-            return LabClientError("\(what): the server has closed the connection")
+            return LabClientError(.clientServerClosed, .sentence(what))
         default:
-            return LabClientError("\(what): \(error)")
+            return LabClientError(.clientSocketFailed, .sentence(what), .socketError(error))
         }
     }
 }
@@ -36,11 +46,11 @@ func connectClient(
     do throws(SocketError) {
         return try createConnection(host: host, port: port, timeout: timeout, tracer: tracer, role: "client")
     } catch {
-        var text = "could not connect to \(HostAndPort(host: host, port: port)): \(error)"
+        let address = LabSentence.Part.text("\(HostAndPort(host: host, port: port))")
         if error.errno == .connectionRefused {
-            text += "\nIs the server running? Start it with: osilab serve \(lab.rawValue)"
+            throw LabClientError(.couldNotConnectRefused, address, .socketError(error), .text(lab.rawValue))
         }
-        throw LabClientError(text)
+        throw LabClientError(.couldNotConnect, address, .socketError(error))
     }
 }
 
@@ -51,7 +61,7 @@ func connectClient(
 /// bytes of whatever the server sends next.
 /// - Parameter bufferBytes: the most one recv() may return (the notes use `recv(1024)`).
 @discardableResult
-func receiveExactly(_ count: Int, from socket: Socket, bufferBytes: Int = 64 * 1024, while what: String,
+func receiveExactly(_ count: Int, from socket: Socket, bufferBytes: Int = 64 * 1024, while what: LabSentence,
                     consume: ([UInt8]) throws(LabClientError) -> Void) throws(LabClientError) -> Int {
     var received = 0
     var calls = 0
@@ -60,11 +70,11 @@ func receiveExactly(_ count: Int, from socket: Socket, bufferBytes: Int = 64 * 1
         do throws(SocketError) {
             piece = try socket.recv(maxBytes: min(max(1, bufferBytes), count - received))
         } catch {
-            throw LabClientError.socket(error, while: "\(what) (\(received) of \(count) bytes had arrived)")
+            throw LabClientError.socket(error, while: LabSentence(.phaseProgress, .sentence(what), .number(received), .number(count)))
         }
         calls += 1
         if piece.isEmpty {
-            throw LabClientError("\(what): the server closed the connection after \(received) of the \(count) bytes it announced")
+            throw LabClientError(.clientClosedEarly, .sentence(what), .number(received), .number(count))
         }
         received += piece.count
         try consume(piece)
@@ -89,11 +99,14 @@ public enum Announcement: Equatable, Sendable {
             self = .size(value)
         } else if trimmed.starts(with: Array("ERR".utf8)) {
             let reason = String(decoding: trimmed.dropFirst(3), as: UTF8.self).trimmingSpaces()
-            self = .error(reason.isEmpty ? "the server refused without saying why" : reason)
+            self = .error(reason.isEmpty ? Announcement.noReason : reason)
         } else {
             return nil
         }
     }
+
+    /// The reason of an `ERR` that gave none (the sentence `lab.refusedWithoutReason` in English).
+    public static let noReason = "the server refused without saying why"
 }
 
 /// Receives the size announcement of the remote and files protocols.
@@ -110,10 +123,10 @@ func receiveAnnouncement(from socket: Socket, quietPeriod: Duration = .milliseco
     do throws(SocketError) {
         bytes = try socket.recv(maxBytes: limit)
     } catch {
-        throw LabClientError.socket(error, while: "waiting for the size")
+        throw LabClientError.socket(error, while: LabSentence(.phaseWaitingSize))
     }
     if bytes.isEmpty {
-        throw LabClientError("waiting for the size: the server closed the connection without answering")
+        throw LabClientError(.clientClosedWithoutAnswer)
     }
     do throws(SocketError) {
         while bytes.count < limit, bytes.last != 0x0A, try socket.waitUntilReadable(timeout: quietPeriod) {
@@ -122,7 +135,7 @@ func receiveAnnouncement(from socket: Socket, quietPeriod: Duration = .milliseco
             bytes += more
         }
     } catch {
-        throw LabClientError.socket(error, while: "waiting for the rest of the size")
+        throw LabClientError.socket(error, while: LabSentence(.phaseWaitingRestOfSize))
     }
     return bytes
 }
@@ -133,13 +146,13 @@ func receiveAnnouncement(from socket: Socket, quietPeriod: Duration = .milliseco
 ///
 /// - Parameters:
 ///   - sending: what the request is, for an error while sending it ("sending the command").
-///   - sizeName: what the size counts, for an announcement that is no size ("file size").
+///   - notASize: the sentence for an announcement that is no size ("... where the file size belongs").
 ///   - check: looks at an announced size before the acknowledgement goes out; what it
 ///     throws ends the exchange unacknowledged.
 /// - Returns: the announcement: the size of what follows, or the server's refusal. A
 ///   refusal is returned even when its acknowledgement could not be sent.
 func requestAnnouncement(
-    _ request: [UInt8], on socket: Socket, sending: String, sizeName: String, acknowledgement: [UInt8],
+    _ request: [UInt8], on socket: Socket, sending: LabSentence, notASize: LabMessage, acknowledgement: [UInt8],
     beforeAcknowledging check: (Int) throws(LabClientError) -> Void = { _ in }
 ) throws(LabClientError) -> Announcement {
     do throws(SocketError) {
@@ -149,14 +162,14 @@ func requestAnnouncement(
     }
     let announced = try receiveAnnouncement(from: socket)
     guard let announcement = Announcement(announced) else {
-        throw LabClientError("the server sent \(ByteText.quoted(announced)) where the \(sizeName) belongs")
+        throw LabClientError(notASize, .quoted(announced, limit: 60))
     }
     if case .size(let size) = announcement { try check(size) }
     do throws(SocketError) {
         try socket.sendAll(acknowledgement)
     } catch {
         if case .error = announcement { return announcement }
-        throw LabClientError.socket(error, while: "acknowledging the size")
+        throw LabClientError.socket(error, while: LabSentence(.phaseAcknowledgingSize))
     }
     return announcement
 }
@@ -169,4 +182,13 @@ extension String {
               let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         return String(scalars[first...last])
     }
+}
+
+/// A reason an `ERR` announcement gave, for the learner: in English as it came; in another
+/// language the sentence of a reason osilab's servers send (`ids`), or else the reason as
+/// it came, since only the server knows what it meant.
+func refusalText(_ reason: String, among ids: [LabMessage], language: Language) -> String {
+    guard language != .english else { return reason }
+    if reason == Announcement.noReason { return LabSay(language)(.refusedWithoutReason) }
+    return LabSentence.recognise(reason, among: ids)?.text(language) ?? reason
 }

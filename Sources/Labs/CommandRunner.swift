@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Sockets
+import TextUI
 
 /// Splits a command line into words the way the remote lab understands it: spaces
 /// separate words, and '...' or "..." keep spaces inside one word. Nothing else is
@@ -30,15 +31,22 @@ public func splitCommandLine(_ line: String) -> Result<[String], CommandRefusal>
             inWord = true
         }
     }
-    if let open = quote { return .failure(CommandRefusal("the quote \(open) is never closed")) }
+    if let open = quote { return .failure(CommandRefusal(.refusalUnclosedQuote, .text(String(open)))) }
     if inWord { words.append(current) }
     return .success(words)
 }
 
 /// Why the remote lab will not run a command.
 public struct CommandRefusal: Error, Sendable, Equatable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
+    public var sentence: LabSentence
+    public init(_ sentence: LabSentence) { self.sentence = sentence }
+    public init(_ id: LabMessage, _ parts: LabSentence.Part...) { sentence = LabSentence(id, parts: parts) }
+
+    /// The refusal in `language`, for the log and the learner.
+    public func text(_ language: Language) -> String { sentence.text(language) }
+
+    /// The refusal as the server sends it: English, word for word the protocol's.
+    public var description: String { sentence.wire }
 }
 
 /// Which commands the remote lab runs.
@@ -71,11 +79,12 @@ public struct CommandPolicy: Sendable, Equatable {
 
     /// Checks the words of a command; returns nil when it may run.
     public func refusal(for words: [String]) -> CommandRefusal? {
-        guard let program = words.first else { return CommandRefusal("the command is empty") }
-        if words.count > 64 { return CommandRefusal("more than 64 arguments") }
+        guard let program = words.first else { return CommandRefusal(.refusalEmptyCommand) }
+        if words.count > 64 { return CommandRefusal(.refusalTooManyArguments) }
         if allowsAnyCommand { return nil }
         guard CommandPolicy.harmlessCommands.contains(program) else {
-            return CommandRefusal("'\(ByteText.escaped(program, limit: 40))' is not on the allow-list (\(CommandPolicy.harmlessCommands.joined(separator: ", ")))")
+            return CommandRefusal(.refusalNotAllowed, .text(ByteText.escaped(program, limit: 40)),
+                                  .text(CommandPolicy.harmlessCommands.joined(separator: ", ")))
         }
         let arguments = words.dropFirst()
         switch program {
@@ -85,11 +94,11 @@ public struct CommandPolicy: Sendable, Equatable {
                     || argument.hasPrefix("--iso-8601=") || argument.hasPrefix("--rfc-3339=") || argument.hasPrefix("--date=")
             }
             if let bad = arguments.first(where: { !allowed($0) }) {
-                return CommandRefusal("date takes only +FORMAT and display options here ('\(ByteText.escaped(bad, limit: 40))' could set the clock or read a file)")
+                return CommandRefusal(.refusalDateArgument, .text(ByteText.escaped(bad, limit: 40)))
             }
         case "hostname":
             if let bad = arguments.first(where: { !CommandPolicy.hostnameOptions.contains($0) }) {
-                return CommandRefusal("hostname takes only display options here ('\(ByteText.escaped(bad, limit: 40))' could rename the machine)")
+                return CommandRefusal(.refusalHostnameArgument, .text(ByteText.escaped(bad, limit: 40)))
             }
         default:
             break
@@ -134,7 +143,7 @@ public struct CommandRunner: Sendable, Equatable {
     /// `poll`, `recv`, `kill` and `waitpid`.
     /// - Parameter shouldStop: checked ten times a second; true kills the program.
     public func run(_ words: [String], shouldStop: () -> Bool = { false }) throws(CommandRefusal) -> CommandResult {
-        guard let program = words.first else { throw CommandRefusal("the command is empty") }
+        guard let program = words.first else { throw CommandRefusal(.refusalEmptyCommand) }
         // A socket pair rather than a pipe: the Socket type creates both ends close-on-exec
         // in one call, so a program started at the same moment by another connection's
         // thread cannot inherit them (pipe2 with O_CLOEXEC is not visible from Swift here).
@@ -142,7 +151,7 @@ public struct CommandRunner: Sendable, Equatable {
         do throws(SocketError) {
             (ours, theirs) = try Socket.pair(family: .unix, type: .stream)
         } catch {
-            throw CommandRefusal("the server could not create the command's output channel: \(error)")
+            throw CommandRefusal(.refusalOutputChannel, .socketError(error))
         }
         defer { ours.close() }
         let started = spawn(words, output: theirs.fileno)
@@ -151,7 +160,7 @@ public struct CommandRunner: Sendable, Equatable {
         let processID: pid_t
         switch started {
         case .failed(let code):
-            throw CommandRefusal("cannot run '\(program)': \(String(cString: strerror(code)))")
+            throw CommandRefusal(.refusalCannotRun, .text(program), .errno(code))
         case .running(let pid):
             processID = pid
         }

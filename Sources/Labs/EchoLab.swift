@@ -1,4 +1,5 @@
 import Sockets
+import TextUI
 import Trace
 
 /// Upper-cases ASCII letters and leaves every other byte alone, like Python's `bytes.upper()`
@@ -55,7 +56,7 @@ public struct EchoService: LabService {
                 return connection.ending(after: error, during: .answer)
             }
             if logsMessages {
-                connection.note("recv \(count) bytes: \(ByteText.quoted(request)) -> sent \(ByteText.quoted(buffer[0..<count]))")
+                connection.note(.echoExchange, .number(count), .quoted(request, limit: 60), .quoted(Array(buffer[0..<count]), limit: 60))
             }
         }
     }
@@ -100,9 +101,9 @@ public final class EchoClient {
             do throws(SocketError) {
                 try socket.sendAll(piece)
             } catch {
-                throw LabClientError.socket(error, while: "sending the line")
+                throw LabClientError.socket(error, while: LabSentence(.phaseSendingLine))
             }
-            calls += try receiveExactly(piece.count, from: socket, while: "waiting for the echo") { bytes in
+            calls += try receiveExactly(piece.count, from: socket, while: LabSentence(.phaseWaitingEcho)) { bytes in
                 reply += bytes
             }
         }
@@ -115,10 +116,10 @@ public final class EchoClient {
     /// - Returns: false if the connection was lost.
     public func run(console: ClientConsole) -> Bool {
         defer { close() }
-        return console.session(socket, lab: .echo, usage: "Type a line; it comes back upper-cased.") { line throws(LabClientError) in
+        return console.session(socket, lab: .echo, usage: console.say(.usageEcho)) { line throws(LabClientError) in
             if line.isEmpty {
                 if console.prompt != nil {
-                    console.remark("(nothing sent: an empty line would be zero bytes, and TCP has no empty message)")
+                    console.remark(console.say(.emptyLineEcho))
                 }
                 return
             }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import TextUI
 
 /// The one folder the files lab serves from, and the checks that keep requests inside it.
 ///
@@ -16,11 +17,11 @@ public struct FileRoot: Sendable, Equatable {
     /// Serves from `path`, which must be an existing folder.
     public init(path: String) throws(FileRefusal) {
         guard let real = realPath(path) else {
-            throw FileRefusal("the folder \(path) cannot be served: \(String(cString: strerror(errno)))")
+            throw FileRefusal(.folderCannotServe, .text(path), .errno(errno))
         }
         var info = stat()
         guard stat(real, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
-            throw FileRefusal("\(path) is not a folder")
+            throw FileRefusal(.folderNotAFolder, .text(path))
         }
         self.path = real
     }
@@ -36,48 +37,49 @@ public struct FileRoot: Sendable, Equatable {
     /// inside the root. `%2e%2e%2f` is not decoded: it is just an odd file name.
     public func open(_ name: String) -> Result<OpenedFile, FileRefusal> {
         if let problem = FileRoot.problem(with: name) { return .failure(FileRefusal(problem)) }
+        let named = LabSentence.Part.text(shown(name))
         let candidate = path + "/" + name
         guard let real = realPath(candidate) else {
             let code = errno
-            if code == ENOENT || code == ENOTDIR { return .failure(FileRefusal("no such file: \(shown(name))")) }
-            return .failure(FileRefusal("cannot open \(shown(name)): \(String(cString: strerror(code)))"))
+            if code == ENOENT || code == ENOTDIR { return .failure(FileRefusal(.fileNoSuchFile, named)) }
+            return .failure(FileRefusal(.fileCannotOpen, named, .errno(code)))
         }
-        if real == path { return .failure(FileRefusal("\(shown(name)) is not a regular file (it is the served folder)")) }
+        if real == path { return .failure(FileRefusal(.fileIsServedFolder, named)) }
         guard isInside(real) else {
-            return .failure(FileRefusal("\(shown(name)) leads outside the served folder"))
+            return .failure(FileRefusal(.fileLeadsOutside, named))
         }
         // O_NOFOLLOW: if the last component was swapped for a symbolic link since realpath()
         // looked, open() fails (ELOOP) instead of following it. O_NONBLOCK: a FIFO planted
         // in the folder cannot make open() wait for a writer.
         let descriptor = openFile(real, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
         guard descriptor >= 0 else {
-            return .failure(FileRefusal("cannot open \(shown(name)): \(String(cString: strerror(errno)))"))
+            return .failure(FileRefusal(.fileCannotOpen, named, .errno(errno)))
         }
         var info = stat()
         guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
             closeFile(descriptor)
-            return .failure(FileRefusal("\(shown(name)) is not a regular file"))
+            return .failure(FileRefusal(.fileNotRegular, named))
         }
         // realpath() and open() are two steps; a folder on the way could have been replaced
         // by a link in between. Ask the kernel where the open file really is, and check again.
         if let opened = pathOfOpenDescriptor(descriptor), !isInside(opened) {
             closeFile(descriptor)
-            return .failure(FileRefusal("\(shown(name)) leads outside the served folder"))
+            return .failure(FileRefusal(.fileLeadsOutside, named))
         }
         return .success(OpenedFile(descriptor: descriptor, size: Int(info.st_size)))
     }
 
     /// Why `name` is refused before the file system is even asked, or nil.
-    static func problem(with name: String) -> String? {
-        if name.isEmpty { return "the file name is empty" }
-        if name.utf8.count > maxNameBytes { return "the file name is longer than \(maxNameBytes) bytes" }
+    static func problem(with name: String) -> LabSentence? {
+        if name.isEmpty { return LabSentence(.nameEmpty) }
+        if name.utf8.count > maxNameBytes { return LabSentence(.nameTooLong, .number(maxNameBytes)) }
         if name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-            return "the file name contains control characters"
+            return LabSentence(.nameControl)
         }
-        if name.hasPrefix("/") { return "absolute paths are not allowed; name a file in the served folder" }
+        if name.hasPrefix("/") { return LabSentence(.nameAbsolute) }
         let components = name.split(separator: "/", omittingEmptySubsequences: true)
-        if components.contains("..") { return "'..' is not allowed in file names" }
-        if components.contains(where: { $0.utf8.count > 255 }) { return "a part of the file name is longer than 255 bytes" }
+        if components.contains("..") { return LabSentence(.nameDotDot) }
+        if components.contains(where: { $0.utf8.count > 255 }) { return LabSentence(.namePartTooLong) }
         return nil
     }
 
@@ -148,7 +150,7 @@ public struct FileRoot: Sendable, Equatable {
         for component in path.split(separator: "/") {
             built += "/" + component
             if mkdir(built, 0o755) != 0 && errno != EEXIST {
-                throw FileRefusal("cannot create the folder \(built): \(String(cString: strerror(errno)))")
+                throw FileRefusal(.folderCannotCreate, .text(built), .errno(errno))
             }
         }
         for sample in samples {
@@ -156,12 +158,12 @@ public struct FileRoot: Sendable, Equatable {
             let descriptor = openFile(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
             guard descriptor >= 0 else {
                 if errno == EEXIST { continue }
-                throw FileRefusal("cannot create the sample \(file): \(String(cString: strerror(errno)))")
+                throw FileRefusal(.sampleCannotCreate, .text(file), .errno(errno))
             }
             let written = sample.content.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
             closeFile(descriptor)
             if written != sample.content.count {
-                throw FileRefusal("cannot write the sample \(file)")
+                throw FileRefusal(.sampleCannotWrite, .text(file))
             }
         }
         return try FileRoot(path: path)
@@ -191,8 +193,15 @@ public final class OpenedFile {
 
 /// Why a file is not sent.
 public struct FileRefusal: Error, Sendable, Equatable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
+    public var sentence: LabSentence
+    public init(_ sentence: LabSentence) { self.sentence = sentence }
+    public init(_ id: LabMessage, _ parts: LabSentence.Part...) { sentence = LabSentence(id, parts: parts) }
+
+    /// The refusal in `language`, for the log and the learner.
+    public func text(_ language: Language) -> String { sentence.text(language) }
+
+    /// The refusal as the server sends it after `ERR `: English, word for word the protocol's.
+    public var description: String { sentence.wire }
 }
 
 /// The C `realpath`: the absolute path with every symbolic link, `.` and `..` resolved;

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Sockets
+import TextUI
 import Trace
 
 /// A request of the files lab: `get NAME`.
@@ -14,16 +15,16 @@ public enum FileRequest {
     /// notes' server splits on every space and crashes on them).
     public static func parse(_ bytes: [UInt8]) -> Result<String, FileRefusal> {
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            return .failure(FileRefusal("the request is not UTF-8 text"))
+            return .failure(FileRefusal(.requestNotUTF8))
         }
         let trimmed = text.trimmingSpaces()
         let verb = String(trimmed.prefix { !$0.isWhitespace })
         let name = String(trimmed.dropFirst(verb.count)).trimmingSpaces()
         guard verb == "get" else {
-            let shown = verb.isEmpty ? "an empty request" : "unknown command '\(ByteText.escaped(verb, limit: 40))'"
-            return .failure(FileRefusal("\(shown): this server understands only 'get NAME'"))
+            if verb.isEmpty { return .failure(FileRefusal(.requestEmpty)) }
+            return .failure(FileRefusal(.requestUnknownVerb, .text(ByteText.escaped(verb, limit: 40))))
         }
-        guard !name.isEmpty else { return .failure(FileRefusal("'get' needs a file name: get NAME")) }
+        guard !name.isEmpty else { return .failure(FileRefusal(.requestNeedsName)) }
         return .success(name)
     }
 }
@@ -63,14 +64,15 @@ public struct FileService: LabService {
             let name: String
             switch FileRequest.parse(bytes) {
             case .failure(let refusal):
-                if let ending = refuse(ByteText.quoted(bytes, limit: 40), because: refusal, connection: connection) { return ending }
+                if let ending = refuse(.quoted(bytes, limit: 40), because: refusal, connection: connection) { return ending }
                 continue
             case .success(let requested):
                 name = requested
             }
             switch root.open(name) {
             case .failure(let refusal):
-                if let ending = refuse("get \(ByteText.quoted(Array(name.utf8), limit: 40))", because: refusal, connection: connection) {
+                if let ending = refuse(.text("get " + ByteText.quoted(Array(name.utf8), limit: 40, language: connection.language)),
+                                       because: refusal, connection: connection) {
                     return ending
                 }
             case .success(let file):
@@ -81,10 +83,11 @@ public struct FileService: LabService {
     }
 
     /// Answers `ERR reason` and waits for the acknowledgement; returns the ending if the connection ended.
-    private func refuse(_ what: String, because refusal: FileRefusal, connection: LabConnection) -> ConnectionEnding? {
-        connection.report("refused \(what): \(refusal)")
+    private func refuse(_ what: LabSentence.Part, because refusal: FileRefusal, connection: LabConnection) -> ConnectionEnding? {
+        connection.report(.refusedLog, what, .sentence(refusal.sentence))
         do throws(SocketError) {
-            try connection.send(Array("ERR \(refusal)".utf8))
+            // Protocol: the reason goes in English, whatever the log speaks.
+            try connection.send(Array("ERR \(refusal.sentence.wire)".utf8))
             guard try connection.receiveAcknowledgement() != nil else { return .clientClosed }
         } catch {
             return connection.ending(after: error, during: .acknowledgement)
@@ -103,15 +106,15 @@ public struct FileService: LabService {
         do throws(SocketError) {
             sent = try connection.sendFile(file.descriptor, count: file.size)
         } catch {
-            connection.report("sending \(name) stopped after \(error.bytesTransferred) of \(file.size) bytes")
+            connection.report(.fileSendStopped, .text(name), .number(error.bytesTransferred), .number(file.size))
             return connection.ending(after: error, during: .answer)
         }
         guard sent == file.size else {
             // Fewer bytes than announced would leave the client waiting for the rest.
-            connection.report("\(name) shrank while being sent (\(sent) of \(file.size) bytes); closing")
-            return .failed("the file shrank while it was being sent")
+            connection.report(.fileShrank, .text(name), .number(sent), .number(file.size))
+            return .failed(LabSentence(.endingFileShrank))
         }
-        connection.note("sent \(name): announced \(file.size), got acknowledgement \(ByteText.quoted(acknowledgement, limit: 30)), sent \(sent) bytes")
+        connection.note(.fileSent, .text(name), .number(file.size), .quoted(acknowledgement, limit: 30), .number(sent))
         return nil
     }
 }
@@ -151,14 +154,14 @@ public final class FilesClient {
     public func get(_ name: String, into directory: String = ".") throws(LabClientError) -> Reply {
         let localName = name.split(separator: "/").last.map(String.init) ?? ""
         guard !localName.isEmpty, localName != ".", localName != ".." else {
-            throw LabClientError("'\(name)' does not end in a file name", connectionLost: false)
+            throw LabClientError(.notAFileName, .text(name), connectionLost: false)
         }
         let announcement = try requestAnnouncement(
-            Array("get \(name)".utf8), on: socket, sending: "sending the request", sizeName: "file size",
+            Array("get \(name)".utf8), on: socket, sending: LabSentence(.phaseSendingRequest), notASize: .notAFileSize,
             acknowledgement: FilesClient.acknowledgement
         ) { size throws(LabClientError) in
             guard size <= maxFileBytes else {
-                throw LabClientError("the server announced \(byteCount(size)), more than this client accepts (\(byteCount(maxFileBytes))); closing")
+                throw LabClientError(.tooLargeFile, .bytes(size), .bytes(maxFileBytes))
             }
         }
         let size: Int
@@ -169,7 +172,8 @@ public final class FilesClient {
 
         let (descriptor, path) = try createCopy(named: localName, in: directory)
         do throws(LabClientError) {
-            let calls = try receiveExactly(size, from: socket, bufferBytes: recvBufferBytes, while: "receiving \(name)") { piece throws(LabClientError) in
+            let calls = try receiveExactly(size, from: socket, bufferBytes: recvBufferBytes,
+                                           while: LabSentence(.phaseReceivingFile, .text(name))) { piece throws(LabClientError) in
                 try writeAll(piece, to: descriptor, path: path)
             }
             closeDescriptor(descriptor)
@@ -187,18 +191,19 @@ public final class FilesClient {
     /// - Returns: false if the connection was lost.
     public func run(console: ClientConsole, directory: String = ".") -> Bool {
         defer { close() }
-        let usage = "Type get NAME (try get 你好.txt); copies go to \(directory == "." ? "this folder" : directory)."
+        let say = console.say
+        let usage = directory == "." ? say(.usageFilesHere) : say(.usageFiles, directory)
         return console.session(socket, lab: .files, usage: usage) { command throws(LabClientError) in
             if command.isEmpty { return }
             guard let name = getName(command) else {
-                console.remark("this client understands one command: get NAME")
+                console.remark(say(.filesOneCommand))
                 return
             }
             switch try get(name, into: directory) {
             case .saved(let path, let bytes, let calls):
-                console.output("saved \(name): \(bytes) bytes, as announced, in \(calls) recv() call\(calls == 1 ? "" : "s") -> \(path)")
+                console.output(say(calls == 1 ? .savedOne : .savedMany, name, String(bytes), String(calls), path))
             case .refused(let reason):
-                console.remark("the server refused: \(reason)")
+                console.remark(say(.serverRefused, refusalText(reason, among: WireText.fileReasons, language: console.language)))
             }
         }
     }
@@ -223,10 +228,10 @@ public final class FilesClient {
             let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
             if descriptor >= 0 { return (descriptor, path) }
             if errno != EEXIST {
-                throw LabClientError("cannot create \(path): \(String(cString: strerror(errno)))")
+                throw LabClientError(.cannotCreateCopy, .text(path), .errno(errno))
             }
         }
-        throw LabClientError("cannot find a free name for \(name) in \(directory)")
+        throw LabClientError(.noFreeName, .text(name), .text(directory))
     }
 }
 
@@ -245,7 +250,7 @@ private func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) thro
         let result = bytes[written...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
         if result < 0 {
             if errno == EINTR { continue }
-            throw LabClientError("cannot write \(path): \(String(cString: strerror(errno)))")
+            throw LabClientError(.cannotWriteCopy, .text(path), .errno(errno))
         }
         written += result
     }

@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Sockets
 import SystemPackage
+import TextUI
 
 /// One client's connection as a lab service sees it: the socket, the limits, the log,
 /// and the bytes counted each way. Used by one thread only, the connection's own.
@@ -34,6 +35,9 @@ public final class LabConnection {
     /// Whether the server has been asked to stop; long work (a running command) checks it.
     public var serverIsStopping: Bool { stopping() }
 
+    /// The language of the server's log.
+    public var language: Language { log.language }
+
     /// Logs a line about one request or answer (shown unless the server is `--quiet`).
     public func note(_ text: @autoclosure () -> String) {
         log.write(.messages, "#\(id) \(text())")
@@ -42,6 +46,18 @@ public final class LabConnection {
     /// Logs a line that matters even in a quiet log: a refusal, a protocol error.
     public func report(_ text: @autoclosure () -> String) {
         log.write(.connections, "#\(id) \(text())")
+    }
+
+    /// Logs the sentence `id` about one request or answer, in the log's language.
+    public func note(_ id: LabMessage, _ parts: LabSentence.Part...) {
+        guard log.wants(.messages) else { return }
+        note(LabSentence(id, parts: parts).text(language))
+    }
+
+    /// Logs the sentence `id` even in a quiet log, in the log's language.
+    public func report(_ id: LabMessage, _ parts: LabSentence.Part...) {
+        guard log.wants(.connections) else { return }
+        report(LabSentence(id, parts: parts).text(language))
     }
 
     // MARK: Moving bytes
@@ -140,9 +156,10 @@ public final class LabConnection {
         case .closed:
             return .ended(.clientClosed)
         case .tooLong(let firstBytes):
-            let reason = "request longer than \(limits.maxRequestBytes) bytes"
-            report("\(reason), starting \(ByteText.quoted(firstBytes, limit: 20)); answering ERR and closing")
-            answerAndClose(Array("ERR \(reason); closing the connection".utf8))
+            let reason = LabSentence(.requestTooLong, .number(limits.maxRequestBytes))
+            report(.requestTooLongLog, .sentence(reason), .quoted(firstBytes, limit: 20))
+            // Protocol: English on the wire, whatever the log speaks.
+            answerAndClose(Array("ERR \(LabSentence(.requestTooLongClosing, .number(limits.maxRequestBytes)).wire)".utf8))
             return .ended(.protocolError(reason))
         case .bytes(let bytes):
             return .bytes(bytes)
@@ -164,7 +181,7 @@ public final class LabConnection {
             return .ended(ending(after: error, during: .acknowledgement))
         }
         guard let acknowledgement else {
-            note("the client closed instead of acknowledging the size")
+            note(.closedInsteadOfAcknowledging)
             return .ended(.clientClosed)
         }
         return .bytes(acknowledgement)
@@ -217,24 +234,37 @@ public final class LabConnection {
         switch error.reason {
         case .timedOut:
             switch phase {
-            case .request: return .timedOut("no request for \(seconds(limits.idleTimeout))")
-            case .acknowledgement: return .timedOut("no acknowledgement within \(seconds(limits.ioTimeout))")
-            case .answer: return .timedOut("the client stopped reading; a send waited \(seconds(limits.ioTimeout))")
+            case .request: return .timedOut(LabSentence(.timeoutNoRequest, .duration(limits.idleTimeout)))
+            case .acknowledgement: return .timedOut(LabSentence(.timeoutNoAcknowledgement, .duration(limits.ioTimeout)))
+            case .answer: return .timedOut(LabSentence(.timeoutClientNotReading, .duration(limits.ioTimeout)))
             }
         case .system(.connectionReset), .system(.brokenPipe):
             return .reset
         default:
-            return .failed(error.description)
+            return .failed(.socket(error))
         }
     }
 }
 
-/// `12 s`, `1.5 s`, `250 ms`.
-func seconds(_ duration: Duration) -> String {
+/// `12 s`, `1.5 s`, `250 ms` (in Chinese `12 秒`, `1.5 秒`, `250 毫秒`).
+func seconds(_ duration: Duration, _ language: Language = .english) -> String {
+    let (number, isMilliseconds) = durationNumber(duration)
+    return LabSay(language)(isMilliseconds ? .durationMilliseconds : .durationSeconds, number)
+}
+
+/// ``seconds(_:_:)`` as the wire has it (the remote server's `[osilab: ...]` markers),
+/// written here rather than read from the sentence file.
+func wireSeconds(_ duration: Duration) -> String {
+    let (number, isMilliseconds) = durationNumber(duration)
+    return number + (isMilliseconds ? " ms" : " s")
+}
+
+/// The number of a duration as shown, and whether it counts milliseconds.
+private func durationNumber(_ duration: Duration) -> (String, Bool) {
     let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
-    if milliseconds < 1000 { return "\(milliseconds) ms" }
-    if milliseconds % 1000 == 0 { return "\(milliseconds / 1000) s" }
-    return "\(milliseconds / 1000).\(milliseconds % 1000 / 100) s"
+    if milliseconds < 1000 { return ("\(milliseconds)", true) }
+    if milliseconds % 1000 == 0 { return ("\(milliseconds / 1000)", false) }
+    return ("\(milliseconds / 1000).\(milliseconds % 1000 / 100)", false)
 }
 
 extension timeval {

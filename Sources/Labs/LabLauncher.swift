@@ -1,4 +1,5 @@
 import Sockets
+import TextUI
 import Trace
 
 /// Everything `osilab serve LAB` can be told, checked and turned into a running server.
@@ -20,34 +21,29 @@ public struct ServeOptions: Sendable {
     public var effectivePort: UInt16 { port ?? lab.defaultPort }
 
     /// Options that make no sense together, as messages for the user; empty when all is well.
-    public func problems() -> [String] {
+    public func problems(language: Language = .english) -> [String] {
+        let say = LabSay(language)
         var problems: [String] = []
-        if root != nil && lab != .files { problems.append("--root is for the files lab only") }
-        if allowAnyCommand && lab != .remote { problems.append("--allow-any-command is for the remote lab only") }
-        if limits.maxConnections < 1 { problems.append("--max-connections must be at least 1") }
-        if limits.maxRequestBytes < 16 { problems.append("--max-request must be at least 16 bytes") }
+        if root != nil && lab != .files { problems.append(say(.problemRootFilesOnly)) }
+        if allowAnyCommand && lab != .remote { problems.append(say(.problemAllowAnyRemoteOnly)) }
+        if limits.maxConnections < 1 { problems.append(say(.problemMaxConnections)) }
+        if limits.maxRequestBytes < 16 { problems.append(say(.problemMaxRequest)) }
         if limits.idleTimeout <= .zero || limits.ioTimeout <= .zero || runner.timeout <= .zero {
-            problems.append("timeouts must be positive")
+            problems.append(say(.problemTimeouts))
         }
         return problems
     }
 
     /// Loud warnings to print before starting: a server reachable from other machines, or
     /// a remote lab that runs anything.
-    public func warnings() -> [String] {
+    public func warnings(language: Language = .english) -> [String] {
+        let say = LabSay(language)
         var warnings: [String] = []
         if !isLoopbackOnly(host: host) {
-            warnings.append("""
-                WARNING: listening on \(host), not loopback: other machines on your networks can reach \
-                this \(lab.rawValue) server. The labs have no passwords and no encryption.
-                """)
+            warnings.append(say(.warningNotLoopback, host, lab.rawValue))
         }
         if allowAnyCommand {
-            warnings.append("""
-                WARNING: --allow-any-command: anyone who can connect can run any program as \
-                user \(currentUserName()), with your files and your permissions (still without a shell). \
-                Use it only on loopback and only while you watch.
-                """)
+            warnings.append(say(.warningAllowAny, currentUserName()))
         }
         return warnings
     }
@@ -58,8 +54,10 @@ public struct ServeOptions: Sendable {
         public var banner: [String]
     }
 
-    /// Starts the server (bound, listening, serving) and describes it.
+    /// Starts the server (bound, listening, serving) and describes it, in the log's language.
     public func start(log: LabLog) throws(LabServerError) -> Started {
+        let language = log.language
+        let say = LabSay(language)
         let server: any RunningLabServer
         var details: [String] = []
         switch lab {
@@ -69,9 +67,9 @@ public struct ServeOptions: Sendable {
             let policy = CommandPolicy(allowsAnyCommand: allowAnyCommand)
             server = try TCPLabServer(service: RemoteCommandService(policy: policy, runner: runner),
                                       host: host, port: effectivePort, limits: limits, log: log)
-            let allowed = allowAnyCommand ? "any program" : CommandPolicy.harmlessCommands.joined(separator: ", ")
-            details.append("Runs \(allowed), directly, without a shell (so ; | && $() are plain text),")
-            details.append("for at most \(seconds(runner.timeout)) and \(byteCount(runner.maxOutputBytes)) of output each.")
+            let allowed = allowAnyCommand ? say(.anyProgram) : CommandPolicy.harmlessCommands.joined(separator: ", ")
+            details.append(say(.bannerRemoteRuns, allowed))
+            details.append(say(.bannerRemoteLimits, seconds(runner.timeout, language), byteCount(runner.maxOutputBytes, language)))
         case .files:
             let folder: FileRoot
             do throws(FileRefusal) {
@@ -81,16 +79,20 @@ public struct ServeOptions: Sendable {
                     folder = try FileRoot.prepare(at: FileRoot.defaultLocation())
                 }
             } catch {
-                throw LabServerError(error.description)
+                throw LabServerError(error.sentence)
             }
             server = try TCPLabServer(service: FileService(root: folder), host: host, port: effectivePort,
                                       limits: limits, log: log)
             let listing = folder.listing()
-            details.append("Serves files from \(folder.path) only\(listing.isEmpty ? " (empty)" : ":") \(listing.prefix(8).joined(separator: ", "))\(listing.count > 8 ? ", ..." : "")")
+            if listing.isEmpty {
+                details.append(say(.bannerFilesEmpty, folder.path))
+            } else {
+                details.append(say(.bannerFiles, folder.path, listing.prefix(8).joined(separator: ", ") + (listing.count > 8 ? ", ..." : "")))
+            }
         case .udpEcho:
             server = try UDPEchoServer(host: host, port: effectivePort, log: log)
-            details.append("UDP port \(server.address.port ?? 0) is not TCP port \(server.address.port ?? 0): the two are separate,")
-            details.append("so `osilab serve echo` can run on the same number at the same time.")
+            details.append(say(.bannerUdpPorts, String(server.address.port ?? 0)))
+            details.append(say(.bannerUdpSameNumber))
         }
         let realPort = server.address.port ?? effectivePort
         // The clients' default host, localhost, reaches 127.0.0.1 and the wildcard addresses.
@@ -98,17 +100,16 @@ public struct ServeOptions: Sendable {
         let reachedByLocalhost = address == .v4(.loopback) || address == .v4(.any) || address == .v6(.any)
         let hostOption = reachedByLocalhost ? "" : " --host \(address.map { "\($0)" } ?? host)"
         let portOption = realPort == lab.defaultPort ? "" : " --port \(realPort)"
-        var banner = ["osilab \(lab.rawValue) server listening on \(server.address) (\(lab.transport)): \(lab.summary)."]
+        var banner = [say(.bannerListening, lab.rawValue, "\(server.address)", lab.transport, lab.summary(language))]
         banner += details
         if lab != .udpEcho {
-            banner.append("Each connection has a thread of its own; at most \(limits.maxConnections) at once, "
-                          + "closed after \(seconds(limits.idleTimeout)) of silence.")
+            banner.append(say(.bannerThreads, String(limits.maxConnections), seconds(limits.idleTimeout, language)))
         }
-        banner.append("Try it from another terminal: osilab client \(lab.rawValue)\(hostOption)\(portOption)")
+        banner.append(say(.bannerTry, "\(lab.rawValue)\(hostOption)\(portOption)"))
         if lab != .udpEcho && reachedByLocalhost {
-            banner.append("(or the notes' Python client, which connects to (\"localhost\", \(realPort))).")
+            banner.append(say(.bannerPythonClient, String(realPort)))
         }
-        banner.append("Stop with Ctrl-C.")
+        banner.append(say(.bannerStop))
         return Started(server: server, banner: banner)
     }
 }
@@ -147,7 +148,7 @@ public struct ClientOptions: Sendable {
                 return try UDPEchoClient(host: host, port: effectivePort, timeout: effectiveTimeout, tracer: tracer).run(console: console)
             }
         } catch {
-            console.remark("error: \(error)")
+            console.remark(error)
             return false
         }
     }

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Synchronization
+import TextUI
 
 /// Where a lab server writes what it sees: one line per event, with the local time.
 ///
@@ -22,18 +23,24 @@ public struct LabLog: Sendable {
     }
 
     public let detail: Detail
+    /// The language the lines are written in (what the server sends stays English).
+    public let language: Language
     private let sink: @Sendable (String) -> Void
 
     /// A log that hands each finished line (without a newline) to `sink`.
-    public init(detail: Detail, sink: @escaping @Sendable (String) -> Void) {
+    public init(detail: Detail, language: Language = .english, sink: @escaping @Sendable (String) -> Void) {
         self.detail = detail
+        self.language = language
         self.sink = sink
     }
 
     /// Writes to standard output, each line at once so a learner sees it as it happens.
-    public static func standardOutput(detail: Detail = .messages) -> LabLog {
-        LabLog(detail: detail) { line in StandardStream.output.writeLine(line) }
+    public static func standardOutput(detail: Detail = .messages, language: Language = .english) -> LabLog {
+        LabLog(detail: detail, language: language) { line in StandardStream.output.writeLine(line) }
     }
+
+    /// The log's sentences.
+    public var say: LabSay { LabSay(language) }
 
     public static let silent = LabLog(detail: .silent) { _ in }
 
@@ -50,6 +57,12 @@ public struct LabLog: Sendable {
     public func plain(_ level: Detail, _ text: @autoclosure () -> String) {
         guard wants(level) else { return }
         sink(text())
+    }
+
+    /// Writes the sentence `id`, in the log's language, with a time stamp if this log shows `level`.
+    public func write(_ level: Detail, _ id: LabMessage, _ parts: LabSentence.Part...) {
+        guard wants(level) else { return }
+        sink("[\(LabLog.clockTime())] " + LabSentence(id, parts: parts).text(language))
     }
 
     /// The local wall-clock time as `14:03:27.512`.
@@ -103,8 +116,8 @@ public final class LogCollector: Sendable {
 
     public init() {}
 
-    public func log(_ detail: LabLog.Detail = .messages) -> LabLog {
-        LabLog(detail: detail) { [self] line in storage.withLock { $0.append(line) } }
+    public func log(_ detail: LabLog.Detail = .messages, language: Language = .english) -> LabLog {
+        LabLog(detail: detail, language: language) { [self] line in storage.withLock { $0.append(line) } }
     }
 
     public var lines: [String] { storage.withLock { $0 } }
@@ -118,16 +131,18 @@ public enum ByteText {
     /// Valid UTF-8 is shown quoted, with control characters escaped and long text cut;
     /// anything else is shown as a byte count with the first bytes in hex, because
     /// decoding it would be a guess (the notes' servers crash here with UnicodeDecodeError).
-    public static func quoted(_ bytes: some Collection<UInt8>, limit: Int = 60) -> String {
+    /// The words around it (`<12 bytes, not UTF-8: ...>`) are in `language`.
+    public static func quoted(_ bytes: some Collection<UInt8>, limit: Int = 60, language: Language = .english) -> String {
+        let say = LabSay(language)
         guard let text = String(validating: bytes, as: UTF8.self) else {
             let head = bytes.prefix(12).map { byte in
                 let hex = String(byte, radix: 16)
                 return hex.count == 1 ? "0" + hex : hex
             }.joined(separator: " ")
-            return "<\(bytes.count) bytes, not UTF-8: \(head)\(bytes.count > 12 ? " …" : "")>"
+            return say(.quotedNotUTF8, String(bytes.count), head + (bytes.count > 12 ? " …" : ""))
         }
         let (shown, complete) = escapedPrefix(text, limit: limit)
-        return complete ? "\"\(shown)\"" : "\"\(shown)\"… (\(bytes.count) bytes in all)"
+        return complete ? "\"\(shown)\"" : say(.quotedCut, "\"\(shown)\"", String(bytes.count))
     }
 
     /// `text` with control characters escaped (`\n`, `\u{1b}`), cut after `limit` characters,
@@ -161,9 +176,24 @@ public enum ByteText {
     }
 }
 
-/// A byte count in the units a learner reads: `512 B`, `3.4 KiB`, `1.0 MiB`.
-public func byteCount(_ count: Int) -> String {
-    if count < 1024 { return "\(count) B" }
+/// A byte count in the units a learner reads: `512 B`, `3.4 KiB`, `1.0 MiB` (in Chinese
+/// `512 字节`, `3.4 KiB`).
+public func byteCount(_ count: Int, _ language: Language = .english) -> String {
+    let say = LabSay(language)
+    guard let (number, unit) = byteCountParts(count) else { return say(.bytesSmall, String(count)) }
+    return say(.bytesLarge, number, unit)
+}
+
+/// ``byteCount(_:_:)`` as the wire has it (the remote server's `[osilab: output cut at ...]`),
+/// written here rather than read from the sentence file.
+func wireByteCount(_ count: Int) -> String {
+    guard let (number, unit) = byteCountParts(count) else { return "\(count) B" }
+    return number + " " + unit
+}
+
+/// `("3.4", "KiB")`, or nil below 1024 bytes.
+private func byteCountParts(_ count: Int) -> (String, String)? {
+    if count < 1024 { return nil }
     let units = ["KiB", "MiB", "GiB", "TiB"]
     var value = Double(count) / 1024
     var unit = 0
@@ -172,5 +202,5 @@ public func byteCount(_ count: Int) -> String {
         unit += 1
     }
     let tenths = Int((value * 10).rounded())
-    return "\(tenths / 10).\(tenths % 10) \(units[unit])"
+    return ("\(tenths / 10).\(tenths % 10)", units[unit])
 }

@@ -1,3 +1,5 @@
+import TextUI
+
 /// The live labs: the notes' three programs, plus a UDP echo to compare with TCP.
 public enum LabName: String, CaseIterable, Sendable {
     /// Example 1 of the notes: the server answers each message upper-cased.
@@ -29,6 +31,17 @@ public enum LabName: String, CaseIterable, Sendable {
         case .remote: "the server runs a command and sends its output, size first (notes, example 2, \"basic ssh\")"
         case .files: "the server sends a file, size first (notes, example 3, \"basic ftp\")"
         case .udpEcho: "the echo over UDP: one datagram each way, no connection"
+        }
+    }
+
+    /// ``summary`` in `language`, for the server's banner.
+    public func summary(_ language: Language) -> String {
+        let say = LabSay(language)
+        switch self {
+        case .echo: return say(.labSummaryEcho)
+        case .remote: return say(.labSummaryRemote)
+        case .files: return say(.labSummaryFiles)
+        case .udpEcho: return say(.labSummaryUdpEcho)
         }
     }
 

@@ -1,4 +1,5 @@
 import Sockets
+import TextUI
 import Trace
 
 // MARK: Server
@@ -46,39 +47,43 @@ public struct RemoteCommandService: LabService {
 
     /// Runs the command if it may run, and returns what to send back.
     private func outputFor(_ request: [UInt8], connection: LabConnection) -> [UInt8] {
+        // What goes back is the command's output, so it is protocol: English (`wire`), whatever
+        // the log speaks. The learner's client may show it in the learner's language.
+        let quoted = LabSentence.Part.quoted(request, limit: 60)
         guard let text = String(validating: request, as: UTF8.self) else {
-            connection.report("refused \(ByteText.quoted(request)): not UTF-8 text")
-            return Array("osilab: the command is not UTF-8 text, so it was not run\n".utf8)
+            connection.report(.refusedNotUTF8Log, quoted)
+            return RemoteOutput.line(LabSentence(.wireNotUTF8))
         }
         let words: [String]
         switch splitCommandLine(text) {
         case .success(let split): words = split
         case .failure(let refusal):
-            connection.report("refused \(ByteText.quoted(request)): \(refusal)")
-            return Array("osilab: cannot split the command: \(refusal)\n".utf8)
+            connection.report(.refusedLog, quoted, .sentence(refusal.sentence))
+            return RemoteOutput.line(LabSentence(.wireCannotSplit, .sentence(refusal.sentence)))
         }
         if let refusal = policy.refusal(for: words) {
-            connection.report("refused \(ByteText.quoted(request)): \(refusal)")
-            return Array("osilab: not run: \(refusal)\n".utf8)
+            connection.report(.refusedLog, quoted, .sentence(refusal.sentence))
+            return RemoteOutput.line(LabSentence(.wireNotRun, .sentence(refusal.sentence)))
         }
         let result: CommandResult
         do throws(CommandRefusal) {
             result = try runner.run(words, shouldStop: { connection.serverIsStopping })
         } catch {
-            connection.report("could not run \(ByteText.quoted(request)): \(error)")
-            return Array("osilab: \(error)\n".utf8)
+            connection.report(.couldNotRunLog, quoted, .sentence(error.sentence))
+            return RemoteOutput.line(LabSentence(.wireRunError, .sentence(error.sentence)))
         }
         var output = result.output
-        var how = result.exitStatus.map { "exit status \($0)" } ?? "ended by signal \(result.signal ?? 0)"
+        var how = result.exitStatus.map { LabSentence(.howExit, .number(Int($0))) }
+            ?? LabSentence(.howSignal, .number(Int(result.signal ?? 0)))
         if result.timedOut {
-            output += Array("\n[osilab: the command ran longer than \(seconds(runner.timeout)) and was killed]\n".utf8)
-            how = "killed after \(seconds(runner.timeout))"
+            output += RemoteOutput.marker(LabSentence(.wireTimedOutMarker, .duration(runner.timeout)))
+            how = LabSentence(.howKilledAfter, .duration(runner.timeout))
         }
         if result.truncated {
-            output += Array("\n[osilab: output cut at \(byteCount(runner.maxOutputBytes))]\n".utf8)
-            how = "output cut at \(byteCount(runner.maxOutputBytes)), killed"
+            output += RemoteOutput.marker(LabSentence(.wireOutputCutMarker, .bytes(runner.maxOutputBytes)))
+            how = LabSentence(.howOutputCut, .bytes(runner.maxOutputBytes))
         }
-        connection.note("ran argv \(words), no shell: \(how), \(result.output.count) bytes of output")
+        connection.note(.ranCommand, .text("\(words)"), .sentence(how), .number(result.output.count))
         return output
     }
 
@@ -95,7 +100,7 @@ public struct RemoteCommandService: LabService {
         } catch {
             return connection.ending(after: error, during: .answer)
         }
-        connection.note("announced \(message.count), got acknowledgement \(ByteText.quoted(acknowledgement, limit: 30)), sent \(message.count) bytes")
+        connection.note(.answered, .number(message.count), .quoted(acknowledgement, limit: 30), .number(message.count))
         return nil
     }
 }
@@ -141,20 +146,21 @@ public final class RemoteClient {
 
     /// Sends `command` and returns the server's whole answer.
     public func run(_ command: String) throws(LabClientError) -> Reply {
-        guard !command.isEmpty else { throw LabClientError("an empty command sends nothing", connectionLost: false) }
+        guard !command.isEmpty else { throw LabClientError(.emptyCommand, connectionLost: false) }
         let announcement = try requestAnnouncement(
-            Array(command.utf8), on: socket, sending: "sending the command", sizeName: "size",
+            Array(command.utf8), on: socket, sending: LabSentence(.phaseSendingCommand), notASize: .notASize,
             acknowledgement: RemoteClient.acknowledgement)
         switch announcement {
         case .error(let reason):
             return .refused(reason)
         case .size(let size):
             guard size <= maxOutputBytes else {
-                throw LabClientError("the server announced \(byteCount(size)), more than this client accepts (\(byteCount(maxOutputBytes)))")
+                throw LabClientError(.tooLargeOutput, .bytes(size), .bytes(maxOutputBytes))
             }
             var output: [UInt8] = []
             output.reserveCapacity(size)
-            let calls = try receiveExactly(size, from: socket, bufferBytes: recvBufferBytes, while: "receiving the output") { piece in output += piece }
+            let calls = try receiveExactly(size, from: socket, bufferBytes: recvBufferBytes,
+                                           while: LabSentence(.phaseReceivingOutput)) { piece in output += piece }
             return .output(bytes: output, recvCalls: calls)
         }
     }
@@ -165,15 +171,49 @@ public final class RemoteClient {
     /// - Returns: false if the connection was lost.
     public func run(console: ClientConsole) -> Bool {
         defer { close() }
-        return console.session(socket, lab: .remote, usage: "Type a command (try ls, date, uname -a).") { command throws(LabClientError) in
+        let say = console.say
+        return console.session(socket, lab: .remote, usage: say(.usageRemote)) { command throws(LabClientError) in
             if command.isEmpty { return }
             switch try run(command) {
             case .output(let bytes, let calls):
-                console.output(String(decoding: bytes, as: UTF8.self))
-                console.remark("(\(bytes.count) bytes, as announced, in \(calls) recv() call\(calls == 1 ? "" : "s"))")
+                console.output(RemoteOutput.shown(bytes, language: console.language))
+                console.remark(say(calls == 1 ? .outputSizeOne : .outputSizeMany, String(bytes.count), String(calls)))
             case .refused(let reason):
-                console.remark("the server refused: \(reason)")
+                console.remark(say(.serverRefused, refusalText(reason, among: [.requestTooLongClosing], language: console.language)))
             }
         }
+    }
+}
+
+/// What the remote server adds to a command's output, and how a client shows it.
+///
+/// When osilab's server does not run a command it sends one line of explanation as the
+/// output (`osilab: not run: ...`), and it marks a killed or cut command at the end of the
+/// output (`[osilab: ...]`). That text is protocol, English on the wire. A client in another
+/// language shows it in that language when it recognises the whole line or the last
+/// marker; every other byte of the output is shown as it came.
+public enum RemoteOutput {
+    /// A whole output of one line: the sentence's wire text and a line end.
+    static func line(_ sentence: LabSentence) -> [UInt8] { Array((sentence.wire + "\n").utf8) }
+
+    /// A marker appended to the output, on a line of its own.
+    static func marker(_ sentence: LabSentence) -> [UInt8] { Array(("\n" + sentence.wire + "\n").utf8) }
+
+    static let markers: [LabMessage] = [.wireTimedOutMarker, .wireOutputCutMarker]
+
+    /// The output decoded as UTF-8, with the server's own line or end marker in `language`.
+    public static func shown(_ bytes: [UInt8], language: Language) -> String {
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard language != .english, text.hasSuffix("\n") else { return text }
+        let body = String(text.dropLast())
+        if !body.contains("\n"), let sentence = LabSentence.recognise(body, among: WireText.remoteOutputs) {
+            return sentence.text(language) + "\n"
+        }
+        // The marker is the last line, after the line end the server put before it.
+        if let lineEnd = body.range(of: "\n[osilab: ", options: .backwards)?.lowerBound,
+           let sentence = LabSentence.recognise(String(body[body.index(after: lineEnd)...]), among: markers) {
+            return String(body[...lineEnd]) + sentence.text(language) + "\n"
+        }
+        return text
     }
 }

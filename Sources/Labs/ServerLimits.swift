@@ -1,4 +1,5 @@
 import Sockets
+import TextUI
 
 /// The bounds that keep one slow, broken or hostile client from hurting the others.
 ///
@@ -38,18 +39,18 @@ public enum ConnectionEnding: Sendable, Equatable, CustomStringConvertible {
     case clientClosed
     /// The client reset the connection (ECONNRESET), or vanished while we were sending (EPIPE).
     case reset
-    /// The connection was closed because something took too long; the text says what.
-    case timedOut(String)
-    /// The client sent something the protocol cannot carry on from; the text says what.
-    case protocolError(String)
+    /// The connection was closed because something took too long; the sentence says what.
+    case timedOut(LabSentence)
+    /// The client sent something the protocol cannot carry on from; the sentence says what.
+    case protocolError(LabSentence)
     /// The server closed it because it is shutting down.
     case serverStopping
     /// Accepted and closed at once because the server already serves its maximum.
-    case refused(String)
+    case refused(LabSentence)
     /// A socket call failed for another reason.
-    case failed(String)
+    case failed(LabSentence)
 
-    /// The short label used to count endings in the summary.
+    /// The short label used to count endings in the summary (a key: English always).
     public var kind: String {
         switch self {
         case .clientClosed: "client closed"
@@ -62,17 +63,29 @@ public enum ConnectionEnding: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    /// The sentence id of each ``kind``, for showing it in a language.
+    static let kindIDs: [String: LabMessage] = [
+        "client closed": .kindClientClosed, "reset": .kindReset, "timed out": .kindTimedOut,
+        "protocol error": .kindProtocolError, "server stopping": .kindServerStopping, "refused": .kindRefused,
+        "failed": .kindFailed,
+    ]
+
+    /// The ending as a sentence.
+    public var sentence: LabSentence {
         switch self {
-        case .clientClosed: "client closed the connection"
-        case .reset: "connection reset by the client"
-        case .timedOut(let what): "timed out: \(what)"
-        case .protocolError(let what): "protocol error: \(what)"
-        case .serverStopping: "closed because the server is stopping"
-        case .refused(let why): "refused: \(why)"
-        case .failed(let what): "failed: \(what)"
+        case .clientClosed: LabSentence(.endingClientClosed)
+        case .reset: LabSentence(.endingReset)
+        case .timedOut(let what): LabSentence(.endingTimedOut, .sentence(what))
+        case .protocolError(let what): LabSentence(.endingProtocolError, .sentence(what))
+        case .serverStopping: LabSentence(.endingServerStopping)
+        case .refused(let why): LabSentence(.endingRefused, .sentence(why))
+        case .failed(let what): LabSentence(.endingFailed, .sentence(what))
         }
     }
+
+    public func text(_ language: Language) -> String { sentence.text(language) }
+
+    public var description: String { text(.english) }
 }
 
 /// What a server did between start and stop.
@@ -93,19 +106,25 @@ public struct ServerSummary: Sendable, Equatable, CustomStringConvertible {
 
     public init(lab: String) { self.lab = lab }
 
-    public var description: String {
-        let noun = countsDatagrams ? "datagram" : "connection"
-        var text = "\(lab) server summary: \(connections) \(noun)\(connections == 1 ? "" : "s")"
+    /// The summary line in `language`.
+    public func text(_ language: Language) -> String {
+        let say = LabSay(language)
+        let head: LabMessage = countsDatagrams
+            ? (connections == 1 ? .summaryDatagram : .summaryDatagrams)
+            : (connections == 1 ? .summaryConnection : .summaryConnections)
+        var text = say(head, lab, String(connections))
         if !endings.isEmpty {
             let parts = endings.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-                .map { "\($0.value) \($0.key)" }
-            text += " (" + parts.joined(separator: ", ") + ")"
+                .map { say(.summaryEndingCount, String($0.value), ConnectionEnding.kindIDs[$0.key].map { say($0) } ?? $0.key) }
+            text += say(.summaryEndings, parts.joined(separator: say(.listSeparator)))
         }
-        if !countsDatagrams && mostAtOnce > 0 { text += ", at most \(mostAtOnce) at once" }
-        text += "; received \(byteCount(bytesIn)), sent \(byteCount(bytesOut))"
-        if abandoned > 0 { text += "; \(abandoned) still busy when the server gave up waiting" }
+        if !countsDatagrams && mostAtOnce > 0 { text += say(.summaryAtMost, String(mostAtOnce)) }
+        text += say(.summaryBytes, byteCount(bytesIn, language), byteCount(bytesOut, language))
+        if abandoned > 0 { text += say(.summaryAbandoned, String(abandoned)) }
         return text
     }
+
+    public var description: String { text(.english) }
 }
 
 /// A lab server that is running: where it listens, and how to stop it.
@@ -119,6 +138,10 @@ public protocol RunningLabServer: AnyObject, Sendable {
 
 /// A server could not start.
 public struct LabServerError: Error, Sendable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
+    public var sentence: LabSentence
+    public init(_ sentence: LabSentence) { self.sentence = sentence }
+    public init(_ id: LabMessage, _ parts: LabSentence.Part...) { sentence = LabSentence(id, parts: parts) }
+
+    public func text(_ language: Language) -> String { sentence.text(language) }
+    public var description: String { text(.english) }
 }

@@ -81,7 +81,7 @@ public final class TCPLabServer: RunningLabServer {
             }
             listener = socket
         } catch {
-            throw LabServerError("the \(service.name) server could not listen on \(host) port \(port): \(error)")
+            throw LabServerError(.serverCouldNotListen, .text(service.name), .text(host), .number(Int(port)), .socketError(error))
         }
         threads.enter()
         guard startThread({ [self] in
@@ -90,7 +90,7 @@ public final class TCPLabServer: RunningLabServer {
         }) else {
             threads.leave()
             listener.close()
-            throw LabServerError("the \(service.name) server could not start its accept thread")
+            throw LabServerError(.serverNoAcceptThread, .text(service.name))
         }
     }
 
@@ -113,10 +113,10 @@ public final class TCPLabServer: RunningLabServer {
                 case .tooManyOpenFiles?, .tooManyOpenFilesInSystem?, .noBufferSpace?, .noMemory?:
                     // The connection stays in the accept queue; pausing keeps this loop
                     // from spinning until a descriptor is free again.
-                    log.write(.connections, "accept() failed: \(error); pausing 100 ms")
+                    log.write(.connections, .acceptFailedPausing, .socketError(error))
                     sleepBriefly(.milliseconds(100))
                 default:
-                    log.write(.connections, "accept() failed: \(error)")
+                    log.write(.connections, .acceptFailed, .socketError(error))
                     sleepBriefly(.milliseconds(10))
                 }
                 continue
@@ -135,7 +135,7 @@ public final class TCPLabServer: RunningLabServer {
             state.nextID += 1
             state.summary.connections += 1
             guard state.live.count < limits.maxConnections else {
-                state.summary.endings[ConnectionEnding.refused("").kind, default: 0] += 1
+                state.summary.endings[ConnectionEnding.refused(LabSentence(.just)).kind, default: 0] += 1
                 return .full(id)
             }
             state.live[id] = socket
@@ -149,7 +149,8 @@ public final class TCPLabServer: RunningLabServer {
             // Accepting and closing at once tells the client clearly (its recv() returns 0);
             // leaving it in the accept queue would leave it hanging.
             socket.close()
-            log.write(.connections, "#\(id) from \(peer) \(ConnectionEnding.refused("the server already serves \(limits.maxConnections) connections (--max-connections)"))")
+            let ending = ConnectionEnding.refused(LabSentence(.serverFull, .number(limits.maxConnections)))
+            log.write(.connections, .fromPeer, .number(id), .text("\(peer)"), .sentence(ending.sentence))
         case .admitted(let id):
             threads.enter()
             let started = startThread { [self] in
@@ -158,7 +159,7 @@ public final class TCPLabServer: RunningLabServer {
             }
             if !started {
                 threads.leave()
-                finish(id: id, socket: socket, peer: peer, ending: .failed("no thread could be created for it (EAGAIN)"),
+                finish(id: id, socket: socket, peer: peer, ending: .failed(LabSentence(.noThread)),
                        bytesIn: 0, bytesOut: 0, started: ContinuousClock.now)
             }
         }
@@ -170,14 +171,14 @@ public final class TCPLabServer: RunningLabServer {
         let started = ContinuousClock.now
         let connection = LabConnection(id: id, socket: socket, peer: peer, limits: limits, log: log,
                                        stopping: { [self] in state.withLock { $0.stopping } })
-        connection.report("connected from \(peer)")
+        connection.report(.connectedFrom, .text("\(peer)"))
         var ending: ConnectionEnding
         do throws(SocketError) {
             try connection.setReceiveTimeout(limits.idleTimeout)
             try connection.setSendTimeout(limits.ioTimeout)
             ending = service.serve(connection)
         } catch {
-            ending = .failed(error.description)
+            ending = .failed(.socket(error))
         }
         if connection.serverIsStopping, ending == .clientClosed || ending == .reset {
             // stop() shut the socket down, which is what the service saw as a close.
@@ -196,8 +197,8 @@ public final class TCPLabServer: RunningLabServer {
             state.summary.bytesOut += bytesOut
         }
         socket.close()
-        let lasted = seconds(ContinuousClock.now - started)
-        log.write(.connections, "#\(id) ended: \(ending). Received \(byteCount(bytesIn)), sent \(byteCount(bytesOut)), lasted \(lasted).")
+        log.write(.connections, .connectionEnded, .number(id), .sentence(ending.sentence), .bytes(bytesIn), .bytes(bytesOut),
+                  .duration(ContinuousClock.now - started))
     }
 
     // MARK: Stopping
@@ -215,7 +216,7 @@ public final class TCPLabServer: RunningLabServer {
                 return state.live.count
             }
             if open > 0 {
-                log.write(.connections, "stopping: no new connections; closing \(open) open connection\(open == 1 ? "" : "s")")
+                log.write(.connections, open == 1 ? .stoppingClosingOne : .stoppingClosingMany, .number(open))
             }
             // shutdown() on a listening socket makes a blocked accept() return (EINVAL) on Linux.
             try? listener.shutdown(.read)

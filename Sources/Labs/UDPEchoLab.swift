@@ -3,6 +3,7 @@ import Sockets
 import Trace
 import Synchronization
 import SystemPackage
+import TextUI
 
 // MARK: Server
 
@@ -54,7 +55,7 @@ public final class UDPEchoServer: RunningLabServer {
             }
             self.socket = socket
         } catch {
-            throw LabServerError("the udp-echo server could not bind to \(host) port \(port): \(error)")
+            throw LabServerError(.udpCouldNotBind, .text(host), .number(Int(port)), .socketError(error))
         }
         finished.enter()
         guard startThread({ [self] in
@@ -63,7 +64,7 @@ public final class UDPEchoServer: RunningLabServer {
         }) else {
             finished.leave()
             socket.close()
-            throw LabServerError("the udp-echo server could not start its thread")
+            throw LabServerError(.udpNoThread)
         }
     }
 
@@ -79,7 +80,7 @@ public final class UDPEchoServer: RunningLabServer {
                 if state.withLock({ $0.stopping }) { break }
                 // ECONNREFUSED here is an ICMP "port unreachable" for an earlier answer
                 // whose client had gone: nothing to do with this datagram.
-                log.write(.connections, "recvfrom() failed: \(error)")
+                log.write(.connections, .recvfromFailed, .socketError(error))
                 continue
             }
             // shutdown() by stop() wakes recvfrom() with 0 bytes: that is no datagram.
@@ -90,7 +91,7 @@ public final class UDPEchoServer: RunningLabServer {
             do throws(SocketError) {
                 sent = try socket.sendTo(reply, address: sender)
             } catch {
-                log.write(.connections, "sendto(\(sender)) failed: \(error)")
+                log.write(.connections, .sendtoFailed, .text("\(sender)"), .socketError(error))
             }
             let count = state.withLock { state -> Int in
                 state.summary.connections += 1
@@ -98,7 +99,8 @@ public final class UDPEchoServer: RunningLabServer {
                 state.summary.bytesOut += sent
                 return state.summary.connections
             }
-            log.write(.messages, "datagram \(count) from \(sender): \(datagram.count) bytes \(ByteText.quoted(datagram)) -> sent \(sent) bytes back")
+            log.write(.messages, .datagramLog, .number(count), .text("\(sender)"), .number(datagram.count),
+                      .quoted(datagram, limit: 60), .number(sent))
         }
         socket.close()
     }
@@ -138,9 +140,9 @@ public final class UDPEchoClient {
         do throws(SocketError) {
             candidates = try getAddressInfo(host: host, port: port, type: .datagram).map(\.address)
         } catch {
-            throw LabClientError("cannot resolve \(host): \(error)")
+            throw LabClientError(.cannotResolve, .text(host), .socketError(error))
         }
-        guard let first = candidates.first else { throw LabClientError("no address for \(host)") }
+        guard let first = candidates.first else { throw LabClientError(.noAddress, .text(host)) }
         socket = try UDPEchoClient.connectedSocket(to: first, timeout: timeout, tracer: tracer)
     }
 
@@ -156,7 +158,7 @@ public final class UDPEchoClient {
             try socket.connect(to: address)
             return socket
         } catch {
-            throw LabClientError("cannot prepare a UDP socket for \(address): \(error)")
+            throw LabClientError(.cannotPrepareUDP, .text("\(address)"), .socketError(error))
         }
     }
 
@@ -184,13 +186,9 @@ public final class UDPEchoClient {
                 return .answer(try socket.recv(maxBytes: UDPEchoServer.maxDatagramBytes))
             } catch {
                 if error.reason == .timedOut { return .noAnswer }
-                guard error.errno == .connectionRefused else { throw LabClientError("sending the datagram: \(error)") }
+                guard error.errno == .connectionRefused else { throw LabClientError(.sendingDatagram, .socketError(error)) }
                 guard candidates.count > 1 else {
-                    throw LabClientError("""
-                        nothing listens on UDP port \(candidates[0].port ?? 0) at \(candidates[0]): its kernel answered with \
-                        an ICMP "port unreachable", which a connected UDP socket reports as ECONNREFUSED. \
-                        Is `osilab serve udp-echo` running?
-                        """)
+                    throw LabClientError(.udpNothingListens, .number(Int(candidates[0].port ?? 0)), .text("\(candidates[0])"))
                 }
                 candidates.removeFirst()
                 socket.close()
@@ -204,20 +202,21 @@ public final class UDPEchoClient {
     /// Reads lines from `console`, one datagram each (an empty line is an empty datagram).
     public func run(console: ClientConsole) -> Bool {
         defer { close() }
+        let say = console.say
         if console.prompt != nil {
-            console.remark("UDP: no connection to make. Each line goes to \(candidates[0]) as one datagram; an empty line is an empty datagram. Ctrl-D ends.")
+            console.remark(say(.udpGreet, "\(candidates[0])"))
         }
         while let line = console.nextCommand() {
             do throws(LabClientError) {
                 switch try send(Array(line.utf8)) {
                 case .answer(let bytes):
                     console.output(String(decoding: bytes, as: UTF8.self))
-                    if bytes.isEmpty { console.remark("(an empty datagram came back: UDP can carry an empty message)") }
+                    if bytes.isEmpty { console.remark(say(.udpEmptyBack)) }
                 case .noAnswer:
-                    console.remark("no answer within \(seconds(timeout)): UDP does not retransmit; is `osilab serve udp-echo` running?")
+                    console.remark(say(.udpNoAnswer, seconds(timeout, console.language)))
                 }
             } catch {
-                console.remark("error: \(error)")
+                console.remark(error)
                 return false
             }
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Labs
 import Report
 import Sandbox
+import TextUI
 import Timeline
 import Trace
 
@@ -42,15 +43,21 @@ struct Client: ParsableCommand {
 
     @OptionGroup var output: TimelineOutputOptions
 
+    /// The language of the client's remarks and errors (what it sends is what the learner typed).
+    var language: Language { labLanguage(flag: output.language.language) }
+
     func validate() throws {
-        if let timeout, timeout <= 0 { throw ValidationError("--timeout must be positive") }
-        if into != "." && lab != .files { throw ValidationError("--into is for the files lab only") }
+        let say = LabSay(language)
+        if let timeout, timeout <= 0 { throw ValidationError(say(.clientTimeoutPositive)) }
+        if into != "." && lab != .files { throw ValidationError(say(.clientIntoFilesOnly)) }
     }
 
     func run() throws {
+        let language = language
+        let say = LabSay(language)
         let place = try prepareLiveRun(needs: capture ? [.capture] : [], requested: network.requested,
                                        fallback: .named(PrivateNetwork.defaultName),
-                                       instead: "The client also runs without --capture: osilab client \(lab.rawValue)")
+                                       instead: say(.clientWithoutCapture, lab.rawValue))
         var options = ClientOptions(lab: lab)
         options.host = host
         options.port = port
@@ -64,10 +71,10 @@ struct Client: ParsableCommand {
                 options.tracer = TraceRecorder()
             } catch {
                 StandardStream.error.writeLine(error.description)
-                StandardStream.error.writeLine("Going on without --capture.")
+                StandardStream.error.writeLine(say(.clientGoingOn))
             }
         }
-        let succeeded = options.run(console: .standard())
+        let succeeded = options.run(console: .standard(language: language))
         if let labCapture, let tracer = options.tracer {
             let run = try labCapture.finish(trace: tracer.snapshot())
             let timeline = run.timeline()
@@ -84,9 +91,7 @@ struct Client: ParsableCommand {
             // a client outside it cannot reach: say where it might be.
             if place == .machine, let registry = try? NetworkRegistry.forCurrentUser() {
                 for network in registry.networks() {
-                    StandardStream.error.writeLine("If the server runs in the private network '\(network.name)' "
-                        + "(osilab serve --capture without root), connect from inside it: "
-                        + "osilab client \(lab.rawValue) --network \(network.name)")
+                    StandardStream.error.writeLine(say(.clientTryNetwork, network.name, lab.rawValue))
                 }
             }
             throw ExitCode.failure

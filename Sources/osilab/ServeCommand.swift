@@ -1,6 +1,8 @@
 import ArgumentParser
 import Labs
+import Report
 import Sandbox
+import TextUI
 
 extension LabName: ExpressibleByArgument {
     public init?(argument: String) { self.init(name: argument) }
@@ -63,6 +65,11 @@ struct Serve: ParsableCommand {
 
     @OptionGroup var network: NamedNetworkOption
 
+    @OptionGroup var languageOption: LanguageOption
+
+    /// The language of the banner and the log (what the server sends stays English).
+    var language: Language { labLanguage(flag: languageOption.language) }
+
     var options: ServeOptions {
         var options = ServeOptions(lab: lab)
         options.host = host
@@ -77,28 +84,30 @@ struct Serve: ParsableCommand {
     }
 
     func validate() throws {
-        if let problem = options.problems().first { throw ValidationError(problem) }
+        if let problem = options.problems(language: language).first { throw ValidationError(problem) }
     }
 
     func run() throws {
+        let language = language
+        let say = LabSay(language)
         let place = try prepareLiveRun(needs: capture ? [.capture] : [], requested: network.requested,
                                        fallback: .named(PrivateNetwork.defaultName),
-                                       instead: "The server also runs without --capture: osilab serve \(lab.rawValue)")
+                                       instead: say(.serveWithoutCapture, lab.rawValue))
         let options = options
-        for warning in options.warnings() { StandardStream.error.writeLine(warning) }
-        let log = LabLog.standardOutput(detail: quiet ? .connections : .messages)
+        for warning in options.warnings(language: language) { StandardStream.error.writeLine(warning) }
+        let log = LabLog.standardOutput(detail: quiet ? .connections : .messages, language: language)
         // 1. Bind and listen: the real port is known from here on.
         let started: ServeOptions.Started
-        do {
+        do throws(LabServerError) {
             started = try options.start(log: log)
         } catch {
-            StandardStream.error.writeLine("error: \(error)")
+            StandardStream.error.writeLine(say(.errorLine, error.text(language)))
             throw ExitCode.failure
         }
-        for line in started.banner { StandardStream.output.writeLine(line) }
+        // One write: whoever reads the banner sees all of it at once, never half.
+        StandardStream.output.writeLine(started.banner.joined(separator: "\n"))
         if case .privateNetwork(let name?) = place {
-            StandardStream.output.writeLine("Clients reach it from inside the network '\(name)' only: "
-                + "osilab client \(lab.rawValue) --network \(name), or any client (nc, python3) in `osilab shell \(name)`.")
+            StandardStream.output.writeLine(say(.servePrivateNetwork, name, lab.rawValue))
         }
         // 2. Capture the lab's port before any client can connect.
         var labCapture: LabCapture?
@@ -107,20 +116,25 @@ struct Serve: ParsableCommand {
                 let port = started.server.address.port ?? options.effectivePort
                 labCapture = try LabCapture(lab: options.lab, port: port, host: host)
                 labCapture?.printLive { StandardStream.output.writeLine($0) }
-                StandardStream.output.writeLine("Capturing the lab's packets: each one is printed as a [wire] line.")
+                StandardStream.output.writeLine(say(.serveCapturing))
             } catch {
                 StandardStream.error.writeLine(error.description)
-                StandardStream.error.writeLine("The server runs on without --capture.")
+                StandardStream.error.writeLine(say(.serveRunsOnWithoutCapture))
             }
         }
         // 3. Serve until Ctrl-C or SIGTERM.
         let signal = StopSignal.wait()
-        StandardStream.output.writeLine("\n\(signal): stopping the \(options.lab.rawValue) server.")
+        StandardStream.output.writeLine("\n" + say(.serveStopping, signal, options.lab.rawValue))
         // 4. Stop accepting, close every connection, report.
         let summary = started.server.stop()
-        StandardStream.output.writeLine(summary.description)
+        StandardStream.output.writeLine(summary.text(language))
         if let labCapture, let run = try? labCapture.finish(trace: []), let statistics = run.statistics {
-            StandardStream.output.writeLine("Capture: \(statistics).")
+            // The capture's counters, as every captured run says them.
+            let counters = LabStrings(language)
+            StandardStream.output.writeLine(statistics.droppedByInterface > 0
+                ? counters(.captureCountersInterface, "\(statistics.delivered)", "\(statistics.received)",
+                           "\(statistics.dropped)", "\(statistics.droppedByInterface)")
+                : counters(.captureCounters, "\(statistics.delivered)", "\(statistics.received)", "\(statistics.dropped)"))
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Labs
 import Sockets
+import TextUI
 import XCTest
 
 /// The folder of the notes' Python programs used as the other end of a connection.
@@ -15,8 +16,9 @@ final class ServerUnderTest: Sendable {
     let server: TCPLabServer
     let collector = LogCollector()
 
-    init(_ service: any LabService, limits: ServerLimits = testLimits) throws {
-        server = try TCPLabServer(service: service, host: "127.0.0.1", port: 0, limits: limits, log: collector.log())
+    init(_ service: any LabService, limits: ServerLimits = testLimits, language: Language = .english) throws {
+        server = try TCPLabServer(service: service, host: "127.0.0.1", port: 0, limits: limits,
+                                  log: collector.log(language: language))
     }
 
     var port: UInt16 { server.address.port ?? 0 }
@@ -92,9 +94,11 @@ func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
 /// A console fed from a list of lines that collects what the client shows.
 final class ScriptedConsole: Sendable {
     private let state: Mutex<(lines: [String], output: [String], remarks: [String])>
+    let language: Language
 
-    init(_ lines: [String]) {
+    init(_ lines: [String], language: Language = .english) {
         state = Mutex((lines, [], []))
+        self.language = language
     }
 
     var console: ClientConsole {
@@ -102,7 +106,8 @@ final class ScriptedConsole: Sendable {
             readLine: { [self] in state.withLock { $0.lines.isEmpty ? nil : $0.lines.removeFirst() } },
             prompt: nil,
             output: { [self] text in state.withLock { $0.output.append(text) } },
-            remark: { [self] text in state.withLock { $0.remarks.append(text) } })
+            remark: { [self] text in state.withLock { $0.remarks.append(text) } },
+            language: language)
     }
 
     var output: [String] { state.withLock { $0.output } }
@@ -118,8 +123,10 @@ final class TestProcess {
     let errorFile: URL
     let name: String
 
-    /// Starts `executable` with `arguments` in `directory`, with `input` as standard input.
-    init(_ executable: String, _ arguments: [String], directory: String? = nil, input: String? = nil) throws {
+    /// Starts `executable` with `arguments` in `directory`, with `input` as standard input and
+    /// `extraEnvironment` added to this process's environment.
+    init(_ executable: String, _ arguments: [String], directory: String? = nil, input: String? = nil,
+         extraEnvironment: [String: String] = [:]) throws {
         name = ([executable] + arguments).joined(separator: " ")
         let scratch = FileManager.default.temporaryDirectory
         outputFile = scratch.appendingPathComponent("osilab-test-\(UUID().uuidString).out")
@@ -132,6 +139,7 @@ final class TestProcess {
         var environment = ProcessInfo.processInfo.environment
         environment["PYTHONPATH"] = peersDirectory
         environment["PYTHONUNBUFFERED"] = "1"
+        environment.merge(extraEnvironment) { _, new in new }
         process.environment = environment
         process.standardOutput = try FileHandle(forWritingTo: outputFile)
         process.standardError = try FileHandle(forWritingTo: errorFile)

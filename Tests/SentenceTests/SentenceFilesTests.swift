@@ -1,4 +1,5 @@
 import GradingChecks
+import Labs
 import LessonKit
 import Report
 import TextUI
@@ -20,6 +21,7 @@ final class SentenceFilesTests: XCTestCase {
         (CheckText.namespace, CheckText.allKeys),
         // END grading
         // BEGIN labs
+        (LabMessage.namespace, LabMessage.allKeys),
         // END labs
         // BEGIN layers
         (LayerText.namespace, LayerText.allKeys),
@@ -90,6 +92,8 @@ final class SentenceFilesTests: XCTestCase {
         "frame", "packet", "segment", "datagram", "message", "uppercase", "Novell",
         // END kept-grading
         // BEGIN kept-labs
+        // Commands and lab names the learner types (`get NAME`, `osilab serve files`), and C's argv.
+        "get", "date", "hostname", "ls", "uname", "nc", "files", "remote", "argv",
         // END kept-labs
         // BEGIN kept-layers
         "EtherType", "OpenBSD", "PPPoE",
