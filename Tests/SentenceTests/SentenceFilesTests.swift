@@ -1,6 +1,9 @@
+import Capture
 import LessonKit
 import Report
+import Sandbox
 import TextUI
+import Workspace
 import XCTest
 
 /// The two sentence files (`Sources/TextUI/Sentences/`) against every id the code names:
@@ -22,6 +25,10 @@ final class SentenceFilesTests: XCTestCase {
         // BEGIN layers
         // END layers
         // BEGIN tools
+        (ToolText.namespace, ToolText.allKeys),
+        (CaptureText.namespace, CaptureText.allKeys),
+        (NetworkText.namespace, NetworkText.allKeys),
+        (DoctorText.namespace, DoctorText.allKeys),
         // END tools
     ]
 
@@ -83,6 +90,7 @@ final class SentenceFilesTests: XCTestCase {
         // BEGIN kept-layers
         // END kept-layers
         // BEGIN kept-tools
+        "seccomp", "tmpfs", "execve", "ChmodBPF",
         // END kept-tools
     ]
 }
