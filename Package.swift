@@ -5,9 +5,9 @@
 //   osilab -> Labs, Experiments, LessonKit, Grading, Report
 //   Labs / Experiments -> Sockets, Report
 //   Report -> Timeline, Capture, Terminal (how a run is shown: ladder, explanation, JSON, step mode)
-//   Timeline -> Wire, Trace              Capture -> CPcap, Wire, Trace, Sandbox
+//   Timeline -> Wire, Trace              Capture -> CPcap, Wire, Trace, Sandbox, TextUI
 //   Sockets -> Trace, Wire               Trace -> Wire
-//   Sandbox -> CSandbox (entering a private network before main)
+//   Sandbox -> CSandbox (entering a private network before main), TextUI
 //   Wire, TextUI -> nothing of ours (TextUI holds every sentence, one file per language)
 import PackageDescription
 
@@ -49,10 +49,10 @@ let package = Package(
             "Trace", "Wire", "CSupport",
             .product(name: "SystemPackage", package: "swift-system"),
         ]),
-        .target(name: "Capture", dependencies: ["CPcap", "Wire", "Trace", "Sandbox"]),
+        .target(name: "Capture", dependencies: ["CPcap", "Wire", "Trace", "Sandbox", "TextUI"]),
         .target(name: "Terminal", dependencies: ["TextUI"]),
         // Live features without root: a private network in namespaces the learner owns.
-        .target(name: "Sandbox", dependencies: ["CSandbox"]),
+        .target(name: "Sandbox", dependencies: ["CSandbox", "TextUI"]),
 
         // Meaning: connections, handshake labels, packets merged with calls.
         .target(name: "Timeline", dependencies: ["Wire", "Trace"]),
@@ -65,7 +65,7 @@ let package = Package(
         .target(name: "Experiments", dependencies: ["Sockets", "Capture", "Timeline", "Report", "CSupport", "Sandbox"]),
 
         // Teaching: where the lab lives, the learner's progress, lessons and exercises.
-        .target(name: "Workspace", dependencies: ["Sandbox"]),
+        .target(name: "Workspace", dependencies: ["Sandbox", "TextUI"]),
         .target(name: "LessonKit", dependencies: ["CCmark", "TextUI", "Terminal", "Workspace", "Sandbox"]),
         .target(name: "Grading", dependencies: ["TextUI", "Workspace", "Sandbox"]),
 

@@ -1,4 +1,5 @@
 import Sandbox
+import TextUI
 
 /// Why a capture could not be opened or read, in words a learner can act on.
 public struct CaptureError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -35,30 +36,38 @@ public struct CaptureError: Error, Sendable, Equatable, CustomStringConvertible 
         "sudo setcap cap_net_raw,cap_net_admin=eip \(executable)"
     }
 
-    public var description: String {
+    /// The explanation in English (``describe(in:)`` gives it in the learner's language).
+    public var description: String { describe(in: .english) }
+
+    /// What went wrong and how to fix it, in `language`. libpcap's own message stays as
+    /// libpcap wrote it: it is what a search for the problem finds.
+    public func describe(in language: Language) -> String {
+        let say = CaptureStrings(language)
         switch kind {
         case .permissionDenied:
-            return """
-                Capturing packets on \(subject) needs more privilege than this process has (\(call): \(message)).
-                osilab's own commands capture without root in a private network of yours (osilab doctor says
-                whether this machine allows one). Otherwise run it as root (sudo), or give the binary the two
-                capabilities once (again after every rebuild):
-                    \(CaptureError.setcapCommand(executable: ownExecutable()))
-                """
+            return say(.permissionDenied, subject, call, message, CaptureError.setcapCommand(executable: ownExecutable()))
         case .noSuchInterface:
-            return "There is no network interface called \(subject) (\(call): \(message)). "
-                + "List the interfaces with: ip link"
+            return say(.noSuchInterface, subject, call, message, "ip link")
         case .interfaceDown:
-            return "The interface \(subject) is down (\(call): \(message)). Bring it up with: sudo ip link set \(subject) up"
+            return say(.interfaceDown, subject, call, message, "sudo ip link set \(subject) up")
         case .badFilter(let expression):
-            return "The capture filter '\(expression)' is not valid tcpdump filter syntax: \(message)"
+            return say(.badFilter, expression, message)
         case .file(let path):
-            return "Cannot use the capture file \(path): \(message)"
+            return say(.file, path, message)
         case .other:
-            return "\(call) failed on \(subject): \(message)"
+            return say(.other, call, subject, message)
         }
     }
 }
+
+/// The id of a sentence a ``CaptureError`` says.
+public enum CaptureText: String, SentenceID {
+    public static let namespace = "capture"
+    case permissionDenied, noSuchInterface, interfaceDown, badFilter, file, other
+}
+
+/// The capture errors' sentences in one language.
+public typealias CaptureStrings = StringTable<CaptureText>
 
 #if canImport(Glibc)
 import Glibc

@@ -17,10 +17,19 @@ public struct PacketLines: Sendable {
     public private(set) var tracker = ConnectionTracker()
     public private(set) var count = 0
     public private(set) var undecodable = 0
+    /// The language of the notes and the summary. English lines are written byte by byte
+    /// (the fast path `scripts/bench` measures); other languages go through the sentence
+    /// tables, which cost a `String` per note.
+    public let language: Language
+    private let say: ToolStrings
+    private let notes: TimelineStrings
 
-    public init(numbers: NumberStyle = .relative, utcOffsetSeconds: Int = 0) {
+    public init(numbers: NumberStyle = .relative, utcOffsetSeconds: Int = 0, language: Language = .english) {
         self.numbers = numbers
         self.utcOffsetSeconds = utcOffsetSeconds
+        self.language = language
+        say = ToolStrings(language)
+        notes = TimelineStrings(language)
     }
 
     /// The line for the next packet of the capture (bytes borrowed for the call only).
@@ -52,24 +61,33 @@ public struct PacketLines: Sendable {
             text.appendByte(" ")
             PacketText.appendArrowLabel(annotated, numbers: numbers, to: &text)
             if annotated.segment.flags.contains(.syn) { appendOptionsSummary(segment.options, to: &text) }
-            if PacketText.hasNote(annotated.role) {
-                text.appendLiteral("  (")
-                PacketText.appendNote(annotated, to: &text)
-                text.appendByte(")")
+            if language == .english {
+                if PacketText.hasNote(annotated.role) {
+                    text.appendLiteral("  (")
+                    PacketText.appendNote(annotated, to: &text)
+                    text.appendByte(")")
+                }
+            } else if let note = PacketText.note(annotated, numbers: numbers, strings: notes) {
+                text.appendLiteral("  ")
+                // The midstream note is in parentheses already: it gets no second pair.
+                if case .midstream = annotated.role { text.appendString(note) } else { text.appendString(say(.inParentheses, note)) }
             }
             if let error = decoded.error { text.appendString(" [\(error)]") }
             text.appendByte("\n")
             return
         }
+        let english = language == .english
         switch Timeline.describeOther(decoded) {
         case .udp(let source, let destination, let length):
             text.appendString("\(source) > \(destination) UDP len=\(length)")
         case .icmp(let source, let destination, let summary, let quoted):
-            text.appendString("\(source) > \(destination) ICMP \(summary)")
-            if let quoted { text.appendString(" (about \(quoted.0) > \(quoted.1))") }
+            var shown = summary
+            if !english, let message = decoded.icmp { shown = say.icmpSummary(message) }
+            if let quoted { shown = say(.icmpAbout, shown, "\(quoted.0)", "\(quoted.1)") }
+            text.appendString("\(source) > \(destination) ICMP \(shown)")
         case .other(let summary):
             if decoded.error != nil { undecodable += 1 }
-            text.appendString(summary)
+            text.appendString(english ? summary : say.otherSummary(decoded))
         case .tcp:
             break
         }
@@ -78,12 +96,8 @@ public struct PacketLines: Sendable {
 
     /// Connections still open, or never finished, at the end of the capture.
     public var summary: String {
-        let incomplete = tracker.incompleteHandshakes
-        func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)" + (count == 1 ? "" : "s") }
-        var text = plural(count, "packet") + ", " + plural(tracker.connectionCount, "TCP connection")
-        if !incomplete.isEmpty { text += ", \(incomplete.count) with an unfinished handshake" }
-        if undecodable > 0 { text += ", \(undecodable) undecodable" }
-        return text
+        say.summary(packets: count, connections: tracker.connectionCount,
+                    unfinished: tracker.incompleteHandshakes.count, undecodable: undecodable)
     }
 
     /// `HH:MM:SS.nnnnnnnnn` in local time, from arithmetic alone.

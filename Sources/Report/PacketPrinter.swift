@@ -15,15 +15,19 @@ public struct PacketPrinter {
     private let layers: Bool
     private let width: Int
     private let colour: Bool
+    private let say: LabStrings
 
     /// - Parameters:
     ///   - width, colour: how `--layers` draws (the terminal's width and whether it takes colour).
-    public init(linkType: LinkType, absolute: Bool, layers: Bool, width: Int, colour: Bool) {
-        lines = PacketLines(numbers: absolute ? .absolute : .relative, utcOffsetSeconds: Instant.localUTCOffset())
+    ///   - language: the language of the notes, the summary and the `--layers` titles.
+    public init(linkType: LinkType, absolute: Bool, layers: Bool, width: Int, colour: Bool, language: Language = .english) {
+        lines = PacketLines(numbers: absolute ? .absolute : .relative, utcOffsetSeconds: Instant.localUTCOffset(),
+                            language: language)
         self.linkType = linkType
         self.layers = layers
         self.width = width
         self.colour = colour
+        say = LabStrings(language)
     }
 
     /// Adds one packet to the output, which is written out once its buffer is full.
@@ -33,7 +37,7 @@ public struct PacketPrinter {
                          linkType: linkType, to: &output.buffer)
         if layers {
             for line in LayerView.render(bytes: Array(bytes), linkType: linkType, originalLength: header.originalLength,
-                                         title: "Packet \(lines.count)", width: width, colour: colour) {
+                                         title: say(.packetTitle, String(lines.count)), width: width, colour: colour) {
                 output.write(line.rendered(colour ? .ansi : .plain))
             }
             output.write("")

@@ -1,5 +1,6 @@
 import CSandbox
 import Foundation
+import TextUI
 
 /// Which network this process's sockets and captures see.
 public enum NetworkPlace: Equatable, Sendable {
@@ -25,16 +26,14 @@ public enum NetworkPlace: Equatable, Sendable {
 
     /// The one line a live command prints when it runs inside a private network, so the
     /// learner knows that `ss`, the addresses and the interfaces it names are that network's.
-    public var notice: String? {
+    public var notice: String? { notice(in: .english) }
+
+    /// ``notice`` in `language`.
+    public func notice(in language: Language) -> String? {
         switch self {
-        case .machine:
-            return nil
-        case .privateNetwork(nil):
-            return "osilab: running in a private network made for this run (your own user and network "
-                + "namespace, no root needed): its lo, addresses and sockets are not the machine's."
-        case .privateNetwork(let name?):
-            return "osilab: running in the private network '\(name)' (join it from another terminal with "
-                + "`osilab shell \(name)`): its lo, addresses and sockets are not the machine's."
+        case .machine: nil
+        case .privateNetwork(nil): NetworkStrings(language)(.noticeFresh)
+        case .privateNetwork(let name?): NetworkStrings(language)(.noticeNamed, name)
         }
     }
 }

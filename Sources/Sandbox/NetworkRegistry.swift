@@ -1,5 +1,6 @@
 import CSandbox
 import Foundation
+import TextUI
 
 /// The named private networks of this user, so that a second terminal can join the first.
 ///
@@ -18,10 +19,9 @@ public struct NetworkRegistry: Sendable {
         self.folder = folder
     }
 
-    /// Why `name` cannot name a network, or nil when it can.
-    public static func nameProblem(_ name: String) -> String? {
-        isValidName(name) ? nil
-            : "'\(name)' cannot name a network: use up to 32 lower-case letters, digits, - and _, starting with a letter or digit."
+    /// Why `name` cannot name a network, or nil when it can, in `language`.
+    public static func nameProblem(_ name: String, language: Language = .english) -> String? {
+        isValidName(name) ? nil : NetworkMessage(.badName, name).text(in: language)
     }
 
     /// Names must be short, lower-case words: they appear in file names and prompts.
@@ -44,9 +44,7 @@ public struct NetworkRegistry: Sendable {
         for directory in [base, folder] {
             mkdir(directory.path, 0o700)
             guard ownedByMe(directory.path) else {
-                throw Refusal(reason: .other(
-                    "\(directory.path) is not a folder that belongs only to you, so osilab will not keep its "
-                        + "network registry there. Remove it, or set XDG_RUNTIME_DIR to a folder of your own."))
+                throw Refusal(reason: .other(NetworkMessage(.registryNotOwned, directory.path)))
             }
         }
         return NetworkRegistry(folder: folder)
@@ -109,13 +107,13 @@ public struct NetworkRegistry: Sendable {
         let path = folder.appendingPathComponent(".\(name).lock").path
         let descriptor = open(path, O_RDWR | O_CREAT | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else {
-            throw Refusal(reason: .other("Cannot open the network registry's lock \(path): \(String(cString: strerror(errno)))."))
+            throw Refusal(reason: .other(NetworkMessage(.registryLockOpen, path, String(cString: strerror(errno)))))
         }
         while flock(descriptor, LOCK_EX) != 0 {
             guard errno == EINTR else {
                 let reason = String(cString: strerror(errno))
                 close(descriptor)
-                throw Refusal(reason: .other("Cannot lock the network registry (\(path)): \(reason)."))
+                throw Refusal(reason: .other(NetworkMessage(.registryLock, path, reason)))
             }
         }
         return descriptor
@@ -129,7 +127,7 @@ public struct NetworkRegistry: Sendable {
         guard let start = Self.startTime(of: pid),
               FileManager.default.createFile(atPath: path, contents: Data("\(start)\n".utf8), attributes: [.posixPermissions: 0o600])
         else {
-            throw Refusal(reason: .other("Cannot write to the network registry at \(directory.path)."))
+            throw Refusal(reason: .other(NetworkMessage(.registryWrite, directory.path)))
         }
         return path
     }

@@ -59,9 +59,9 @@ public enum PrivateNetwork {
         if case .privateNetwork(let current) = place {
             // Inside one already: stay, unless another named network was asked for.
             if case .named(let wanted) = requested, wanted != current {
-                return .refused(Refusal(reason: .other(
-                    "This terminal is inside the private network '\(current ?? "of an earlier run")'. "
-                        + "Leave it (exit its shell) before using the network '\(wanted)'.")))
+                let message = current.map { NetworkMessage(.insideOtherNetwork, $0, wanted) }
+                    ?? NetworkMessage(.insideEarlierNetwork, wanted)
+                return .refused(Refusal(reason: .other(message)))
             }
             return .here(place)
         }
@@ -84,7 +84,7 @@ public enum PrivateNetwork {
     /// Replaces this process with `program` (and its arguments) running inside `target`.
     /// Returns only by throwing.
     public static func exec(_ program: [String], in target: Target) throws(Refusal) -> Never {
-        guard !program.isEmpty else { throw Refusal(reason: .other("No program was given to run in the private network.")) }
+        guard !program.isEmpty else { throw Refusal(reason: .other(NetworkMessage(.noProgram))) }
         try execute(arguments: ["osilab"] + program, target: target, runProgram: true)
     }
 
@@ -122,7 +122,7 @@ public enum PrivateNetwork {
             environment["OSILAB_SANDBOX_REQUEST"] = "new"
             environment["OSILAB_SANDBOX_NAME"] = ""
         case .named(let name):
-            if let problem = NetworkRegistry.nameProblem(name) { throw Refusal(reason: .other(problem)) }
+            if !NetworkRegistry.isValidName(name) { throw Refusal(reason: .other(NetworkMessage(.badName, name))) }
             let registry = try NetworkRegistry.forCurrentUser()
             lock = try registry.lock(name)
             let member = registry.liveMembers(of: name).first
@@ -145,7 +145,7 @@ public enum PrivateNetwork {
         let reason = String(cString: strerror(errno))
         if let memberFile { unlink(memberFile) }
         if lock >= 0 { close(lock) }
-        throw Refusal(reason: .other("osilab could not start itself again inside a private network (execve \(selfExecutable): \(reason))."))
+        throw Refusal(reason: .other(NetworkMessage(.reenterFailed, selfExecutable, reason)))
         #else
         throw Refusal(reason: .macOS)
         #endif

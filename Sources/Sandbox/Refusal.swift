@@ -1,5 +1,6 @@
 import CSandbox
 import Foundation
+import TextUI
 
 /// Which step of making a private network failed, and with which errno.
 public struct ProbeResult: Sendable, Equatable {
@@ -25,20 +26,24 @@ public struct ProbeResult: Sendable, Equatable {
     }
 
     /// The system call as a learner would look it up.
-    public var callName: String {
+    public var callName: String { callName(in: .english) }
+
+    /// ``callName`` in `language`: the calls stay as they are, the words around them do not.
+    public func callName(in language: Language) -> String {
+        let say = NetworkStrings(language)
         switch failedStep {
-        case .none: "nothing"
-        case .fork: "fork"
-        case .unshareUser: "unshare(CLONE_NEWUSER|CLONE_NEWNET|CLONE_NEWNS)"
-        case .setgroups: "write /proc/self/setgroups"
-        case .uidMap: "write /proc/self/uid_map"
-        case .gidMap: "write /proc/self/gid_map"
-        case .mount: "mount tmpfs"
-        case .loopback: "ioctl(SIOCSIFFLAGS) to bring lo up"
-        case .packetSocket: "socket(AF_PACKET)"
-        case .join: "setns"
-        case .unsharePID: "unshare(CLONE_NEWPID)"
-        case .unsupported: "namespaces"
+        case .none: return say(.callNothing)
+        case .fork: return "fork"
+        case .unshareUser: return "unshare(CLONE_NEWUSER|CLONE_NEWNET|CLONE_NEWNS)"
+        case .setgroups: return say(.callWrite, "/proc/self/setgroups")
+        case .uidMap: return say(.callWrite, "/proc/self/uid_map")
+        case .gidMap: return say(.callWrite, "/proc/self/gid_map")
+        case .mount: return say(.callMount)
+        case .loopback: return say(.callLoopback)
+        case .packetSocket: return "socket(AF_PACKET)"
+        case .join: return "setns"
+        case .unsharePID: return "unshare(CLONE_NEWPID)"
+        case .unsupported: return say(.callNamespaces)
         }
     }
 }
@@ -126,7 +131,7 @@ public struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
         /// A step failed for a reason the facts above do not explain.
         case failed(ProbeResult)
         /// Something around the namespaces went wrong (the registry of named networks...).
-        case other(String)
+        case other(NetworkMessage)
     }
 
     public var reason: Reason
@@ -179,72 +184,84 @@ public struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// What the kernel answered, as osilab tried it (`unshare(CLONE_NEWUSER|...) failed: No
     /// space left on device`), or nil when nothing was tried.
-    public var evidence: String? {
+    public var evidence: String? { evidence(in: .english) }
+
+    /// ``evidence`` in `language`: English gives the kernel's words (strerror), Chinese the
+    /// errno name (`ENOSPC`), which is what the man pages list.
+    public func evidence(in language: Language) -> String? {
         guard let probe, !probe.succeeded, probe.failedStep != .unsupported else { return nil }
         if case .failed = reason { return nil }  // the problem says it already
-        return "(osilab tried: \(probe.callName) failed with \(String(cString: strerror(probe.errorNumber))).)"
+        return NetworkStrings(language)(.evidence, probe.callName(in: language), probe.failure(in: language))
     }
 
     /// What is wrong, in one or two sentences.
-    public var problem: String {
+    public var problem: String { problem(in: .english) }
+
+    /// ``problem`` in `language`.
+    public func problem(in language: Language) -> String {
+        let say = NetworkStrings(language)
         switch reason {
-        case .turnedOff:
-            return "User namespaces are turned off on this machine (user.max_user_namespaces = 0), "
-                + "so osilab cannot make a private network for you."
-        case .limitReached(let limit):
-            return "The machine's limit of user namespaces (user.max_user_namespaces = \(limit)) is used up."
-        case .rootOnly:
-            return "This kernel allows user namespaces to root only (kernel.unprivileged_userns_clone = 0)."
-        case .appArmor:
-            return "AppArmor lets only programs it names use user namespaces "
-                + "(kernel.apparmor_restrict_unprivileged_userns = 1, Ubuntu 23.10 and later), and it does not name osilab yet."
-        case .container(let kind):
-            return "This looks like a container (\(kind ?? "seccomp filter")) whose security policy forbids creating "
-                + "user namespaces."
-        case .macOS:
-            return "macOS has no network namespaces, so osilab cannot make a private network there."
-        case .unsupportedSystem:
-            return "This system has no Linux namespaces, so osilab cannot make a private network here."
-        case .failed(let probe):
-            return "osilab could not make a private network: \(probe.callName) failed with "
-                + "\(String(cString: strerror(probe.errorNumber)))."
-        case .other(let message):
-            return message
+        case .turnedOff: return say(.problemTurnedOff)
+        case .limitReached(let limit): return say(.problemLimitReached, String(limit))
+        case .rootOnly: return say(.problemRootOnly)
+        case .appArmor: return say(.problemAppArmor)
+        case .container(let kind): return say(.problemContainer, kind ?? say(.seccompFilter))
+        case .macOS: return say(.problemMacOS)
+        case .unsupportedSystem: return say(.problemUnsupportedSystem)
+        case .failed(let probe): return say(.problemFailed, probe.callName(in: language), probe.failure(in: language))
+        case .other(let message): return message.text(in: language)
         }
     }
 
     /// The commands that fix it (someone with root runs them once), or other ways on.
-    public var fix: [String] {
+    public var fix: [String] { fix(in: .english) }
+
+    /// ``fix`` in `language`, one line each (commands indented by four spaces). The commands
+    /// are the same in every language: they are passed into the sentences, not written in them.
+    public func fix(in language: Language) -> [String] {
+        let say = NetworkStrings(language)
+        let text: String
         switch reason {
         case .turnedOff, .limitReached:
-            return ["Someone with root can allow them (now, and at every boot):",
-                    "    sudo sysctl -w user.max_user_namespaces=15000",
-                    "    echo user.max_user_namespaces=15000 | sudo tee /etc/sysctl.d/60-osilab-userns.conf"]
+            text = say(.fixTurnedOff, "sudo sysctl -w user.max_user_namespaces=15000",
+                       "echo user.max_user_namespaces=15000 | sudo tee /etc/sysctl.d/60-osilab-userns.conf")
         case .rootOnly:
-            return ["Someone with root can allow them for everyone (now, and at every boot):",
-                    "    sudo sysctl -w kernel.unprivileged_userns_clone=1",
-                    "    echo kernel.unprivileged_userns_clone=1 | sudo tee /etc/sysctl.d/60-osilab-userns.conf"]
-        case .appArmor:
-            let installer = appArmorInstaller ?? "scripts/allow-userns"
-            return ["osilab ships an AppArmor profile that allows exactly this (`userns`) for its own binary.",
-                    "Someone with root installs it once (again only if the checkout moves):",
-                    "    sudo \(installer)"]
+            text = say(.fixRootOnly, "sudo sysctl -w kernel.unprivileged_userns_clone=1",
+                       "echo kernel.unprivileged_userns_clone=1 | sudo tee /etc/sysctl.d/60-osilab-userns.conf")
+        case .appArmor: text = say(.fixAppArmor, appArmorInstaller ?? "scripts/allow-userns")
         case .container:
-            return ["Start the container with user namespaces allowed, for example",
-                    "    docker run --security-opt seccomp=unconfined --security-opt apparmor=unconfined ...",
-                    "or run osilab as root inside it (the container's root is enough for loopback)."]
-        case .macOS:
-            return ["Live capture on lo0 needs read access to the BPF devices instead. Install Wireshark's",
-                    "ChmodBPF (it puts you in the access_bpf group), or for this boot only:",
-                    "    sudo chmod o+rw /dev/bpf*"]
-        case .unsupportedSystem, .failed, .other:
-            return ["Run osilab as root (sudo) for live capture, or see `osilab doctor`."]
+            text = say(.fixContainer, "docker run --security-opt seccomp=unconfined --security-opt apparmor=unconfined ...")
+        case .macOS: text = say(.fixMacOS, "sudo chmod o+rw /dev/bpf*")
+        case .unsupportedSystem, .failed, .other: text = say(.fixOther)
         }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     }
 
-    public var description: String {
-        ([problem] + (evidence.map { [$0] } ?? []) + fix).joined(separator: "\n")
+    /// The whole explanation in English: ``describe(in:)``.
+    public var description: String { describe(in: .english) }
+
+    /// The problem, what the kernel answered and the fix, one per line, in `language`.
+    public func describe(in language: Language) -> String {
+        ([problem(in: language)] + (evidence(in: language).map { [$0] } ?? []) + fix(in: language)).joined(separator: "\n")
     }
+}
+
+extension ProbeResult {
+    /// How the failed step failed: the kernel's words in English (`No space left on
+    /// device`), the errno name in Chinese (`ENOSPC`, or `errno 28` for one without a name here).
+    func failure(in language: Language) -> String {
+        if language == .english { return String(cString: strerror(errorNumber)) }
+        return ProbeResult.errnoNames[errorNumber] ?? "errno \(errorNumber)"
+    }
+
+    /// The errnos making a namespace can end with (pairs, so that two names of one number
+    /// on some system cannot trap as duplicate dictionary keys would).
+    static let errnoNames: [Int32: String] = Dictionary([
+        (EPERM, "EPERM"), (ENOENT, "ENOENT"), (ESRCH, "ESRCH"), (EINTR, "EINTR"), (EIO, "EIO"), (EBADF, "EBADF"),
+        (EAGAIN, "EAGAIN"), (ENOMEM, "ENOMEM"), (EACCES, "EACCES"), (EFAULT, "EFAULT"), (EBUSY, "EBUSY"),
+        (EEXIST, "EEXIST"), (ENODEV, "ENODEV"), (EINVAL, "EINVAL"), (ENOSPC, "ENOSPC"), (EROFS, "EROFS"),
+        (ENOSYS, "ENOSYS"), (EUSERS, "EUSERS"), (EAFNOSUPPORT, "EAFNOSUPPORT"), (EOPNOTSUPP, "EOPNOTSUPP"),
+    ], uniquingKeysWith: { first, _ in first })
 }
 
 /// The AppArmor profile that Ubuntu 23.10 and later need before an ordinary user's program

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Sandbox
+import TextUI
 
 /// `--private-network` and `--network NAME`, for the live commands that run on their own.
 struct PrivateNetworkOption: ParsableArguments {
@@ -13,8 +14,9 @@ struct PrivateNetworkOption: ParsableArguments {
     var network: String?
 
     func validate() throws {
-        if privateNetwork && network != nil { throw ValidationError("Choose one of --private-network and --network.") }
-        if let problem = network.flatMap(NetworkRegistry.nameProblem) { throw ValidationError(problem) }
+        let language = typedLabLanguage()
+        if privateNetwork && network != nil { throw ValidationError(NetworkStrings(language)(.chooseOneNetworkOption)) }
+        if let problem = network.flatMap({ NetworkRegistry.nameProblem($0, language: language) }) { throw ValidationError(problem) }
     }
 
     var requested: PrivateNetwork.Target? { network.map { .named($0) } ?? (privateNetwork ? .fresh : nil) }
@@ -29,10 +31,24 @@ struct NamedNetworkOption: ParsableArguments {
     var network: String?
 
     func validate() throws {
-        if let problem = network.flatMap(NetworkRegistry.nameProblem) { throw ValidationError(problem) }
+        let language = typedLabLanguage()
+        if let problem = network.flatMap({ NetworkRegistry.nameProblem($0, language: language) }) { throw ValidationError(problem) }
     }
 
     var requested: PrivateNetwork.Target? { network.map { .named($0) } }
+}
+
+/// The language of a lab command, for an option group that is checked before the command
+/// sees its own `--lang`: the `--lang` typed on the command line (before any `--`), else
+/// what ``labLanguage(flag:environment:)`` chooses without it.
+func typedLabLanguage(arguments: [String] = CommandLine.arguments) -> Language {
+    var flag: Language?
+    var words = arguments.dropFirst().prefix { $0 != "--" }.makeIterator()
+    while let word = words.next() {
+        if word == "--lang", let value = words.next() { flag = Language(code: value) ?? flag }
+        if word.hasPrefix("--lang=") { flag = Language(code: String(word.dropFirst("--lang=".count))) ?? flag }
+    }
+    return labLanguage(flag: flag)
 }
 
 /// Makes sure a live command can do what it `needs`: returns when it can run here (after
@@ -43,47 +59,45 @@ struct NamedNetworkOption: ParsableArguments {
 ///   - requested: what the learner asked for on the command line.
 ///   - fallback: the private network to use when this process lacks privilege.
 ///   - instead: what the learner can do without any of it (a recorded capture, `--no-capture`).
+///   - language: the language of the notice and of a refusal (the command's `--lang`).
 @discardableResult
 func prepareLiveRun(needs: Set<PrivateNetwork.Need>, requested: PrivateNetwork.Target? = nil,
-                    fallback: PrivateNetwork.Target = .fresh, instead: String? = nil) throws -> NetworkPlace {
+                    fallback: PrivateNetwork.Target = .fresh, instead: String? = nil,
+                    language: Language = typedLabLanguage()) throws -> NetworkPlace {
     switch PrivateNetwork.decide(needs: needs, requested: requested, fallback: fallback) {
     case .here(let place):
-        if let notice = place.notice { printError(notice) }
+        if let notice = place.notice(in: language) { printError(notice) }
         return place
     case .enter(let target):
         do {
             try PrivateNetwork.reenter(target)
         } catch {
-            printRefusal(error, doing: describe(needs), instead: instead)
+            printRefusal(error, needs: needs, instead: instead, language: language)
             throw ExitCode(2)
         }
     case .refused(let refusal):
-        printRefusal(refusal, doing: describe(needs), instead: instead)
+        printRefusal(refusal, needs: needs, instead: instead, language: language)
         throw ExitCode(2)
     }
 }
 
-/// What `needs` asks of the kernel, for the sentence that says why it was refused.
-func describe(_ needs: Set<PrivateNetwork.Need>) -> String {
-    needs.contains(.administer) ? "builds a network namespace with firewall rules" : "captures packets"
-}
-
-/// Why a live command cannot run, what fixes it, and what works meanwhile.
-/// - Parameter doing: what the command does that needs it ("captures packets"); nil for a
-///   command that is about the private network itself (`osilab shell`).
-func printRefusal(_ refusal: Refusal, doing: String?, instead: String?) {
+/// Why a live command cannot run, what fixes it, and what works meanwhile, in `language`.
+/// - Parameter needs: what the command needs the private network for; nil for a command
+///   that is about the private network itself (`osilab shell`).
+func printRefusal(_ refusal: Refusal, needs: Set<PrivateNetwork.Need>?, instead: String?, language: Language) {
     if case .other = refusal.reason {
-        printError(refusal.description)
+        printError(refusal.describe(in: language))
     } else {
+        let say = NetworkStrings(language)
         // The command as typed, up to its options: `osilab experiment refused`.
         let words = CommandLine.arguments.dropFirst().prefix { !$0.hasPrefix("-") }.prefix(2)
         let command = "`" + (["osilab"] + words).joined(separator: " ") + "`"
-        let lead = doing.map { "\(command) \($0). Without root, osilab does that in a " } ?? "\(command) runs in a "
-        printError(lead + "private network of your own (a user namespace), and this machine does not allow one:")
-        printError(refusal.description.split(separator: "\n", omittingEmptySubsequences: false)
+        let lead: NetworkText = needs.map { $0.contains(.administer) ? .leadAdministers : .leadCaptures } ?? .leadRunsIn
+        printError(say(lead, command))
+        printError(refusal.describe(in: language).split(separator: "\n", omittingEmptySubsequences: false)
             .map { "  " + $0 }.joined(separator: "\n"))
         let asRoot = (["sudo", ownExecutable()] + CommandLine.arguments.dropFirst()).joined(separator: " ")
-        printError("Or run it as root: \(asRoot)")
+        printError(say(.orAsRoot, asRoot))
     }
     if let instead { printError("\n" + instead) }
 }

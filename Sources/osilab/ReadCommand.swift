@@ -2,6 +2,7 @@ import ArgumentParser
 import Capture
 import Foundation
 import Report
+import TextUI
 import Wire
 
 struct Read: ParsableCommand {
@@ -22,18 +23,20 @@ struct Read: ParsableCommand {
     @Flag(help: "Show raw 32-bit sequence numbers instead of numbers relative to each side's first.")
     var absolute = false
 
+    @OptionGroup var languageOption: LanguageOption
 
     func run() throws {
+        let language = labLanguage(flag: languageOption.language)
         let capture: CaptureFile
         do {
             capture = try CaptureFile(path: file)
         } catch {
-            printError(error.description)
+            printError(error.describe(in: language))
             throw ExitCode(1)
         }
         let (width, colour) = layerViewSettings()
         var printer = PacketPrinter(linkType: LinkType(rawValue: capture.dataLink), absolute: absolute, layers: layers,
-                                    width: width, colour: colour)
+                                    width: width, colour: colour, language: language)
         do {
             try capture.forEachPacket { header, bytes in
                 printer.add(header, bytes)
@@ -41,7 +44,7 @@ struct Read: ParsableCommand {
             }
         } catch {
             printer.output.flush()
-            printError(error.description)
+            printError(error.describe(in: language))
             throw ExitCode(1)
         }
         printer.output.write(printer.lines.summary)

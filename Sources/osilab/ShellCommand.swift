@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Sandbox
+import TextUI
 
 struct Shell: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,55 +26,57 @@ struct Shell: ParsableCommand {
     @Flag(help: "List your private networks that are up, and how many processes joined each.")
     var list = false
 
+    @OptionGroup var languageOption: LanguageOption
+
+    /// The language of the messages: `--lang`, else `OSILAB_LANG`, the locale or the stored choice.
+    var language: Language { labLanguage(flag: languageOption.language) }
+
     @Argument(parsing: .postTerminator, help: ArgumentHelp(
         "After --, a command to run in the network instead of a shell.", valueName: "command"))
     var command: [String] = []
 
     func validate() throws {
-        if let problem = NetworkRegistry.nameProblem(name) { throw ValidationError(problem) }
+        if let problem = NetworkRegistry.nameProblem(name, language: language) { throw ValidationError(problem) }
     }
 
     func run() throws {
+        let say = NetworkStrings(language)
         if list {
             let networks = try registry().networks()
-            if networks.isEmpty { print("No private network is up. `osilab shell` makes one.") }
+            if networks.isEmpty { print(say(.shellNoneUp)) }
             for network in networks {
-                print("\(network.name)  (\(network.members) osilab process\(network.members == 1 ? "" : "es") keep\(network.members == 1 ? "s" : "") it up)")
+                print(say(network.members == 1 ? .shellListOne : .shellListMany, network.name, String(network.members)))
             }
             return
         }
         let program = command.isEmpty ? shellProgram() : command
         if case .privateNetwork(let current) = NetworkPlace.current() {
             guard current == name else {
-                printError("This terminal is inside the private network '\(current ?? "of an earlier run")'. "
-                    + "Leave it (exit) before joining '\(name)'.")
+                printError(current.map { say(.shellInsideOther, $0, name) } ?? say(.shellInsideEarlier, name))
                 throw ExitCode(2)
             }
             guard !command.isEmpty else {
-                printError("You are already in the private network '\(name)'.")
+                printError(say(.shellAlreadyIn, name))
                 return
             }
             let failure = ChildProcess.replaceProcess(with: program)
-            printError("Cannot run \(failure)")
+            printError(say(.shellCannotRun, "\(failure)"))
             throw ExitCode(127)
         }
         if let refusal = Refusal.check() {
-            printRefusal(refusal, doing: nil, instead: nil)
+            printRefusal(refusal, needs: nil, instead: nil, language: language)
             throw ExitCode(2)
         }
         let members = try registry().liveMembers(of: name).count
         if command.isEmpty {
-            printError(members == 0
-                ? "Entering the new private network '\(name)'. Other terminals join it with `osilab shell \(name)`; "
-                    + "`exit` leaves it."
-                : "Joining the private network '\(name)', which \(members) other osilab process\(members == 1 ? "" : "es") keep\(members == 1 ? "s" : "") up. "
-                    + "`exit` leaves it.")
-            printError("Inside, only lo exists: 127.0.0.1 and ::1 are this network's, not the machine's.")
+            printError(members == 0 ? say(.shellEntering, name)
+                : say(members == 1 ? .shellJoiningOne : .shellJoiningMany, name, String(members)))
+            printError(say(.shellOnlyLoopback))
         }
         do {
             try PrivateNetwork.exec(program, in: .named(name))
         } catch {
-            printRefusal(error, doing: nil, instead: nil)
+            printRefusal(error, needs: nil, instead: nil, language: language)
             throw ExitCode(2)
         }
     }
@@ -82,7 +85,7 @@ struct Shell: ParsableCommand {
         do {
             return try NetworkRegistry.forCurrentUser()
         } catch {
-            printError(error.description)
+            printError(error.describe(in: language))
             throw ExitCode(2)
         }
     }

@@ -4,6 +4,7 @@ import Foundation
 import Report
 import Sandbox
 import Synchronization
+import TextUI
 import Wire
 
 struct Watch: ParsableCommand {
@@ -46,6 +47,12 @@ struct Watch: ParsableCommand {
     @Flag(help: "Show raw 32-bit sequence numbers instead of relative ones.")
     var absolute = false
 
+    @OptionGroup var languageOption: LanguageOption
+
+    /// The language of the notes, the summary and the messages (the packets' tokens and
+    /// libpcap's own words stay as they are).
+    var language: Language { labLanguage(flag: languageOption.language) }
+
     @OptionGroup var network: NamedNetworkOption
 
     @Argument(parsing: .postTerminator, help: ArgumentHelp(
@@ -53,10 +60,10 @@ struct Watch: ParsableCommand {
         valueName: "command"))
     var command: [String] = []
 
-
     func validate() throws {
-        if let count, count <= 0 { throw ValidationError("--count must be at least 1.") }
-        if snapLength < 14 || snapLength > 262_144 { throw ValidationError("--snap-length must be between 14 and 262144 bytes.") }
+        let say = ToolStrings(language)
+        if let count, count <= 0 { throw ValidationError(say(.watchCountAtLeastOne)) }
+        if snapLength < 14 || snapLength > 262_144 { throw ValidationError(say(.watchSnapLengthRange)) }
     }
 
     var combinedFilter: String? {
@@ -70,21 +77,16 @@ struct Watch: ParsableCommand {
     }
 
     func run() throws {
+        let language = language
+        let say = ToolStrings(language)
         let requested = network.requested ?? (command.isEmpty ? nil : .fresh)
         if requested == nil && NetworkPlace.current() == .machine && !LivePrivilege.canCapture() {
             // A private network made now would be empty: the programs to watch are outside it.
-            printError("""
-                Watching this machine's \(interface) needs root or the capture capabilities, which osilab does not have.
-                Without them, watch your own programs in a private network of yours (no sudo):
-                    osilab watch -- python3 server.py     one command, watched from start to end
-                    osilab shell                          a shell in the private network '\(PrivateNetwork.defaultName)'; then, in another terminal,
-                    osilab watch --network \(PrivateNetwork.defaultName)            watches what runs there
-                Or, for this machine's own \(interface): sudo \(ownExecutable()) watch, or once (again after each rebuild):
-                    \(CaptureError.setcapCommand(executable: ownExecutable()))
-                """)
+            printError(say(.watchNeedsPrivilege, interface, PrivateNetwork.defaultName, ownExecutable(),
+                           CaptureError.setcapCommand(executable: ownExecutable())))
             throw ExitCode(2)
         }
-        try prepareLiveRun(needs: [.capture], requested: requested)
+        try prepareLiveRun(needs: [.capture], requested: requested, language: language)
         let capture: LiveCapture
         do {
             // Not immediate mode: with it, libpcap on Linux uses a ring of fixed slots as large
@@ -97,15 +99,18 @@ struct Watch: ParsableCommand {
             capture = try LiveCapture(options: CaptureOptions(
                 interface: interface, filter: combinedFilter, snapLength: snapLength, immediate: false))
         } catch {
-            printError(error.description)
+            printError(error.describe(in: language))
             if case .permissionDenied = error.kind, let recorded = try? RecordedCaptures.paths(name: "handshake").capture {
-                printError("\nMeanwhile, a capture recorded for the lessons can be read without privilege:\n    osilab read \(recorded)")
+                printError("\n" + say(.watchRecordedInstead, recorded))
             }
             throw ExitCode(2)
         }
         let writer: CaptureWriter?
         do {
             writer = try write.map { try CaptureWriter(path: $0, dataLink: capture.dataLink) }
+        } catch let error as CaptureError {
+            printError(error.describe(in: language))
+            throw ExitCode(1)
         } catch {
             printError("\(error)")
             throw ExitCode(1)
@@ -115,11 +120,15 @@ struct Watch: ParsableCommand {
 
         let (width, colour) = layerViewSettings()
         var printer = PacketPrinter(linkType: LinkType(rawValue: capture.dataLink), absolute: absolute, layers: layers,
-                                    width: width, colour: colour)
+                                    width: width, colour: colour, language: language)
         let output = printer.output
-        let program = try command.isEmpty ? nil : startWatched(command, then: { capture.stop() })
-        printError("Capturing on \(interface)" + (combinedFilter.map { " (filter: \($0))" } ?? "")
-            + (program == nil ? "; press Ctrl-C to stop." : " while `\(commandForDisplay)` runs."))
+        let program = try command.isEmpty ? nil : startWatched(command, language: language, then: { capture.stop() })
+        switch (combinedFilter, program) {
+        case (nil, nil): printError(say(.watchCapturing, interface))
+        case (let filter?, nil): printError(say(.watchCapturingFiltered, interface, filter))
+        case (nil, _?): printError(say(.watchCapturingWhile, interface, commandForDisplay))
+        case (let filter?, _?): printError(say(.watchCapturingFilteredWhile, interface, filter, commandForDisplay))
+        }
         do {
             // Live lines are for watching, so each is shown as soon as it is known: the output
             // is flushed whenever the capture has caught up with the kernel, which is after
@@ -131,13 +140,18 @@ struct Watch: ParsableCommand {
             }
             output.flush()
         } catch {
-            printError(error.description)
+            printError(error.describe(in: language))
             throw ExitCode(1)
         }
         writer?.close()
         print(printer.lines.summary)
-        print("Capture: \(capture.statistics()).")
-        if let write { print("Saved to \(write); read it again with: osilab read \(write)") }
+        let statistics = capture.statistics()
+        let counters = LabStrings(language)
+        print(statistics.droppedByInterface > 0
+            ? counters(.captureCountersInterface, "\(statistics.delivered)", "\(statistics.received)", "\(statistics.dropped)",
+                       "\(statistics.droppedByInterface)")
+            : counters(.captureCounters, "\(statistics.delivered)", "\(statistics.received)", "\(statistics.dropped)"))
+        if let write { print(say(.watchSaved, write)) }
         if let program {
             let exit = program.finished()
             if exit != .exited(0) { throw ExitCode(exit.shellStatus) }
@@ -154,11 +168,11 @@ struct Watch: ParsableCommand {
 
     /// Starts the program to watch, sharing the terminal, and calls `then` a moment after it
     /// ends (the kernel sends the last ACK of a close after the program has gone).
-    func startWatched(_ command: [String], then stop: @escaping @Sendable () -> Void) throws -> WatchedProgram {
+    func startWatched(_ command: [String], language: Language, then stop: @escaping @Sendable () -> Void) throws -> WatchedProgram {
         guard let name = command.first else { throw ExitCode(2) }
         switch ChildProcess.spawn(name, Array(command.dropFirst())) {
         case .failure(let failure):
-            printError("Cannot run \(failure)")
+            printError(ToolStrings(language)(.watchCannotRun, "\(failure)"))
             throw ExitCode(127)
         case .success(let pid):
             let program = WatchedProgram(pid: pid)

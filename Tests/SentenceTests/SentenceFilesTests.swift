@@ -1,8 +1,11 @@
+import Capture
 import GradingChecks
 import Labs
 import LessonKit
 import Report
+import Sandbox
 import TextUI
+import Workspace
 import XCTest
 
 /// The two sentence files (`Sources/TextUI/Sentences/`) against every id the code names:
@@ -27,6 +30,10 @@ final class SentenceFilesTests: XCTestCase {
         (LayerText.namespace, LayerText.allKeys),
         // END layers
         // BEGIN tools
+        (ToolText.namespace, ToolText.allKeys),
+        (CaptureText.namespace, CaptureText.allKeys),
+        (NetworkText.namespace, NetworkText.allKeys),
+        (DoctorText.namespace, DoctorText.allKeys),
         // END tools
     ]
 
@@ -99,6 +106,7 @@ final class SentenceFilesTests: XCTestCase {
         "EtherType", "OpenBSD", "PPPoE",
         // END kept-layers
         // BEGIN kept-tools
+        "seccomp", "tmpfs", "execve", "ChmodBPF",
         // END kept-tools
     ]
 }
