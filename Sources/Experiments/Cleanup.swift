@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TextUI
 
 /// Everything an experiment has set up outside its own process memory (a network
 /// namespace, a firewall table), with the action that removes it.
@@ -19,7 +20,8 @@ public final class CleanupRegistry: Sendable {
 
     private struct Entry {
         let id: Int
-        let label: String
+        /// What it undoes, in a language.
+        let label: @Sendable (Language) -> String
         let action: @Sendable () -> Void
     }
 
@@ -34,6 +36,11 @@ public final class CleanupRegistry: Sendable {
 
     /// Registers `action` to undo something just set up; `label` says what (for messages).
     public func add(_ label: String, _ action: @escaping @Sendable () -> Void) -> Token {
+        add({ _ in label }, action)
+    }
+
+    /// Registers `action`; `label` says what it undoes in the language asked for.
+    public func add(_ label: @escaping @Sendable (Language) -> String, _ action: @escaping @Sendable () -> Void) -> Token {
         state.withLock { state in
             state.nextID += 1
             state.entries.append(Entry(id: state.nextID, label: label, action: action))
@@ -51,19 +58,19 @@ public final class CleanupRegistry: Sendable {
     }
 
     /// Runs every action still registered, newest first (a rule before its namespace).
-    /// Returns what was cleaned up.
+    /// Returns what was cleaned up, in `language`.
     @discardableResult
-    public func runAll() -> [String] {
+    public func runAll(language: Language = .english) -> [String] {
         let entries = state.withLock { state -> [Entry] in
             defer { state.entries.removeAll() }
             return state.entries
         }
         for entry in entries.reversed() { entry.action() }
-        return entries.reversed().map(\.label)
+        return entries.reversed().map { $0.label(language) }
     }
 
     /// What is registered now.
-    public var pending: [String] { state.withLock { $0.entries.map(\.label) } }
+    public var pending: [String] { state.withLock { $0.entries.map { $0.label(.english) } } }
 }
 
 /// Cleans up on Ctrl-C and SIGTERM before the program exits.
@@ -72,8 +79,8 @@ public enum InterruptHandler {
 
     /// Installs handlers for SIGINT and SIGTERM that run ``CleanupRegistry/shared``'s
     /// actions, say what they removed on standard error, then let the signal end the
-    /// program as it would have (exit status 128 + signal number).
-    public static func install() {
+    /// program as it would have (exit status 128 + signal number). The message is in `language`.
+    public static func install(language: Language = .english) {
         sources.withLock { sources in
             guard sources.isEmpty else { return }
             for number in [SIGINT, SIGTERM] {
@@ -82,9 +89,10 @@ public enum InterruptHandler {
                 signal(number, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
                 source.setEventHandler {
-                    let removed = CleanupRegistry.shared.runAll()
+                    let removed = CleanupRegistry.shared.runAll(language: language)
                     if !removed.isEmpty {
-                        FileHandle.standardError.write(Data(("\nInterrupted; cleaned up: " + removed.joined(separator: ", ") + "\n").utf8))
+                        let say = ExperimentStrings(language)
+                        FileHandle.standardError.write(Data(("\n" + say(.cleanupInterrupted, say.list(removed)) + "\n").utf8))
                     }
                     signal(number, SIG_DFL)
                     kill(getpid(), number)

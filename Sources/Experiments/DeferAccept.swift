@@ -11,8 +11,7 @@ import Wire
 public struct DeferAccept: Experiment {
     public static let info = ExperimentInfo(
         name: "defer-accept",
-        summary: "TCP_DEFER_ACCEPT on the listener: the bare final ACK does not make accept() return (the "
-            + "connection stays SYN-RECV); accept() returns with the first data segment.",
+        summary: .deferSummary,
         needs: [.capture, .ss],
         discussion: """
             The server sets TCP_DEFER_ACCEPT (\(Self.deferSeconds) seconds) on its listening socket and calls \
@@ -43,20 +42,21 @@ public struct DeferAccept: Experiment {
     }
 
     public func run(_ settings: ExperimentSettings) throws -> ExperimentOutcome {
-        let stage = try LoopbackStage(capture: settings.capture)
+        let stage = try LoopbackStage(settings)
+        let say = stage.say
         defer { stage.listener.close() }
         var observed = Observed()
         let recorded = try stage.recorder.record {
             observed.deferDropsBefore = kernelCounter("TCPDeferAcceptDrop")
             try stage.listener.setDeferAccept(seconds: Self.deferSeconds)
-            stage.recorder.note("server: setsockopt(TCP_DEFER_ACCEPT, \(Self.deferSeconds)) on the listening socket")
+            stage.recorder.note(say(.deferNoteOption, String(Self.deferSeconds)))
             try stage.listener.listen(backlog: 8)
             try stage.listener.setTimeout(.seconds(6))
             let acceptEntered = DispatchSemaphore(value: 0)
             stage.tracer.observe { event in
                 if case .entered(let record) = event, record.call == .accept { acceptEntered.signal() }
             }
-            let server = BackgroundTask("the server") { () throws -> Int in
+            let server = BackgroundTask(say(.taskServer), say: say) { () throws -> Int in
                 let (connection, _) = try stage.listener.accept()
                 defer { connection.close() }
                 try connection.setTimeout(.seconds(3))
@@ -64,7 +64,7 @@ public struct DeferAccept: Experiment {
                 return data.count
             }
             guard acceptEntered.wait(timeout: .now() + 3) == .success else {
-                throw ExperimentError.hung("the server never called accept()")
+                throw ExperimentError.hung(say(.hungNoAccept))
             }
             let client = try Socket(family: .inet, type: .stream, tracer: stage.tracer, role: "client")
             defer { client.close() }
@@ -75,8 +75,8 @@ public struct DeferAccept: Experiment {
             Thread.sleep(forTimeInterval: Self.hold.seconds / 2)
             observed.table = try SocketTable.take(port: stage.port)
             observed.acceptPendingAtTable = stage.tracer.snapshot().contains { $0.call == .accept && $0.isPending }
-            stage.recorder.note("ss -tan: the server's side is " + (serverState(observed) ?? "not listed")
-                + (observed.acceptPendingAtTable ? "; accept() still waiting" : ""))
+            stage.recorder.note(say(observed.acceptPendingAtTable ? .deferNoteTableWaiting : .deferNoteTable,
+                                    serverState(observed) ?? say(.deferNotListed)))
             Thread.sleep(forTimeInterval: Self.hold.seconds / 2)
 
             observed.dataSent = Instant.now()
@@ -87,9 +87,9 @@ public struct DeferAccept: Experiment {
         }
         var outcome = stage.outcome(Self.info.name, recorded, client: observed.client, scope: .oneConnection)
         if let ack = outcome.segments.first(where: { if case .handshakeACK(false) = $0.role { true } else { false } }) {
-            outcome.timeline.attach(PacketRemark("the listener discards it: TCP_DEFER_ACCEPT waits for data"), toPacket: ack.segment.number)
+            outcome.timeline.attach(PacketRemark(say(.deferRemark)), toPacket: ack.segment.number)
         }
-        explain(&outcome, observed)
+        explain(&outcome, observed, say: say)
         return outcome
     }
 
@@ -98,7 +98,7 @@ public struct DeferAccept: Experiment {
         return observed.table?.rows.first { $0.peer == client }?.state
     }
 
-    func explain(_ outcome: inout ExperimentOutcome, _ observed: Observed) {
+    func explain(_ outcome: inout ExperimentOutcome, _ observed: Observed, say: ExperimentStrings) {
         var explanation = Explanation()
         var facts: [String: String] = [:]
         let findings = outcome.timeline.findings.first { $0.client == observed.client }
@@ -111,57 +111,45 @@ public struct DeferAccept: Experiment {
         if outcome.captured, let findings {
             explanation.claim(findings.connectReturnedAfter == .synack && findings.finalAck != nil,
                 findings.connectReturnedAfter == .synack && findings.finalAck != nil
-                    ? "The handshake ran as usual: SYN, SYN-ACK, and the client's bare ACK (step 3); connect() returned "
-                        + "after the SYN-ACK. TCP_DEFER_ACCEPT does not change the handshake itself."
-                    : "Expected a normal handshake with connect() returning after the SYN-ACK; connect() returned after "
-                        + (findings.connectReturnedAfter?.rawValue ?? "nothing captured") + ".")
+                    ? say(.deferHandshake)
+                    : say(.deferHandshakeWrong, findings.connectReturnedAfter.map { say.step($0) } ?? say(.nothingCaptured)))
         }
         if let ack = findings?.finalAck, let accept, let returned = accept.returned, let sent = observed.dataSent {
             let waitedAfterAck = returned.nanoseconds(since: ack.segment.timestamp)
             let held = returned >= sent
+            let drops = (observed.deferDropsAfter ?? 0) - (observed.deferDropsBefore ?? 0)
             explanation.claim(held, held
-                ? "accept() did not return when the bare ACK arrived: it kept waiting \(secondsText(waitedAfterAck)) more, "
-                    + "until the client's data came. With TCP_DEFER_ACCEPT Linux notes the ACK and discards it, and keeps "
-                    + "the connection half-open instead of moving it to the accept queue."
-                    + ((observed.deferDropsAfter ?? 0) > (observed.deferDropsBefore ?? 0)
-                        ? " (The kernel's TCPDeferAcceptDrop counter rose by "
-                            + "\((observed.deferDropsAfter ?? 0) - (observed.deferDropsBefore ?? 0)).)" : "")
-                : "Expected accept() to wait past the bare ACK until the data; it returned \(secondsText(waitedAfterAck)) "
-                    + "after the ACK, before the client sent anything.")
+                ? (drops > 0 ? say(.deferHeldCounter, secondsText(waitedAfterAck), String(drops))
+                    : say(.deferHeld, secondsText(waitedAfterAck)))
+                : say(.deferHeldWrong, secondsText(waitedAfterAck)))
         } else if !outcome.captured, let accept, let returned = accept.returned, let sent = observed.dataSent {
             explanation.claim(returned >= sent, returned >= sent
-                ? "accept() returned only after the client sent its data, \(secondsText(sent.nanoseconds(since: connect?.returned ?? sent))) "
-                    + "after connect() had returned."
-                : "Expected accept() to wait for the data; it returned before the client sent anything.")
+                ? say(.deferNoCapture, secondsText(sent.nanoseconds(since: connect?.returned ?? sent)))
+                : say(.deferNoCaptureWrong))
         }
         if let state = serverState(observed) {
             facts["server-state-while-waiting"] = state
             explanation.claim(state == "SYN-RECV", state == "SYN-RECV"
-                ? "Halfway through the wait, ss showed the client's side ESTAB (connect() had returned) but the server's "
-                    + "side SYN-RECV: for the server the handshake is not finished until data arrives"
-                    + (observed.acceptPendingAtTable ? ", and accept() was still waiting." : ".")
-                : "Expected the server's side in SYN-RECV while waiting; ss showed \(state).")
+                ? say(observed.acceptPendingAtTable ? .deferStateWaiting : .deferState)
+                : say(.deferStateWrong, state))
         }
-        if let table = observed.table { outcome.sections.append(table.section("The socket table during the wait")) }
+        if let table = observed.table { outcome.sections.append(table.section(say(.deferSection))) }
         if outcome.captured, let findings {
             let copies = outcome.segments.filter { $0.role == .synAckRetransmission && $0.connection == findings.connection }
             facts["synack-retransmissions"] = String(copies.count)
             explanation.claim(copies.isEmpty, copies.isEmpty
-                ? "The server did not resend its SYN-ACK while waiting: it had the ACK, it only wanted data. Only "
-                    + "when the defer period has passed does Linux resend the SYN-ACK, and the bare ACK that answers it "
-                    + "is then accepted: a client that never sends is let in after all, just late."
-                : "The server resent its SYN-ACK \(copies.count) time(s) during the wait.")
+                ? say(.deferNoResend)
+                : say(.deferResent, String(copies.count)))
             if findings.acceptReturnedAfter == .data, let accept, let returned = accept.returned {
                 let data = outcome.segments.first { $0.direction == .clientToServer && $0.segment.payloadLength > 0 }
                 let gap = data.map { returned.nanoseconds(since: $0.segment.timestamp) } ?? 0
-                explanation.claim(true, "accept() returned \(formatDuration(nanoseconds: gap)) after the first data segment "
-                    + "(\(Self.payload.count) bytes) arrived, and the data was already waiting for the server's first recv().")
+                explanation.claim(true, say(.deferAcceptData, formatDuration(nanoseconds: gap), String(Self.payload.count)))
             } else {
-                explanation.claim(false, "Expected accept() to return right after the first data segment; it returned after "
-                    + (findings.acceptReturnedAfter?.rawValue ?? "nothing captured") + ".")
+                explanation.claim(false, say(.deferAcceptDataWrong,
+                                             findings.acceptReturnedAfter.map { say.step($0) } ?? say(.nothingCaptured)))
             }
         } else if !outcome.captured {
-            explanation.claim(nil, "the packets (no capture).")
+            explanation.claim(nil, say(.deferUnchecked))
         }
         outcome.explanation = explanation
         outcome.facts = facts

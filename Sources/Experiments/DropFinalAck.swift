@@ -33,8 +33,7 @@ public struct DropFinalAck: Experiment {
 
     public static let info = ExperimentInfo(
         name: "drop-final-ack",
-        summary: "Drop the client's final ACK with an nftables rule: connect() returns, accept() keeps waiting while "
-            + "the server resends its SYN-ACK, until an ACK gets through. The proof of \"connect at step 2, accept at step 3\".",
+        summary: .dropSummary,
         needs: [.capture, .netns],
         discussion: """
             osilab creates a network namespace (osilab-<pid>-<n>) with its own loopback interface, and in \
@@ -88,6 +87,7 @@ public struct DropFinalAck: Experiment {
     }
 
     public func run(_ settings: ExperimentSettings) throws -> ExperimentOutcome {
+        let say = ExperimentStrings(settings.language)
         let leftovers = NetworkNamespace.removeLeftovers()
         let namespace = try NetworkNamespace.create()
         defer { namespace.remove() }
@@ -101,30 +101,31 @@ public struct DropFinalAck: Experiment {
         let ruleAdded = Instant.now()
         let release = self.release
         var observed = try namespace.run(timeout: .seconds(12)) { () throws -> Observed in
-            try Self.scenario(namespace: namespace, release: release, capture: settings.capture, ruleAdded: ruleAdded)
+            try Self.scenario(namespace: namespace, release: release, capture: settings.capture, ruleAdded: ruleAdded, say: say)
         }
-        observed.timeline = Self.marked(observed.timeline, observed, release: release)
+        observed.timeline = Self.marked(observed.timeline, observed, release: release, say: say)
         var outcome = ExperimentOutcome(
             Self.info.name, run: observed.run, timeline: observed.timeline, client: observed.client,
             server: IPEndpoint(.v4(.loopback), port), scope: .oneConnection, captured: settings.capture)
         outcome.sections.append(ReportSection(
-            title: "What osilab set up (and removed afterwards)",
-            lines: namespace.commands.map { "$ " + $0 } + ["$ ip netns del \(namespace.name)    # at the end, also on Ctrl-C"]))
-        outcome.sections.append(ReportSection(title: "The rule's counter",
+            title: say(.dropSectionSetUp),
+            lines: namespace.commands.map { "$ " + $0 } + [say(.dropSetUpRemoved, "$ ip netns del \(namespace.name)")]))
+        outcome.sections.append(ReportSection(title: say(.dropSectionCounter),
                                               lines: observed.ruleText.map { $0.replacingOccurrences(of: "\t", with: "  ") }))
-        explain(&outcome, observed, leftovers: leftovers, namespace: namespace.name)
+        explain(&outcome, observed, leftovers: leftovers, namespace: namespace.name, say: say)
         return outcome
     }
 
     /// Runs on a thread inside the namespace: server, client, capture, release.
-    static func scenario(namespace: NetworkNamespace, release: Release, capture: Bool, ruleAdded: Instant) throws -> Observed {
+    static func scenario(namespace: NetworkNamespace, release: Release, capture: Bool, ruleAdded: Instant,
+                         say: ExperimentStrings) throws -> Observed {
         let tracer = TraceRecorder()
         let listener = try Socket(family: .inet, type: .stream, tracer: tracer, role: "server")
         defer { listener.close() }
         try listener.setReuseAddress(true)
         try listener.bind(to: .ipv4(.loopback, port: port))
         let recorder = try ExperimentRecorder(filter: "tcp port \(port)", capture: capture, tracer: tracer)
-        recorder.note("nft rule in place: bare ACKs to port \(port) are dropped on arrival")
+        recorder.note(say(.dropNoteRule, String(port)))
         var released = Instant.now()
         var ruleLifted = Instant.now()
         var pendingAtRelease = false
@@ -139,14 +140,14 @@ public struct DropFinalAck: Experiment {
             }
             // The server hands its connection back instead of closing it, so that nothing of the
             // teardown (whose last ACK is bare too) meets the rule.
-            let server = BackgroundTask("the server's accept()") { () throws -> Socket in
+            let server = BackgroundTask(say(.taskServerAccept), say: say) { () throws -> Socket in
                 let (connection, _) = try listener.accept()
                 try connection.setTimeout(.seconds(2))
                 if release == .data { _ = try connection.recv(maxBytes: 1024) }
                 return connection
             }
             guard acceptEntered.wait(timeout: .now() + 3) == .success else {
-                throw ExperimentError.hung("the server never called accept()")
+                throw ExperimentError.hung(say(.hungNoAccept))
             }
             let socket = try Socket(family: .inet, type: .stream, tracer: tracer, role: "client")
             defer { socket.close() }
@@ -166,27 +167,27 @@ public struct DropFinalAck: Experiment {
                 Thread.sleep(forTimeInterval: release == .data ? 3.6 : 1.6)
             }
             pendingAtRelease = tracer.snapshot().contains { $0.call == .accept && $0.isPending }
-            recorder.note(pendingAtRelease ? "accept() is still waiting" : "accept() has already returned")
+            recorder.note(pendingAtRelease ? say(.dropNoteStillWaiting) : say(.dropNoteAlreadyReturned))
             released = Instant.now()
             switch release {
             case .lift:
                 try namespace.exec(["nft", "flush", "chain", "inet", table, "input"])
                 ruleLifted = Instant.now()
-                recorder.note("rule lifted: nft flush chain inet \(table) input")
+                recorder.note(say(.dropNoteLifted, table))
                 ruleText = try namespace.exec(["nft", "list", "table", "inet", table], log: false).lines
-                ruleText = ["$ nft list table inet \(table)    # just after the rule was lifted"] + ruleText
+                ruleText = [say(.dropListLifted, "$ nft list table inet \(table)")] + ruleText
                 let connection = try server.wait(timeout: .seconds(5))
                 connection.close()
             case .data:
-                recorder.note("the client sends data; the rule stays")
+                recorder.note(say(.dropNoteSendsData))
                 try socket.sendAll(Array("hello".utf8))
                 let connection = try server.wait(timeout: .seconds(3))
                 defer { connection.close() }
                 ruleText = try namespace.exec(["nft", "list", "table", "inet", table], log: false).lines
-                ruleText = ["$ nft list table inet \(table)    # after accept() returned"] + ruleText
+                ruleText = [say(.dropListAfterAccept, "$ nft list table inet \(table)")] + ruleText
                 try namespace.exec(["nft", "flush", "chain", "inet", table, "input"])
                 ruleLifted = Instant.now()
-                recorder.note("rule lifted: nft flush chain inet \(table) input")
+                recorder.note(say(.dropNoteLifted, table))
             }
             socket.close()
         }
@@ -206,27 +207,28 @@ public struct DropFinalAck: Experiment {
     }
 
     /// The client's bare ACKs that arrived while the rule was in place are marked dropped.
-    static func marked(_ timeline: Timeline, _ observed: Observed, release: Release) -> Timeline {
+    static func marked(_ timeline: Timeline, _ observed: Observed, release: Release, say: ExperimentStrings) -> Timeline {
         var timeline = timeline
         let end = observed.ruleLifted
         for segment in timeline.segments where segment.direction == .clientToServer {
             let time = segment.segment.timestamp
             if segment.segment.isPureACK && time >= observed.ruleAdded && time <= end {
-                timeline.attach(PacketRemark("dropped by the rule before the server's TCP saw it", dropped: true),
+                timeline.attach(PacketRemark(say(.dropRemarkDropped), dropped: true),
                                 toPacket: segment.segment.number)
             } else if segment.segment.isPureACK && release == .lift && time > end,
                       !timeline.packets.contains(where: { $0.remark?.dropped == false }) {
-                timeline.attach(PacketRemark("gets through: the rule is gone"), toPacket: segment.segment.number)
+                timeline.attach(PacketRemark(say(.dropRemarkGetsThrough)), toPacket: segment.segment.number)
             } else if segment.segment.payloadLength > 0 && release == .data,
                       !timeline.packets.contains(where: { $0.remark?.dropped == false }) {
-                timeline.attach(PacketRemark("carries the acknowledgment, and PSH: the rule lets it through"),
+                timeline.attach(PacketRemark(say(.dropRemarkCarriesAck)),
                                 toPacket: segment.segment.number)
             }
         }
         return timeline
     }
 
-    func explain(_ outcome: inout ExperimentOutcome, _ observed: Observed, leftovers: [String], namespace: String) {
+    func explain(_ outcome: inout ExperimentOutcome, _ observed: Observed, leftovers: [String], namespace: String,
+                 say: ExperimentStrings) {
         var explanation = Explanation()
         var facts: [String: String] = ["release": release.rawValue]
         let trace = observed.run.trace
@@ -236,13 +238,9 @@ public struct DropFinalAck: Experiment {
         let released = observed.released
 
         if !leftovers.isEmpty {
-            explanation.context("Removed first: " + leftovers.joined(separator: ", ")
-                + ", left behind by an earlier run that was killed before it could clean up.")
+            explanation.context(say(.dropRemovedFirst, say.list(leftovers)))
         }
-        explanation.context("In a network namespace of its own (\(namespace), with its own lo), an nftables rule on the "
-            + "input hook dropped every segment to port \(Self.port) whose only flag is ACK."
-            + (outcome.captured ? " The capture on lo sees a packet before the input hook, so each dropped ACK still "
-                + "appears, its arrow ending in a cross short of the server: the client did send it." : ""))
+        explanation.context(say(outcome.captured ? .dropContextCaptured : .dropContext, namespace, String(Self.port)))
 
         // connect() at step 2.
         if let connect, let returned = connect.returned {
@@ -251,13 +249,15 @@ public struct DropFinalAck: Experiment {
             let before = returned < released && connect.outcome?.isSuccess == true
             facts["connect-returned-before-release"] = before ? "yes" : "no"
             let afterSynAck = !outcome.captured || step == .synack
+            let blocked = formatDuration(nanoseconds: connect.blockedNanoseconds ?? 0)
+            let returnedAfter = step.map { say.step($0) } ?? say(.noCapturedSegment)
+            let succeeded = connect.outcome?.isSuccess == true
+            let wrong: ExperimentText = succeeded
+                ? (before ? .dropConnectWrongReturnedBefore : .dropConnectWrongReturnedAfter)
+                : (before ? .dropConnectWrongFailedBefore : .dropConnectWrongFailedAfter)
             explanation.claim(before && afterSynAck, before && afterSynAck
-                ? "connect() returned \(formatDuration(nanoseconds: connect.blockedNanoseconds ?? 0)) after it was called, "
-                    + (outcome.captured ? "right after the SYN-ACK (step 2), " : "")
-                    + "while the rule was dropping the final ACK: the client needs nothing after step 2."
-                : "Expected connect() to return after the SYN-ACK while step 3 was held back; it "
-                    + (connect.outcome?.isSuccess == true ? "returned" : "failed") + " after "
-                    + (step?.rawValue ?? "no captured segment") + (before ? "." : ", after the release."))
+                ? say(outcome.captured ? .dropConnectHeldCaptured : .dropConnectHeld, blocked)
+                : say(wrong, returnedAfter))
         }
 
         // The dropped ACKs and the server's resent SYN-ACKs.
@@ -268,34 +268,27 @@ public struct DropFinalAck: Experiment {
             let sent = [findings.synAck?.segment.timestamp].compactMap { $0 } + copies.map(\.segment.timestamp)
             let gaps = zip(sent.dropFirst(), sent).map { $0.nanoseconds(since: $1) }
             let growing = gaps.count >= 2 ? zip(gaps.dropFirst(), gaps).allSatisfy { $0 > $1 + $1 / 2 } : !gaps.isEmpty
+            let gapTexts = gaps.map { secondsText($0) }
             explanation.claim(!copies.isEmpty && growing, !copies.isEmpty && growing
-                ? "The server's kernel never heard step 3, so it assumed its SYN-ACK was lost and sent it again "
-                    + times(copies.count) + ", after " + gaps.map { secondsText($0) }.joined(separator: ", then ")
-                    + ": each wait twice the one before (exponential backoff). The client's kernel answered each copy with "
-                    + "another ACK, which the rule dropped too."
-                : "Expected the server to resend its SYN-ACK with growing gaps; the capture shows \(copies.count) "
-                    + "cop\(copies.count == 1 ? "y" : "ies") with gaps " + gaps.map { secondsText($0) }.joined(separator: ", ") + ".")
+                ? say(.dropResentHeld, say.times(copies.count), gapTexts.joined(separator: say(.listThen)))
+                : say(copies.count == 1 ? .dropResentWrongOne : .dropResentWrongMany, String(copies.count), say.list(gapTexts)))
             if let dropped = observed.dropped {
                 facts["acks-dropped"] = String(dropped)
                 explanation.claim(dropped >= 1 && dropped == droppedAcks.count, dropped >= 1 && dropped == droppedAcks.count
-                    ? "The rule's nft counter says it dropped \(dropped) packet\(dropped == 1 ? "" : "s"): exactly the "
-                        + "\(droppedAcks.count) bare ACK\(droppedAcks.count == 1 ? "" : "s") drawn with a cross on the ladder."
-                    : "The rule's nft counter says it dropped \(dropped) packet(s), but the ladder marks "
-                        + "\(droppedAcks.count) bare ACK(s) sent while it was in place.")
+                    ? say(dropped == 1 ? .dropCounterHeldOne : .dropCounterHeldMany, String(dropped), String(droppedAcks.count))
+                    : say(.dropCounterWrong, String(dropped), String(droppedAcks.count)))
             }
         } else if let dropped = observed.dropped {
             facts["acks-dropped"] = String(dropped)
-            explanation.claim(dropped >= 1, "The rule's nft counter says it dropped \(dropped) bare ACK"
-                + (dropped == 1 ? "" : "s") + ": the client did send step 3, and the server never got it.")
+            explanation.claim(dropped >= 1, say(dropped == 1 ? .dropCounterNoCaptureOne : .dropCounterNoCaptureMany, String(dropped)))
         }
 
         // accept() at step 3.
         facts["accept-waiting-at-release"] = observed.acceptPendingAtRelease ? "yes" : "no"
         if let connect, let connected = connect.returned {
             explanation.claim(observed.acceptPendingAtRelease, observed.acceptPendingAtRelease
-                ? "\(secondsText(released.nanoseconds(since: connected))) after connect() had returned, accept() was still "
-                    + "waiting: the connection was established for the client and not yet for the server."
-                : "Expected accept() to be still waiting when the connection was released; it had already returned.")
+                ? say(.dropAcceptWaiting, secondsText(released.nanoseconds(since: connected)))
+                : say(.dropAcceptWaitingWrong))
         }
         if let accept, let returned = accept.returned {
             let step = findings?.acceptReturnedAfter
@@ -304,19 +297,20 @@ public struct DropFinalAck: Experiment {
             let holds = returned > released && (!outcome.captured || step == expected)
             let arrival = outcome.segments.last { $0.direction == .clientToServer && $0.segment.timestamp <= returned }
             let gap = arrival.map { formatDuration(nanoseconds: returned.nanoseconds(since: $0.segment.timestamp)) }
-            let how = release == .lift
-                ? "After the rule was lifted, the server's next SYN-ACK copy was answered by an ACK that got through, and "
-                : "The client's data segment carried the acknowledgment (ack = K+1) and PSH, so the rule let it through, and "
+            let held: String
+            switch (release, gap) {
+            case (.lift, let gap?): held = say(.dropAcceptLift, gap)
+            case (.lift, nil): held = say(.dropAcceptLiftOnlyThen)
+            case (.data, let gap?): held = say(.dropAcceptData, gap)
+            case (.data, nil): held = say(.dropAcceptDataOnlyThen)
+            }
+            let what = say(release == .lift ? .dropWhatAck : .dropWhatData)
+            let when = say(returned > released ? .dropWhenAfter : .dropWhenBefore)
             explanation.claim(holds, holds
-                ? how + "accept() returned " + (gap.map { "\($0) after it arrived" } ?? "only then")
-                    + ". So accept() returns at step 3, when an acknowledgment of the SYN-ACK reaches the server, and "
-                    + "connect() at step 2."
-                : "Expected accept() to return only after the release, right after the "
-                    + (release == .lift ? "ACK" : "data") + " that got through; it returned "
-                    + (returned > released ? "after the release" : "before the release")
-                    + (step.map { ", after the client's \($0.rawValue)" } ?? "") + ".")
+                ? held
+                : step.map { say(.dropAcceptWrongStep, what, when, say.step($0)) } ?? say(.dropAcceptWrong, what, when))
         } else {
-            explanation.claim(false, "accept() never returned, even after the connection was released.")
+            explanation.claim(false, say(.dropAcceptNever))
         }
         outcome.explanation = explanation
         outcome.facts = facts

@@ -3,6 +3,7 @@ import Foundation
 import Report
 import Sandbox
 import Sockets
+import TextUI
 import Timeline
 import Trace
 import Wire
@@ -25,9 +26,12 @@ public struct ExperimentSettings: Sendable {
     /// Capture packets (needs root or the capture capabilities). Without the capture an
     /// experiment still makes its calls and checks what the calls alone can show.
     public var capture: Bool
+    /// The language of the run's notes, claims, sections and errors (JSON output asks for English).
+    public var language: Language
 
-    public init(capture: Bool = true) {
+    public init(capture: Bool = true, language: Language = .english) {
         self.capture = capture
+        self.language = language
     }
 }
 
@@ -40,12 +44,16 @@ public enum ExperimentRequirement: String, Sendable, Hashable, CaseIterable {
     /// The `ss` tool (iproute2), to read the kernel's socket table.
     case ss
 
-    /// As the experiment list shows it.
-    public var label: String {
-        switch self {
-        case .capture: "capture"
-        case .netns: "netns"
-        case .ss: "ss"
+    /// As the experiment list and `--help` show it.
+    public var label: String { label(in: .english) }
+
+    /// As the experiment list shows it in `language`.
+    public func label(in language: Language) -> String {
+        let say = ExperimentStrings(language)
+        return switch self {
+        case .capture: say(.needCapture)
+        case .netns: say(.needNetns)
+        case .ss: say(.needSs)
         }
     }
 }
@@ -67,11 +75,28 @@ public struct FactDescription: Sendable, Hashable {
 /// An experiment's name, one-line summary, requirements, longer description and facts.
 public struct ExperimentInfo: Sendable, Hashable {
     public var name: String
-    public var summary: String
+    /// The one-line summary's sentence.
+    public var summaryID: ExperimentText
+    /// The one-line summary in English (`--help`).
+    public var summary: String { summary(in: .english) }
     public var needs: [ExperimentRequirement]
     /// What it does and what to look for, for `--help`.
     public var discussion: String
     public var facts: [FactDescription]
+
+    public init(name: String, summary: ExperimentText, needs: [ExperimentRequirement], discussion: String,
+                facts: [FactDescription]) {
+        self.name = name
+        self.summaryID = summary
+        self.needs = needs
+        self.discussion = discussion
+        self.facts = facts
+    }
+
+    /// The one-line summary in `language` (the experiment list).
+    public func summary(in language: Language) -> String {
+        ExperimentStrings(language)(summaryID)
+    }
 
     /// The facts' rows as Lessons/README.md shows them (and LessonKit's FactCatalog lists them).
     public var factTableRows: [String] {
@@ -102,9 +127,12 @@ public enum ExperimentError: Error, Sendable, CustomStringConvertible {
     /// Setting up failed in a way the other errors do not cover.
     case setup(String)
 
-    public var description: String {
+    public var description: String { message(in: .english) }
+
+    /// The message in `language`. What a case carries was written in the run's language.
+    public func message(in language: Language) -> String {
         switch self {
-        case .hung(let what): "The experiment hung: \(what). Everything it set up has been removed."
+        case .hung(let what): ExperimentStrings(language)(.errorHung, what)
         case .missing(let problems): problems.joined(separator: "\n")
         case .setup(let what): what
         }
@@ -128,18 +156,17 @@ public struct ExperimentOutcome: Sendable {
     /// Whether packets were captured (false with `--no-capture`).
     public var captured: Bool
 
-    public func ladder(numbers: NumberStyle = .relative) -> Ladder {
-        Ladder.make(from: timeline, numbers: numbers, client: client, server: server, scope: scope)
+    public func ladder(numbers: NumberStyle = .relative, language: Language = .english) -> Ladder {
+        Ladder.make(from: timeline, numbers: numbers, client: client, server: server, scope: scope, language: language)
     }
 
-    /// The report, in the style `--plain`, `--json` and `--absolute` choose.
+    /// The report, in the style `--plain`, `--json`, `--absolute` and `--lang` choose.
+    ///
+    /// The notes, claims and sections were written during the run, in
+    /// ``ExperimentSettings/language``: run with the language the style shows (English for JSON).
     public func reportLines(style: ReportStyle) -> [String] {
-        // The experiments' own sentences are English only so far: keep the whole report in
-        // one language rather than Chinese notes beside English explanations.
-        var style = style
-        style.language = .english
-        return RunReport.lines(for: run, timeline: timeline, ladder: ladder(numbers: style.numbers), style: style,
-                               sections: sections, explanation: explanation, facts: facts, captured: captured)
+        RunReport.lines(for: run, timeline: timeline, ladder: ladder(numbers: style.numbers, language: style.language),
+                        style: style, sections: sections, explanation: explanation, facts: facts, captured: captured)
     }
 
     /// Every TCP segment on the timeline, annotated, in capture order.
@@ -184,41 +211,34 @@ public enum ExperimentCatalogue {
         all.first { $0.info.name == name }
     }
 
-    /// The list `osilab experiment` prints: name, what it needs, and one line.
-    public static func listing(width: Int = 100) -> [String] {
-        let nameWidth = all.map { $0.info.name.count }.max() ?? 10
-        let needsWidth = all.map { $0.info.needs.map(\.label).joined(separator: ",").count }.max() ?? 10
-        var lines = ["Experiments (run one with: osilab experiment NAME; details: osilab experiment NAME --help)", ""]
-        lines.append(pad("NAME", nameWidth) + "  " + pad("NEEDS", needsWidth) + "  WHAT IT SHOWS")
-        for experiment in all {
+    /// The list `osilab experiment` prints: name, what it needs, and one line, in columns
+    /// that line up at any width (Chinese characters take two columns).
+    public static func listing(width: Int = 100, language: Language = .english) -> [String] {
+        let say = ExperimentStrings(language)
+        let needs = all.map { $0.info.needs.map { $0.label(in: language) }.joined(separator: ",") }
+        let name = say(.listColumnName), needed = say(.listColumnNeeds)
+        let nameWidth = max(DisplayWidth.of(name), all.map { DisplayWidth.of($0.info.name) }.max() ?? 10)
+        let needsWidth = max(DisplayWidth.of(needed), needs.map { DisplayWidth.of($0) }.max() ?? 10)
+        var lines = TextWrapper.wrap(say(.listHeader), width: width) + [""]
+        lines.append(pad(name, nameWidth) + "  " + pad(needed, needsWidth) + "  " + say(.listColumnShows))
+        for (experiment, need) in zip(all, needs) {
             let info = experiment.info
-            let lead = pad(info.name, nameWidth) + "  " + pad(info.needs.map(\.label).joined(separator: ","), needsWidth) + "  "
-            let wrapped = wrap(info.summary, width: max(30, width - lead.count))
-            lines.append(lead + (wrapped.first ?? ""))
-            for more in wrapped.dropFirst() { lines.append(String(repeating: " ", count: lead.count) + more) }
+            let lead = pad(info.name, nameWidth) + "  " + pad(need, needsWidth) + "  "
+            let indent = String(repeating: " ", count: DisplayWidth.of(lead))
+            let room = max(20, width - DisplayWidth.of(lead))
+            lines += TextWrapper.wrap(info.summary(in: language), width: room).enumerated().map { index, line in
+                (index == 0 ? lead : indent) + line
+            }
         }
-        lines += ["", "capture: packets captured on lo. netns: a network namespace with nftables rules (ip from iproute2,",
-                  "nft from nftables). ss: iproute2. Without root, osilab runs them in a private network of your own",
-                  "(a user namespace; osilab doctor says whether this machine allows it)."]
+        lines.append("")
+        for paragraph in say(.listFooter).split(separator: "\n") {
+            lines += TextWrapper.wrap(String(paragraph), width: width)
+        }
         return lines
     }
 
     private static func pad(_ text: String, _ width: Int) -> String {
-        text + String(repeating: " ", count: max(0, width - text.count))
-    }
-
-    private static func wrap(_ text: String, width: Int) -> [String] {
-        var lines: [String] = []
-        var current = ""
-        for word in text.split(separator: " ") {
-            if !current.isEmpty && current.count + 1 + word.count > width {
-                lines.append(current)
-                current = ""
-            }
-            current += (current.isEmpty ? "" : " ") + word
-        }
-        if !current.isEmpty { lines.append(current) }
-        return lines
+        text + String(repeating: " ", count: max(0, width - DisplayWidth.of(text)))
     }
 }
 
@@ -226,23 +246,23 @@ public enum ExperimentCatalogue {
 public enum Preflight {
     /// One sentence per missing thing; empty when the experiment can run.
     public static func problems(for info: ExperimentInfo, settings: ExperimentSettings) -> [String] {
+        let say = ExperimentStrings(settings.language)
         var problems: [String] = []
         for need in info.needs {
             switch need {
             case .netns:
                 #if !os(Linux)
-                problems.append("\(info.name) needs Linux: network namespaces and nftables exist only there.")
+                problems.append(say(.preflightNeedsLinux, info.name))
                 #endif
                 if !LivePrivilege.canAdministerNetwork() {
-                    problems.append("\(info.name) needs to create a network namespace and an nftables rule, which "
-                        + "needs root or a private network of your own (see osilab doctor).")
+                    problems.append(say(.preflightNeedsAdmin, info.name))
                 }
                 for tool in ["ip", "nft"] where ExternalTool.locate(tool) == nil {
-                    problems.append("`\(tool)` is not installed. Install it with: sudo apt-get install \(ExternalTool.packages[tool] ?? tool)")
+                    problems.append(say(.preflightNotInstalled, tool, ExternalTool.packages[tool] ?? tool))
                 }
             case .ss:
                 if ExternalTool.locate("ss") == nil {
-                    problems.append("`ss` is not installed. Install it with: sudo apt-get install iproute2")
+                    problems.append(say(.preflightNotInstalled, "ss", "iproute2"))
                 }
             case .capture:
                 break

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TextUI
 
 /// What an external program (`ip`, `nft`, `ss`) printed and how it ended.
 public struct ToolResult: Sendable {
@@ -35,19 +36,22 @@ public struct ToolError: Error, Sendable, CustomStringConvertible {
     public var kind: Kind
     public var errorOutput: String
 
-    public var description: String {
+    public var description: String { message(in: .english) }
+
+    /// The message in `language`; the tool's own error output is quoted as it printed it.
+    public func message(in language: Language) -> String {
+        let say = ExperimentStrings(language)
         let line = ExternalTool.shellLine(command)
         switch kind {
         case .notInstalled(let package):
-            return "`\(command.first ?? "?")` is not installed, and this experiment runs it. "
-                + "Install it with: sudo apt-get install \(package)"
+            return say(.toolNotInstalled, command.first ?? "?", package)
         case .failed(let status):
             let detail = errorOutput.trimmingCharacters(in: .whitespacesAndNewlines)
-            return "`\(line)` failed (exit status \(status))" + (detail.isEmpty ? "." : ": \(detail)")
+            return detail.isEmpty ? say(.toolFailed, line, String(status)) : say(.toolFailedDetail, line, String(status), detail)
         case .timedOut:
-            return "`\(line)` did not finish within its time limit and was stopped."
+            return say(.toolTimedOut, line)
         case .couldNotStart(let reason):
-            return "`\(line)` could not be started: \(reason)"
+            return say(.toolCouldNotStart, line, reason)
         }
     }
 }

@@ -1,6 +1,7 @@
 import CSupport
 import Foundation
 import Synchronization
+import TextUI
 
 /// A private network namespace the experiment creates for itself, with its own `lo`.
 ///
@@ -47,7 +48,7 @@ public final class NetworkNamespace: Sendable {
 
     private init(name: String) {
         self.name = name
-        token = CleanupRegistry.shared.add("network namespace \(name)") {
+        token = CleanupRegistry.shared.add({ language in ExperimentStrings(language)(.cleanupNamespace, name) }) {
             _ = try? ExternalTool.run(["ip", "netns", "del", name])
         }
     }
@@ -155,12 +156,14 @@ public enum NamespaceError: Error, Sendable, CustomStringConvertible {
     case cannotEnter(path: String, reason: String)
     case overran(name: String, seconds: Double)
 
-    public var description: String {
-        switch self {
-        case .cannotEnter(let path, let reason):
-            "Could not enter the network namespace \(path) (setns: \(reason)). Entering a namespace needs root."
-        case .overran(let name, let seconds):
-            "The experiment inside \(name) did not finish within \(Int(seconds)) seconds and was abandoned."
+    public var description: String { message(in: .english) }
+
+    /// The message in `language` (the reason is the C library's, as strerror gives it).
+    public func message(in language: Language) -> String {
+        let say = ExperimentStrings(language)
+        return switch self {
+        case .cannotEnter(let path, let reason): say(.namespaceCannotEnter, path, reason)
+        case .overran(let name, let seconds): say(.namespaceOverran, name, String(Int(seconds)))
         }
     }
 }

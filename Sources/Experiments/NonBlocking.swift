@@ -11,8 +11,7 @@ import Wire
 public struct NonBlocking: Experiment {
     public static let info = ExperimentInfo(
         name: "nonblocking",
-        summary: "setblocking(False): accept() and recv() fail at once with EAGAIN (Python: BlockingIOError); "
-            + "settimeout() ends a blocked recv() after the set time; waiting sends no packets.",
+        summary: .nbSummary,
         needs: [.capture],
         discussion: """
             A server makes its listening socket non-blocking and calls accept() before any client has \
@@ -35,12 +34,13 @@ public struct NonBlocking: Experiment {
     public init() {}
 
     public func run(_ settings: ExperimentSettings) throws -> ExperimentOutcome {
-        let stage = try LoopbackStage(capture: settings.capture)
+        let stage = try LoopbackStage(settings)
+        let say = stage.say
         defer { stage.listener.close() }
         let recorded = try stage.recorder.record {
             try stage.listener.listen(backlog: 8)
             try stage.listener.setBlocking(false)
-            stage.recorder.note("server: setblocking(False) on the listening socket")
+            stage.recorder.note(say(.nbNoteListener))
             _ = try? stage.listener.accept()
 
             let client = try Socket(family: .inet, type: .stream, tracer: stage.tracer, role: "client")
@@ -48,17 +48,17 @@ public struct NonBlocking: Experiment {
             try client.setTimeout(.seconds(3))
             try client.connect(to: stage.address)
             guard try stage.listener.waitUntilReadable(timeout: .seconds(3)) else {
-                throw ExperimentError.hung("the connection never reached the accept queue")
+                throw ExperimentError.hung(say(.nbHungQueue))
             }
             let (connection, _) = try stage.listener.accept()
             defer { connection.close() }
             try connection.setBlocking(false)
-            stage.recorder.note("server: setblocking(False) on the connection")
+            stage.recorder.note(say(.nbNoteConnection))
             _ = try? connection.recv(maxBytes: 1024)
 
             try connection.setBlocking(true)
             try connection.setTimeout(Self.timeout)
-            stage.recorder.note("server: settimeout(\(formatSeconds(Self.timeout))), blocking again")
+            stage.recorder.note(say(.nbNoteTimeout, formatSeconds(Self.timeout)))
             _ = try? connection.recv(maxBytes: 1024)
 
             try client.sendAll(Array("late".utf8))
@@ -69,11 +69,11 @@ public struct NonBlocking: Experiment {
             stage.listener.close()
         }
         var outcome = stage.outcome(Self.info.name, recorded, scope: .oneConnection)
-        explain(&outcome)
+        explain(&outcome, say: say)
         return outcome
     }
 
-    func explain(_ outcome: inout ExperimentOutcome) {
+    func explain(_ outcome: inout ExperimentOutcome, say: ExperimentStrings) {
         var explanation = Explanation()
         var facts: [String: String] = [:]
         let trace = outcome.run.trace
@@ -84,28 +84,25 @@ public struct NonBlocking: Experiment {
         if let first = accepts.first, let waited = first.blockedNanoseconds {
             facts["accept-nonblocking"] = first.errorName == "EAGAIN" ? "EAGAIN" : "returned"
             if first.errorName == "EAGAIN" && waited < quick {
-                explanation.claim(true, "accept() on the non-blocking listener, with no client yet, failed with EAGAIN "
-                    + "after \(formatDuration(nanoseconds: waited)): it did not wait. Python raises BlockingIOError "
-                    + "([Errno 11] Resource temporarily unavailable); EWOULDBLOCK is the same number on Linux.")
+                explanation.claim(true, say(.nbAccept, formatDuration(nanoseconds: waited)))
             } else {
-                explanation.claim(false, "Expected the idle non-blocking accept() to fail at once with EAGAIN; it "
-                    + (first.errorName.map { "failed with \($0)" } ?? "returned") + " after \(formatDuration(nanoseconds: waited)).")
+                let after = formatDuration(nanoseconds: waited)
+                explanation.claim(false, first.errorName.map { say(.nbAcceptWrongFailed, $0, after) }
+                    ?? say(.nbAcceptWrongReturned, after))
             }
         }
         if accepts.count >= 2, accepts[1].outcome?.isSuccess == true {
-            explanation.context("Once the client had connected, poll() said the listener was readable and accept() "
-                + "returned the connection at once: non-blocking code waits in poll()/select(), not in accept().")
+            explanation.context(say(.nbPollContext))
         }
         let nonBlockingRecv = recvs.first
         if let recv = nonBlockingRecv, let waited = recv.blockedNanoseconds {
             facts["recv-nonblocking"] = recv.errorName == "EAGAIN" ? "EAGAIN" : "returned"
             if recv.errorName == "EAGAIN" && waited < quick {
-                explanation.claim(true, "recv() on the non-blocking connection, with nothing received, failed with EAGAIN "
-                    + "after \(formatDuration(nanoseconds: waited)). An empty non-blocking recv is an error, never b\"\": "
-                    + "b\"\" (0 bytes) would mean the peer closed.")
+                explanation.claim(true, say(.nbRecv, formatDuration(nanoseconds: waited)))
             } else {
-                explanation.claim(false, "Expected the non-blocking recv() to fail at once with EAGAIN; it "
-                    + (recv.errorName.map { "failed with \($0)" } ?? "returned") + " after \(formatDuration(nanoseconds: waited)).")
+                let after = formatDuration(nanoseconds: waited)
+                explanation.claim(false, recv.errorName.map { say(.nbRecvWrongFailed, $0, after) }
+                    ?? say(.nbRecvWrongReturned, after))
             }
         }
         let limit = Int64(Self.timeout.seconds * 1e9)
@@ -115,28 +112,26 @@ public struct NonBlocking: Experiment {
             let timedOut = timed.errorName == "EAGAIN (timeout)"
             facts["recv-timeout"] = timedOut ? "timed-out" : "returned"
             if timedOut && waited >= limit - 2_000_000 && waited < limit + 1_000_000_000 {
-                explanation.claim(true, "With a \(formatSeconds(Self.timeout)) timeout, recv() blocked and gave up after "
-                    + "\(formatDuration(nanoseconds: waited)) with EAGAIN; Python raises TimeoutError (socket.timeout). "
-                    + "The timeout is SO_RCVTIMEO: the kernel wakes the call, nothing is sent.")
+                explanation.claim(true, say(.nbTimeout, formatSeconds(Self.timeout), formatDuration(nanoseconds: waited)))
             } else {
-                explanation.claim(false, "Expected recv() to give up after about \(formatSeconds(Self.timeout)); it "
-                    + (timed.errorName.map { "failed with \($0)" } ?? "returned") + " after \(formatDuration(nanoseconds: waited)).")
+                let after = formatDuration(nanoseconds: waited)
+                explanation.claim(false, timed.errorName.map { say(.nbTimeoutWrongFailed, formatSeconds(Self.timeout), $0, after) }
+                    ?? say(.nbTimeoutWrongReturned, formatSeconds(Self.timeout), after))
             }
             if outcome.captured {
                 let during = outcome.segments.filter { $0.segment.timestamp > entered && $0.segment.timestamp < returned }
                 facts["packets-while-waiting"] = String(during.count)
                 explanation.claim(during.isEmpty, during.isEmpty
-                    ? "While recv() waited, the capture saw no packet at all: waiting is local to the receiving "
-                        + "kernel, the peer is not asked anything (TCP keepalive is off by default)."
-                    : "While recv() waited, the capture saw \(during.count) packet(s); waiting alone should send none.")
+                    ? say(.nbQuiet)
+                    : say(.nbQuietWrong, String(during.count)))
             } else {
-                explanation.claim(nil, "that waiting sends no packets (no capture).")
+                explanation.claim(nil, say(.nbQuietUnchecked))
             }
         }
         if recvs.count >= 3, let last = recvs.last, let bytes = last.returnedValue {
             explanation.claim(bytes > 0, bytes > 0
-                ? "After the timeout the same connection still worked: the client's \(bytes) bytes arrived and recv() returned them."
-                : "After the timeout the last recv() returned \(bytes) bytes; the connection should still have worked.")
+                ? say(.nbStillWorks, String(bytes))
+                : say(.nbStillWorksWrong, String(bytes)))
         }
         outcome.explanation = explanation
         outcome.facts = facts

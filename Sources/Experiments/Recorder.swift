@@ -101,10 +101,13 @@ public final class ExperimentRecorder: Sendable {
 final class BackgroundTask<T: Sendable>: Sendable {
     private let result = Mutex<Result<T, any Error>?>(nil)
     private let done = DispatchSemaphore(value: 0)
+    /// What it is, in the run's language ("the server's accept()").
     let name: String
+    let say: ExperimentStrings
 
-    init(_ name: String, _ body: @escaping @Sendable () throws -> T) {
+    init(_ name: String, say: ExperimentStrings, _ body: @escaping @Sendable () throws -> T) {
         self.name = name
+        self.say = say
         let thread = Thread { [self] in
             let outcome = Result { try body() }
             result.withLock { $0 = outcome }
@@ -118,7 +121,7 @@ final class BackgroundTask<T: Sendable>: Sendable {
     /// - Throws: ``ExperimentError/hung(_:)`` after `timeout`, or what the task threw.
     func wait(timeout: Duration) throws -> T {
         guard done.wait(timeout: .now() + timeout.seconds) == .success else {
-            throw ExperimentError.hung("\(name) did not finish within \(formatSeconds(timeout))")
+            throw ExperimentError.hung(say(.taskDidNotFinish, name, formatSeconds(timeout)))
         }
         done.signal()
         guard let outcome = result.withLock({ $0 }) else { throw ExperimentError.hung(name) }
@@ -201,24 +204,15 @@ func kernelCounter(_ name: String) -> Int? {
     return nil
 }
 
-/// "once", "twice", "3 times".
-func times(_ count: Int) -> String {
-    switch count {
-    case 1: "once"
-    case 2: "twice"
-    default: "\(count) times"
-    }
-}
-
 /// A TCP socket bound to a free port on 127.0.0.1, traced as the server, and its address.
 /// Not yet listening: the experiment opens its capture on the port first, so that no packet
 /// of the experiment goes unseen.
-func loopbackListener(tracer: TraceRecorder) throws -> (Socket, SocketAddress) {
+func loopbackListener(tracer: TraceRecorder, say: ExperimentStrings) throws -> (Socket, SocketAddress) {
     let listener = try Socket(family: .inet, type: .stream, tracer: tracer, role: "server")
     do {
         try listener.bind(to: .ipv4(.loopback, port: 0))
         let address = try listener.localAddress()
-        guard address.port != nil else { throw ExperimentError.setup("the kernel gave no port") }
+        guard address.port != nil else { throw ExperimentError.setup(say(.setupNoPort)) }
         return (listener, address)
     } catch {
         listener.close()
@@ -232,13 +226,16 @@ struct LoopbackStage {
     let listener: Socket
     let address: SocketAddress
     let recorder: ExperimentRecorder
+    /// The run's sentences, in the language the settings chose.
+    let say: ExperimentStrings
 
     /// Binds the listener first, so that the capture filter can name its port.
-    init(capture: Bool) throws {
+    init(_ settings: ExperimentSettings) throws {
         let tracer = TraceRecorder()
-        (listener, address) = try loopbackListener(tracer: tracer)
+        say = ExperimentStrings(settings.language)
+        (listener, address) = try loopbackListener(tracer: tracer, say: say)
         do {
-            recorder = try ExperimentRecorder(filter: "tcp port \(address.port ?? 0)", capture: capture, tracer: tracer)
+            recorder = try ExperimentRecorder(filter: "tcp port \(address.port ?? 0)", capture: settings.capture, tracer: tracer)
         } catch {
             listener.close()
             throw error

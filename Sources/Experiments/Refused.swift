@@ -15,8 +15,7 @@ import Wire
 public struct Refused: Experiment {
     public static let info = ExperimentInfo(
         name: "refused",
-        summary: "connect() to a port with no listener: the SYN is answered by RST, connect() fails with "
-            + "ECONNREFUSED and connect_ex returns 111.",
+        summary: .refusedSummary,
         needs: [.capture],
         discussion: """
             A socket is bound to a free port on 127.0.0.1 and never listens. A client calls connect() \
@@ -33,12 +32,13 @@ public struct Refused: Experiment {
     public init() {}
 
     public func run(_ settings: ExperimentSettings) throws -> ExperimentOutcome {
+        let say = ExperimentStrings(settings.language)
         // Holding the port with a bound, non-listening socket keeps the run honest: nobody
         // can listen there meanwhile, and a bound socket does not answer SYNs itself.
         let holder = try Socket(family: .inet, type: .stream)
         defer { holder.close() }
         try holder.bind(to: .ipv4(.loopback, port: 0))
-        guard let port = try holder.localAddress().port else { throw ExperimentError.setup("the kernel gave no port") }
+        guard let port = try holder.localAddress().port else { throw ExperimentError.setup(say(.setupNoPort)) }
         let target = SocketAddress.ipv4(.loopback, port: port)
 
         let recorder = try ExperimentRecorder(filter: "tcp port \(port)", capture: settings.capture)
@@ -58,11 +58,12 @@ public struct Refused: Experiment {
         var outcome = ExperimentOutcome(
             Self.info.name, run: run, timeline: timeline, client: nil, server: IPEndpoint(.v4(.loopback), port),
             scope: .everyClient, captured: recorder.isCapturing)
-        explain(&outcome, port: port, connectError: connectError, connectEx: connectExResult)
+        explain(&outcome, port: port, connectError: connectError, connectEx: connectExResult, say: say)
         return outcome
     }
 
-    func explain(_ outcome: inout ExperimentOutcome, port: UInt16, connectError: SocketError?, connectEx: Int32) {
+    func explain(_ outcome: inout ExperimentOutcome, port: UInt16, connectError: SocketError?, connectEx: Int32,
+                 say: ExperimentStrings) {
         var explanation = Explanation()
         let segments = outcome.segments
         let connects = outcome.run.trace.filter { $0.call == .connect }
@@ -76,43 +77,39 @@ public struct Refused: Experiment {
         if captured {
             let holds = syns.count == 2 && resets.count == 2 && synAcks.isEmpty
             if holds {
-                explanation.claim(true, "Both SYNs to port \(port) were answered at once by a reset (RST-ACK, "
-                    + "\(formatDuration(nanoseconds: gap(resets.first, after: syns.first))) later), not by a SYN-ACK: the "
-                    + "server's kernel found no listening socket for the port. A bound socket that never called "
-                    + "listen() does not count.")
+                explanation.claim(true, say(.refusedBothReset, String(port),
+                                            formatDuration(nanoseconds: gap(resets.first, after: syns.first))))
             } else {
-                explanation.claim(false, "Expected each SYN to be answered by RST; the capture holds \(syns.count) SYN(s), "
-                    + "\(resets.count) RST(s) and \(synAcks.count) SYN-ACK(s).")
+                explanation.claim(false, say(.refusedNotReset, String(syns.count), String(resets.count), String(synAcks.count)))
             }
         } else {
-            explanation.claim(nil, "what answered the SYN (no capture: run as root to see the RST).")
+            explanation.claim(nil, say(.refusedAnswerUnchecked))
         }
 
         // The calls.
         if let first = connects.first {
             if let error = first.errorName, error == "ECONNREFUSED" {
-                var sentence = "connect() failed with ECONNREFUSED (errno \(first.errorNumber ?? 0))"
+                let number = String(first.errorNumber ?? 0)
                 if let reset = resets.first, let returned = first.returned {
-                    sentence += " \(formatDuration(nanoseconds: returned.nanoseconds(since: reset.segment.timestamp))) after "
-                        + "the RST arrived, without retrying: a reset is a definite no"
+                    explanation.claim(true, say(.refusedConnectAfterReset, number,
+                                                formatDuration(nanoseconds: returned.nanoseconds(since: reset.segment.timestamp))))
+                } else {
+                    explanation.claim(true, say(.refusedConnect, number))
                 }
-                explanation.claim(true, sentence + ". Python raises ConnectionRefusedError.")
+            } else if let error = first.errorName {
+                explanation.claim(false, say(.refusedConnectFailedOther, error))
             } else {
-                let what = first.errorName.map { "failed with \($0)" } ?? "succeeded"
-                explanation.claim(false, "Expected connect() to fail with ECONNREFUSED; it \(what).")
+                explanation.claim(false, say(.refusedConnectSucceeded))
             }
         }
         if connectEx == 111 {
-            explanation.claim(true, "connect_ex() returned 111 instead of raising: on Linux 111 is ECONNREFUSED "
-                + "(Python: errno.errorcode[111] == 'ECONNREFUSED'). The notes' 10061 is Windows' WSAECONNREFUSED; "
-                + "compare with errno.ECONNREFUSED rather than with a number.")
+            explanation.claim(true, say(.refusedConnectEx, String(connectEx)))
+        } else if connectEx == 0 {
+            explanation.claim(false, say(.refusedConnectExConnected, String(connectEx)))
         } else {
-            explanation.claim(false, "Expected connect_ex() to return 111 (ECONNREFUSED); it returned \(connectEx) "
-                + "(\(connectEx == 0 ? "connected" : ErrnoName.of(connectEx))).")
+            explanation.claim(false, say(.refusedConnectExWrong, String(connectEx), ErrnoName.of(connectEx)))
         }
-        explanation.context("connect_ex() is connect() reporting its error as a number; it is still the same "
-            + "system call, which is why the ladder shows connect() for both clients ([1] called connect(), "
-            + "[2] connect_ex()).")
+        explanation.context(say(.refusedContext))
 
         outcome.explanation = explanation
         var facts = ["connect-ex": String(connectEx),

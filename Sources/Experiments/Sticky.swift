@@ -15,8 +15,7 @@ import Wire
 public struct Sticky: Experiment {
     public static let info = ExperimentInfo(
         name: "sticky",
-        summary: "Several small sends arrive as one recv, one large send as several recvs (a UTF-8 character "
-            + "cut in two); with a length prefix every message comes back intact.",
+        summary: .stickySummary,
         needs: [.capture],
         discussion: """
             One connection, three parts. 1: the client calls send() five times with short messages; the \
@@ -54,7 +53,8 @@ public struct Sticky: Experiment {
     }
 
     public func run(_ settings: ExperimentSettings) throws -> ExperimentOutcome {
-        let stage = try LoopbackStage(capture: settings.capture)
+        let stage = try LoopbackStage(settings)
+        let say = stage.say
         defer { stage.listener.close() }
         var observed = Observed()
         let recorded = try stage.recorder.record {
@@ -70,54 +70,55 @@ public struct Sticky: Experiment {
 
             // Part 1: small sends, one read once everything has arrived.
             observed.partStarts.append(Instant.now())
-            stage.recorder.note("part 1: five small send() calls; the server reads only when all have arrived")
+            stage.recorder.note(say(.stickyNote1))
             let small = Self.smallMessages.map { Array($0.utf8) }
             for message in small { try client.send(message) }
             let smallTotal = small.reduce(0) { $0 + $1.count }
             guard connection.waitForBytes(smallTotal, timeout: .seconds(2)) else {
-                throw ExperimentError.hung("the five small messages did not all arrive")
+                throw ExperimentError.hung(say(.stickyHungSmall))
             }
-            observed.smallRead = try read(connection, total: smallTotal)
+            observed.smallRead = try read(connection, total: smallTotal, say: say)
 
             // Part 2: one large send, read 1024 bytes at a time.
             observed.partStarts.append(Instant.now())
-            stage.recorder.note("part 2: one send() of \(Self.largeMessage.utf8.count) bytes; the server reads with recv(\(Self.readSize))")
+            stage.recorder.note(say(.stickyNote2, String(Self.largeMessage.utf8.count), String(Self.readSize)))
             let large = Array(Self.largeMessage.utf8)
             try client.sendAll(large)
             guard connection.waitForBytes(large.count, timeout: .seconds(2)) else {
-                throw ExperimentError.hung("the large message did not arrive")
+                throw ExperimentError.hung(say(.stickyHungLarge))
             }
-            observed.largeRead = try read(connection, total: large.count)
+            observed.largeRead = try read(connection, total: large.count, say: say)
 
             // Part 3: the same messages, framed.
             observed.partStarts.append(Instant.now())
-            stage.recorder.note("part 3: the same messages, each with a 4-byte length prefix")
+            stage.recorder.note(say(.stickyNote3))
             let framed = (small + [large]).map { Self.frame($0) }
             for frame in framed { try client.sendAll(frame) }
             let framedTotal = framed.reduce(0) { $0 + $1.count }
             guard connection.waitForBytes(framedTotal, timeout: .seconds(2)) else {
-                throw ExperimentError.hung("the framed messages did not arrive")
+                throw ExperimentError.hung(say(.stickyHungFramed))
             }
             var decoder = FrameDecoder()
-            observed.framedRead = try read(connection, total: framedTotal) { decoder.feed($0) }
+            observed.framedRead = try read(connection, total: framedTotal, say: say) { decoder.feed($0) }
             observed.framedMessages = decoder.messages
             client.close()
             _ = try connection.recv(maxBytes: Self.readSize)
             connection.close()
         }
         var outcome = stage.outcome(Self.info.name, recorded, scope: .oneConnection)
-        explain(&outcome, observed)
+        explain(&outcome, observed, say: say)
         return outcome
     }
 
     /// Reads with recv(1024) until `total` bytes have come; returns each recv's bytes.
-    private func read(_ connection: Socket, total: Int, each: ([UInt8]) -> Void = { _ in }) throws -> [[UInt8]] {
+    private func read(_ connection: Socket, total: Int, say: ExperimentStrings,
+                      each: ([UInt8]) -> Void = { _ in }) throws -> [[UInt8]] {
         var pieces: [[UInt8]] = []
         var received = 0
         // Bounded: every recv returns at least one byte or throws (timeout or peer closed).
         while received < total && pieces.count < total {
             let piece = try connection.recv(maxBytes: Self.readSize)
-            if piece.isEmpty { throw ExperimentError.hung("the client closed before all bytes arrived") }
+            if piece.isEmpty { throw ExperimentError.hung(say(.stickyHungClosed)) }
             pieces.append(piece)
             each(piece)
             received += piece.count
@@ -131,7 +132,7 @@ public struct Sticky: Experiment {
         return [UInt8(length >> 24), UInt8((length >> 16) & 0xff), UInt8((length >> 8) & 0xff), UInt8(length & 0xff)] + message
     }
 
-    func explain(_ outcome: inout ExperimentOutcome, _ observed: Observed) {
+    func explain(_ outcome: inout ExperimentOutcome, _ observed: Observed, say: ExperimentStrings) {
         var explanation = Explanation()
         var facts: [String: String] = [:]
         let small = Self.smallMessages.map { Array($0.utf8) }
@@ -152,21 +153,14 @@ public struct Sticky: Experiment {
         if outcome.captured { facts["small-segments"] = String(part1Segments.count) }
         let mergedIntact = observed.smallRead.flatMap { $0 } == smallJoined
         if observed.smallRead.count < small.count && mergedIntact {
-            var sentence = "Part 1: \(small.count) send() calls, \(observed.smallRead.count) recv(): it returned "
-                + "\"\(text(observed.smallRead.first ?? []))\", all five messages run together"
-            if outcome.captured {
-                sentence += part1Segments.count == small.count
-                    ? ". On the wire each send() was its own segment (\(part1Segments.count) segments; Nagle's algorithm "
-                        + "holds small writes back only while one is unacknowledged, and on loopback each ACK came back "
-                        + "within microseconds): the boundaries were lost in the receiver's buffer, which keeps bytes, not messages"
-                    : ". On the wire they travelled as \(part1Segments.count) segment(s): Nagle's algorithm held small "
-                        + "writes back while an earlier one was unacknowledged and sent them together "
-                        + "(TCP_NODELAY turns that off, but the receiver could still read them in one recv)"
-            }
-            explanation.claim(true, sentence + ".")
+            let parts = [String(small.count), String(observed.smallRead.count), text(observed.smallRead.first ?? []),
+                         String(part1Segments.count)]
+            let sentence: ExperimentText = !outcome.captured ? .stickyPart1
+                : (part1Segments.count == small.count ? .stickyPart1Separate : .stickyPart1Nagle)
+            explanation.claim(true, say.format(sentence, parts))
         } else {
-            explanation.claim(false, "Part 1: expected one recv() to return several of the \(small.count) messages; "
-                + "there were \(observed.smallRead.count) recv() calls" + (mergedIntact ? "." : " and the bytes differ."))
+            explanation.claim(false, say(mergedIntact ? .stickyPart1Wrong : .stickyPart1WrongBytes, String(small.count),
+                                         String(observed.smallRead.count)))
         }
 
         // Part 2.
@@ -174,27 +168,22 @@ public struct Sticky: Experiment {
         let largeIntact = observed.largeRead.flatMap { $0 } == large
         let part2Segments = segments(inPart: 1)
         if observed.largeRead.count > 1 && largeIntact {
-            var sentence = "Part 2: one send() of \(large.count) bytes, \(observed.largeRead.count) recv(\(Self.readSize)) "
-                + "calls (" + observed.largeRead.map { String($0.count) }.joined(separator: " + ") + " bytes)"
-            if outcome.captured {
-                sentence += part2Segments.count == 1
-                    ? ": the bytes crossed loopback in one segment, so it was recv's size limit, not the network, that cut them"
-                    : ": the bytes crossed loopback in \(part2Segments.count) segments, cut again by recv's size limit"
-            }
-            explanation.claim(true, sentence + ". A reader must loop until it has the whole message, as the notes' client does.")
+            let parts = [String(large.count), String(observed.largeRead.count), String(Self.readSize),
+                         observed.largeRead.map { String($0.count) }.joined(separator: " + "), String(part2Segments.count)]
+            let sentence: ExperimentText = !outcome.captured ? .stickyPart2
+                : (part2Segments.count == 1 ? .stickyPart2OneSegment : .stickyPart2Segments)
+            explanation.claim(true, say.format(sentence, parts))
         } else {
-            explanation.claim(false, "Part 2: expected several recv() calls for one \(large.count)-byte send; "
-                + "there were \(observed.largeRead.count)" + (largeIntact ? "." : " and the bytes differ."))
+            explanation.claim(false, say(largeIntact ? .stickyPart2Wrong : .stickyPart2WrongBytes, String(large.count),
+                                         String(observed.largeRead.count)))
         }
         let split = utf8Split(observed.largeRead)
         facts["utf8-split"] = split == nil ? "no" : "yes"
         if let split {
-            explanation.claim(true, "The first recv() ended inside \"\(split.character)\" (UTF-8 bytes \(split.hex)): "
-                + "it held \(split.bytesInFirst) of its \(split.length) bytes, so that piece alone is not valid UTF-8. "
-                + "Python's data.decode() raises UnicodeDecodeError there, the error the notes' comment describes; "
-                + "decode only after joining the pieces (here all \(large.count) bytes decode cleanly).")
+            explanation.claim(true, say(.stickySplit, split.character, split.hex, String(split.bytesInFirst), String(split.length),
+                                        String(large.count)))
         } else {
-            explanation.claim(false, "Expected a recv() to end inside a multi-byte UTF-8 character; none did in this run.")
+            explanation.claim(false, say(.stickyNoSplit))
         }
 
         // Part 3.
@@ -202,32 +191,31 @@ public struct Sticky: Experiment {
         let intact = observed.framedMessages == expected
         facts["framed-intact"] = intact ? "yes" : "no"
         if intact {
-            explanation.claim(true, "Part 3: with a 4-byte length before each message, the server recovered all "
-                + "\(expected.count) messages intact from \(observed.framedRead.count) recv() calls that fell anywhere: "
-                + "the length says where each message ends, whatever the reads return.")
+            explanation.claim(true, say(.stickyPart3, String(expected.count), String(observed.framedRead.count)))
         } else {
-            explanation.claim(false, "Part 3: expected every length-prefixed message back intact; the server recovered "
-                + "\(observed.framedMessages.count) of \(expected.count) correctly framed messages.")
+            explanation.claim(false, say(.stickyPart3Wrong, String(observed.framedMessages.count), String(expected.count)))
         }
-        explanation.context("UDP keeps boundaries (one recvfrom, one datagram): compare osilab experiment udp.")
+        explanation.context(say(.stickyUDPContext))
 
-        var lines: [String] = ["part 1: " + small.map { "send(\"\(text($0))\")" }.joined(separator: " ")]
+        var lines: [String] = [say(.stickyLinePart1, small.map { "send(\"\(text($0))\")" }.joined(separator: " "))]
         for (index, piece) in observed.smallRead.enumerated() {
-            lines.append("  recv #\(index + 1): \(piece.count) bytes \"\(text(piece))\"")
+            lines.append("  " + say(.stickyLineRecv, String(index + 1), String(piece.count), text(piece)))
         }
-        lines.append("part 2: send(\(large.count) bytes: \"\(Self.largeMessage.prefix(16))...\")")
+        lines.append(say(.stickyLinePart2, String(large.count), String(Self.largeMessage.prefix(16))))
         for (index, piece) in observed.largeRead.enumerated() {
             let valid = String(validating: piece, as: UTF8.self) != nil
-            lines.append("  recv #\(index + 1): \(piece.count) bytes, "
-                + (valid ? "valid UTF-8" : "NOT valid UTF-8 alone (starts " + hex(piece.prefix(3)) + ", ends " + hex(piece.suffix(3)) + ")"))
+            lines.append("  " + (valid ? say(.stickyLineRecvValid, String(index + 1), String(piece.count))
+                : say(.stickyLineRecvInvalid, String(index + 1), String(piece.count), hex(piece.prefix(3)), hex(piece.suffix(3)))))
         }
-        lines.append("part 3: \(expected.count) framed messages, read by \(observed.framedRead.count) recv() calls of "
-            + observed.framedRead.map { String($0.count) }.joined(separator: ", ") + " bytes")
+        lines.append(say(.stickyLinePart3, String(expected.count), String(observed.framedRead.count),
+                         say.list(observed.framedRead.map { String($0.count) })))
         for (index, message) in observed.framedMessages.enumerated() {
-            let shown = message.count > 40 ? "\(message.count) bytes, \"\(text(Array(message.prefix(16))))...\"" : "\"\(text(message))\""
-            lines.append("  message \(index + 1): " + shown + (index < expected.count && expected[index] == message ? " ✓" : " ✗"))
+            let mark = index < expected.count && expected[index] == message ? " ✓" : " ✗"
+            lines.append("  " + (message.count > 40
+                ? say(.stickyLineMessageLong, String(index + 1), String(message.count), text(Array(message.prefix(16))), mark)
+                : say(.stickyLineMessage, String(index + 1), text(message), mark)))
         }
-        outcome.sections = [ReportSection(title: "What the server's recv() calls returned", lines: lines)]
+        outcome.sections = [ReportSection(title: say(.stickySection), lines: lines)]
         outcome.explanation = explanation
         outcome.facts = facts
     }

@@ -11,8 +11,7 @@ import Wire
 public struct Teardown: Experiment {
     public static let info = ExperimentInfo(
         name: "teardown",
-        summary: "FIN and ACK both ways, TIME_WAIT for whoever closed first (ss -tan), shutdown(SHUT_WR) vs close(), "
-            + "and RST on close with unread data or SO_LINGER 0.",
+        summary: .teardownSummary,
         needs: [.capture, .ss],
         discussion: """
             Three connections to one server. 1: the client sends a request and calls shutdown(SHUT_WR); \
@@ -47,7 +46,8 @@ public struct Teardown: Experiment {
     static let unread = Array("data nobody reads".utf8)
 
     public func run(_ settings: ExperimentSettings) throws -> ExperimentOutcome {
-        let stage = try LoopbackStage(capture: settings.capture)
+        let stage = try LoopbackStage(settings)
+        let say = stage.say
         defer { stage.listener.close() }
         var observed = Observed()
         let recorded = try stage.recorder.record {
@@ -64,7 +64,7 @@ public struct Teardown: Experiment {
             }
 
             // 1: orderly close, client first, with a half-close.
-            stage.recorder.note("connection 1: the client sends a request, then shutdown(SHUT_WR)")
+            stage.recorder.note(say(.teardownNote1))
             let (client1, server1) = try connectPair(1)
             defer { client1.close(); server1.close() }
             try client1.sendAll(Self.request)
@@ -82,12 +82,12 @@ public struct Teardown: Experiment {
             client1.close()
 
             // 2: the server closes with unread data.
-            stage.recorder.note("connection 2: the server closes without reading what the client sent")
+            stage.recorder.note(say(.teardownNote2))
             let (client2, server2) = try connectPair(2)
             defer { client2.close(); server2.close() }
             try client2.sendAll(Self.unread)
             guard server2.waitForBytes(Self.unread.count, timeout: .seconds(2)) else {
-                throw ExperimentError.hung("the client's data did not reach the server")
+                throw ExperimentError.hung(say(.teardownHungData))
             }
             server2.close()
             // The reset reaches the client within microseconds on loopback; give it a moment.
@@ -96,7 +96,7 @@ public struct Teardown: Experiment {
             client2.close()
 
             // 3: SO_LINGER 0 on the client.
-            stage.recorder.note("connection 3: the client sets SO_LINGER to 0 and closes")
+            stage.recorder.note(say(.teardownNote3))
             let (client3, server3) = try connectPair(3)
             defer { client3.close(); server3.close() }
             try client3.setLinger(seconds: 0)
@@ -107,11 +107,11 @@ public struct Teardown: Experiment {
         }
         observed.table = try SocketTable.take(port: stage.port)
         var outcome = stage.outcome(Self.info.name, recorded, scope: .everyClient)
-        explain(&outcome, observed, port: stage.port)
+        explain(&outcome, observed, port: stage.port, say: say)
         return outcome
     }
 
-    func explain(_ outcome: inout ExperimentOutcome, _ observed: Observed, port: UInt16) {
+    func explain(_ outcome: inout ExperimentOutcome, _ observed: Observed, port: UInt16, say: ExperimentStrings) {
         var explanation = Explanation()
         var facts: [String: String] = [:]
         let server = IPEndpoint(.v4(.loopback), port)
@@ -131,26 +131,20 @@ public struct Teardown: Experiment {
             facts["first-fin"] = firstFrom ?? "none"
             let finalAck = first.contains { $0.role == .finalAck }
             if let clientFIN, let serverFIN, firstFrom == "client", finalAck {
-                explanation.claim(true, "Connection 1 ended with a FIN each way, each acknowledged: the client's FIN "
-                    + "(from shutdown(SHUT_WR)) came first, the server's "
-                    + "\(formatDuration(nanoseconds: serverFIN.segment.timestamp.nanoseconds(since: clientFIN.segment.timestamp))) "
-                    + "later when it called close(), and the client's last ACK closed the connection.")
+                explanation.claim(true, say(.teardownFins, formatDuration(
+                    nanoseconds: serverFIN.segment.timestamp.nanoseconds(since: clientFIN.segment.timestamp))))
             } else {
-                explanation.claim(false, "Expected connection 1 to end FIN (client), ACK, FIN (server), ACK; the capture "
-                    + "shows \(fins.count) FIN(s), the first from the \(firstFrom ?? "nobody")"
-                    + (finalAck ? "." : ", and no final ACK."))
+                let from = firstFrom.map { say($0 == "client" ? .sideClient : .sideServer) } ?? say(.sideNobody)
+                explanation.claim(false, say(finalAck ? .teardownFinsWrong : .teardownFinsWrongNoAck, String(fins.count), from))
             }
         } else {
-            explanation.claim(nil, "the FIN and ACK each way (no capture).")
+            explanation.claim(nil, say(.teardownFinsUnchecked))
         }
         let halfClose = observed.replyAfterShutdown == Self.reply
         facts["half-close"] = halfClose ? "yes" : "no"
         explanation.claim(observed.serverEOF && halfClose, observed.serverEOF && halfClose
-            ? "After the client's shutdown(SHUT_WR), the server's recv() returned b\"\" (end of stream), yet the server "
-                + "could still send, and the client received \"\(String(decoding: Self.reply, as: UTF8.self))\": shutdown "
-                + "closes one direction, close() gives up the socket altogether."
-            : "Expected the server's recv() to return b\"\" after the client's shutdown(SHUT_WR) and the client to "
-                + "still receive the reply; end of stream: \(observed.serverEOF), reply received: \(halfClose).")
+            ? say(.teardownHalfClose, String(decoding: Self.reply, as: UTF8.self))
+            : say(.teardownHalfCloseWrong, say.yesNo(observed.serverEOF), say.yesNo(halfClose)))
 
         // TIME-WAIT.
         if let table = observed.table, let client = observed.clients[0] {
@@ -158,12 +152,11 @@ public struct Teardown: Experiment {
             let serverWaits = table.rows.contains { $0.state == "TIME-WAIT" && $0.local == server && $0.peer == client }
             let who = clientWaits ? (serverWaits ? "both" : "client") : (serverWaits ? "server" : "none")
             facts["time-wait"] = who
+            let whoText = say(clientWaits ? (serverWaits ? .sideBoth : .sideClient) : (serverWaits ? .sideServer : .sideNone))
             explanation.claim(who == "client", who == "client"
-                ? "ss shows the client's end of connection 1 (\(client)) in TIME-WAIT and not the server's: the side "
-                    + "that sends the first FIN waits, on Linux for 60 seconds, so that a repeated FIN can still be "
-                    + "answered and stray segments of this connection cannot be mistaken for a new one on the same ports."
-                : "Expected only the client's end of connection 1 in TIME-WAIT; ss shows: \(who).")
-            outcome.sections.append(table.section("The socket table afterwards (TIME-WAIT is the client of connection 1)"))
+                ? say(.teardownTimeWait, "\(client)")
+                : say(.teardownTimeWaitWrong, whoText))
+            outcome.sections.append(table.section(say(.teardownSectionTable)))
         }
 
         // 2: close with unread data.
@@ -173,19 +166,17 @@ public struct Teardown: Experiment {
             let serverFIN = second.contains { $0.segment.isFIN && $0.direction == .serverToClient }
             facts["unread-close"] = reset != nil ? "rst" : (serverFIN ? "fin" : "none")
             explanation.claim(reset != nil && !serverFIN, reset != nil && !serverFIN
-                ? "Connection 2: the server called close() with \(Self.unread.count) unread bytes in its receive buffer, "
-                    + "and its kernel sent RST instead of FIN (RFC 1122 4.2.2.13): the client must learn that its "
-                    + "data was never read, rather than think the exchange ended well."
-                : "Connection 2: expected the close with unread data to send RST and no FIN; the capture shows "
-                    + (reset != nil ? "a RST" : "no RST") + (serverFIN ? " and a FIN." : " and no FIN."))
+                ? say(.teardownUnread, String(Self.unread.count))
+                : say(.teardownUnreadWrong, say(reset != nil ? .teardownHasRST : .teardownNoRST),
+                      say(serverFIN ? .teardownHasFIN : .teardownNoFIN)))
         } else {
-            explanation.claim(nil, "that close() with unread data sends RST (no capture).")
+            explanation.claim(nil, say(.teardownUnreadUnchecked))
         }
         let resetName = observed.clientRecvAfterReset?.errno.map { ErrnoName.of($0.rawValue) }
         facts["peer-error-after-rst"] = resetName ?? "none"
         explanation.claim(resetName == "ECONNRESET", resetName == "ECONNRESET"
-            ? "The client's next recv() failed with ECONNRESET (Python: ConnectionResetError), not b\"\": a reset is not an end of stream."
-            : "Expected the client's recv() after the reset to fail with ECONNRESET; it " + (resetName.map { "failed with \($0)." } ?? "did not fail."))
+            ? say(.teardownReset)
+            : resetName.map { say(.teardownResetWrongFailed, $0) } ?? say(.teardownResetWrongNoFailure))
 
         // 3: SO_LINGER 0.
         let third = of(3)
@@ -195,19 +186,17 @@ public struct Teardown: Experiment {
             facts["linger-zero-close"] = reset != nil ? "rst" : (clientFIN ? "fin" : "none")
             let serverError = observed.serverRecvAfterLingerReset?.errno.map { ErrnoName.of($0.rawValue) }
             explanation.claim(reset != nil && !clientFIN, reset != nil && !clientFIN
-                ? "Connection 3: with SO_LINGER set to 0 seconds, the client's close() sent RST and no FIN; the server's "
-                    + "recv() then failed with \(serverError ?? "no error"). This abortive close is what some servers use "
-                    + "to avoid TIME-WAIT; it throws away unsent data."
-                : "Connection 3: expected close() with SO_LINGER 0 to send RST and no FIN; the capture shows "
-                    + (reset != nil ? "a RST" : "no RST") + (clientFIN ? " and a FIN." : " and no FIN."))
+                ? say(.teardownLinger, serverError ?? say(.noError))
+                : say(.teardownLingerWrong, say(reset != nil ? .teardownHasRST : .teardownNoRST),
+                      say(clientFIN ? .teardownHasFIN : .teardownNoFIN)))
         } else {
-            explanation.claim(nil, "that close() with SO_LINGER 0 sends RST (no capture).")
+            explanation.claim(nil, say(.teardownLingerUnchecked))
         }
         if let table = observed.table, let lingerClient = observed.clients[2] {
             let waits = table.rows.contains { $0.state == "TIME-WAIT" && $0.local == lingerClient }
             explanation.claim(!waits, !waits
-                ? "And ss lists no TIME-WAIT entry for connection 3's client: a reset skips TIME-WAIT."
-                : "ss shows connection 3's client in TIME-WAIT although it reset the connection.")
+                ? say(.teardownLingerNoTimeWait)
+                : say(.teardownLingerTimeWait))
         }
         outcome.explanation = explanation
         outcome.facts = facts

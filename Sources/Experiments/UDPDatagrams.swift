@@ -11,8 +11,7 @@ import Wire
 public struct UDPDatagrams: Experiment {
     public static let info = ExperimentInfo(
         name: "udp",
-        summary: "sendto/recvfrom: no handshake, one packet per datagram, boundaries kept; a datagram to a closed "
-            + "port brings back ICMP port unreachable, which only a connected socket reports (ECONNREFUSED).",
+        summary: .udpSummary,
         needs: [.capture],
         discussion: """
             A UDP server is bound to a port on 127.0.0.1. The client, without any connect(), calls \
@@ -46,11 +45,12 @@ public struct UDPDatagrams: Experiment {
     }
 
     public func run(_ settings: ExperimentSettings) throws -> ExperimentOutcome {
+        let say = ExperimentStrings(settings.language)
         let tracer = TraceRecorder()
         let server = try Socket(family: .inet, type: .datagram, tracer: tracer, role: "server")
         defer { server.close() }
         try server.bind(to: .ipv4(.loopback, port: 0))
-        guard let port = try server.localAddress().port else { throw ExperimentError.setup("the kernel gave no port") }
+        guard let port = try server.localAddress().port else { throw ExperimentError.setup(say(.setupNoPort)) }
         // A port that was free a moment ago: bound and released at once. The kernel hands
         // out ephemeral ports at random, so nothing else takes it within the second this runs.
         let closedPort: UInt16
@@ -86,13 +86,13 @@ public struct UDPDatagrams: Experiment {
                 _ = try client.recvFrom(maxBytes: 1024)
             }
 
-            recorder.note("the client sends a datagram to port \(closedPort), where nothing listens")
+            recorder.note(say(.udpNoteClosed, String(closedPort)))
             let closed = SocketAddress.ipv4(.loopback, port: closedPort)
             _ = try client.sendTo(Self.probe, address: closed)
             try client.setTimeout(.milliseconds(300))
             do throws(SocketError) { _ = try client.recvFrom(maxBytes: 1024) } catch { observed.unconnectedError = error }
 
-            recorder.note("connect() on the UDP socket: it only fixes the peer address; nothing is sent")
+            recorder.note(say(.udpNoteConnect))
             try client.connect(to: closed)
             try client.send(Self.probe)
             try client.setTimeout(.seconds(1))
@@ -103,17 +103,17 @@ public struct UDPDatagrams: Experiment {
         let serverEnd = IPEndpoint(.v4(.loopback), port)
         for entry in timeline.packets {
             if case .udp(_, let destination, _) = entry.content, destination.port == closedPort {
-                timeline.attach(PacketRemark("to port \(closedPort), where nothing listens"), toPacket: entry.number)
+                timeline.attach(PacketRemark(say(.udpRemarkClosed, String(closedPort))), toPacket: entry.number)
             }
         }
         var outcome = ExperimentOutcome(
             Self.info.name, run: run, timeline: timeline, client: observed.client, server: serverEnd,
             scope: .oneConnection, captured: recorder.isCapturing)
-        explain(&outcome, observed, port: port)
+        explain(&outcome, observed, port: port, say: say)
         return outcome
     }
 
-    func explain(_ outcome: inout ExperimentOutcome, _ observed: Observed, port: UInt16) {
+    func explain(_ outcome: inout ExperimentOutcome, _ observed: Observed, port: UInt16, say: ExperimentStrings) {
         var explanation = Explanation()
         var facts: [String: String] = [:]
         let packets = outcome.timeline.packets
@@ -127,9 +127,8 @@ public struct UDPDatagrams: Experiment {
             }
             facts["handshake"] = beforeFirst.isEmpty && tcp.isEmpty ? "none" : "seen"
             explanation.claim(beforeFirst.isEmpty && tcp.isEmpty, beforeFirst.isEmpty && tcp.isEmpty
-                ? "No handshake: the first packet on the wire was the first datagram itself, sent by the first "
-                    + "sendto(); no SYN, no connection, no state in either kernel before it."
-                : "Expected no packet before the first datagram; the capture holds \(beforeFirst.count) before it.")
+                ? say(.udpNoHandshake)
+                : say(.udpHandshakeWrong, String(beforeFirst.count)))
             let lengths = toServer.compactMap { entry -> Int? in
                 if case .udp(_, _, let length) = entry.content { return length }
                 return nil
@@ -137,23 +136,18 @@ public struct UDPDatagrams: Experiment {
             facts["datagrams"] = String(lengths.count)
             let sent = Self.messages.map(\.count)
             explanation.claim(lengths == sent, lengths == sent
-                ? "Each sendto() became exactly one packet: \(lengths.count) datagrams of "
-                    + lengths.map(String.init).joined(separator: ", ") + " bytes."
-                : "Expected one packet per sendto() (\(sent.map(String.init).joined(separator: ", ")) bytes); the capture "
-                    + "shows datagrams of \(lengths.map(String.init).joined(separator: ", ")) bytes.")
+                ? say(.udpOnePacket, String(lengths.count), say.list(lengths.map(String.init)))
+                : say(.udpOnePacketWrong, say.list(sent.map(String.init)), say.list(lengths.map(String.init))))
         } else {
-            explanation.claim(nil, "that no handshake precedes the datagrams (no capture).")
+            explanation.claim(nil, say(.udpHandshakeUnchecked))
         }
         let kept = observed.received == Self.messages
         facts["boundaries-kept"] = kept ? "yes" : "no"
         let fromClient = observed.client.map { client in observed.senders.allSatisfy { $0 == client } } ?? false
         explanation.claim(kept && fromClient, kept && fromClient
-            ? "Each recvfrom() returned one whole datagram (" + observed.received.map { "\"\(String(decoding: $0, as: UTF8.self))\"" }
-                .joined(separator: ", ") + ") with the sender's address \(observed.client.map(String.init(describing:)) ?? "?"), "
-                + "although all three had been sent before the server read: UDP keeps message boundaries, TCP does not "
-                + "(osilab experiment sticky)."
-            : "Expected each recvfrom() to return one whole datagram from the client; it returned "
-                + observed.received.map { "\($0.count) bytes" }.joined(separator: ", ") + ".")
+            ? say(.udpBoundaries, say.list(observed.received.map { say(.udpQuoted, String(decoding: $0, as: UTF8.self)) }),
+                  observed.client.map(String.init(describing:)) ?? "?")
+            : say(.udpBoundariesWrong, say.list(observed.received.map { say.bytes($0.count) })))
 
         if outcome.captured {
             let unreachable = packets.filter { entry in
@@ -164,27 +158,21 @@ public struct UDPDatagrams: Experiment {
             }
             facts["icmp"] = unreachable.isEmpty ? "none" : "port-unreachable"
             explanation.claim(unreachable.count >= 2, unreachable.count >= 2
-                ? "Both datagrams to port \(observed.closedPort) were answered by ICMP \"port unreachable\", sent by the "
-                    + "receiving kernel and quoting the datagram's headers so the sender's kernel can tell which socket it is about."
-                : "Expected an ICMP port unreachable for each of the two datagrams to port \(observed.closedPort); the "
-                    + "capture holds \(unreachable.count).")
+                ? say(.udpICMP, String(observed.closedPort))
+                : say(.udpICMPWrong, String(observed.closedPort), String(unreachable.count)))
         } else {
-            explanation.claim(nil, "the ICMP port unreachable (no capture).")
+            explanation.claim(nil, say(.udpICMPUnchecked))
         }
         let unconnected = observed.unconnectedError
         facts["unconnected-error"] = unconnected.map { $0.reason == .timedOut ? "none" : ErrnoName.of($0.errno?.rawValue ?? 0) } ?? "none"
         explanation.claim(unconnected?.reason == .timedOut, unconnected?.reason == .timedOut
-            ? "The unconnected socket was told nothing: its recvfrom() simply ran into its 300 ms timeout. Linux does not "
-                + "report ICMP errors to an unconnected UDP socket, which may be talking to many peers."
-            : "Expected the unconnected socket's recvfrom() to time out without an error; it "
-                + (unconnected.map { "failed: \($0)" } ?? "received a datagram") + ".")
+            ? say(.udpUnconnected)
+            : unconnected.map { say(.udpUnconnectedWrongFailed, "\($0)") } ?? say(.udpUnconnectedWrongReceived))
         let connected = observed.connectedError?.errno.map { ErrnoName.of($0.rawValue) }
         facts["connected-recv-error"] = connected ?? "none"
         explanation.claim(connected == "ECONNREFUSED", connected == "ECONNREFUSED"
-            ? "After connect() (which sends nothing for UDP), the same kind of ICMP reply was reported: the next "
-                + "recv() failed with ECONNREFUSED (Python: ConnectionRefusedError), although send() had succeeded."
-            : "Expected recv() on the connected UDP socket to fail with ECONNREFUSED; it "
-                + (connected.map { "failed with \($0)" } ?? "did not fail") + ".")
+            ? say(.udpConnected)
+            : connected.map { say(.udpConnectedWrongFailed, $0) } ?? say(.udpConnectedWrongNoFailure))
         outcome.explanation = explanation
         outcome.facts = facts
     }

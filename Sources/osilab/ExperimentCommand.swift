@@ -6,6 +6,7 @@ import Labs
 import Report
 import Sandbox
 import Sockets
+import TextUI
 
 struct ExperimentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,8 +31,12 @@ struct ExperimentCommand: ParsableCommand {
         ]
     )
 
+    @OptionGroup var language: LanguageOption
+
     func run() throws {
-        for line in ExperimentCatalogue.listing(width: terminalWidth()) { print(line) }
+        for line in ExperimentCatalogue.listing(width: terminalWidth(), language: labLanguage(flag: language.language)) {
+            print(line)
+        }
     }
 }
 
@@ -79,19 +84,23 @@ extension DropFinalAck.Release: ExpressibleByArgument {}
 
 /// Checks what the experiment needs, runs it, prints the report, writes the facts.
 /// Exit status: 0 all claims held, 3 a claim did not, 2 something needed is missing, 1 other errors.
+///
+/// The run speaks the report's language (`--lang`, or `OSILAB_LANG` from the lesson runner;
+/// English with `--json`), so its notes, claims and errors match the ladder around them.
 func runExperiment(_ experiment: some Experiment, info: ExperimentInfo, options: ExperimentRunOptions) throws {
-    let settings = ExperimentSettings(capture: !options.noCapture)
+    let style = options.output.style
+    let settings = ExperimentSettings(capture: !options.noCapture, language: style.language)
+    let say = StringTable<ExperimentText>(settings.language)
     var needs: Set<PrivateNetwork.Need> = settings.capture ? [.capture] : []
     if info.needs.contains(.netns) { needs.insert(.administer) }
     try prepareLiveRun(needs: needs, requested: options.network.requested,
                        instead: settings.capture && !info.needs.contains(.netns)
-                           ? "Without capture the experiment can still make its calls and show what they returned:\n"
-                               + "    osilab experiment \(info.name) --no-capture"
+                           ? say(.commandNoCaptureInstead, info.name)
                            : nil)
-    InterruptHandler.install()
+    InterruptHandler.install(language: settings.language)
     let problems = Preflight.problems(for: info, settings: settings)
     if !problems.isEmpty {
-        printError("osilab experiment \(info.name) cannot run here:")
+        printError(say(.commandCannotRun, info.name))
         for problem in problems { printError("  - " + problem) }
         throw ExitCode(2)
     }
@@ -101,23 +110,25 @@ func runExperiment(_ experiment: some Experiment, info: ExperimentInfo, options:
     } catch let error as CaptureError {
         printError(error.description)
         if case .permissionDenied = error.kind, !info.needs.contains(.netns) {
-            printError("\nWithout capture the experiment can still make its calls and show what they returned:\n"
-                + "    osilab experiment \(info.name) --no-capture")
+            printError("\n" + say(.commandNoCaptureInstead, info.name))
         }
         throw ExitCode(2)
     } catch let error as ToolError {
-        printError(error.description)
+        printError(error.message(in: settings.language))
         if case .notInstalled = error.kind { throw ExitCode(2) }
         throw ExitCode(1)
     } catch let error as ExperimentError {
-        printError(error.description)
+        printError(error.message(in: settings.language))
         if case .missing = error { throw ExitCode(2) }
         throw ExitCode(1)
+    } catch let error as NamespaceError {
+        printError(error.message(in: settings.language))
+        throw ExitCode(1)
     } catch let error as SocketError {
-        printError("The experiment could not set up its sockets: \(error)")
+        printError(say(.commandSocketsFailed, "\(error)"))
         throw ExitCode(1)
     }
-    for line in outcome.reportLines(style: options.output.style) { print(line) }
+    for line in outcome.reportLines(style: style) { print(line) }
     if let path = options.output.facts { try RunReport.writeFacts(outcome.facts, to: path) }
     if !outcome.explanation.allClaimsHold { throw ExitCode(3) }
 }

@@ -2,6 +2,7 @@ import Experiments
 import Foundation
 import Labs
 import Sockets
+import TextUI
 import Timeline
 import Trace
 import Wire
@@ -41,7 +42,7 @@ class ExperimentTestCase: XCTestCase {
 
     /// Runs `experiment`, fails the test if it takes longer than `limit` (it hung), and checks
     /// that everything it set up is gone afterwards.
-    func run(_ experiment: some Experiment, capture: Bool = true, limit: Double = 15,
+    func run(_ experiment: some Experiment, capture: Bool = true, language: Language = .english, limit: Double = 15,
              file: StaticString = #filePath, line: UInt = #line) throws -> ExperimentOutcome {
         // Warm up what Foundation and Dispatch open once per process (an eventfd, a timer),
         // so the descriptor count compares like with like.
@@ -50,7 +51,7 @@ class ExperimentTestCase: XCTestCase {
         let finished = DispatchSemaphore(value: 0)
         let box = ResultBox()
         let thread = Thread {
-            box.set(Result { try experiment.run(ExperimentSettings(capture: capture)) })
+            box.set(Result { try experiment.run(ExperimentSettings(capture: capture, language: language)) })
             finished.signal()
         }
         thread.start()

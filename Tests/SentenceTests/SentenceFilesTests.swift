@@ -1,4 +1,5 @@
 import Capture
+import Experiments
 import GradingChecks
 import Labs
 import LessonKit
@@ -17,6 +18,7 @@ final class SentenceFilesTests: XCTestCase {
         (TimelineText.namespace, TimelineText.allKeys),
         (LabText.namespace, LabText.allKeys),
         // BEGIN experiments
+        (ExperimentText.namespace, ExperimentText.allKeys),
         // END experiments
         // BEGIN exercises
         // END exercises
@@ -85,6 +87,12 @@ final class SentenceFilesTests: XCTestCase {
     static let keptInChinese: Set<String> = [
         "Enter", "Esc", "Tab", "Space", "Home", "End", "Ctrl", "PgUp", "PgDn", "Backspace",
         // BEGIN kept-experiments
+        // Python's exception names, kernel counters and a man page's name for an algorithm.
+        "ConnectionRefusedError", "ConnectionResetError", "TimeoutError", "BlockingIOError", "UnicodeDecodeError",
+        "ListenOverflows", "TCPDeferAcceptDrop", "Nagle",
+        // Words of the commands the learner reads or types (`sudo apt-get install`, `nft flush chain inet osilab
+        // input`, `ip`, setns(2), `osilab experiment udp`), Python's `False`, and the unit `ms`.
+        "install", "ip", "setns", "flush", "chain", "inet", "input", "udp", "sticky", "False", "ms",
         // END kept-experiments
         // BEGIN kept-exercises
         // END kept-exercises
