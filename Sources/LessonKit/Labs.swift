@@ -1,5 +1,6 @@
 import Foundation
 import Sandbox
+import TextUI
 
 #if canImport(Glibc)
 import Glibc
@@ -273,12 +274,28 @@ public final class BackgroundServer {
                     try? FileManager.default.removeItem(atPath: logPath)
                     return .exited(output: output)
                 }
-                if server.log.contains("listening on") { return .listening(server) }
+                if Self.saysListening(server.log) { return .listening(server) }
                 usleep(20_000)
             }
             return .listening(server)
         }
     }
+
+    /// Whether a lab server's output holds its banner ("osilab echo server listening on ...",
+    /// "osilab echo 服务器正在 ... 上监听"), in whichever language the server speaks: the words
+    /// between the banner's lab name and its address, as the sentence files write them.
+    static func saysListening(_ log: String) -> Bool {
+        Language.allCases.contains { language in
+            guard let banner = Phrasebook.osilab.sentence(bannerKey, in: language),
+                  let afterName = banner.range(of: "{0}"), let beforeAddress = banner.range(of: "{1}"),
+                  afterName.upperBound < beforeAddress.lowerBound
+            else { return false }
+            return log.contains(banner[afterName.upperBound..<beforeAddress.lowerBound])
+        }
+    }
+
+    /// The key of the lab servers' banner in the sentence files (Labs' `LabMessage.bannerListening`).
+    static let bannerKey = "lab.bannerListening"
 
     /// What the server has printed so far.
     public var log: String {

@@ -1,5 +1,5 @@
 import Foundation
-import LessonKit
+@testable import LessonKit
 import XCTest
 
 /// A lab step's `server:` runs a real `osilab serve ...` in the background.
@@ -40,5 +40,19 @@ final class BackgroundServerTests: XCTestCase {
             executable: osilab, arguments: ["serve", "echo", "--port", port], environment: [:])
         else { return XCTFail("a second server on the same port cannot listen") }
         XCTAssertTrue(output.contains("EADDRINUSE") || output.contains("in use"), output)
+    }
+
+    /// A lesson read in Chinese starts its servers in Chinese: their banner still tells the
+    /// runner they listen (it would otherwise wait out its 5 s before every such lab).
+    func testAChineseServersBannerSaysItListens() throws {
+        let port = String(43_000 + Int(getpid() % 10_000))
+        guard case .listening(let server) = BackgroundServer.start(
+            executable: osilab, arguments: ["serve", "echo", "--port", port], environment: ["OSILAB_LANG": "zh"])
+        else { return XCTFail("the echo server did not start") }
+        let log = server.stop()
+        XCTAssertTrue(log.contains("127.0.0.1:\(port) 上监听"), log)
+        XCTAssertTrue(BackgroundServer.saysListening(log), log)
+        XCTAssertTrue(BackgroundServer.saysListening("osilab echo server listening on 127.0.0.1:\(port) (TCP): x."))
+        XCTAssertFalse(BackgroundServer.saysListening("osilab: port \(port) is in use (EADDRINUSE)"))
     }
 }
