@@ -46,7 +46,7 @@ let package = Package(
 
         // Operating-system facing layers.
         .target(name: "Sockets", dependencies: [
-            "Trace", "Wire", "CSupport",
+            "Trace", "Wire", "CSupport", "TextUI",
             .product(name: "SystemPackage", package: "swift-system"),
         ]),
         .target(name: "Capture", dependencies: ["CPcap", "Wire", "Trace", "Sandbox", "TextUI"]),
@@ -110,7 +110,7 @@ let package = Package(
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Grading"]),
         // The sentence files against every module's sentence ids.
-        .testTarget(name: "SentenceTests", dependencies: ["TextUI", "LessonKit", "Report", "Labs", "Experiments", "Grading", "GradingChecks", "Sandbox"]),
+        .testTarget(name: "SentenceTests", dependencies: ["TextUI", "LessonKit", "Report", "Labs", "Experiments", "Grading", "GradingChecks", "Sandbox", "Sockets"]),
         .testTarget(name: "CLITests", dependencies: ["osilab", "Sandbox"]),
         // What the learner runs: `swift test --filter <Name>Tests`. Fails until the exercise is done.
         .testTarget(name: "ExerciseTests", dependencies: ["Exercises", "GradingChecks"]),

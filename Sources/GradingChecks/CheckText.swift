@@ -3,16 +3,14 @@ import TextUI
 // Every sentence a failed check shows the learner, by id; the sentences themselves are in
 // `Sources/TextUI/Sentences` (English.swift, Chinese.swift), section `grading`. Ids are
 // grouped as the check files use them: common machinery first, then exercise by exercise.
-// The `error*` ids are a socket error in Chinese (the call and the errno); in English the
-// checks show the Sockets module's own `SocketError.description`, which adds the C library's
-// text and a hint.
+// A socket error the learner's code threw is said by the Sockets module (`SocketText`).
 
 /// The id of a sentence the grading checks show.
 public enum CheckText: String, SentenceID {
     public static let namespace = "grading"
     case inContext, shortenedBytes, hangNoTrace, hangWaiting, hangWaitingWhy, hangLoop, hangAccept
-    case hangRecv, hangSend, hangConnect, spinWatch, errorSystem, errorTimedOut, errorWouldBlock
-    case errorClosedSocket, errorResolution, errorInvalidArgument, gradingNoListener, gradingNoListeners
+    case hangRecv, hangSend, hangConnect, spinWatch
+    case gradingNoListener, gradingNoListeners
     case gradingNoFreePort, openPortPlaceholder, openPortErrno, refusedWindows, refusedZero
     case refusedPlaceholder, refusedErrno, callProbeTimes, probesLeak, scanWrong, nothing, gradingNoUDP
     case gradingClientFailed, datagramReturnedEarly, datagramRecvfromAdvice, serveDatagramsThrew

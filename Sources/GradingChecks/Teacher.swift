@@ -59,23 +59,11 @@ func finish<Value>(
     return nil
 }
 
-/// A phrase for an error the learner's code threw.
-///
-/// In English, a socket error says what the Sockets module says (with the C library's text
-/// and a hint); in Chinese it names the call and the errno, which is what a learner looks up.
+/// A phrase for an error the learner's code threw: a socket error as the Sockets module
+/// says it, in the language of the grading.
 func describe(_ error: any Error) -> String {
     guard let socketError = error as? SocketError else { return String(describing: error) }
-    let say = say
-    guard say.language != .english else { return socketError.description }
-    let call = socketError.call
-    switch socketError.reason {
-    case .system(let errno): return say(.errorSystem, call, ErrnoName.of(errno.rawValue), String(errno.rawValue))
-    case .timedOut: return say(.errorTimedOut, call)
-    case .wouldBlock: return say(.errorWouldBlock, call)
-    case .closedSocket: return say(.errorClosedSocket, call)
-    case .resolution(let code, let message): return say(.errorResolution, call, message, String(code))
-    case .invalidArgument(let message): return say(.errorInvalidArgument, call, message)
-    }
+    return socketError.message(in: say.language)
 }
 
 /// Bytes as a learner can read them: quoted text when they are printable UTF-8, hex

@@ -27,11 +27,6 @@ public enum LabMessage: String, SentenceID {
 
     // Units and quoted bytes.
     case durationMilliseconds, durationSeconds, bytesSmall, bytesLarge, quotedNotUTF8, quotedCut, just, listSeparator
-    // Socket errors, for languages other than English (English shows `SocketError.description`).
-    case socketFailed, socketFailedHint, socketTimedOut, socketWouldBlock, socketClosed, socketResolution, socketInvalid
-    case hintConnectionRefused, hintAddressInUse, hintBindPermission, hintConnectionReset, hintBrokenPipe
-    case hintNotConnected, hintTimedOut, hintUnreachable, hintAddressNotAvailable, hintTooManyFiles
-    case resolveNoName, resolveAgain
     // The TCP server's log.
     case acceptFailedPausing, acceptFailed, fromPeer, serverFull, connectedFrom, connectionEnded
     case stoppingClosingOne, stoppingClosingMany, serverCouldNotListen, serverNoAcceptThread, noThread
@@ -114,7 +109,7 @@ public struct LabSentence: Sendable, Equatable, CustomStringConvertible {
             switch self {
             case .text(let text), .english(let text): text
             case .errno(let code): language == .english ? errorText(code) : ErrnoName.of(code)
-            case .socketError(let error): socketErrorText(error, language)
+            case .socketError(let error): error.message(in: language)
             case .duration(let duration): seconds(duration, language)
             case .bytes(let count): byteCount(count, language)
             case .quoted(let bytes, let limit): ByteText.quoted(bytes, limit: limit, language: language)
@@ -292,49 +287,3 @@ public enum WireText {
 /// The C library's text for an error number. The corresponding C function is `strerror`.
 func errorText(_ code: Int32) -> String { String(cString: strerror(code)) }
 
-/// A failed socket call in `language`: in English exactly `SocketError.description`;
-/// otherwise the call, the errno's name and number, and the hint, in that language.
-func socketErrorText(_ error: SocketError, _ language: Language) -> String {
-    guard language != .english else { return error.description }
-    let say = LabSay(language)
-    switch error.reason {
-    case .system(let errno):
-        let name = ErrnoName.of(errno.rawValue)
-        if let hint = socketHint(errno, call: error.call) {
-            return say(.socketFailedHint, error.call, name, String(errno.rawValue), say(hint))
-        }
-        return say(.socketFailed, error.call, name, String(errno.rawValue))
-    case .timedOut:
-        return say(.socketTimedOut, error.call)
-    case .wouldBlock:
-        return say(.socketWouldBlock, error.call)
-    case .closedSocket:
-        return say(.socketClosed, error.call)
-    case .resolution(let code, let message):
-        let shown: String = switch code {
-        case EAI_NONAME: say(.resolveNoName)
-        case EAI_AGAIN: say(.resolveAgain)
-        default: message
-        }
-        return say(.socketResolution, error.call, shown, String(code))
-    case .invalidArgument(let message):
-        return say(.socketInvalid, error.call, message)
-    }
-}
-
-/// The hint `ErrnoName.hint` gives for this errno in this call, as a sentence id.
-private func socketHint(_ errno: Errno, call: String) -> LabMessage? {
-    switch errno {
-    case .connectionRefused: .hintConnectionRefused
-    case .addressInUse: .hintAddressInUse
-    case .permissionDenied where call == "bind": .hintBindPermission
-    case .connectionReset: .hintConnectionReset
-    case .brokenPipe: .hintBrokenPipe
-    case .socketNotConnected: .hintNotConnected
-    case .timedOut: .hintTimedOut
-    case .networkUnreachable, .noRouteToHost: .hintUnreachable
-    case .addressNotAvailable: .hintAddressNotAvailable
-    case .tooManyOpenFiles: .hintTooManyFiles
-    default: nil
-    }
-}

@@ -49,25 +49,8 @@ public struct SocketError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
-        switch reason {
-        case .system(let errno):
-            let name = ErrnoName.of(errno.rawValue)
-            var text = "\(call)() failed: \(name) (errno \(errno.rawValue)): \(errno)"
-            if let hint = ErrnoName.hint(errno.rawValue, call: call) { text += ". " + hint }
-            return text
-        case .timedOut:
-            return "\(call)() timed out: nothing arrived before the socket's timeout"
-        case .wouldBlock:
-            return "\(call)() would block: the socket is non-blocking and nothing is ready yet (EAGAIN/EWOULDBLOCK)"
-        case .closedSocket:
-            return "\(call)() on a socket that this program already closed"
-        case .resolution(let code, let message):
-            return "\(call)() could not resolve the name: \(message) (EAI code \(code))"
-        case .invalidArgument(let message):
-            return "\(call)(): \(message)"
-        }
-    }
+    /// What went wrong, in English: see ``message(in:)``.
+    public var description: String { message(in: .english) }
 }
 
 /// Symbolic names and learner-facing hints for the errno values socket code meets.
@@ -100,33 +83,4 @@ public enum ErrnoName {
         for (errno, name) in known { table[errno.rawValue] = name }
         return table
     }()
-
-    /// A sentence that tells a learner what usually causes this errno in this call, or nil.
-    public static func hint(_ code: Int32, call: String) -> String? {
-        switch Errno(rawValue: code) {
-        case .connectionRefused:
-            return "Nothing is listening on that address and port: the peer's kernel answered the SYN with RST"
-        case .addressInUse:
-            return "Another socket already holds this address and port (a running server, or a recently closed "
-                + "connection in TIME_WAIT: set SO_REUSEADDR before bind() to reuse it)"
-        case .permissionDenied where call == "bind":
-            return "Ports below 1024 need root (or CAP_NET_BIND_SERVICE); pick a port from 1024 to 65535"
-        case .connectionReset:
-            return "The peer reset the connection (it closed with unread data, or crashed)"
-        case .brokenPipe:
-            return "The peer has closed its end; nothing more can be sent on this connection"
-        case .socketNotConnected:
-            return "The socket is not connected: connect() (client) or accept() (server) first"
-        case .timedOut:
-            return "The peer never answered; the kernel gave up after its retransmissions"
-        case .networkUnreachable, .noRouteToHost:
-            return "No route leads to that address from this machine"
-        case .addressNotAvailable:
-            return "That address does not belong to any interface of this machine"
-        case .tooManyOpenFiles:
-            return "This process has run out of file descriptors: sockets are being opened and not closed"
-        default:
-            return nil
-        }
-    }
 }

@@ -164,12 +164,15 @@ final class CheckLanguageTests: XCTestCase {
         }
         let chinese = CheckReport.collecting(.chinese) { ListeningSocketChecks.reportsAPortInUse(denied) }
         let port = asked.withLock { $0 }
-        XCTAssertEqual(chinese, ["bind() 应当以 EADDRINUSE 失败（端口 \(port) 已被占用），可错误却是：bind() 失败：EACCES（errno 13）"])
+        XCTAssertEqual(chinese, ["bind() 应当以 EADDRINUSE 失败（端口 \(port) 已被占用），可错误却是：bind() 失败：EACCES（errno 13）。"
+            + "1024 以下的端口需要 root（或 CAP_NET_BIND_SERVICE）；请选 1024 到 65535 之间的端口"])
         assertChinese(chinese)
         let english = CheckReport.collecting(CheckLanguage.from([:])) { ListeningSocketChecks.reportsAPortInUse(denied) }
         let again = asked.withLock { $0 }
         let error = SocketError(call: "bind", reason: .system(.permissionDenied))
         XCTAssertEqual(english, ["expected bind() to fail with EADDRINUSE (port \(again) is taken), but the error was: \(error)"])
+        XCTAssertEqual("\(error)", "bind() failed: EACCES (errno 13): Permission denied. Ports below 1024 need root "
+            + "(or CAP_NET_BIND_SERVICE); pick a port from 1024 to 65535", "English quotes the C library and gives the hint")
     }
 
     func testAServerThatReturnsAtOnceIsToldSo() {

@@ -5,6 +5,7 @@ import Labs
 import LessonKit
 import Report
 import Sandbox
+import Sockets
 import TextUI
 import Workspace
 import XCTest
@@ -17,6 +18,7 @@ final class SentenceFilesTests: XCTestCase {
         (UIText.namespace, UIText.allKeys),
         (TimelineText.namespace, TimelineText.allKeys),
         (LabText.namespace, LabText.allKeys),
+        (SocketText.namespace, SocketText.allKeys),
         // BEGIN experiments
         (ExperimentText.namespace, ExperimentText.allKeys),
         // END experiments
