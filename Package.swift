@@ -111,7 +111,7 @@ let package = Package(
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Grading"]),
         // The sentence files against every module's sentence ids.
         .testTarget(name: "SentenceTests", dependencies: ["TextUI", "LessonKit", "Report", "Labs", "Experiments", "Grading", "GradingChecks", "Sandbox", "Sockets"]),
-        .testTarget(name: "CLITests", dependencies: ["osilab", "Sandbox"]),
+        .testTarget(name: "CLITests", dependencies: ["osilab", "Sandbox", "TextUI"]),
         // What the learner runs: `swift test --filter <Name>Tests`. Fails until the exercise is done.
         .testTarget(name: "ExerciseTests", dependencies: ["Exercises", "GradingChecks"]),
         // The same checks against the reference solutions: must always pass.

@@ -7,6 +7,9 @@ import Timeline
 /// ids, and so is a sentence with an optional clause, so that no fragment is glued in code.
 public enum ExperimentText: String, SentenceID {
     public static let namespace = "experiment"
+    // osilab handshake: the demo behind it.
+    case demoHung, demoNoPort, demoNeverAccepted, demoAcceptDidNotReturn, demoServerDidNotFinish
+    case demoSocketsFailed, demoRecordedInstead
 
     case listSeparator
     case listThen

@@ -2,6 +2,7 @@ import Capture
 import Foundation
 import Report
 import Sockets
+import TextUI
 import Timeline
 import Trace
 import Wire
@@ -26,14 +27,23 @@ public struct HandshakeDemo: Sendable {
         }
     }
 
+    /// Why the demo stopped: something it waited for never happened.
     public enum DemoError: Error, CustomStringConvertible {
-        case timedOut(String)
+        case noPort, serverNeverAccepted, acceptDidNotReturn, serverDidNotFinish
 
-        public var description: String {
-            switch self {
-            case .timedOut(let what): "The demo hung: \(what). Nothing was left running."
+        /// What hung, in `language`.
+        public func message(in language: Language) -> String {
+            let say = StringTable<ExperimentText>(language)
+            let what: String = switch self {
+            case .noPort: say(.demoNoPort)
+            case .serverNeverAccepted: say(.demoNeverAccepted)
+            case .acceptDidNotReturn: say(.demoAcceptDidNotReturn)
+            case .serverDidNotFinish: say(.demoServerDidNotFinish)
             }
+            return say(.demoHung, what)
         }
+
+        public var description: String { message(in: .english) }
     }
 
     public var options: Options
@@ -55,7 +65,7 @@ public struct HandshakeDemo: Sendable {
         defer { listener.close() }
         try listener.setReuseAddress(true)
         try listener.bind(to: loopback)
-        guard let port = try listener.localAddress().port else { throw DemoError.timedOut("no port") }
+        guard let port = try listener.localAddress().port else { throw DemoError.noPort }
 
         let ipFilter = options.ipv6 ? "ip6" : "ip"
         return try CapturedScenario.run(filter: "\(ipFilter) and tcp port \(port)", tracer: tracer) { tracer in
@@ -77,7 +87,7 @@ public struct HandshakeDemo: Sendable {
         }
         thread.start()
         guard acceptEntered.wait(timeout: .now() + 5) == .success else {
-            throw DemoError.timedOut("the server never called accept()")
+            throw DemoError.serverNeverAccepted
         }
         // Let the server settle inside accept() so that its waiting is plain to see.
         Thread.sleep(forTimeInterval: 0.002)
@@ -89,7 +99,7 @@ public struct HandshakeDemo: Sendable {
         try client.connect(to: serverAddress)
         guard accepted.wait(timeout: .now() + 5) == .success else {
             listener.close()
-            throw DemoError.timedOut("accept() did not return within 5 seconds of connect()")
+            throw DemoError.acceptDidNotReturn
         }
         try client.sendAll(Array(options.message.utf8))
         var reply: [UInt8] = []
@@ -99,7 +109,7 @@ public struct HandshakeDemo: Sendable {
             reply += chunk
         }
         client.close()
-        guard serverResult.wait(timeout: 5) else { throw DemoError.timedOut("the server did not finish") }
+        guard serverResult.wait(timeout: 5) else { throw DemoError.serverDidNotFinish }
         if let error = serverResult.error { throw error }
     }
 }

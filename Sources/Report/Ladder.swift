@@ -148,7 +148,7 @@ public struct Ladder: Sendable {
             return .arrow(direction: direction, label: PacketText.arrowLabel(segment, numbers: numbers),
                           note: PacketText.note(segment, numbers: numbers, strings: strings), tone: PacketText.tone(segment.role))
         case .udp(let source, let destination, let length):
-            let label = "UDP \(length) byte\(length == 1 ? "" : "s")"
+            let label = strings(length == 1 ? .labelUDPByte : .labelUDPBytes, String(length))
             if let client, source == client {
                 return .arrow(direction: .clientToServer, label: label, note: strings(.noteOneDatagram), tone: .data)
             }
@@ -156,18 +156,30 @@ public struct Ladder: Sendable {
                 return .arrow(direction: .serverToClient, label: label, note: strings(.noteOneDatagram), tone: .data)
             }
             if client == nil { return .arrow(direction: .clientToServer, label: label, note: "\(source) → \(destination)", tone: .data) }
-            return .other(text: "#\(entry.number) UDP \(source) → \(destination), \(length) bytes")
+            return .other(text: strings(length == 1 ? .rowUDPByte : .rowUDPBytes, String(entry.number), "\(source)", "\(destination)", String(length)))
         case .icmp(let source, _, let summary, let quoted):
             // "destination unreachable: port unreachable" says it twice; the code alone is enough.
-            let text = "ICMP " + (summary.split(separator: ":", maxSplits: 1).last.map { String($0.drop { $0 == " " }) } ?? summary)
+            let text = "ICMP " + icmpName(summary: summary, packet: entry.packet, strings: strings)
             let note = quoted.map { strings(.noteAboutDatagram, "\($0.0)", "\($0.1)") }
             if let server, source == server.address {
                 return .arrow(direction: .serverToClient, label: text, note: note, tone: .failure)
             }
             return .other(text: "#\(entry.number) \(text)" + (note.map { " (\($0))" } ?? ""))
         case .other(let summary):
-            return .other(text: "#\(entry.number) \(summary)")
+            guard strings.language != .english else { return .other(text: "#\(entry.number) \(summary)") }
+            let decoded = decodePacket(entry.packet.bytes, linkType: entry.packet.linkType, originalLength: entry.packet.originalLength)
+            return .other(text: "#\(entry.number) " + ToolStrings(strings.language).otherSummary(decoded))
         }
+    }
+
+    /// An ICMP message's code alone ("port unreachable", 端口不可达), or its type when it has
+    /// no code worth naming: "destination unreachable: port unreachable" says it twice.
+    static func icmpName(summary: String, packet: CapturedBytes, strings: TimelineStrings) -> String {
+        guard strings.language != .english,
+              let message = decodePacket(packet.bytes, linkType: packet.linkType, originalLength: packet.originalLength).icmp
+        else { return summary.split(separator: ":", maxSplits: 1).last.map { String($0.drop { $0 == " " }) } ?? summary }
+        let say = ToolStrings(strings.language)
+        return say.icmpCodeName(message) ?? say.icmpTypeName(message)
     }
 
     /// Calls made by a socket whose role is more than "client" or "server" say whose they are:

@@ -19,6 +19,7 @@ public enum TimelineText: String, SentenceID {
     case noteStep1, noteStep2, noteStep3, noteStep3Bare, noteCarriedByData, noteSYNAgain, noteSYNACKAgain, noteRefused
     case noteDataByte, noteDataBytes, noteSentAgain, noteZeroWindow, noteClosesFirst, noteClosesToo, noteLastACK
     case noteReset, noteMidstream, noteOneDatagram, noteAboutDatagram
+    case labelUDPByte, labelUDPBytes, rowUDPByte, rowUDPBytes
     case callCalled, callAfter, callStillWaiting, callByte, callBytes
     // The handshake explanation
     case explainNoSYN, explainSteps12, explainSteps12Wrong, explainStep3, explainStep3Wrong, explainStep3Missing

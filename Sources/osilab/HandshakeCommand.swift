@@ -6,6 +6,7 @@ import Labs
 import Report
 import Sandbox
 import Sockets
+import TextUI
 import Timeline
 import Workspace
 
@@ -44,20 +45,21 @@ struct Handshake: ParsableCommand {
         if recorded {
             run = try RecordedCaptures.load(name: ipv6 ? "handshake-ipv6" : "handshake")
         } else {
-            try prepareLiveRun(needs: [.capture], requested: network.requested, instead: """
-                A capture recorded for the lessons ships with osilab: see it with
-                    osilab handshake --recorded
-                """)
+            let language = output.style.language
+            let say = StringTable<ExperimentText>(language)
+            try prepareLiveRun(needs: [.capture], requested: network.requested, instead: say(.demoRecordedInstead),
+                               language: language)
             do {
                 run = try HandshakeDemo(options: .init(port: port, ipv6: ipv6)).run()
             } catch let error as CaptureError {
-                printError(error.description)
-                if case .permissionDenied = error.kind {
-                    printError("\nA capture recorded for the lessons ships with osilab: see it with\n    osilab handshake --recorded")
-                }
+                printError(error.describe(in: language))
+                if case .permissionDenied = error.kind { printError("\n" + say(.demoRecordedInstead)) }
                 throw ExitCode(2)
             } catch let error as SocketError {
-                printError("The demo could not set up its sockets: \(error)")
+                printError(say(.demoSocketsFailed, error.message(in: language)))
+                throw ExitCode(1)
+            } catch let error as HandshakeDemo.DemoError {
+                printError(error.message(in: language))
                 throw ExitCode(1)
             }
         }

@@ -24,7 +24,7 @@ struct TimelineOutputOptions: ParsableArguments {
     @OptionGroup var language: LanguageOption
 
     func validate() throws {
-        if plain && json { throw ValidationError("Choose one of --plain and --json.") }
+        if plain && json { throw ValidationError(LabStrings(typedLabLanguage())(.chooseOneFormat)) }
     }
 
     var style: ReportStyle {

@@ -1,4 +1,5 @@
 import Foundation
+import TextUI
 import XCTest
 
 /// The built osilab in Chinese, run as a learner would with its output piped: the real
@@ -131,5 +132,25 @@ final class ChineseCommandLineTests: XCTestCase {
         let corrupt = try osilab(["lessons"], locale: ["LANG": "zh_CN.UTF-8"])
         XCTAssertEqual(corrupt.status, 0)
         XCTAssertTrue(corrupt.error.contains("读不出来，已经把它移到"), corrupt.error)
+    }
+
+    /// `osilab handshake --lang zh`, live, as root on lo and as an ordinary user in a private
+    /// network: the same Chinese ladder and explanation, and no English sentence in either.
+    func testTheLiveHandshakeIsChineseForRootAndForALearner() throws {
+        for user in [nil, 65534] as [Int?] {
+            let run = try OsilabProcess.run(["handshake", "--plain", "--lang", "zh"], asUser: user,
+                                            environment: ["COLUMNS": "80", "NO_COLOR": "1"], timeout: 60)
+            let who = user.map { "uid \($0)" } ?? "root"
+            XCTAssertEqual(run.status, 0, "\(who): \(run.error)")
+            let out = run.output
+            XCTAssertTrue(out.contains("第 1 步：seq = J"), "\(who): \(out)")
+            XCTAssertTrue(out.contains("第 2 步：seq = K，ack = J+1 ✓"), "\(who): \(out)")
+            XCTAssertTrue(out.contains("第 3 步：ack = K+1 ✓"), "\(who): \(out)")
+            XCTAssertTrue(squeezed(out).contains(squeezed("所以 accept() 在第 3 步返回")), "\(who): \(out)")
+            XCTAssertTrue(out.contains("抓包统计：抓到 "), "\(who): the counters are Chinese: \(out)")
+            // Addresses, ports and the ladder's numbers aside, nothing English is left.
+            XCTAssertEqual(SentenceAudit.englishWords(in: out), [], "\(who): \(out)")
+            if user != nil { XCTAssertTrue(run.error.contains("私有网络"), "\(who): the notice is Chinese: \(run.error)") }
+        }
     }
 }

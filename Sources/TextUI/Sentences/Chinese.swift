@@ -174,6 +174,10 @@ extension Sentences {
         "ladder.noteMidstream": "（没有抓到握手）",
         "ladder.noteOneDatagram": "一个数据报",
         "ladder.noteAboutDatagram": "针对数据报 {0} → {1}",
+        "ladder.labelUDPByte": "UDP {0} 字节",
+        "ladder.labelUDPBytes": "UDP {0} 字节",
+        "ladder.rowUDPByte": "#{0} UDP {1} → {2}，{3} 字节",
+        "ladder.rowUDPBytes": "#{0} UDP {1} → {2}，{3} 字节",
         "ladder.callCalled": "调用 {0}()",
         "ladder.callAfter": "{0}，等了 {1}",
         "ladder.callStillWaiting": "{0} 仍在等待",
@@ -254,6 +258,7 @@ extension Sentences {
         "report.noCapture": "这次没有抓包：时间线上只有系统调用。",
         "report.leadContradicted": "和课程说的不一样：",
         "report.leadUnchecked": "没能检查：",
+        "report.chooseOneFormat": "--plain 和 --json 只能选一个。",
         "report.stepEvent": "第 {0}/{1} 个事件：{2}",
         "report.stepNothingCaptured": "什么都没有抓到。",
         "report.stepKeysLadder": "→ 或空格：下一步 · ←：上一步 · Home/End · l：这个报文的分层 · q：退出",
@@ -545,6 +550,13 @@ extension Sentences {
         "experiment.nbQuietUnchecked": "等待不会发送报文（没有抓包）。",
         "experiment.nbStillWorks": "超时之后，同一个连接仍然可用：客户端的 {0} 字节到了，recv() 返回了它们。",
         "experiment.nbStillWorksWrong": "超时之后，最后一次 recv() 返回了 {0} 字节；这个连接本应仍然可用。",
+        "experiment.demoHung": "演示卡住了：{0}。没有留下任何还在运行的东西。",
+        "experiment.demoNoPort": "内核没有分配端口",
+        "experiment.demoNeverAccepted": "服务器一直没有调用 accept()",
+        "experiment.demoAcceptDidNotReturn": "connect() 之后 5 秒内 accept() 都没有返回",
+        "experiment.demoServerDidNotFinish": "服务器没有结束",
+        "experiment.demoSocketsFailed": "演示没能建好它的套接字：{0}",
+        "experiment.demoRecordedInstead": "osilab 自带一份为课程录好的抓包，可以这样查看：\n    osilab handshake --recorded",
         // END experiments
 
         // MARK: The exercise runner: exercises, check, hint, reset, edit (exercise.*)

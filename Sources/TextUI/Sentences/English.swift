@@ -171,6 +171,10 @@ extension Sentences {
         "ladder.noteMidstream": "(handshake not captured)",
         "ladder.noteOneDatagram": "one datagram",
         "ladder.noteAboutDatagram": "about the datagram {0} → {1}",
+        "ladder.labelUDPByte": "UDP {0} byte",
+        "ladder.labelUDPBytes": "UDP {0} bytes",
+        "ladder.rowUDPByte": "#{0} UDP {1} → {2}, {3} byte",
+        "ladder.rowUDPBytes": "#{0} UDP {1} → {2}, {3} bytes",
         "ladder.callCalled": "{0}() called",
         "ladder.callAfter": "{0} after {1}",
         "ladder.callStillWaiting": "{0} still waiting",
@@ -251,6 +255,7 @@ extension Sentences {
         "report.noCapture": "No capture was taken: the ladder shows the system calls only.",
         "report.leadContradicted": "Not what the lesson says: ",
         "report.leadUnchecked": "Not checked: ",
+        "report.chooseOneFormat": "Choose one of --plain and --json.",
         "report.stepEvent": "Event {0} of {1}: {2}",
         "report.stepNothingCaptured": "Nothing was captured.",
         "report.stepKeysLadder": "→ or space: next · ←: back · Home/End · l: this packet's layers · q: quit",
@@ -542,6 +547,13 @@ extension Sentences {
         "experiment.nbQuietUnchecked": "that waiting sends no packets (no capture).",
         "experiment.nbStillWorks": "After the timeout the same connection still worked: the client's {0} bytes arrived and recv() returned them.",
         "experiment.nbStillWorksWrong": "After the timeout the last recv() returned {0} bytes; the connection should still have worked.",
+        "experiment.demoHung": "The demo hung: {0}. Nothing was left running.",
+        "experiment.demoNoPort": "no port",
+        "experiment.demoNeverAccepted": "the server never called accept()",
+        "experiment.demoAcceptDidNotReturn": "accept() did not return within 5 seconds of connect()",
+        "experiment.demoServerDidNotFinish": "the server did not finish",
+        "experiment.demoSocketsFailed": "The demo could not set up its sockets: {0}",
+        "experiment.demoRecordedInstead": "A capture recorded for the lessons ships with osilab: see it with\n    osilab handshake --recorded",
         // END experiments
 
         // MARK: The exercise runner: exercises, check, hint, reset, edit (exercise.*)
