@@ -158,7 +158,9 @@ final class PrivateNetworkTests: XCTestCase {
             import socket, sys
             s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
             c = socket.create_connection(s.getsockname()); a, _ = s.accept()
-            print("ports", c.getsockname()[1], s.getsockname()[1], flush=True)
+            # One write: with PYTHONUNBUFFERED, print() writes each word on its own, and watch's
+            # lines on the same terminal could land between them.
+            sys.stdout.write("ports %d %d\\n" % (c.getsockname()[1], s.getsockname()[1])); sys.stdout.flush()
             c.close(); a.close(); sys.exit(3)
             """
         let result = try OsilabProcess.run(["watch", "--", "python3", "-c", script], asUser: nobody)
