@@ -1,3 +1,4 @@
+import Grading
 import LessonKit
 import Report
 import TextUI
@@ -14,6 +15,7 @@ final class SentenceFilesTests: XCTestCase {
         // BEGIN experiments
         // END experiments
         // BEGIN exercises
+        (ExerciseText.namespace, ExerciseText.allKeys),
         // END exercises
         // BEGIN grading
         // END grading
@@ -75,6 +77,7 @@ final class SentenceFilesTests: XCTestCase {
         // BEGIN kept-experiments
         // END kept-experiments
         // BEGIN kept-exercises
+        "git", "export", "install",
         // END kept-exercises
         // BEGIN kept-grading
         // END kept-grading
