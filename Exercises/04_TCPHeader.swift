@@ -1,6 +1,9 @@
 // Exercise 4 of osilab: tcp-header. Do it after lesson 4, "The three-way handshake".
 // Check it with `osilab check tcp-header` (or `swift test --filter TCPHeaderTests`);
 // `osilab hint tcp-header` gives a hint at a time.
+// 练习 4：tcp-header。学完第 4 课“TCP 三次握手”之后做。
+// 用 `osilab check tcp-header` 检查（或 `swift test --filter TCPHeaderTests`）；
+// `osilab hint tcp-header` 每次给一条提示。
 import Wire
 
 /// The fixed fields of a TCP header. (Given: nothing to do here.)
@@ -49,7 +52,21 @@ public struct TCPHeaderFields: Equatable, Sendable {
 /// every packet parser must do safely: the bytes come from the network, so they can say
 /// anything. A parser that trusts a length field reads past the end of its buffer: in C
 /// that is a security hole, in Swift a crash.
+///
+/// 读出 `bytes` 开头的 TCP 首部（首部后面可能还跟着数据）。
+///
+/// **要做的：** 首部的布局见上面的表（RFC 9293）：0-1 源端口，2-3 目的端口，4-7 序号，8-11 确认号，
+/// 12 的高 4 位是数据偏移（以 32 位字为单位的首部长度），13 是标志（从高位到低位：CWR ECE URG ACK
+/// PSH RST SYN FIN），14-15 窗口，16-17 校验和，18-19 紧急指针，20 起是选项，直到首部长度为止。
+///
+/// 所有数字都是网络字节序（大端序：第一个字节最高位）。当这些字节不可能是首部时返回 nil，而且
+/// 决不能崩溃：不到 20 个字节，数据偏移小于 5（不到 20 个字节），或者首部长度比给你的字节还长。
+///
+/// **为什么重要：** osilab 的抓包视图对每个报文都要做这件事，每个报文解析器也都必须安全地做：
+/// 字节来自网络，里面可能写着任何东西。相信长度字段的解析器会读过缓冲区的末尾：在 C 里那是安全
+/// 漏洞，在 Swift 里就是崩溃。
 public func parseTCPHeader(_ bytes: [UInt8]) -> TCPHeaderFields? {
+    // 待办：先检查长度，再读出每个字段，最高位的字节在前。
     // TODO: check the length first, then read each field, most significant byte first.
     return nil
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TextUI
 import Workspace
 
 /// One exercise as the catalogue (`Exercises/exercises.json`) describes it.
@@ -14,12 +15,39 @@ public struct Exercise: Codable, Equatable, Sendable {
     public var lesson: String
     /// One line: what the learner practises.
     public var summary: String
+    /// The same line in Chinese (`summary_zh`).
+    public var summaryZh: String?
     /// From a nudge to nearly the answer, shown one at a time by `osilab hint`.
     public var hints: [String]
+    /// The same hints in Chinese, as many and in the same order (`hints_zh`): a learner who
+    /// switches language mid-way gets the next hint, not the first again.
+    public var hintsZh: [String]?
     /// Its grading captures packets on loopback (without root it runs in a private network).
     public var captures: Bool?
 
+    enum CodingKeys: String, CodingKey {
+        case name, file, tests, lesson, summary, hints, captures
+        case summaryZh = "summary_zh"
+        case hintsZh = "hints_zh"
+    }
+
     public var capturesPackets: Bool { captures ?? false }
+
+    /// The summary in `language`; English where the catalogue has no translation.
+    public func summary(in language: Language) -> String {
+        switch language {
+        case .english: summary
+        case .chinese: summaryZh ?? summary
+        }
+    }
+
+    /// The hints in `language`; English where the catalogue has no translation.
+    public func hints(in language: Language) -> [String] {
+        switch language {
+        case .english: hints
+        case .chinese: hintsZh ?? hints
+        }
+    }
 
     /// The learner's file, relative to the lab's root.
     public var path: String { "Exercises/" + file }
@@ -41,14 +69,16 @@ public struct ExerciseCatalogue: Sendable, Equatable {
         case unreadable(path: String, reason: String)
         case invalid(path: String, reason: String)
 
-        public var description: String {
-            switch self {
-            case .missing(let path):
-                "the exercise catalogue \(path) is missing; is this a complete osilab checkout?"
-            case .unreadable(let path, let reason):
-                "the exercise catalogue \(path) could not be read: \(reason)"
-            case .invalid(let path, let reason):
-                "the exercise catalogue \(path) is not valid: \(reason)"
+        public var description: String { message(in: .english) }
+
+        /// Why, in `language`. The reason itself stays as written: it is for whoever edits
+        /// the catalogue (its fields are English names).
+        public func message(in language: Language) -> String {
+            let say = ExerciseStrings(language)
+            return switch self {
+            case .missing(let path): say(.catalogueMissing, path)
+            case .unreadable(let path, let reason): say(.catalogueUnreadable, path, reason)
+            case .invalid(let path, let reason): say(.catalogueInvalid, path, reason)
             }
         }
     }
@@ -58,7 +88,8 @@ public struct ExerciseCatalogue: Sendable, Equatable {
         var exercises: [Exercise]
     }
 
-    /// Reads `Exercises/exercises.json` of the lab at `home`.
+    /// Reads `Exercises/exercises.json` of the lab at `home`, which must hold every exercise
+    /// in every language the lab speaks.
     public static func load(from home: LabHome) throws(LoadError) -> ExerciseCatalogue {
         let url = home.exercises.appendingPathComponent("exercises.json")
         guard FileManager.default.fileExists(atPath: url.path) else { throw .missing(path: url.path) }
@@ -68,11 +99,16 @@ public struct ExerciseCatalogue: Sendable, Equatable {
         } catch {
             throw .unreadable(path: url.path, reason: error.localizedDescription)
         }
-        return try parse(data, path: url.path)
+        return try parse(data, path: url.path, requiring: Language.allCases)
     }
 
     /// Parses the catalogue's JSON and checks what the runner relies on.
-    public static func parse(_ data: Data, path: String = "exercises.json") throws(LoadError) -> ExerciseCatalogue {
+    ///
+    /// - Parameter languages: the languages every exercise must have a summary and hints in
+    ///   (English is always required). A translation that is there is checked either way: its
+    ///   hints must be as many as the English ones.
+    public static func parse(_ data: Data, path: String = "exercises.json",
+                             requiring languages: [Language] = [.english]) throws(LoadError) -> ExerciseCatalogue {
         let file: File
         do {
             file = try JSONDecoder().decode(File.self, from: data)
@@ -97,6 +133,23 @@ public struct ExerciseCatalogue: Sendable, Equatable {
             }
             guard !exercise.hints.isEmpty else {
                 throw .invalid(path: path, reason: "\(exercise.name) has no hints")
+            }
+            if languages.contains(.chinese) {
+                guard let summary = exercise.summaryZh, !summary.isEmpty else {
+                    throw .invalid(path: path, reason: "\(exercise.name) has no Chinese summary (summary_zh)")
+                }
+                guard exercise.hintsZh != nil else {
+                    throw .invalid(path: path, reason: "\(exercise.name) has no Chinese hints (hints_zh)")
+                }
+            }
+            if let hints = exercise.hintsZh {
+                guard hints.count == exercise.hints.count else {
+                    throw .invalid(path: path, reason: "\(exercise.name) has \(exercise.hints.count) hints but "
+                                   + "\(hints.count) in hints_zh; each hint needs its translation, in the same order")
+                }
+                guard !hints.contains(where: \.isEmpty) else {
+                    throw .invalid(path: path, reason: "\(exercise.name) has an empty hint in hints_zh")
+                }
             }
         }
         return ExerciseCatalogue(exercises: file.exercises)
@@ -179,14 +232,17 @@ public struct LessonTitles: Sendable {
         self.byID = byID
     }
 
-    /// Reads `Lessons/NN-*/lesson.en.md`; lessons that cannot be read are left out.
-    public static func read(from home: LabHome) -> LessonTitles {
+    /// Reads `Lessons/NN-*/lesson.en.md` (for Chinese `lesson.zh.md`, or the English one
+    /// where a lesson has no translation); lessons that cannot be read are left out.
+    public static func read(from home: LabHome, language: Language = .english) -> LessonTitles {
         var result: [String: Entry] = [:]
         let folders = (try? FileManager.default.contentsOfDirectory(atPath: home.lessons.path)) ?? []
         for folder in folders.sorted() {
             guard let number = Int(folder.prefix(while: \.isNumber)) else { continue }
-            let file = home.lessons.appendingPathComponent(folder).appendingPathComponent("lesson.en.md")
-            guard let text = try? String(contentsOf: file, encoding: .utf8) else { continue }
+            let lesson = home.lessons.appendingPathComponent(folder)
+            let own = lesson.appendingPathComponent("lesson.\(language.rawValue).md")
+            guard let text = (try? String(contentsOf: own, encoding: .utf8))
+                ?? (try? String(contentsOf: lesson.appendingPathComponent("lesson.en.md"), encoding: .utf8)) else { continue }
             var id: String?, title: String?
             for line in text.split(separator: "\n", omittingEmptySubsequences: false).prefix(30) {
                 if line.hasPrefix("id:") { id = line.dropFirst(3).trimmingCharacters(in: .whitespaces) }
@@ -198,9 +254,10 @@ public struct LessonTitles: Sendable {
     }
 
     /// `lesson 4, "The three-way handshake"`, or the id when the lesson is unknown.
-    public func describe(_ id: String) -> String {
-        guard let lesson = byID[id] else { return "lesson \(id)" }
-        return "lesson \(lesson.number), \"\(lesson.title)\""
+    public func describe(_ id: String, in language: Language = .english) -> String {
+        let say = ExerciseStrings(language)
+        guard let lesson = byID[id] else { return say(.lessonUnknown, id) }
+        return say(.lessonNamed, String(lesson.number), lesson.title)
     }
 
     /// `4`, or `?` when the lesson is unknown.

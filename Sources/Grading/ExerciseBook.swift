@@ -1,4 +1,5 @@
 import Foundation
+import TextUI
 import Workspace
 
 /// The exercises of one lab checkout with one learner's progress: what `osilab exercises`,
@@ -8,12 +9,15 @@ public struct ExerciseBook: Sendable {
     public let catalogue: ExerciseCatalogue
     public let store: ProgressStore
     public let lessons: LessonTitles
+    /// The language everything the book shows is in: its views, its hints, its errors.
+    public let language: Language
 
-    public init(home: LabHome, store: ProgressStore) throws(ExerciseCatalogue.LoadError) {
+    public init(home: LabHome, store: ProgressStore, language: Language = .english) throws(ExerciseCatalogue.LoadError) {
         self.home = home
         self.store = store
+        self.language = language
         catalogue = try ExerciseCatalogue.load(from: home)
-        lessons = LessonTitles.read(from: home)
+        lessons = LessonTitles.read(from: home, language: language)
     }
 
     /// Why an exercise name could not be used.
@@ -21,14 +25,16 @@ public struct ExerciseBook: Sendable {
         case unknown(String, suggestions: [String])
         case allPassed
 
-        public var description: String {
+        public var description: String { message(in: .english) }
+
+        public func message(in language: Language) -> String {
+            let say = ExerciseStrings(language)
             switch self {
             case .unknown(let name, let suggestions):
-                "there is no exercise called \"\(name)\""
-                    + (suggestions.isEmpty ? "." : "; did you mean \(suggestions.joined(separator: " or "))?")
-                    + " `osilab exercises` lists them all."
+                if suggestions.isEmpty { return say(.unknownExercise, name) }
+                return say(.unknownExerciseSuggest, name, suggestions.joined(separator: say(.or)))
             case .allPassed:
-                "every exercise passes already. Name one to check it again (`osilab exercises` lists them)."
+                return say(.allPassed)
             }
         }
     }
@@ -78,16 +84,18 @@ public struct ExerciseBook: Sendable {
     }
 
     /// The next hint for `exercise`, counting it as shown: its number (from 1), how many
-    /// there are, and the text. Once all have been shown, the last one again.
+    /// there are, and the text (in the book's language). Once all have been shown, the last
+    /// one again.
     public func nextHint(for exercise: Exercise) throws -> (number: Int, total: Int, text: String) {
-        let total = exercise.hints.count
+        let hints = exercise.hints(in: language)
+        let total = hints.count
         let progress = try store.update { progress in
             var state = progress.exercises[exercise.name] ?? LearnerProgress.ExerciseState()
             state.hintsShown = min(total, state.hintsShown + 1)
             progress.exercises[exercise.name] = state
         }
         let shown = max(1, progress.exercises[exercise.name]?.hintsShown ?? 1)
-        return (shown, total, exercise.hints[shown - 1])
+        return (shown, total, hints[min(shown, total) - 1])
     }
 
     /// Whether the reference solution may be shown: once the learner's own code has passed.
@@ -149,15 +157,14 @@ public enum Pristine {
         case notACheckout(String)
         case notCommitted(path: String, detail: String)
 
-        public var description: String {
-            switch self {
-            case .noGit:
-                "osilab restores exercises from git, and git is not installed (sudo apt-get install -y git)."
-            case .notACheckout(let root):
-                "\(root) is not a git checkout, so osilab has no original to restore. Get a fresh copy of the lab "
-                    + "with git clone, and copy your finished exercises into it."
-            case .notCommitted(let path, let detail):
-                "\(path) is not in the lab's last git commit (\(detail)), so there is no original to restore."
+        public var description: String { message(in: .english) }
+
+        public func message(in language: Language) -> String {
+            let say = ExerciseStrings(language)
+            return switch self {
+            case .noGit: say(.noGit)
+            case .notACheckout(let root): say(.notACheckout, root)
+            case .notCommitted(let path, let detail): say(.notCommitted, path, detail)
             }
         }
     }
@@ -202,15 +209,15 @@ public enum EditorChoice {
 
     public static let fallbacks = ["nano", "vim", "vi"]
 
-    public static func resolve(environment: [String: String]) -> Choice? {
+    /// The editor to open, with the note (in `language`) when osilab chose it.
+    public static func resolve(environment: [String: String], language: Language = .english) -> Choice? {
         for variable in ["EDITOR", "VISUAL"] {
             if let value = environment[variable]?.trimmingCharacters(in: .whitespaces), !value.isEmpty {
                 return Choice(command: value, note: nil)
             }
         }
         for name in fallbacks where EnvironmentCheck.findExecutable(name, environment: environment) != nil {
-            return Choice(command: name, note: "EDITOR is not set, so osilab opens \(name). To choose your editor, "
-                          + "set it, for example: export EDITOR=vim")
+            return Choice(command: name, note: ExerciseStrings(language)(.editorFallback, name))
         }
         return nil
     }
@@ -218,7 +225,12 @@ public enum EditorChoice {
     /// Why the editor could not be started.
     public struct LaunchError: Error, CustomStringConvertible {
         public var code: Int32
-        public var description: String { "posix_spawn failed: \(String(cString: strerror(code)))" }
+        public var description: String { message(in: .english) }
+
+        /// Why, in `language`; the system's own reason (strerror) is as the C library gives it.
+        public func message(in language: Language) -> String {
+            ExerciseStrings(language)(.spawnFailed, String(cString: strerror(code)))
+        }
     }
 
     /// Opens `file` in the editor and waits until it is closed; returns its exit status.

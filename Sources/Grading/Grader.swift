@@ -1,5 +1,6 @@
 import Foundation
 import Sandbox
+import TextUI
 import Workspace
 
 /// How one grading ended.
@@ -31,6 +32,9 @@ public struct Grader: Sendable {
     /// The `swift` driver.
     public let swift: String
     public var environment: [String: String]
+    /// The language the learner reads: the grader's own messages are in it, and the tests it
+    /// starts are told it (``testEnvironment``), so the checks' failure messages are too.
+    public var language: Language
     /// The longest a grading may run. Each check gives the learner's code a few seconds, so
     /// a whole exercise takes far less even when everything hangs; this only catches what
     /// the checks cannot (a loop in plain code that never returns).
@@ -39,17 +43,30 @@ public struct Grader: Sendable {
     public enum SetupError: Error, CustomStringConvertible {
         case noSwift
 
-        public var description: String {
-            "the `swift` command is not on your PATH, so the exercises cannot be built. "
-                + "Install the Swift toolchain (https://www.swift.org/install/linux/) and run osilab doctor."
+        public var description: String { message(in: .english) }
+
+        public func message(in language: Language) -> String {
+            ExerciseStrings(language)(.noSwift)
         }
     }
 
-    public init(home: LabHome, environment: [String: String] = ProcessInfo.processInfo.environment) throws(SetupError) {
+    public init(home: LabHome, language: Language = .english,
+                environment: [String: String] = ProcessInfo.processInfo.environment) throws(SetupError) {
         guard let swift = EnvironmentCheck.findExecutable("swift", environment: environment) else { throw .noSwift }
         self.home = home
         self.swift = swift
         self.environment = environment
+        self.language = language
+    }
+
+    /// The environment of the test process: this one's, with `OSILAB_LANG` set to the
+    /// learner's language (`zh` or `en`), which is how the checks (Sources/GradingChecks)
+    /// know in which language to say what failed. Set always, so a value inherited from the
+    /// shell never contradicts the runner's own choice.
+    public var testEnvironment: [String: String] {
+        var environment = environment
+        environment[Language.childVariable] = language.rawValue
+        return environment
     }
 
     /// Builds everything the tests need. `progress` gets each of swift build's `[n/m] ...`
@@ -64,7 +81,7 @@ public struct Grader: Sendable {
             }
             return (outcome.succeeded, CompilerError.parse(outcome.output), outcome.output)
         } catch {
-            return (false, [], "could not start \(swift): \(error)")
+            return (false, [], ExerciseStrings(language)(.couldNotStart, swift, "\(error)"))
         }
     }
 
@@ -75,6 +92,8 @@ public struct Grader: Sendable {
     /// (`osilabPackageTests.xctest`, exactly what `swift test` runs), so that a timeout
     /// stops one process; elsewhere it falls back to `swift test --skip-build`.
     public func runTests(of exercise: Exercise) -> CheckResult {
+        let say = ExerciseStrings(language)
+        let environment = testEnvironment
         let started = ContinuousClock.now
         let outcome: ProcessOutcome
         do {
@@ -92,7 +111,7 @@ public struct Grader: Sendable {
                                              in: home.root, environment: environment, timeout: testTimeout)
             }
         } catch {
-            return .couldNotRun("could not start the tests: \(error)")
+            return .couldNotRun(say(.couldNotStartTests, "\(error)"))
         }
         let report = TestReport.parse(outcome.output)
         if outcome.timedOut {
@@ -103,7 +122,7 @@ public struct Grader: Sendable {
         }
         guard report.finished, !report.cases.isEmpty else {
             let tail = outcome.output.split(separator: "\n").suffix(15).joined(separator: "\n")
-            return .couldNotRun("the grading of \(exercise.name) (\(exercise.tests)) ran no test. Its last output:\n\(tail)")
+            return .couldNotRun(say(.ranNoTest, exercise.name, exercise.tests, tail))
         }
         return outcome.succeeded && report.failedCases.isEmpty ? .passed(report) : .failed(report)
     }
@@ -128,7 +147,7 @@ public struct Grader: Sendable {
         guard built.succeeded else {
             if built.errors.isEmpty {
                 let tail = built.output.split(separator: "\n").suffix(20).joined(separator: "\n")
-                return .couldNotRun("swift build failed without a compiler error:\n\(tail)")
+                return .couldNotRun(ExerciseStrings(language)(.buildFailedWithoutError, tail))
             }
             return .buildFailed(built.errors, output: built.output)
         }

@@ -18,7 +18,22 @@ func wrapped(_ text: String, width: Int, indent: Int, style: TextStyle = .plain)
     return TextWrapper.wrap([Span(text, style)], width: max(20, width), firstPrefix: prefix, restPrefix: prefix)
 }
 
+/// `text` followed by spaces up to `width` terminal columns (a Chinese character takes two).
+func padded(_ text: String, to width: Int) -> String {
+    text + String(repeating: " ", count: max(0, width - DisplayWidth.of(text)))
+}
+
 extension ExerciseBook {
+    /// The book's sentences.
+    var say: ExerciseStrings { ExerciseStrings(language) }
+
+    /// How a check is named to the learner: in English its method name as words (`sends the
+    /// rest after a partial send`); in any other language the method itself, which is what
+    /// the test file says and what words made of English would not translate.
+    func title(_ testCase: TestReport.Case) -> String {
+        language == .english ? testCase.title : testCase.method
+    }
+
     /// `path` relative to the lab's root when it is inside it.
     func relative(_ path: String) -> String {
         let root = home.root.path.hasSuffix("/") ? home.root.path : home.root.path + "/"
@@ -33,39 +48,40 @@ extension ExerciseBook {
         let next = catalogue.next(in: progress)
         let passed = catalogue.exercises.filter { progress[$0.name]?.status == .passed }.count
         var lines: [StyledLine] = [
-            StyledLine("Exercises: \(passed) of \(catalogue.exercises.count) passed", bold),
+            StyledLine(say(.listHeading, String(passed), String(catalogue.exercises.count)), bold),
             .blank,
         ]
-        let nameWidth = catalogue.exercises.map(\.name.count).max() ?? 10
-        lines.append(StyledLine("     #  " + "exercise".padding(toLength: nameWidth + 2, withPad: " ", startingAt: 0)
-                                + "status       after", dim))
+        // Column widths in terminal columns, from the words of this language.
+        let nameWidth = (catalogue.exercises.map { DisplayWidth.of($0.name) } + [DisplayWidth.of(say(.columnExercise))]).max() ?? 10
+        let statusWidth = [say(.columnStatus), say(.statusPassed), say(.statusFailing), say(.statusNotStarted)]
+            .map(DisplayWidth.of).max() ?? 11
+        // "#" over the numbers' last digit, each heading over its column (marker 3, number 2, gap 2).
+        lines.append(StyledLine("    #  " + padded(say(.columnExercise), to: nameWidth + 2)
+                                + padded(say(.columnStatus), to: statusWidth) + "  " + say(.columnAfter), dim))
         for (index, exercise) in catalogue.exercises.enumerated() {
             let status = progress[exercise.name]?.status ?? .notStarted
             let isNext = next?.exercise.name == exercise.name
             var line = StyledLine(isNext ? " ▶ " : "   ", isNext ? TextStyle(bold: true, foreground: .cyan) : .plain)
             line.append(String(format: "%2d  ", index + 1), isNext ? bold : dim)
-            line.append(exercise.name.padding(toLength: nameWidth + 2, withPad: " ", startingAt: 0), isNext ? bold : .plain)
+            line.append(padded(exercise.name, to: nameWidth + 2), isNext ? bold : .plain)
             let (label, style): (String, TextStyle) = switch status {
-            case .passed: ("passed     ", green)
-            case .failing: ("failing    ", red)
-            case .notStarted: ("not started", dim)
+            case .passed: (say(.statusPassed), green)
+            case .failing: (say(.statusFailing), red)
+            case .notStarted: (say(.statusNotStarted), dim)
             }
-            line.append(label, style)
-            line.append("  lesson \(lessons.number(exercise.lesson))", dim)
+            line.append(padded(label, to: statusWidth), style)
+            line.append("  " + say(.listLesson, lessons.number(exercise.lesson)), dim)
             lines.append(line)
             if isNext {
-                lines += wrapped(exercise.summary, width: width, indent: 7 + nameWidth + 2, style: cyan)
+                lines += wrapped(exercise.summary(in: language), width: width, indent: 7 + nameWidth + 2, style: cyan)
             }
         }
         lines.append(.blank)
         if let next {
-            lines += wrapped("Next: exercise \(next.number), \(next.exercise.name), in \(next.exercise.path) "
-                             + "(after \(lessons.describe(next.exercise.lesson))). Open it with `osilab edit "
-                             + "\(next.exercise.name)`, grade it with `osilab check`, and ask for a hint with "
-                             + "`osilab hint \(next.exercise.name)`.", width: width, indent: 0)
+            lines += wrapped(say(.listNext, String(next.number), next.exercise.name, next.exercise.path,
+                                 lessons.describe(next.exercise.lesson, in: language)), width: width, indent: 0)
         } else {
-            lines += wrapped("Every exercise passes. Well done! `osilab hint NAME --solution` shows a reference solution "
-                             + "to compare with yours.", width: width, indent: 0, style: green)
+            lines += wrapped(say(.listAllPassed), width: width, indent: 0, style: green)
         }
         return lines
     }
@@ -74,9 +90,13 @@ extension ExerciseBook {
 
     /// The heading printed before a grading starts.
     public func checkingLine(number: Int, exercise: Exercise) -> StyledLine {
-        var line = StyledLine("Checking exercise \(number), ", bold)
+        // The sentence up to the name is bold, the name cyan: split at the name's placeholder.
+        let marker = "\u{E000}"
+        let parts = say(.checking, String(number), marker).components(separatedBy: marker)
+        var line = StyledLine(parts[0], bold)
         line.append(exercise.name, TextStyle(bold: true, foreground: .cyan))
-        line.append(" (\(exercise.path))", dim)
+        if parts.count > 1, !parts[1].isEmpty { line.append(parts[1], bold) }
+        line.append(say(.checkingFile, exercise.path), dim)
         return line
     }
 
@@ -87,71 +107,65 @@ extension ExerciseBook {
         switch result {
         case .passed(let report):
             var line = StyledLine("✓ ", green)
-            line.append("\(name) passes all \(report.cases.count) checks. Well done!", green)
+            line.append(say(.passedAll, name, String(report.cases.count)), green)
             lines.append(line)
             if let next = catalogue.next(in: store.load().exercises) {
-                lines += wrapped("Next: exercise \(next.number), \(next.exercise.name): \(next.exercise.summary) "
-                                 + "Run `osilab check` to grade it. To compare your code with the reference solution: "
-                                 + "`osilab hint \(name) --solution`.", width: width, indent: 2)
+                lines += wrapped(say(.passedNext, String(next.number), next.exercise.name, next.exercise.summary(in: language), name),
+                                 width: width, indent: 2)
             } else {
-                lines += wrapped("That was the last one: every exercise passes. `osilab hint \(name) --solution` shows "
-                                 + "the reference solution.", width: width, indent: 2)
+                lines += wrapped(say(.passedLast, name), width: width, indent: 2)
             }
 
         case .failed(let report):
             // In the order of the test file, which follows the exercise's task.
             let failing = report.failedCases.sorted { ($0.failures.first?.line ?? .max) < ($1.failures.first?.line ?? .max) }
             var line = StyledLine("✗ ", red)
-            line.append("\(name): \(failing.count) of \(report.cases.count) checks fail", red)
+            line.append(say(.failedCount, name, String(failing.count), String(report.cases.count)), red)
             lines.append(line)
-            lines.append(StyledLine("  Your file: \(exercise.path)", dim))
+            lines.append(StyledLine("  " + say(.yourFile, exercise.path), dim))
             lines.append(.blank)
             lines += failureLines(failing, width: width)
             let passing = report.passedCases
             if !passing.isEmpty {
-                lines += wrapped("Passing: " + passing.map(\.title).joined(separator: "; "), width: width, indent: 2,
-                                 style: TextStyle(foreground: .green))
+                lines += wrapped(say(.passing, passing.map(title).joined(separator: say(.titleSeparator))), width: width,
+                                 indent: 2, style: TextStyle(foreground: .green))
             }
             lines.append(.blank)
             lines += nextStepLines(exercise, width: width)
 
         case .crashed(let report):
-            let during = report.unfinishedCase.map { " while the grading ran \"\($0.title)\"" } ?? ""
             var line = StyledLine("✗ ", red)
-            line.append("\(name): your code crashed\(during)", red)
+            line.append(report.unfinishedCase.map { say(.crashedDuring, name, title($0)) } ?? say(.crashed, name), red)
             lines.append(line)
             if let crash = report.crash {
-                lines += wrapped("Fatal error: \(crash.message)", width: width, indent: 4, style: bold)
+                lines += wrapped(say(.fatalError, crash.message), width: width, indent: 4, style: bold)
                 // The learner's own line first: the runtime's own location is usually inside the
                 // standard library (where the out-of-range index was noticed).
                 let exercisesFolder = home.exercises.path + "/"
                 if let own = crash.frames.first(where: { $0.file.hasPrefix(exercisesFolder) }) {
-                    lines.append(StyledLine("    in your code at \(relative(own.file)):\(own.line)", yellow))
+                    lines.append(StyledLine("    " + say(.crashInYourCode, "\(relative(own.file)):\(own.line)"), yellow))
                 } else if let file = crash.file, let number = crash.line {
-                    lines.append(StyledLine("    at \(relative(file)):\(number)", yellow))
+                    lines.append(StyledLine("    " + say(.crashAt, "\(relative(file)):\(number)"), yellow))
                 }
             } else {
-                lines.append(StyledLine("    The test process ended without a word (killed by a signal).", dim))
+                lines.append(StyledLine("    " + say(.crashSilent), dim))
             }
-            lines += wrapped("A crash ends the grading at once, so the checks after it did not run. Common causes: an "
-                             + "index past the end of an array (check the length first), a `!` on a nil value, an "
-                             + "arithmetic overflow (UInt32's + on the largest value).", width: width, indent: 2)
+            lines += wrapped(say(.crashAdvice), width: width, indent: 2)
             let earlier = report.failedCases.filter { !$0.failures.isEmpty }
             if !earlier.isEmpty {
                 lines.append(.blank)
-                lines.append(StyledLine("  Before the crash:", dim))
+                lines.append(StyledLine("  " + say(.beforeCrash), dim))
                 lines += failureLines(earlier, width: width)
             }
             lines.append(.blank)
             lines += nextStepLines(exercise, width: width)
 
         case .timedOut(let report, let seconds):
-            let during = report.unfinishedCase.map { "; it was running \"\($0.title)\"" } ?? ""
             var line = StyledLine("✗ ", red)
-            line.append("\(name): the grading did not finish within \(seconds) s\(during)", red)
+            line.append(report.unfinishedCase.map { say(.timedOutDuring, name, String(seconds), title($0)) }
+                        ?? say(.timedOut, name, String(seconds)), red)
             lines.append(line)
-            lines += wrapped("Something in your code never returns, and not in a socket call the grading could "
-                             + "interrupt: most likely a loop whose condition never changes.", width: width, indent: 2)
+            lines += wrapped(say(.timedOutAdvice), width: width, indent: 2)
             lines.append(.blank)
             lines += nextStepLines(exercise, width: width)
 
@@ -160,7 +174,7 @@ extension ExerciseBook {
 
         case .couldNotRun(let reason):
             var line = StyledLine("✗ ", red)
-            line.append("\(name) could not be graded", red)
+            line.append(say(.couldNotGrade, name), red)
             lines.append(line)
             lines += wrapped(reason, width: width, indent: 2)
         }
@@ -173,18 +187,18 @@ extension ExerciseBook {
         let shown = 4
         for testCase in failing.prefix(shown) {
             var line = StyledLine("  ✗ ", red)
-            line.append(testCase.title, bold)
+            line.append(title(testCase), bold)
             lines.append(line)
             if let first = testCase.failures.first {
                 lines += wrapped(first.message, width: width, indent: 4)
                 if testCase.failures.count > 1 {
-                    lines.append(StyledLine("    (and \(testCase.failures.count - 1) more like it)", dim))
+                    lines.append(StyledLine("    " + say(.andMoreLikeIt, String(testCase.failures.count - 1)), dim))
                 }
                 lines.append(StyledLine("    \(relative(first.file)):\(first.line)", dim))
             }
         }
         if failing.count > shown {
-            lines += wrapped("Also failing: " + failing.dropFirst(shown).map(\.title).joined(separator: "; "),
+            lines += wrapped(say(.alsoFailing, failing.dropFirst(shown).map(title).joined(separator: say(.titleSeparator))),
                              width: width, indent: 2, style: TextStyle(foreground: .red))
         }
         return lines
@@ -192,18 +206,18 @@ extension ExerciseBook {
 
     func nextStepLines(_ exercise: Exercise, width: Int) -> [StyledLine] {
         let state = state(of: exercise)
-        let hint = state.hintsShown < exercise.hints.count
-            ? "`osilab hint \(exercise.name)` gives hint \(state.hintsShown + 1) of \(exercise.hints.count)."
-            : "You have seen all \(exercise.hints.count) hints (`osilab hint \(exercise.name)` shows the last again)."
-        return wrapped("Edit \(exercise.path) (`osilab edit \(exercise.name)`), then run `osilab check \(exercise.name)` "
-                       + "again. \(hint)", width: width, indent: 2)
+        let total = exercise.hints(in: language).count
+        let hint = state.hintsShown < total
+            ? say(.nextHint, exercise.name, String(state.hintsShown + 1), String(total))
+            : say(.allHintsSeen, String(total), exercise.name)
+        return wrapped(say(.editThenCheck, exercise.path, exercise.name, hint), width: width, indent: 2)
     }
 
     /// The compiler's errors, grouped by whose file they are in.
     public func buildFailureLines(_ errors: [CompilerError], width: Int) -> [StyledLine] {
         var lines: [StyledLine] = []
         var line = StyledLine("✗ ", red)
-        line.append("The exercises do not compile, so nothing could be graded.", red)
+        line.append(say(.buildFailed), red)
         lines.append(line)
         let byExercise = Dictionary(grouping: errors) { error in
             catalogue.exercises.first { error.file.hasSuffix("/" + $0.path) }?.name
@@ -211,20 +225,17 @@ extension ExerciseBook {
         for exercise in catalogue.exercises {
             guard let list = byExercise[exercise.name] else { continue }
             lines.append(.blank)
-            lines.append(StyledLine("  In exercise \(exercise.name) (\(exercise.path)):", bold))
+            lines.append(StyledLine("  " + say(.inExercise, exercise.name, exercise.path), bold))
             for error in list.prefix(5) {
                 lines += wrapped("\(exercise.path):\(error.line):\(error.column): \(error.message)", width: width, indent: 4,
                                  style: yellow)
             }
-            if list.count > 5 { lines.append(StyledLine("    (and \(list.count - 5) more)", dim)) }
-            lines += wrapped("Fix it (`osilab edit \(exercise.name)`), or put back the original stub with "
-                             + "`osilab reset \(exercise.name)`. Every exercise is compiled together, so one that does "
-                             + "not compile stops the grading of all of them.", width: width, indent: 4)
+            if list.count > 5 { lines.append(StyledLine("    " + say(.andMore, String(list.count - 5)), dim)) }
+            lines += wrapped(say(.fixOrReset, exercise.name), width: width, indent: 4)
         }
         if let others = byExercise[nil], !others.isEmpty {
             lines.append(.blank)
-            lines += wrapped("Outside the exercises (the lab's own code; `git status` shows what changed):",
-                             width: width, indent: 2, style: bold)
+            lines += wrapped(say(.outsideExercises), width: width, indent: 2, style: bold)
             for error in others.prefix(5) {
                 lines += wrapped("\(relative(error.file)):\(error.line):\(error.column): \(error.message)", width: width,
                                  indent: 4, style: yellow)
@@ -236,14 +247,13 @@ extension ExerciseBook {
     // MARK: osilab hint
 
     public func hintLines(number: Int, total: Int, text: String, exercise: Exercise, width: Int) -> [StyledLine] {
-        var lines = [StyledLine("Hint \(number) of \(total) for \(exercise.name):", bold)]
+        var lines = [StyledLine(say(.hintHeading, String(number), String(total), exercise.name), bold)]
         lines += wrapped(text, width: width, indent: 2, style: cyan)
         lines.append(.blank)
         if number < total {
-            lines += wrapped("Run `osilab hint \(exercise.name)` again for the next, more direct hint.", width: width, indent: 0, style: dim)
+            lines += wrapped(say(.hintAgain, exercise.name), width: width, indent: 0, style: dim)
         } else {
-            lines += wrapped("That was the last hint. Once your own code passes, `osilab hint \(exercise.name) --solution` "
-                             + "shows the reference solution.", width: width, indent: 0, style: dim)
+            lines += wrapped(say(.hintLast, exercise.name), width: width, indent: 0, style: dim)
         }
         return lines
     }

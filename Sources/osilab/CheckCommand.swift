@@ -20,20 +20,24 @@ struct Check: ParsableCommand {
     @Flag(help: "Grade again whenever an exercise file is saved, until every exercise passes. Ctrl-C stops.")
     var watch = false
 
+    @OptionGroup var lang: LanguageOption
+
     func run() throws {
-        let book = try openExerciseBook()
+        let book = try openExerciseBook(language: labLanguage(flag: lang.language))
+        let say = ExerciseStrings(book.language)
         var (number, exercise) = try resolveExercise(name, in: book)
         let grader: Grader
         do {
-            grader = try Grader(home: book.home)
+            grader = try Grader(home: book.home, language: book.language)
         } catch {
-            printError("osilab: \(error)")
+            printError("osilab: " + error.message(in: book.language))
             throw ExitCode(2)
         }
         // Ctrl-C stops the build or tests too, not only osilab (they run in groups of their own).
+        let stopped = "\n" + say(.stopped) + "\n"
         let stopper = SignalStopper {
             Subprocess.stopRunning()
-            FileHandle.standardError.write(Data("\nStopped.\n".utf8))
+            FileHandle.standardError.write(Data(stopped.utf8))
             Foundation.exit(130)
         }
         defer { stopper.cancel() }
@@ -49,7 +53,7 @@ struct Check: ParsableCommand {
                 print("")
                 continue
             }
-            printLines([.blank, StyledLine("Watching Exercises/: save \(exercise.path) to grade it again (Ctrl-C to stop).")])
+            printLines([.blank, StyledLine(say(.watching, exercise.path))])
             var watcher = FileChangeWatcher(swiftFilesIn: book.home.exercises)
             while watcher.changedFile() == nil { Thread.sleep(forTimeInterval: 0.5) }
             print("")
@@ -58,31 +62,32 @@ struct Check: ParsableCommand {
 
     /// Builds, grades, prints the summary and records the result.
     func grade(_ exercise: Exercise, number: Int, book: ExerciseBook, grader: Grader) -> CheckResult {
+        let say = ExerciseStrings(book.language)
         printLines([book.checkingLine(number: number, exercise: exercise)])
-        if isatty(STDOUT_FILENO) != 1 { print("Building the lab's tests (the first build takes a few minutes)...") }
+        if isatty(STDOUT_FILENO) != 1 { print(say(.buildingFirst)) }
         let progress = BuildProgressLine()
-        progress.update("Building...")
+        progress.update(say(.building))
         let built = grader.build { progress.update($0) }
         progress.finish()
         let result: CheckResult
         if !built.succeeded {
             result = built.errors.isEmpty
-                ? .couldNotRun("swift build failed without a compiler error:\n"
-                               + built.output.split(separator: "\n").suffix(20).joined(separator: "\n"))
+                ? .couldNotRun(say(.buildFailedWithoutError,
+                                   built.output.split(separator: "\n").suffix(20).joined(separator: "\n")))
                 : .buildFailed(built.errors, output: built.output)
         } else {
             let privately = grader.runsInPrivateNetwork(exercise)
-            progress.update("Grading \(exercise.name)" + (privately ? " (capturing in a private network of your own)..." : "..."))
+            progress.update(say(privately ? .gradingPrivately : .grading, exercise.name))
             result = grader.runTests(of: exercise)
             progress.finish()
             if privately {
-                print("The grading captured your client's packets in a private network made for it (no root needed).")
+                print(say(.capturedPrivately))
             }
         }
         do {
             try book.record(result, for: exercise)
         } catch {
-            printError("osilab: your progress could not be saved: \(error)")
+            printError("osilab: " + say(.progressNotSaved, "\(error)"))
         }
         printLines(book.summaryLines(for: result, number: number, exercise: exercise, width: terminalWidth()))
         return result

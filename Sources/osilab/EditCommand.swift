@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Grading
+import TextUI
 
 struct Edit: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,28 +11,29 @@ struct Edit: ParsableCommand {
     @Argument(help: "The exercise. Default: the next one not passed yet.")
     var name: String?
 
+    @OptionGroup var lang: LanguageOption
+
     func run() throws {
-        let book = try openExerciseBook()
+        let book = try openExerciseBook(language: labLanguage(flag: lang.language))
+        let say = ExerciseStrings(book.language)
         let (number, exercise) = try resolveExercise(name, in: book)
         let file = book.fileURL(of: exercise)
-        guard let choice = EditorChoice.resolve(environment: ProcessInfo.processInfo.environment) else {
-            printError("No editor found: EDITOR and VISUAL are not set, and none of "
-                       + EditorChoice.fallbacks.joined(separator: ", ") + " is installed. Open \(file.path) in any "
-                       + "editor, or set EDITOR (for example: export EDITOR=vim).")
+        guard let choice = EditorChoice.resolve(environment: ProcessInfo.processInfo.environment, language: book.language) else {
+            printError(say(.noEditor, EditorChoice.fallbacks.joined(separator: ", "), file.path))
             throw ExitCode(1)
         }
         if let note = choice.note { printError(note) }
-        print("Opening exercise \(number), \(exercise.name): \(exercise.path)")
+        print(say(.opening, String(number), exercise.name, exercise.path))
         let status: Int32
         do {
             status = try EditorChoice.open(file, with: choice)
         } catch {
-            printError("osilab: could not start the editor \"\(choice.command)\": \(error)")
+            printError("osilab: " + say(.couldNotStartEditor, choice.command, error.message(in: book.language)))
             throw ExitCode(1)
         }
         if status != 0 {
-            printError("The editor \"\(choice.command)\" ended with status \(status).")
+            printError(say(.editorStatus, choice.command, String(status)))
         }
-        print("Grade it with: osilab check \(exercise.name)")
+        print(say(.gradeItWith, exercise.name))
     }
 }

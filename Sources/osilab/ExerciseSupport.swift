@@ -1,25 +1,30 @@
 import ArgumentParser
 import Foundation
 import Grading
+import LessonKit
 import TextUI
 import Workspace
 
-/// What every exercise command needs: the lab, the catalogue and the learner's progress.
-func openExerciseBook() throws -> ExerciseBook {
+/// What every exercise command needs: the lab, the catalogue and the learner's progress,
+/// in the language the learner reads.
+func openExerciseBook(language: Language) throws -> ExerciseBook {
     let home: LabHome
     do {
         home = try LabHome.locate()
+    } catch let error as LabHome.LocateError {
+        printError("osilab: " + UIStrings(language).describe(error))
+        throw ExitCode(2)
     } catch {
         printError("osilab: \(error)")
         throw ExitCode(2)
     }
     let store = ProgressStore.standard()
     do {
-        let book = try ExerciseBook(home: home, store: store)
-        for warning in store.takeWarnings() { printError(warning) }
+        let book = try ExerciseBook(home: home, store: store, language: language)
+        for problem in store.takeProblems() { printError(UIStrings(language).describe(problem)) }
         return book
     } catch {
-        printError("osilab: \(error)")
+        printError("osilab: " + error.message(in: language))
         throw ExitCode(2)
     }
 }
@@ -29,7 +34,7 @@ func resolveExercise(_ name: String?, in book: ExerciseBook) throws -> (number: 
     do {
         return try book.resolve(name)
     } catch {
-        printError("osilab: \(error)")
+        printError("osilab: " + error.message(in: book.language))
         throw ExitCode(2)
     }
 }
@@ -49,7 +54,16 @@ final class BuildProgressLine {
     func update(_ line: String) {
         guard terminal else { return }
         let width = max(20, terminalWidth() - 1)
-        let text = line.count > width ? String(line.prefix(width - 1)) + "…" : line
+        // In columns, not characters: a Chinese character takes two.
+        var text = line
+        if DisplayWidth.of(line) > width {
+            var kept = ""
+            for character in line {
+                guard DisplayWidth.of(kept + String(character)) < width else { break }
+                kept.append(character)
+            }
+            text = kept + "…"
+        }
         FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + text).utf8))
         shown = true
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Grading
+import TextUI
 
 struct ListExercises: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,8 +12,10 @@ struct ListExercises: ParsableCommand {
             osilab hint helps. Progress is kept in $XDG_STATE_HOME/osilab/progress.json.
             """)
 
+    @OptionGroup var lang: LanguageOption
+
     func run() throws {
-        let book = try openExerciseBook()
+        let book = try openExerciseBook(language: labLanguage(flag: lang.language))
         printLines(book.listLines(width: terminalWidth()))
     }
 }

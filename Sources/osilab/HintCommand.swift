@@ -1,5 +1,6 @@
 import ArgumentParser
 import Grading
+import TextUI
 
 struct Hint: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,20 +17,22 @@ struct Hint: ParsableCommand {
     @Flag(help: "Show the reference solution (only once your own solution passes).")
     var solution = false
 
+    @OptionGroup var lang: LanguageOption
+
     func run() throws {
-        let book = try openExerciseBook()
+        let book = try openExerciseBook(language: labLanguage(flag: lang.language))
+        let say = ExerciseStrings(book.language)
         let (_, exercise) = try resolveExercise(name, in: book)
         if solution {
             guard book.solutionUnlocked(for: exercise) else {
-                printError("The reference solution of \(exercise.name) opens once your own passes: run "
-                           + "`osilab check \(exercise.name)` when it is ready. Until then, `osilab hint \(exercise.name)` helps.")
+                printError(say(.solutionLocked, exercise.name))
                 throw ExitCode(1)
             }
             do {
-                print("// The reference solution of \(exercise.name): \(exercise.solutionPath)\n")
+                print(say(.solutionHeader, exercise.name, exercise.solutionPath) + "\n")
                 print(try book.solution(for: exercise))
             } catch {
-                printError("osilab: could not read \(exercise.solutionPath): \(error)")
+                printError("osilab: " + say(.couldNotRead, exercise.solutionPath, "\(error)"))
                 throw ExitCode(1)
             }
             return
@@ -39,7 +42,7 @@ struct Hint: ParsableCommand {
             printLines(book.hintLines(number: hint.number, total: hint.total, text: hint.text, exercise: exercise,
                                       width: terminalWidth()))
         } catch {
-            printError("osilab: your progress could not be saved: \(error)")
+            printError("osilab: " + say(.progressNotSaved, "\(error)"))
             throw ExitCode(1)
         }
     }

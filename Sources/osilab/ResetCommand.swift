@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Grading
+import TextUI
 
 struct Reset: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,29 +20,35 @@ struct Reset: ParsableCommand {
     @Flag(help: "Do not ask first (for scripts).")
     var yes = false
 
+    @OptionGroup var lang: LanguageOption
+
     func run() throws {
-        let book = try openExerciseBook()
+        let book = try openExerciseBook(language: labLanguage(flag: lang.language))
+        let say = ExerciseStrings(book.language)
         let (_, exercise) = try resolveExercise(name, in: book)
         let edited = book.isEdited(exercise)
         if edited != false && !yes {
             guard isatty(STDIN_FILENO) == 1 else {
-                printError("osilab reset asks before replacing your file; without a terminal to ask on, add --yes.")
+                printError(say(.resetNeedsYes))
                 throw ExitCode(1)
             }
-            print("Replace \(exercise.path) with the original stub? Your version will be saved as a backup. [y/N] ",
-                  terminator: "")
+            print(say(.resetConfirm, exercise.path), terminator: "")
             let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
-            guard answer == "y" || answer == "yes" else {
-                print("Nothing changed.")
+            // [y/N] in every language; a Chinese learner may answer 是.
+            guard ["y", "yes", "是"].contains(answer) else {
+                print(say(.nothingChanged))
                 return
             }
         }
         do {
             if let backup = try book.reset(exercise, backups: backupFolder()) {
-                print("Restored \(exercise.path). Your version is saved as \(backup.path).")
+                print(say(.restored, exercise.path, backup.path))
             } else {
-                print("\(exercise.path) is the original stub; its status is now \"not started\".")
+                print(say(.alreadyOriginal, exercise.path))
             }
+        } catch let failure as Pristine.Failure {
+            printError("osilab: " + failure.message(in: book.language))
+            throw ExitCode(1)
         } catch {
             printError("osilab: \(error)")
             throw ExitCode(1)

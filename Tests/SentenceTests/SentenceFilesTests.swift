@@ -1,5 +1,6 @@
 import Capture
 import Experiments
+import Grading
 import GradingChecks
 import Labs
 import LessonKit
@@ -23,6 +24,7 @@ final class SentenceFilesTests: XCTestCase {
         (ExperimentText.namespace, ExperimentText.allKeys),
         // END experiments
         // BEGIN exercises
+        (ExerciseText.namespace, ExerciseText.allKeys),
         // END exercises
         // BEGIN grading
         (CheckText.namespace, CheckText.allKeys),
@@ -97,6 +99,7 @@ final class SentenceFilesTests: XCTestCase {
         "install", "ip", "setns", "flush", "chain", "inet", "input", "udp", "sticky", "False", "ms",
         // END kept-experiments
         // BEGIN kept-exercises
+        "git", "export", "install",
         // END kept-exercises
         // BEGIN kept-grading
         // Swift the learner writes: values, keywords, the exercises' names and their parameters.
