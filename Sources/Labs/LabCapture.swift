@@ -2,6 +2,7 @@ import Capture
 import Foundation
 import Report
 import Synchronization
+import TextUI
 import Timeline
 import Trace
 import Wire
@@ -35,9 +36,9 @@ public final class LabCapture: Sendable {
         return IPAddress(host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host)?.isLoopback ?? false
     }
 
-    /// Prints every packet from now on as one annotated line, through `emit`.
-    public func printLive(prefix: String = "[wire] ", _ emit: @escaping @Sendable (String) -> Void) {
-        let lines = Mutex(PacketLines(numbers: .relative, utcOffsetSeconds: Instant.localUTCOffset()))
+    /// Prints every packet from now on as one annotated line, its note in `language`, through `emit`.
+    public func printLive(prefix: String = "[wire] ", language: Language = .english, _ emit: @escaping @Sendable (String) -> Void) {
+        let lines = Mutex(PacketLines(numbers: .relative, utcOffsetSeconds: Instant.localUTCOffset(), language: language))
         let linkType = LinkType(rawValue: capture.dataLink)
         background.observe { packet in
             let line = lines.withLock { state in

@@ -70,7 +70,7 @@ struct Client: ParsableCommand {
                 labCapture = try LabCapture(lab: lab, port: options.effectivePort, host: host)
                 options.tracer = TraceRecorder()
             } catch {
-                StandardStream.error.writeLine(error.description)
+                StandardStream.error.writeLine(error.describe(in: language))
                 StandardStream.error.writeLine(say(.clientGoingOn))
             }
         }

@@ -115,10 +115,10 @@ struct Serve: ParsableCommand {
             do {
                 let port = started.server.address.port ?? options.effectivePort
                 labCapture = try LabCapture(lab: options.lab, port: port, host: host)
-                labCapture?.printLive { StandardStream.output.writeLine($0) }
+                labCapture?.printLive(language: language) { StandardStream.output.writeLine($0) }
                 StandardStream.output.writeLine(say(.serveCapturing))
             } catch {
-                StandardStream.error.writeLine(error.description)
+                StandardStream.error.writeLine(error.describe(in: language))
                 StandardStream.error.writeLine(say(.serveRunsOnWithoutCapture))
             }
         }

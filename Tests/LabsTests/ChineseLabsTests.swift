@@ -399,6 +399,33 @@ final class ChineseLabsTests: XCTestCase {
         assertChinese(lines, allowed: ["echo"])
     }
 
+    /// `osilab serve echo --capture --lang zh`: the packet lines between the log lines note
+    /// the handshake in Chinese, with the same numbers as tcpdump prints.
+    func testServeWithCaptureNotesThePacketsInChinese() throws {
+        let binary = try osilab()
+        let server = try TestProcess(binary, ["serve", "echo", "--port", "0", "--capture", "--lang", "zh"])
+        defer { server.stop() }
+        var port: UInt16?
+        _ = waitUntil(timeout: .seconds(10)) {
+            if let range = server.output.range(of: #"正在 127\.0\.0\.1:(\d+) 上监听"#, options: .regularExpression) {
+                port = UInt16(server.output[range].dropFirst(3).split(separator: ":").last?.split(separator: " ").first ?? "")
+            }
+            // The capture is open once the server says so: only then may the client connect.
+            return (port != nil && server.output.contains("正在抓取这个实验的报文")) || !server.process.isRunning
+        }
+        let found = try XCTUnwrap(port, "no Chinese banner: \(server.output) \(server.errors)")
+        let client = try TestProcess(binary, ["client", "echo", "--port", String(found), "--lang", "zh"], input: "hi\n")
+        defer { client.stop() }
+        XCTAssertEqual(client.waitForExit(), 0, client.errors)
+        XCTAssertTrue(waitUntil { server.output.contains("（第 3 步：ack = K+1 ✓）") }, server.output + server.errors)
+        let wire = server.output.split(separator: "\n").map(String.init).filter { $0.hasPrefix("[wire] ") }
+        XCTAssertTrue(wire.contains { $0.contains(" > 127.0.0.1:\(found) SYN ") && $0.hasSuffix("（第 1 步：seq = J）") }, wire.joined(separator: "\n"))
+        XCTAssertTrue(wire.contains { $0.contains("127.0.0.1:\(found) > ") && $0.contains(" SYN-ACK ") && $0.hasSuffix("（第 2 步：seq = K，ack = J+1 ✓）") },
+                      wire.joined(separator: "\n"))
+        // Flags, addresses and numbers stay as tcpdump writes them; the notes are Chinese.
+        assertChinese(wire.map { $0.replacingOccurrences(of: "[wire]", with: "") }, allowed: ["win", "len"])
+    }
+
     func testServeRefusesOptionsForAnotherLabInChinese() throws {
         let binary = try osilab()
         let server = try TestProcess(binary, ["serve", "echo", "--root", "/tmp", "--lang", "zh"])
