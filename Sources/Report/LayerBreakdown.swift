@@ -537,34 +537,16 @@ public struct LayerBreakdown: Sendable {
         return id.map { say($0) }
     }
 
-    /// The header a decode problem was found in, as a learner knows it.
+    /// The header a decode problem was found in, as a learner knows it (DecodeText.swift).
     func protocolLayerName(_ layer: ProtocolLayer) -> String {
-        switch layer {
-        case .link: say(.headerLink)
-        case .ethernet: say(.headerEthernet)
-        case .vlan: say(.headerVLAN)
-        case .loopback: say(.headerLoopback)
-        case .linuxCooked: say(.headerLinuxCooked)
-        case .mpls: say(.headerMPLS)
-        case .ipv6Extension: say(.headerIPv6Extension)
-        case .tcpOptions: say(.headerTCPOptions)
-        case .payload: say(.headerPayload)
-        case .llc, .ppp, .pppoe, .arp, .ipv4, .ipv6, .tcp, .udp, .icmp, .icmpv6: layer.description
-        }
+        DecodeStrings(language).layerName(layer)
     }
 
-    /// What went wrong. A truncated header is said in full; an invalid or unsupported one
-    /// carries the decoder's own reason, except for malformed TCP options, whose reason is
-    /// known as facts and said here.
-    func problemText(_ error: DecodeError, options: TCPOptionProblem?) -> String {
-        switch error.kind {
-        case .truncated(let needed, let available):
-            say(error.cutBySnapLength ? .problemTruncatedBySnapLength : .problemTruncated, "\(needed)", "\(available)")
-        case .invalid(let reason):
-            say(.problemInvalid, options.map(optionProblemText) ?? reason)
-        case .unsupported(let what):
-            say(.problemUnsupported, what)
-        }
+    /// What went wrong, said from the decoder's facts (DecodeText.swift). A malformed TCP
+    /// option carries its problem in the reason (said as the options field says it), so
+    /// `options`, the same problem as Wire's field value holds it, adds nothing.
+    func problemText(_ error: DecodeError, options _: TCPOptionProblem? = nil) -> String {
+        DecodeStrings(language).problem(error)
     }
 
     // MARK: Hex

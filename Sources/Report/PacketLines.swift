@@ -23,6 +23,7 @@ public struct PacketLines: Sendable {
     public let language: Language
     private let say: ToolStrings
     private let notes: TimelineStrings
+    private let problems: DecodeStrings
 
     public init(numbers: NumberStyle = .relative, utcOffsetSeconds: Int = 0, language: Language = .english) {
         self.numbers = numbers
@@ -30,6 +31,7 @@ public struct PacketLines: Sendable {
         self.language = language
         say = ToolStrings(language)
         notes = TimelineStrings(language)
+        problems = DecodeStrings(language)
     }
 
     /// The line for the next packet of the capture (bytes borrowed for the call only).
@@ -72,7 +74,9 @@ public struct PacketLines: Sendable {
                 // The midstream note is in parentheses already: it gets no second pair.
                 if case .midstream = annotated.role { text.appendString(note) } else { text.appendString(say(.inParentheses, note)) }
             }
-            if let error = decoded.error { text.appendString(" [\(error)]") }
+            if let error = decoded.error {
+                text.appendString(language == .english ? " [\(error)]" : " [" + problems.describe(error) + "]")
+            }
             text.appendByte("\n")
             return
         }

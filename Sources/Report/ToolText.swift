@@ -107,7 +107,7 @@ extension StringTable where ID == ToolText {
     /// What a packet that is neither TCP, UDP nor ICMP is, as ``Timeline/describeOther(_:)``
     /// says it in English.
     public func otherSummary(_ packet: DecodedPacket) -> String {
-        if let error = packet.error { return self(.otherUndecodable, "\(error)") }
+        if let error = packet.error { return self(.otherUndecodable, DecodeStrings(language).describe(error)) }
         switch packet.network {
         case .arp: return "ARP"
         case .ipv4(let header): return self(.otherIPv4Protocol, "\(header.protocol)")

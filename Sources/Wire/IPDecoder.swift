@@ -36,12 +36,12 @@ extension PacketDecoder {
         let version = versionAndIHL >> 4
         let ihl = Int(versionAndIHL & 0x0f)
         guard version == 4 else {
-            note(.ipv4, .invalid("version field is \(version), not 4"), at: offset)
+            note(.ipv4, .invalid(.wrongVersion(found: version, expected: 4)), at: offset)
             leaveUndecoded(from: offset, to: captured)
             return
         }
         guard ihl >= 5 else {
-            note(.ipv4, .invalid("header length (IHL) is \(ihl), i.e. \(ihl * 4) bytes; the minimum is 5 (20 bytes)"), at: offset)
+            note(.ipv4, .invalid(.headerLengthTooSmall(ihl: ihl)), at: offset)
             leaveUndecoded(from: offset, to: captured)
             return
         }
@@ -82,10 +82,10 @@ extension PacketDecoder {
             endIsDeclared = false
         } else if Int(totalLength) < headerLength {
             packet.network = .ipv4(header)
-            note(.ipv4, .invalid("total length \(totalLength) is smaller than the \(headerLength)-byte header"), at: offset)
+            note(.ipv4, .invalid(.totalLengthBelowHeader(total: totalLength, header: headerLength)), at: offset)
             return
         } else if end > captured, frameKnownWhole {
-            note(.ipv4, .invalid("total length \(totalLength) runs past the end of the packet, which has \(captured - offset) bytes from the IPv4 header on"), at: offset)
+            note(.ipv4, .invalid(.totalLengthPastPacket(total: totalLength, available: captured - offset)), at: offset)
             end = captured
             endIsDeclared = false
         }
@@ -101,7 +101,7 @@ extension PacketDecoder {
         }
         inFirstFragment = header.moreFragments
         decodeTransport(header.protocol, at: view.end, end: end, endIsDeclared: endIsDeclared,
-                        enclosing: "IPv4 total length", isIPv6: false)
+                        enclosing: .ipv4TotalLength, isIPv6: false)
         notePayloadCut(end: end)
     }
 
@@ -118,7 +118,7 @@ extension PacketDecoder {
         let first = view.uint32(bigEndianAt: IPv6Field.versionClassFlow)
         let version = UInt8(truncatingIfNeeded: first >> 28)
         guard version == 6 else {
-            note(.ipv6, .invalid("version field is \(version), not 6"), at: offset)
+            note(.ipv6, .invalid(.wrongVersion(found: version, expected: 6)), at: offset)
             leaveUndecoded(from: offset, to: captured)
             return
         }
@@ -150,7 +150,7 @@ extension PacketDecoder {
             end = captured
             endIsDeclared = false
         } else if end > captured, frameKnownWhole {
-            note(.ipv6, .invalid("payload length \(payloadLength) runs past the end of the packet, which has \(captured - view.end) bytes after the IPv6 header"), at: offset)
+            note(.ipv6, .invalid(.payloadLengthPastPacket(payloadLength: payloadLength, available: captured - view.end)), at: offset)
             end = captured
             endIsDeclared = false
         }
@@ -167,17 +167,17 @@ extension PacketDecoder {
             case .hopByHopOptions, .routing, .destinationOptions, .mobility, IPProtocol(139), IPProtocol(140):
                 // The common layout: next header, length in 8-byte units not counting the first 8.
                 guard let lengthView = self.view(.ipv6Extension, at: at, count: 2, within: declaredEnd,
-                                                 enclosing: "IPv6 payload length") else { break walk }
+                                                 enclosing: .ipv6PayloadLength) else { break walk }
                 let length = (Int(lengthView.uint8(at: IPv6ExtensionField.length)) + 1) * 8
                 guard let ext = self.view(.ipv6Extension, at: at, count: length, within: declaredEnd,
-                                          enclosing: "IPv6 payload length") else { break walk }
+                                          enclosing: .ipv6PayloadLength) else { break walk }
                 let following = IPProtocol(ext.uint8(at: IPv6ExtensionField.nextHeader))
                 header.extensionHeaders.append(IPv6ExtensionHeader(kind: next, nextHeader: following, range: ext.range))
                 next = following
                 at = ext.end
             case .fragment:
                 guard let ext = self.view(.ipv6Extension, at: at, count: IPv6ExtensionField.fragmentLength,
-                                          within: declaredEnd, enclosing: "IPv6 payload length") else { break walk }
+                                          within: declaredEnd, enclosing: .ipv6PayloadLength) else { break walk }
                 let following = IPProtocol(ext.uint8(at: IPv6ExtensionField.nextHeader))
                 let word = ext.uint16(bigEndianAt: IPv6ExtensionField.fragmentOffsetAndFlags)
                 let fragment = IPv6Fragment(offset: word >> 3, moreFragments: word & 1 == 1,
@@ -198,10 +198,10 @@ extension PacketDecoder {
             case .authenticationHeader:
                 // AH counts its length in 4-byte units, minus 2 (RFC 4302).
                 guard let lengthView = self.view(.ipv6Extension, at: at, count: 2, within: declaredEnd,
-                                                 enclosing: "IPv6 payload length") else { break walk }
+                                                 enclosing: .ipv6PayloadLength) else { break walk }
                 let length = (Int(lengthView.uint8(at: IPv6ExtensionField.length)) + 2) * 4
                 guard let ext = self.view(.ipv6Extension, at: at, count: length, within: declaredEnd,
-                                          enclosing: "IPv6 payload length") else { break walk }
+                                          enclosing: .ipv6PayloadLength) else { break walk }
                 let following = IPProtocol(ext.uint8(at: IPv6ExtensionField.nextHeader))
                 header.extensionHeaders.append(IPv6ExtensionHeader(kind: next, nextHeader: following, range: ext.range))
                 next = following
@@ -213,13 +213,13 @@ extension PacketDecoder {
                 packet.network = .ipv6(header)
                 inFirstFragment = header.fragment?.moreFragments ?? false
                 decodeTransport(next, at: at, end: end, endIsDeclared: endIsDeclared,
-                                enclosing: "IPv6 payload length", isIPv6: true)
+                                enclosing: .ipv6PayloadLength, isIPv6: true)
                 notePayloadCut(end: end)
                 return
             }
             walked += 1
             if walked >= Self.maximumExtensionHeaders {
-                note(.ipv6Extension, .invalid("more than \(Self.maximumExtensionHeaders) extension headers in a row"), at: at)
+                note(.ipv6Extension, .invalid(.tooManyExtensionHeaders(limit: Self.maximumExtensionHeaders)), at: at)
                 break walk
             }
         }

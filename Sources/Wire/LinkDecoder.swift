@@ -49,13 +49,13 @@ struct PacketDecoder {
     /// packet is all there and says it is shorter than the header), truncated when the bytes did.
     mutating func view(
         _ layer: ProtocolLayer, at start: Int, count: Int, within end: Int? = nil,
-        enclosing: @autoclosure () -> String = "enclosing header"
+        enclosing: LengthField = .enclosingHeader
     ) -> ByteView? {
         let limit = min(end ?? captured, captured)
         if let view = ByteView(buffer, start: start, count: count, limit: limit) { return view }
         let available = max(0, limit - start)
         if let end, end <= captured {
-            note(layer, .invalid("the \(enclosing()) leaves \(available) bytes for it, but it needs \(count)"), at: start)
+            note(layer, .invalid(.lengthFieldTooShort(field: enclosing, available: available, needed: count)), at: start)
         } else {
             note(layer, .truncated(needed: count, available: available), at: start)
         }
@@ -103,7 +103,7 @@ struct PacketDecoder {
             decodePPPoEWithoutEthernet()
         default:
             packet.link.frame = .unsupported
-            note(.link, .unsupported("link type \(packet.link.type) is not one this decoder reads"), at: 0)
+            note(.link, .unsupported(.linkType(packet.link.type)), at: 0)
             leaveUndecoded(from: 0, to: captured)
         }
     }
@@ -117,7 +117,7 @@ struct PacketDecoder {
         case 6: decodeIPv6(at: offset)
         case let version:
             enterNetwork(at: offset)
-            note(.link, .invalid("a raw IP link carries IPv4 or IPv6, but the version field is \(version)"), at: offset)
+            note(.link, .invalid(.rawIPVersion(found: version)), at: offset)
             leaveUndecoded(from: offset, to: captured)
         }
     }
@@ -195,7 +195,7 @@ struct PacketDecoder {
         let end = declaredEnd ?? captured
         if end < captured { packet.trailer = end..<captured }
         guard let view = view(.llc, at: offset, count: LLCField.minimumLength, within: declaredEnd,
-                              enclosing: "802.3 length field") else {
+                              enclosing: .ieee8023Length) else {
             enterNetwork(at: offset)
             return
         }
@@ -205,7 +205,7 @@ struct PacketDecoder {
         var header = LLCHeader(length: length, dsap: dsap, ssap: ssap, control: UInt16(first),
                                snapOUI: nil, snapProtocol: nil, range: view.range)
         if first & 0b11 != 0b11 {
-            guard let wide = self.view(.llc, at: offset, count: 4, within: declaredEnd, enclosing: "802.3 length field") else {
+            guard let wide = self.view(.llc, at: offset, count: 4, within: declaredEnd, enclosing: .ieee8023Length) else {
                 enterNetwork(at: offset)
                 return
             }
@@ -213,7 +213,7 @@ struct PacketDecoder {
             header.range = wide.range
         } else if dsap == 0xaa, ssap == 0xaa {
             guard let snap = self.view(.llc, at: offset, count: LLCField.snapLength, within: declaredEnd,
-                                       enclosing: "802.3 length field") else {
+                                       enclosing: .ieee8023Length) else {
                 enterNetwork(at: offset)
                 return
             }
@@ -341,7 +341,7 @@ struct PacketDecoder {
         let leading = first.uint8(at: 0)
         if packet.link.type == .pppSerial, leading == 0x0f || leading == 0x8f {
             packet.link.frame = .unsupported
-            note(.ppp, .unsupported("Cisco HDLC framing (address 0x\(hex2(leading))) on a PPP serial link"), at: 0)
+            note(.ppp, .unsupported(.ciscoHDLC(address: leading)), at: 0)
             leaveUndecoded(from: 0, to: captured)
             return
         }
@@ -350,7 +350,7 @@ struct PacketDecoder {
         if leading == 0xff {
             guard let pair = view(.ppp, at: 0, count: 2) else { return }
             guard pair.uint8(at: 1) == 0x03 else {
-                note(.ppp, .invalid("address byte 0xff must be followed by control byte 0x03, found 0x\(hex2(pair.uint8(at: 1)))"), at: 0)
+                note(.ppp, .invalid(.pppControlByte(found: pair.uint8(at: 1))), at: 0)
                 leaveUndecoded(from: 0, to: captured)
                 return
             }
@@ -463,7 +463,7 @@ struct PacketDecoder {
             decodeIPv6(at: offset)
         } else {
             enterNetwork(at: offset)
-            note(.mpls, .unsupported("MPLS does not say what it carries, and the bytes after the label stack are not a valid IPv4 or IPv6 header"), at: offset)
+            note(.mpls, .unsupported(.mplsPayloadUnknown), at: offset)
             leaveUndecoded(from: offset, to: captured)
         }
     }

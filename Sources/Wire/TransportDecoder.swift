@@ -22,7 +22,7 @@ extension PacketDecoder {
     /// or the capture did.
     mutating func decodeTransport(
         _ protocolNumber: IPProtocol, at offset: Int, end: Int, endIsDeclared: Bool,
-        enclosing: String, isIPv6: Bool
+        enclosing: LengthField, isIPv6: Bool
     ) {
         let declaredEnd: Int? = endIsDeclared ? end : nil
         switch protocolNumber {
@@ -40,13 +40,13 @@ extension PacketDecoder {
         }
     }
 
-    mutating func decodeTCP(at offset: Int, end: Int, declaredEnd: Int?, enclosing: String) {
+    mutating func decodeTCP(at offset: Int, end: Int, declaredEnd: Int?, enclosing: LengthField) {
         guard let fixed = view(.tcp, at: offset, count: TCPField.minimumLength, within: declaredEnd,
                                enclosing: enclosing) else { return }
         let offsetByte = fixed.uint8(at: TCPField.dataOffset)
         let dataOffset = Int(offsetByte >> 4)
         guard dataOffset >= 5 else {
-            note(.tcp, .invalid("data offset is \(dataOffset), i.e. \(dataOffset * 4) bytes; the minimum is 5 (20 bytes)"), at: offset)
+            note(.tcp, .invalid(.dataOffsetTooSmall(dataOffset: dataOffset)), at: offset)
             return
         }
         let headerLength = dataOffset * 4
@@ -90,7 +90,7 @@ extension PacketDecoder {
             }
             if let problem {
                 options.malformed = problem
-                note(.tcpOptions, .invalid(problem.description), at: problem.offset)
+                note(.tcpOptions, .invalid(.tcpOption(problem)), at: problem.offset)
             }
         }
 
@@ -112,7 +112,7 @@ extension PacketDecoder {
         leaveUndecoded(from: view.end, to: end)
     }
 
-    mutating func decodeUDP(at offset: Int, end: Int, declaredEnd: Int?, enclosing: String) {
+    mutating func decodeUDP(at offset: Int, end: Int, declaredEnd: Int?, enclosing: LengthField) {
         guard let view = view(.udp, at: offset, count: UDPField.headerLength, within: declaredEnd,
                               enclosing: enclosing) else { return }
         let length = view.uint16(bigEndianAt: UDPField.length)
@@ -131,7 +131,7 @@ extension PacketDecoder {
                 header.payloadLength = max(0, end - view.end)
             } else {
                 packet.transport = .udp(header)
-                note(.udp, .invalid("length \(length) is smaller than the 8-byte UDP header"), at: offset)
+                note(.udp, .invalid(.udpLengthBelowHeader(length: length)), at: offset)
                 leaveUndecoded(from: view.end, to: view.end)
                 return
             }
@@ -139,7 +139,7 @@ extension PacketDecoder {
             // The rest of the datagram is in the later fragments.
             datagramEnd = end
         } else if datagramEnd > end {
-            note(.udp, .invalid("length \(length) is more than the \(end - offset) bytes the \(enclosing) leaves for it"), at: offset)
+            note(.udp, .invalid(.udpLengthPastEnclosing(length: length, available: end - offset, field: enclosing)), at: offset)
             datagramEnd = end
             header.payloadLength = max(0, end - view.end)
         }
@@ -147,7 +147,7 @@ extension PacketDecoder {
         leaveUndecoded(from: view.end, to: datagramEnd)
     }
 
-    mutating func decodeICMP(at offset: Int, end: Int, declaredEnd: Int?, enclosing: String, isICMPv6: Bool) {
+    mutating func decodeICMP(at offset: Int, end: Int, declaredEnd: Int?, enclosing: LengthField, isICMPv6: Bool) {
         let layer: ProtocolLayer = isICMPv6 ? .icmpv6 : .icmp
         guard let view = view(layer, at: offset, count: ICMPField.length, within: declaredEnd,
                               enclosing: enclosing) else { return }

@@ -188,8 +188,8 @@ final class ChineseLayerTests: XCTestCase {
         XCTAssertGreaterThan(compared, 500, "the fixtures hold many fields")
     }
 
-    /// Every fixture the decoder reads without a problem of its own is all Chinese. (The reasons
-    /// for an invalid header are written by the decoders and are English: see the report.)
+    /// Every fixture the decoder reads without a problem of its own is all Chinese. (The ones
+    /// with a problem: ChineseDecodeProblemTests.)
     func testEveryCleanFixtureRendersWithoutEnglishWords() throws {
         var rendered = 0
         for (name, packets) in try Self.fixtures() {

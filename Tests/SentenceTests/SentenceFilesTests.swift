@@ -20,6 +20,9 @@ final class SentenceFilesTests: XCTestCase {
         (TimelineText.namespace, TimelineText.allKeys),
         (LabText.namespace, LabText.allKeys),
         (SocketText.namespace, SocketText.allKeys),
+        // BEGIN decode
+        (DecodeText.namespace, DecodeText.allKeys),
+        // END decode
         // BEGIN experiments
         (ExperimentText.namespace, ExperimentText.allKeys),
         // END experiments

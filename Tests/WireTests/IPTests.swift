@@ -27,7 +27,8 @@ final class IPTests: XCTestCase {
     func testHeaderLengthBelowFiveIsInvalid() {
         let packet = decodePacket(Build.ethernet(type: 0x0800) + Build.ipv4(protocol: 6, payload: Build.tcp(), ihl: 3), linkType: .ethernet)
         XCTAssertEqual(packet.error?.layer, .ipv4)
-        XCTAssertEqual(packet.error?.kind, .invalid("header length (IHL) is 3, i.e. 12 bytes; the minimum is 5 (20 bytes)"))
+        XCTAssertEqual(packet.error?.kind, .invalid(.headerLengthTooSmall(ihl: 3)))
+        XCTAssertEqual(packet.error?.problem, "invalid: header length (IHL) is 3, i.e. 12 bytes; the minimum is 5 (20 bytes)")
         XCTAssertEqual(packet.error?.offset, 14)
         XCTAssertNil(packet.network)
         XCTAssertNotNil(packet.link.ethernet, "the Ethernet header stays decoded")
@@ -35,14 +36,16 @@ final class IPTests: XCTestCase {
 
     func testTotalLengthSmallerThanHeaderIsInvalid() throws {
         let packet = decodePacket(Build.ethernet(type: 0x0800) + Build.ipv4(protocol: 6, payload: Build.tcp(), totalLength: 12), linkType: .ethernet)
-        XCTAssertEqual(packet.error?.kind, .invalid("total length 12 is smaller than the 20-byte header"))
+        XCTAssertEqual(packet.error?.kind, .invalid(.totalLengthBelowHeader(total: 12, header: 20)))
+        XCTAssertEqual(packet.error?.problem, "invalid: total length 12 is smaller than the 20-byte header")
         XCTAssertEqual(packet.ipv4?.totalLength, 12, "the header itself is still shown")
         XCTAssertNil(packet.transport)
     }
 
     func testWrongVersionInAnIPv4FrameIsInvalid() {
         let packet = decodePacket(Build.ethernet(type: 0x0800) + Build.ipv4(protocol: 6, payload: Build.tcp(), version: 6), linkType: .ethernet)
-        XCTAssertEqual(packet.error?.kind, .invalid("version field is 6, not 4"))
+        XCTAssertEqual(packet.error?.kind, .invalid(.wrongVersion(found: 6, expected: 4)))
+        XCTAssertEqual(packet.error?.problem, "invalid: version field is 6, not 4")
     }
 
     func testTotalLengthPastAWholeFrameIsInvalidButTheSegmentStillDecodes() throws {
@@ -197,7 +200,8 @@ final class IPTests: XCTestCase {
         let chain = Build.ipv6Extension(nextHeader: 17, length: 1)
         let packet = decodePacket(Build.ipv6(nextHeader: 0, payload: chain, payloadLength: 8), linkType: .ipv6)
         XCTAssertEqual(packet.error?.layer, .ipv6Extension)
-        XCTAssertEqual(packet.error?.kind, .invalid("the IPv6 payload length leaves 8 bytes for it, but it needs 16"))
+        XCTAssertEqual(packet.error?.kind, .invalid(.lengthFieldTooShort(field: .ipv6PayloadLength, available: 8, needed: 16)))
+        XCTAssertEqual(packet.error?.problem, "invalid: the IPv6 payload length leaves 8 bytes for it, but it needs 16")
         XCTAssertNotNil(packet.ipv6, "the fixed header stays decoded")
     }
 
@@ -213,7 +217,8 @@ final class IPTests: XCTestCase {
         chain += Build.udp(payload: [])
         let packet = decodePacket(Build.ipv6(nextHeader: 60, payload: chain), linkType: .ipv6)
         XCTAssertEqual(packet.error?.layer, .ipv6Extension)
-        XCTAssertEqual(packet.error?.kind, .invalid("more than 16 extension headers in a row"))
+        XCTAssertEqual(packet.error?.kind, .invalid(.tooManyExtensionHeaders(limit: 16)))
+        XCTAssertEqual(packet.error?.problem, "invalid: more than 16 extension headers in a row")
         XCTAssertEqual(packet.ipv6?.extensionHeaders.count, 16)
     }
 

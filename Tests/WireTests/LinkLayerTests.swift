@@ -180,7 +180,8 @@ final class LinkLayerTests: XCTestCase {
         bytes[0] = 0x55
         let packet = decodePacket(bytes, linkType: .raw)
         XCTAssertEqual(packet.error?.layer, .link)
-        XCTAssertEqual(packet.error?.kind, .invalid("a raw IP link carries IPv4 or IPv6, but the version field is 5"))
+        XCTAssertEqual(packet.error?.kind, .invalid(.rawIPVersion(found: 5)))
+        XCTAssertEqual(packet.error?.problem, "invalid: a raw IP link carries IPv4 or IPv6, but the version field is 5")
         XCTAssertNil(packet.network)
     }
 
@@ -362,7 +363,8 @@ final class LinkLayerTests: XCTestCase {
         let packet = decodePacket([1, 2, 3, 4], linkType: LinkType(rawValue: 147))
         XCTAssertEqual(packet.link.frame, .unsupported)
         XCTAssertEqual(packet.error?.layer, .link)
-        XCTAssertEqual(packet.error?.kind, .unsupported("link type unknown(147) is not one this decoder reads"))
+        XCTAssertEqual(packet.error?.kind, .unsupported(.linkType(LinkType(rawValue: 147))))
+        XCTAssertEqual(packet.error?.problem, "not decoded: link type unknown(147) is not one this decoder reads")
         XCTAssertEqual(packet.payload, 0..<4)
     }
 

@@ -39,7 +39,8 @@ final class TransportTests: XCTestCase {
 
     func testDataOffsetBelowFiveIsInvalid() {
         let packet = decodeTCP(Build.tcp(dataOffset: 2))
-        XCTAssertEqual(packet.error, DecodeError(layer: .tcp, kind: .invalid("data offset is 2, i.e. 8 bytes; the minimum is 5 (20 bytes)"), offset: 34))
+        XCTAssertEqual(packet.error, DecodeError(layer: .tcp, kind: .invalid(.dataOffsetTooSmall(dataOffset: 2)), offset: 34))
+        XCTAssertEqual(packet.error?.description, "TCP at byte 34 invalid: data offset is 2, i.e. 8 bytes; the minimum is 5 (20 bytes)")
         XCTAssertNotNil(packet.ipv4, "the IP header stays decoded")
         XCTAssertNil(packet.transport)
     }
@@ -47,7 +48,9 @@ final class TransportTests: XCTestCase {
     func testDataOffsetPastTheIPPacketIsInvalidPastTheCaptureTruncated() {
         // The IP total length leaves 20 bytes, but the data offset says 60.
         let whole = decodeTCP(Build.tcp(dataOffset: 15))
-        XCTAssertEqual(whole.error, DecodeError(layer: .tcp, kind: .invalid("the IPv4 total length leaves 20 bytes for it, but it needs 60"), offset: 34))
+        XCTAssertEqual(whole.error, DecodeError(layer: .tcp, kind: .invalid(.lengthFieldTooShort(field: .ipv4TotalLength, available: 20, needed: 60)),
+                                                offset: 34))
+        XCTAssertEqual(whole.error?.description, "TCP at byte 34 invalid: the IPv4 total length leaves 20 bytes for it, but it needs 60")
 
         // Here the header is really 32 bytes, and the capture stops after 24 of them.
         let full = Build.ethernetIPv4TCP(Build.tcp(options: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]))
@@ -102,7 +105,8 @@ final class TransportTests: XCTestCase {
             XCTAssertEqual(problem.reason, .lengthBelowTwo)
             XCTAssertEqual(problem.kind, .timestamps)
             XCTAssertEqual(problem.offset, 58)
-            XCTAssertEqual(packet.error, DecodeError(layer: .tcpOptions, kind: .invalid("option timestamps has length \(length); the smallest possible is 2"), offset: 58))
+            XCTAssertEqual(packet.error, DecodeError(layer: .tcpOptions, kind: .invalid(.tcpOption(problem)), offset: 58))
+            XCTAssertEqual(packet.error?.problem, "invalid: option timestamps has length \(length); the smallest possible is 2")
             XCTAssertEqual(tcp.payloadLength, 1)
             XCTAssertEqual(tcp.options.tcpdumpDescription, "[mss 1460,bad opt]")
         }
@@ -152,13 +156,16 @@ final class TransportTests: XCTestCase {
 
     func testUDPLengthBelowEightIsInvalid() throws {
         let packet = decodePacket(Build.ipv4(protocol: 17, payload: Build.udp(payload: [1, 2], length: 5)), linkType: .raw)
-        XCTAssertEqual(packet.error, DecodeError(layer: .udp, kind: .invalid("length 5 is smaller than the 8-byte UDP header"), offset: 20))
+        XCTAssertEqual(packet.error, DecodeError(layer: .udp, kind: .invalid(.udpLengthBelowHeader(length: 5)), offset: 20))
+        XCTAssertEqual(packet.error?.description, "UDP at byte 20 invalid: length 5 is smaller than the 8-byte UDP header")
         XCTAssertEqual(packet.udp?.length, 5, "the header is shown with the impossible length")
     }
 
     func testUDPLengthPastTheIPPacketIsInvalid() {
         let packet = decodePacket(Build.ipv4(protocol: 17, payload: Build.udp(payload: [1, 2], length: 400)), linkType: .raw)
-        XCTAssertEqual(packet.error, DecodeError(layer: .udp, kind: .invalid("length 400 is more than the 10 bytes the IPv4 total length leaves for it"), offset: 20))
+        XCTAssertEqual(packet.error, DecodeError(layer: .udp, kind: .invalid(.udpLengthPastEnclosing(length: 400, available: 10, field: .ipv4TotalLength)),
+                                                 offset: 20))
+        XCTAssertEqual(packet.error?.description, "UDP at byte 20 invalid: length 400 is more than the 10 bytes the IPv4 total length leaves for it")
         XCTAssertEqual(packet.payload, 28..<30)
     }
 
@@ -215,6 +222,8 @@ final class TransportTests: XCTestCase {
 
     func testTruncatedICMPHeader() {
         let packet = decodePacket(Build.ipv4(protocol: 1, payload: [3, 3, 0, 0, 0]), linkType: .raw)
-        XCTAssertEqual(packet.error, DecodeError(layer: .icmp, kind: .invalid("the IPv4 total length leaves 5 bytes for it, but it needs 8"), offset: 20))
+        XCTAssertEqual(packet.error, DecodeError(layer: .icmp, kind: .invalid(.lengthFieldTooShort(field: .ipv4TotalLength, available: 5, needed: 8)),
+                                                 offset: 20))
+        XCTAssertEqual(packet.error?.description, "ICMP at byte 20 invalid: the IPv4 total length leaves 5 bytes for it, but it needs 8")
     }
 }
