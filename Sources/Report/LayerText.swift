@@ -71,9 +71,6 @@ public enum LayerText: String, SentenceID {
     case codeReassemblyTimeExceeded, codeNetUnreachable, codeHostUnreachable, codeProtocolUnreachable
     case codeFragmentationNeeded, codeCommunicationProhibited, codeTTLExceeded
     case valueIdentifierAndSequence, valuePartlyCaptured, valuePadding, valueCaptureKept
-    case headerLink, headerEthernet, headerVLAN, headerLoopback, headerLinuxCooked, headerMPLS, headerIPv6Extension
-    case headerTCPOptions, headerPayload
-    case problemTruncated, problemTruncatedBySnapLength, problemInvalid, problemUnsupported
     case etherTypeMPLSUnicast, etherTypeMPLSMulticast, etherTypePPPoEDiscovery, etherTypePPPoESession
     case protocolHopByHop, protocolRouting, protocolFragment, protocolNoNextHeader, protocolDestinationOptions, protocolMobility
 }

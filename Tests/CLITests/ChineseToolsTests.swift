@@ -144,7 +144,7 @@ final class ChineseToolsTests: XCTestCase {
             "21:56:02.926709000 无法解码：TCP（从第 34 字节起）无效：数据偏移是 2，也就是 8 字节；最小是 5（20 字节）",
             "21:56:02.926709000 无法解码：IPv4（从第 14 字节起）无效：总长度 60 超出了报文的末尾：从 IPv4 首部算起，报文只有 30 字节",
             "21:56:02.926709000 c1 127.0.0.1:58392 > 127.0.0.1:47001 SYN seq=0  （第 1 步：seq = J） "
-                + "[TCP 选项（从第 54 字节起）无效：选项 MSS 的长度是 1；长度最小也得是 2]",
+                + "[TCP 选项（从第 54 字节起）无效：选项“MSS”的长度是 1；长度最小也得是 2]",
         ], run.output)
         XCTAssertEqual(SentenceAudit.englishWords(in: run.output), [], run.output)
         XCTAssertEqual(try osilab(["read", Self.fixture("malformed.pcap")]).output,

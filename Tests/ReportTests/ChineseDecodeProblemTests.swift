@@ -114,28 +114,28 @@ final class ChineseDecodeProblemTests: XCTestCase {
             .tcpOptions, .invalid(.tcpOption(TCPOptionProblem(kind: .maximumSegmentSize, length: nil, offset: 57, reason: .missingLength))),
             at: 57,
             "TCP options at byte 57 invalid: option MSS at the end of the header has no length byte",
-            "TCP 选项（从第 57 字节起）无效：选项 MSS 在首部的最后，没有长度字节")
+            "TCP 选项（从第 57 字节起）无效：选项“MSS”在首部的最后，没有长度字节")
         add("MSS length 1", Build.ethernetIPv4TCP(Build.tcp(options: [2, 1, 0, 0])), .ethernet,
             .tcpOptions, .invalid(.tcpOption(TCPOptionProblem(kind: .maximumSegmentSize, length: 1, offset: 54, reason: .lengthBelowTwo))),
             at: 54,
             "TCP options at byte 54 invalid: option MSS has length 1; the smallest possible is 2",
-            "TCP 选项（从第 54 字节起）无效：选项 MSS 的长度是 1；长度最小也得是 2")
+            "TCP 选项（从第 54 字节起）无效：选项“MSS”的长度是 1；长度最小也得是 2")
         add("MSS length 8 in 4 bytes", Build.ethernetIPv4TCP(Build.tcp(options: [2, 8, 0, 0])), .ethernet,
             .tcpOptions, .invalid(.tcpOption(TCPOptionProblem(kind: .maximumSegmentSize, length: 8, offset: 54, reason: .runsPastHeader,
                                                               remaining: 4))),
             at: 54,
             "TCP options at byte 54 invalid: option MSS has length 8 but only 4 bytes of options remain",
-            "TCP 选项（从第 54 字节起）无效：选项 MSS 的长度是 8，但选项区只剩 4 字节")
+            "TCP 选项（从第 54 字节起）无效：选项“MSS”的长度是 8，但选项区只剩 4 字节")
         add("MSS length 3", Build.ethernetIPv4TCP(Build.tcp(options: [2, 3, 0, 0])), .ethernet,
             .tcpOptions, .invalid(.tcpOption(TCPOptionProblem(kind: .maximumSegmentSize, length: 3, offset: 54, reason: .wrongLength))),
             at: 54,
             "TCP options at byte 54 invalid: option MSS has length 3; it must be 4",
-            "TCP 选项（从第 54 字节起）无效：选项 MSS 的长度是 3；它必须是 4")
+            "TCP 选项（从第 54 字节起）无效：选项“MSS”的长度是 3；它必须是 4")
         add("SACK length 6", Build.ethernetIPv4TCP(Build.tcp(options: [5, 6, 0, 0, 0, 0, 1, 1])), .ethernet,
             .tcpOptions, .invalid(.tcpOption(TCPOptionProblem(kind: .sack, length: 6, offset: 54, reason: .wrongLength))),
             at: 54,
             "TCP options at byte 54 invalid: option SACK has length 6; it must be 2 + 8 per block, at most 4 blocks",
-            "TCP 选项（从第 54 字节起）无效：选项 SACK 的长度是 6；它必须是 2 + 每块 8 字节，最多 4 块")
+            "TCP 选项（从第 54 字节起）无效：选项“SACK”的长度是 6；它必须是 2 + 每块 8 字节，最多 4 块")
 
         // UDP (raw IPv4: the UDP header starts at 20; raw IPv6: at 40)
         add("UDP length 5", Build.ipv4(protocol: 17, payload: Build.udp(payload: [1, 2], length: 5)), .raw,
