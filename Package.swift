@@ -93,7 +93,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "WireTests", dependencies: ["Wire"]),
+        // Real and hand-built packets as bytes, for the decoder's tests and the layer view's.
+        .target(name: "WireFixtures", dependencies: ["Wire"], path: "Tests/WireFixtures"),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "WireFixtures"]),
         .testTarget(name: "TextUITests", dependencies: ["TextUI"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
         .testTarget(name: "SocketsTests", dependencies: ["Sockets", "Trace"]),
@@ -101,7 +103,7 @@ let package = Package(
         // Hand-built timelines and the lessons' recorded handshake, for the tests below.
         .target(name: "TestSupport", dependencies: ["Timeline", "Report", "Trace", "Wire"], path: "Tests/TestSupport"),
         .testTarget(name: "TimelineTests", dependencies: ["Timeline", "Report", "TestSupport", "Capture", "Sockets"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Timeline", "TestSupport", "Capture", "Sockets"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Timeline", "TestSupport", "WireFixtures", "Capture", "Sockets"]),
         // Peers/: the notes' Python programs, run by the tests as the other end.
         .testTarget(name: "LabsTests", dependencies: ["Labs", "Report"], exclude: ["Peers"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Report"]),

@@ -238,15 +238,6 @@ final class ChineseExperimentsTests: ExperimentTestCase {
     }
 
     /// The osilab binary, built next to the test bundle.
-    func osilabBinary() throws -> URL {
-        let directory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-        let binary = directory.appendingPathComponent("osilab")
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            XCTFail("no osilab binary at \(binary.path): run `swift build --product osilab` first")
-            throw ExperimentError.setup("no binary")
-        }
-        return binary
-    }
 
     /// The display column where `text` starts in `line`.
     func column(of text: String, in line: String) -> Int? {
@@ -316,25 +307,9 @@ final class ChineseExperimentsTests: ExperimentTestCase {
 
     /// Ctrl-C during a Chinese run says in Chinese what it removed.
     func testInterruptingAChineseRunSaysWhatItRemovedInChinese() throws {
-        let process = Process()
-        process.executableURL = try osilabBinary()
-        process.arguments = ["experiment", "drop-final-ack", "--plain", "--lang", "zh"]
-        process.standardOutput = FileHandle.nullDevice
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let name = "osilab-\(process.processIdentifier)-1"
-        var appeared = false
-        for _ in 0..<100 where !appeared {
-            usleep(20_000)
-            appeared = (try? NetworkNamespace.list().contains(name)) ?? false
-        }
-        XCTAssertTrue(appeared, "the experiment created \(name)")
-        usleep(300_000)
-        kill(process.processIdentifier, SIGINT)
-        process.waitUntilExit()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        XCTAssertTrue(message.contains("已中断；清除了：网络命名空间 \(name)"), message)
-        XCTAssertFalse(try NetworkNamespace.list().contains(name))
+        let run = try interruptDropFinalAck(["--lang", "zh"])
+        XCTAssertTrue(run.ended, "osilab exits after SIGINT")
+        XCTAssertTrue(run.message.contains("已中断；清除了：网络命名空间 \(run.namespace)"), run.message)
+        XCTAssertFalse(try NetworkNamespace.list().contains(run.namespace))
     }
 }

@@ -1,6 +1,5 @@
 import Experiments
 import Foundation
-import Labs
 import Sockets
 import Timeline
 import Trace
@@ -11,14 +10,9 @@ import XCTest
 final class CleanupAndCommandTests: ExperimentTestCase {
     /// The osilab binary, built next to the test bundle by `swift build` / `swift test`.
     func osilab(file: StaticString = #filePath, line: UInt = #line) throws -> URL {
-        let directory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-        let binary = directory.appendingPathComponent("osilab")
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            XCTFail("no osilab binary at \(binary.path): run `swift build --product osilab` first", file: file, line: line)
-            throw ExperimentError.setup("no binary")
-        }
-        return binary
+        try osilabBinary(file: file, line: line)
     }
+
 
     /// A pid that certainly belongs to no running process: one that has just exited.
     func deadPID() throws -> Int32 {
@@ -48,37 +42,12 @@ final class CleanupAndCommandTests: ExperimentTestCase {
     }
 
     func testInterruptingDropFinalAckRemovesItsNamespace() throws {
-        let process = Process()
-        process.executableURL = try osilab()
-        process.arguments = ["experiment", "drop-final-ack", "--plain"]
-        process.standardOutput = FileHandle.nullDevice
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let name = "osilab-\(process.processIdentifier)-1"
-        var appeared = false
-        for _ in 0..<100 where !appeared {
-            usleep(20_000)
-            appeared = (try? NetworkNamespace.list().contains(name)) ?? false
-        }
-        XCTAssertTrue(appeared, "the experiment created \(name)")
-        usleep(300_000)
-        kill(process.processIdentifier, SIGINT)
-        let exited = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            process.waitUntilExit()
-            exited.signal()
-        }
-        guard exited.wait(timeout: .now() + 10) == .success else {
-            process.terminate()
-            XCTFail("osilab did not exit within 10 s of SIGINT")
-            return
-        }
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        XCTAssertEqual(process.terminationReason, .uncaughtSignal, "the program ends as interrupted programs do")
-        XCTAssertEqual(process.terminationStatus, SIGINT)
-        XCTAssertTrue(message.contains("cleaned up"), "it says what it removed: \(message)")
-        XCTAssertFalse(try NetworkNamespace.list().contains(name), "the namespace was removed before exiting")
+        let run = try interruptDropFinalAck()
+        guard run.ended else { return XCTFail("osilab did not exit within 10 s of SIGINT") }
+        XCTAssertEqual(run.process.terminationReason, .uncaughtSignal, "the program ends as interrupted programs do")
+        XCTAssertEqual(run.process.terminationStatus, SIGINT)
+        XCTAssertTrue(run.message.contains("cleaned up"), "it says what it removed: \(run.message)")
+        XCTAssertFalse(try NetworkNamespace.list().contains(run.namespace), "the namespace was removed before exiting")
     }
 
     func testANamespaceLeftBySIGKILLIsRemovedByTheNextRun() throws {

@@ -1,6 +1,5 @@
 import Experiments
 import Foundation
-import Labs
 import Sockets
 import TextUI
 import Timeline
@@ -130,4 +129,48 @@ extension SyscallRecord {
         if case .failed(_, let name)? = outcome { return name }
         return nil
     }
+}
+
+/// The osilab binary built next to the test bundle.
+func osilabBinary(file: StaticString = #filePath, line: UInt = #line) throws -> URL {
+    let directory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+    let binary = directory.appendingPathComponent("osilab")
+    guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+        XCTFail("no osilab binary at \(binary.path): run `swift build --product osilab` first", file: file, line: line)
+        throw ExperimentError.setup("no binary")
+    }
+    return binary
+}
+
+/// Runs `osilab experiment drop-final-ack --plain` (and `extra`), interrupts it with SIGINT
+/// once its network namespace exists, and waits at most 10 s for it to end.
+/// - Returns: what it wrote on standard error, the namespace's name, the process, and
+///   whether it ended in time (if not, it has been terminated).
+func interruptDropFinalAck(_ extra: [String] = [], file: StaticString = #filePath, line: UInt = #line) throws
+    -> (message: String, namespace: String, process: Process, ended: Bool) {
+    let process = Process()
+    process.executableURL = try osilabBinary(file: file, line: line)
+    process.arguments = ["experiment", "drop-final-ack", "--plain"] + extra
+    process.standardOutput = FileHandle.nullDevice
+    let errors = Pipe()
+    process.standardError = errors
+    try process.run()
+    let name = "osilab-\(process.processIdentifier)-1"
+    var appeared = false
+    for _ in 0..<100 where !appeared {
+        usleep(20_000)
+        appeared = (try? NetworkNamespace.list().contains(name)) ?? false
+    }
+    XCTAssertTrue(appeared, "the experiment created \(name)", file: file, line: line)
+    usleep(300_000)
+    kill(process.processIdentifier, SIGINT)
+    let exited = DispatchSemaphore(value: 0)
+    DispatchQueue.global().async {
+        process.waitUntilExit()
+        exited.signal()
+    }
+    let ended = exited.wait(timeout: .now() + 10) == .success
+    if !ended { process.terminate() }
+    let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    return (message, name, process, ended)
 }

@@ -1,6 +1,5 @@
 import Experiments
 import Foundation
-import Labs
 import Sockets
 import Timeline
 import Trace

@@ -3,6 +3,7 @@ import TextUI
 import Timeline
 import Trace
 import Wire
+import WireFixtures
 import XCTest
 
 /// Why a packet could not be decoded, in Chinese: every reason the decoders give, from a

@@ -4,6 +4,7 @@ import Foundation
 import TestSupport
 import TextUI
 import Wire
+import WireFixtures
 import XCTest
 
 /// The OSI view (`--layers`) in Chinese, on real captures: the lessons' handshake and the

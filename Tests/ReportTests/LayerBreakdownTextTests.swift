@@ -1,5 +1,6 @@
 import Report
 import Wire
+import WireFixtures
 import XCTest
 
 /// The OSI view a learner sees with `--layers`, in English: sections by layer, every field named

@@ -1,4 +1,5 @@
 import Wire
+import WireFixtures
 import XCTest
 
 /// Real loopback packets, decoded field by field against what tcpdump printed for them.

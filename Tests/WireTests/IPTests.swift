@@ -1,4 +1,5 @@
 import Wire
+import WireFixtures
 import XCTest
 
 /// IPv4 and IPv6: lengths, padding, fragments, options, checksums, extension headers.

@@ -1,4 +1,5 @@
 import Wire
+import WireFixtures
 import XCTest
 
 /// The facts behind the OSI view a learner sees with `--layers`: sections by layer, every field

@@ -1,4 +1,5 @@
 import Wire
+import WireFixtures
 import XCTest
 
 /// Every link type libpcap can hand us, and what sits between the link and IP.

@@ -1,4 +1,5 @@
 import Wire
+import WireFixtures
 import XCTest
 
 /// Short, lying and random packets: each must become a decode error (or decode), never a

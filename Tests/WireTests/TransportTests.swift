@@ -1,4 +1,5 @@
 import Wire
+import WireFixtures
 import XCTest
 
 /// TCP headers and options, UDP lengths, ICMP messages.
