@@ -40,18 +40,19 @@ public func osiLayer(of name: String) -> Int? {
 
 /// Names a protocol's unit of data, the word for the pieces it hands to the layer below.
 ///
-/// **What to do:** for the protocols that `osiLayer(of:)` knows, return "frame" (layer 2),
-/// "packet" (layer 3), "segment" (TCP and SPX), "datagram" (UDP) or "message" (layers 5
-/// to 7). Return nil for names that `osiLayer(of:)` does not know.
+/// **What to do:** for the names that `osiLayer(of:)` knows, return "bit" (layer 1: a
+/// repeater, a hub or a modem passes on bits), "frame" (layer 2), "packet" (layer 3),
+/// "segment" (TCP and SPX), "datagram" (UDP) or "message" (layers 5 to 7). Return nil for
+/// names that `osiLayer(of:)` does not know.
 ///
 /// **Why it matters:** the words tell a reader which header is meant: "the segment was
 /// lost" is about TCP, "the frame was dropped" is about the link.
 ///
 /// 说出一个协议的数据单元，也就是它交给下一层的那一块数据叫什么。
 ///
-/// **要做的：** 对 `osiLayer(of:)` 认识的协议，返回 "frame"（第 2 层）、"packet"（第 3 层）、
-/// "segment"（TCP 和 SPX）、"datagram"（UDP）或 "message"（第 5 到 7 层）。`osiLayer(of:)`
-/// 不认识的名字返回 nil。
+/// **要做的：** 对 `osiLayer(of:)` 认识的名字，返回 "bit"（第 1 层：中继器、集线器、调制解调器
+/// 转发的是比特）、"frame"（第 2 层）、"packet"（第 3 层）、"segment"（TCP 和 SPX）、
+/// "datagram"（UDP）或 "message"（第 5 到 7 层）。`osiLayer(of:)` 不认识的名字返回 nil。
 ///
 /// **为什么重要：** 这些词告诉读者说的是哪个首部：“报文段丢了”说的是 TCP，“帧被丢弃了”说的是链路层。
 public func dataUnit(of protocolName: String) -> String? {

@@ -19,7 +19,7 @@ public func osiLayer(of name: String) -> Int? {
     }
 }
 
-/// What a protocol's unit of data is called: "frame", "packet", "segment", "datagram" or
+/// What a protocol's unit of data is called: "bit", "frame", "packet", "segment", "datagram" or
 /// "message"; nil for a name this function does not know.
 public func dataUnit(of protocolName: String) -> String? {
     guard let layer = osiLayer(of: protocolName) else { return nil }

@@ -30,7 +30,7 @@ public enum CheckText: String, SentenceID {
     case layerApplication, layerNamed, layerNotALayer, layerWrong, whyRepeater, whyHub, whyModem
     case whyDataLinkProtocol, whyEthernet, whySTP, whySwitch, whyBridge, whyIP, whyIPX, whyRIP, whyOSPF
     case whyRouter, whyTransport, whySPX, whyApplication, layerCaseAndSpaces, layerUnknownName
-    case whyUnitFrame, whyUnitPacket, whyUnitSegment, whyUnitDatagram, whyUnitMessage, whyUnitUnknown
+    case whyUnitBit, whyUnitFrame, whyUnitPacket, whyUnitSegment, whyUnitDatagram, whyUnitMessage, whyUnitUnknown
     case dataUnitWrong, whyPrefixOneByte, whyPrefixFiveBytes, whyPrefixEmpty, whyPrefixCountsBytes
     case whyPrefix1200, whyPrefix70000, frameWrongPrefix, frameNoPrefix, frameWrong, readerWrong
     case readerHintBrokenUTF8, readerHintTooMany, readerHintTooFew, situationStuckTogether, readerEarly

@@ -95,6 +95,8 @@ public enum LayersChecks {
     public static func dataUnits(_ dataUnit: (String) -> String?, file: StaticString = #filePath, line: UInt = #line) {
         let site = CallSite(file: file, line: line)
         let expected: [(String, String?, CheckText)] = [
+            ("hub", "bit", .whyUnitBit),
+            ("modem", "bit", .whyUnitBit),
             ("PPP", "frame", .whyUnitFrame),
             ("Ethernet", "frame", .whyUnitFrame),
             ("IP", "packet", .whyUnitPacket),

@@ -142,6 +142,18 @@ final class CheckLanguageTests: XCTestCase {
         XCTAssertEqual(none.description, "ports 1 > 2, seq 3, ack 4, header 20 bytes, flags none, window 5")
     }
 
+    /// Layer 1 has a unit too: a dataUnit that knows only frames and up is told what a hub carries.
+    func testTheUnitOfLayerOneIsTheBit() {
+        let fromTwoUp: (String) -> String? = { name in ["hub", "modem"].contains(name) ? "frame" : nil }
+        let english = CheckReport.collecting(CheckLanguage.from([:])) { LayersChecks.dataUnits(fromTwoUp) }
+        XCTAssertEqual(english.prefix(2), [
+            "dataUnit(of: \"hub\") returned \"frame\", expected \"bit\": layer 1 carries bits: a hub or a modem passes on the signal and knows nothing of frames",
+            "dataUnit(of: \"modem\") returned \"frame\", expected \"bit\": layer 1 carries bits: a hub or a modem passes on the signal and knows nothing of frames",
+        ])
+        let chinese = CheckReport.collecting(.chinese) { LayersChecks.dataUnits(fromTwoUp) }
+        XCTAssertTrue(chinese.first?.hasSuffix("第 1 层传的是比特（bit）：集线器、调制解调器只转发信号，不知道什么是帧") ?? false, "\(chinese)")
+    }
+
     func testALayerAnswerNamesBothLayers() {
         let alwaysTwo: (String) -> Int? = { _ in 2 }
         let chinese = CheckReport.collecting(.chinese) { LayersChecks.physicalDevices(alwaysTwo) }

@@ -112,7 +112,7 @@ final class SentenceFilesTests: XCTestCase {
         "serveOneEchoClient", "uppercaseReply", "ConnectionClosedEarly", "DispatchGroup", "SequenceNumber", "SocketError",
         "getaddrinfo",
         // What dataUnit(of:) returns, the exercise named in a message, and a vendor.
-        "frame", "packet", "segment", "datagram", "message", "uppercase", "Novell",
+        "bit", "frame", "packet", "segment", "datagram", "message", "uppercase", "Novell",
         // END kept-grading
         // BEGIN kept-labs
         // Commands and lab names the learner types (`get NAME`, `osilab serve files`), and C's argv.

@@ -806,6 +806,7 @@ extension Sentences {
         "grading.whyApplication": "它是程序之间为提供某种服务而使用的协议，运行在 TCP 或 UDP 之上",
         "grading.layerCaseAndSpaces": "osiLayer(of: {0}) 返回了 {1}，应当是 {2}：比较名字时不要区分大小写，也要去掉前后的空格和换行",
         "grading.layerUnknownName": "osiLayer(of: {0}) 返回了 {1}，可这个名字不在列表里：不认识的名字就返回 nil，不要去猜",
+        "grading.whyUnitBit": "第 1 层传的是比特（bit）：集线器、调制解调器只转发信号，不知道什么是帧",
         "grading.whyUnitFrame": "第 2 层的数据单元是帧（frame）",
         "grading.whyUnitPacket": "第 3 层的数据单元是分组（packet）",
         "grading.whyUnitSegment": "TCP 的数据单元是报文段（segment）",

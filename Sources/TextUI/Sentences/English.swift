@@ -803,6 +803,7 @@ extension Sentences {
         "grading.whyApplication": "it is a protocol that programs speak to offer a service, on top of TCP or UDP",
         "grading.layerCaseAndSpaces": "osiLayer(of: {0}) returned {1} but should be {2}: compare names without regard to upper or lower case, and without the spaces or newline around them",
         "grading.layerUnknownName": "osiLayer(of: {0}) returned {1}, but that is not one of the names listed: return nil for a name you do not know rather than guessing",
+        "grading.whyUnitBit": "layer 1 carries bits: a hub or a modem passes on the signal and knows nothing of frames",
         "grading.whyUnitFrame": "layer 2's unit is the frame",
         "grading.whyUnitPacket": "layer 3's unit is the packet",
         "grading.whyUnitSegment": "TCP's unit is the segment",
