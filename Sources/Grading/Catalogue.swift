@@ -22,6 +22,10 @@ public struct Exercise: Codable, Equatable, Sendable {
     /// The same hints in Chinese, as many and in the same order (`hints_zh`): a learner who
     /// switches language mid-way gets the next hint, not the first again.
     public var hintsZh: [String]?
+    /// Each check's title in Chinese, by the test method that runs it (`checks_zh`):
+    /// `testSendsTheRestAfterAPartialSend` is shown as the sentence the learner reads, not as
+    /// the method's English name.
+    public var checksZh: [String: String]?
     /// Its grading captures packets on loopback (without root it runs in a private network).
     public var captures: Bool?
 
@@ -29,6 +33,7 @@ public struct Exercise: Codable, Equatable, Sendable {
         case name, file, tests, lesson, summary, hints, captures
         case summaryZh = "summary_zh"
         case hintsZh = "hints_zh"
+        case checksZh = "checks_zh"
     }
 
     public var capturesPackets: Bool { captures ?? false }
@@ -46,6 +51,15 @@ public struct Exercise: Codable, Equatable, Sendable {
         switch language {
         case .english: hints
         case .chinese: hintsZh ?? hints
+        }
+    }
+
+    /// The title of the check that test method `method` runs, in `language`; nil where the
+    /// catalogue has none (English titles are the method's words, see `TestReport.Case.title`).
+    public func checkTitle(_ method: String, in language: Language) -> String? {
+        switch language {
+        case .english: nil
+        case .chinese: checksZh?[method]
         }
     }
 
@@ -104,9 +118,9 @@ public struct ExerciseCatalogue: Sendable, Equatable {
 
     /// Parses the catalogue's JSON and checks what the runner relies on.
     ///
-    /// - Parameter languages: the languages every exercise must have a summary and hints in
-    ///   (English is always required). A translation that is there is checked either way: its
-    ///   hints must be as many as the English ones.
+    /// - Parameter languages: the languages every exercise must have a summary, hints and
+    ///   check titles in (English is always required). A translation that is there is checked
+    ///   either way: its hints must be as many as the English ones, its titles not empty.
     public static func parse(_ data: Data, path: String = "exercises.json",
                              requiring languages: [Language] = [.english]) throws(LoadError) -> ExerciseCatalogue {
         let file: File
@@ -149,6 +163,20 @@ public struct ExerciseCatalogue: Sendable, Equatable {
                 }
                 guard !hints.contains(where: \.isEmpty) else {
                     throw .invalid(path: path, reason: "\(exercise.name) has an empty hint in hints_zh")
+                }
+            }
+            if languages.contains(.chinese), exercise.checksZh?.isEmpty ?? true {
+                throw .invalid(path: path, reason: "\(exercise.name) has no Chinese check titles (checks_zh)")
+            }
+            if let checks = exercise.checksZh {
+                // Whether each method exists, and has its title, Tests/GradingTests checks against
+                // the test classes: loading reads the catalogue alone.
+                if let method = checks.keys.sorted().first(where: { !$0.hasPrefix("test") }) {
+                    throw .invalid(path: path, reason: "\(exercise.name): \"\(method)\" in checks_zh is not a test method "
+                                   + "(checks_zh maps each test method of \(exercise.tests) to its title)")
+                }
+                if let method = checks.keys.sorted().first(where: { checks[$0]?.isEmpty ?? true }) {
+                    throw .invalid(path: path, reason: "\(exercise.name) has an empty title for \(method) in checks_zh")
                 }
             }
         }

@@ -28,10 +28,13 @@ extension ExerciseBook {
     var say: ExerciseStrings { ExerciseStrings(language) }
 
     /// How a check is named to the learner: in English its method name as words (`sends the
-    /// rest after a partial send`); in any other language the method itself, which is what
-    /// the test file says and what words made of English would not translate.
+    /// rest after a partial send`); in Chinese the title the catalogue gives that method
+    /// (`checks_zh`), or else the method itself, which is what the test file says and what
+    /// words made of English would not translate.
     func title(_ testCase: TestReport.Case) -> String {
-        language == .english ? testCase.title : testCase.method
+        if language == .english { return testCase.title }
+        let exercise = catalogue.exercises.first { $0.tests == testCase.className }
+        return exercise?.checkTitle(testCase.method, in: language) ?? testCase.method
     }
 
     /// `path` relative to the lab's root when it is inside it.

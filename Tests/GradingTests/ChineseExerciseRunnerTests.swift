@@ -181,22 +181,98 @@ final class ChineseExerciseRunnerTests: XCTestCase {
 
     func testAFailureIsFramedInChineseAroundTheChecksMessage() throws {
         let sendAll = try exercise("send-all")
-        let methods: Set<String> = ["testSendsTheRestAfterAPartialSend", "testSendsNothingWhenThereIsNothingToSend"]
         for width in [60, 80] {
             let lines = book.summaryLines(for: .failed(TestReport.parse(chineseRun)), number: 8, exercise: sendAll, width: width)
             let summary = text(lines)
             assertFits(lines, width: width)
             XCTAssertEqual(lines.first?.plainText, "✗ send-all：2 项检查中有 1 项没通过")
             XCTAssertTrue(summary.contains("  你的文件：Exercises/08_SendAll.swift"), summary)
-            XCTAssertTrue(summary.contains("  ✗ testSendsTheRestAfterAPartialSend"), summary)
+            XCTAssertTrue(summary.contains("  ✗ 只发出一部分之后，接着发剩下的字节"), summary)
             XCTAssertTrue(squeezed(summary).contains(squeezed(chineseMessage)), summary)
             XCTAssertTrue(summary.contains("    Tests/ExerciseTests/SendAllTests.swift:8"), summary)
-            XCTAssertTrue(squeezed(summary).contains("已通过：testSendsNothingWhenThereIsNothingToSend"), summary)
+            XCTAssertTrue(squeezed(summary).contains("已通过：没有要发的字节时，什么也不发"), summary)
             XCTAssertTrue(squeezed(summary).contains(squeezed(
                 "修改 Exercises/08_SendAll.swift（`osilab edit send-all`），然后再运行一次 `osilab check send-all`。"
                     + "`osilab hint send-all` 会给出第 1 条提示（共 3 条）。")), summary)
-            assertChinese(summary, allowed: methods)
+            // The checks are named by their Chinese titles, not by their English method names.
+            assertChinese(summary)
         }
+    }
+
+    /// Each check's Chinese title as Exercises/exercises.json spells it, read with
+    /// JSONSerialization rather than the catalogue's own decoder.
+    func titlesInFile(for name: String) throws -> [String: String] {
+        let data = try Data(contentsOf: lab.root.appendingPathComponent("Exercises/exercises.json"))
+        let file = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let exercises = try XCTUnwrap(file["exercises"] as? [[String: Any]])
+        let entry = try XCTUnwrap(exercises.first { $0["name"] as? String == name }, "no \(name) in exercises.json")
+        return try XCTUnwrap(entry["checks_zh"] as? [String: String], "\(name) has no checks_zh")
+    }
+
+    /// Two failing checks of send-all and a passing one, as XCTest reports them: in Chinese each
+    /// is named by its title in checks_zh, in English by its method's words (as before).
+    func testFailingChecksAreNamedByTheirChineseTitles() throws {
+        let sendAll = try exercise("send-all")
+        let test = "\(lab.root.path)/Tests/ExerciseTests/SendAllTests.swift"
+        let run = """
+            Test Case 'SendAllTests.testSendsTheRestAfterAPartialSend' started at 2026-11-25 22:24:18.699
+            \(test):8: error: SendAllTests.testSendsTheRestAfterAPartialSend : failed - 你只发出了 12 个字节中的 3 个。
+            Test Case 'SendAllTests.testSendsTheRestAfterAPartialSend' failed (0.002 seconds)
+            Test Case 'SendAllTests.testSendsNothingWhenThereIsNothingToSend' started at 2026-11-25 22:24:18.701
+            Test Case 'SendAllTests.testSendsNothingWhenThereIsNothingToSend' passed (0.001 seconds)
+            Test Case 'SendAllTests.testLetsASendFailureOut' started at 2026-11-25 22:24:18.702
+            \(test):11: error: SendAllTests.testLetsASendFailureOut : failed - send() 以 EPIPE 失败，你的函数却正常返回了。
+            Test Case 'SendAllTests.testLetsASendFailureOut' failed (0.001 seconds)
+            \t Executed 3 tests, with 2 failures (0 unexpected) in 0.004 (0.004) seconds
+            """
+        let report = TestReport.parse(run)
+        XCTAssertEqual(report.failedCases.map(\.method), ["testSendsTheRestAfterAPartialSend", "testLetsASendFailureOut"])
+        let titles = try titlesInFile(for: "send-all")
+        for width in [60, 80] {
+            let lines = book.summaryLines(for: .failed(report), number: 8, exercise: sendAll, width: width)
+            let summary = text(lines)
+            assertFits(lines, width: width)
+            let named = lines.map(\.plainText).filter { $0.hasPrefix("  ✗ ") }.map { String($0.dropFirst(4)) }
+            XCTAssertEqual(named, ["只发出一部分之后，接着发剩下的字节", "send() 失败时，把错误抛出去"], summary)
+            XCTAssertEqual(named, [titles["testSendsTheRestAfterAPartialSend"], titles["testLetsASendFailureOut"]].compactMap { $0 })
+            // Each title is followed by its own message and the line of its test.
+            let title = try XCTUnwrap(lines.firstIndex { $0.plainText == "  ✗ send() 失败时，把错误抛出去" })
+            XCTAssertTrue(squeezed(lines[(title + 1)...].map(\.plainText).joined()).hasPrefix(squeezed("send() 以 EPIPE 失败，你的函数却正常返回了。")),
+                          summary)
+            XCTAssertTrue(summary.contains("    Tests/ExerciseTests/SendAllTests.swift:11"), summary)
+            XCTAssertTrue(squeezed(summary).contains("已通过：没有要发的字节时，什么也不发"), summary)
+            XCTAssertFalse(summary.contains("testSends") || summary.contains("testLets"), summary)
+            assertChinese(summary)
+        }
+        let english = try ExerciseBook(home: lab.home, store: ProgressStore(file: state.appendingPathComponent("en.json")),
+                                       language: .english)
+        let inEnglish = text(english.summaryLines(for: .failed(report), number: 8, exercise: sendAll, width: 80))
+        XCTAssertTrue(inEnglish.contains("  ✗ sends the rest after a partial send\n"), inEnglish)
+        XCTAssertTrue(inEnglish.contains("  ✗ lets a send failure out\n"), inEnglish)
+    }
+
+    /// Past the first four failing checks, the rest are listed by their Chinese titles too.
+    func testTheChecksBeyondTheFirstFourAreListedByTheirChineseTitles() throws {
+        let layers = try exercise("layers")
+        let titles = try titlesInFile(for: "layers")
+        let methods = try XCTUnwrap(layers.checksZh).keys.sorted()
+        XCTAssertGreaterThan(methods.count, 4)
+        var report = TestReport()
+        // Shown in the order of their lines in the test file: here, the order of `methods`.
+        report.cases = methods.enumerated().map { index, method in
+            TestReport.Case(className: "LayersTests", method: method, status: .failed,
+                            failures: [TestReport.Failure(file: lab.root.path + "/Tests/ExerciseTests/LayersTests.swift",
+                                                          line: 6 + index, message: "答案不对。")])
+        }
+        report.executed = methods.count
+        let lines = book.summaryLines(for: .failed(report), number: 1, exercise: layers, width: 60)
+        let summary = text(lines)
+        assertFits(lines, width: 60)
+        let named = lines.map(\.plainText).filter { $0.hasPrefix("  ✗ ") }.map { String($0.dropFirst(4)) }
+        XCTAssertEqual(named, methods.prefix(4).compactMap { titles[$0] }, summary)
+        let rest = methods.dropFirst(4).compactMap { titles[$0] }.joined(separator: "；")
+        XCTAssertTrue(squeezed(summary).contains(squeezed("另外没通过的：" + rest)), summary)
+        assertChinese(summary, allowed: ["nil"])
     }
 
     func testPassingCrashingHangingAndNotCompilingAreSaidInChinese() throws {
@@ -218,18 +294,18 @@ final class ChineseExerciseRunnerTests: XCTestCase {
               3 [ra]          0x000055dac092923d parseTCPHeader(_:) + 60 in osilabPackageTests.xctest at \(lab.root.path)/Exercises/04_TCPHeader.swift:54:28
             """
         let crash = text(book.summaryLines(for: .crashed(TestReport.parse(crashRun)), number: 4, exercise: tcpHeader, width: 80))
-        XCTAssertTrue(crash.hasPrefix("✗ tcp-header：评分运行 testRejectsFewerThanTwentyBytes 时，你的代码崩溃了\n"), crash)
+        XCTAssertTrue(crash.hasPrefix("✗ tcp-header：评分运行“不到 20 个字节就返回 nil”这项检查时，你的代码崩溃了\n"), crash)
         XCTAssertTrue(crash.contains("    运行时的致命错误：Index out of range"), crash)
         XCTAssertTrue(crash.contains("    崩溃在你的代码 Exercises/04_TCPHeader.swift:54"), crash)
         XCTAssertTrue(squeezed(crash).contains("一旦崩溃，评分就立刻结束，后面的检查都没有运行。"), crash)
         // The runtime's own words stay as the Swift runtime prints them.
-        assertChinese(crash, allowed: ["testRejectsFewerThanTwentyBytes", "Index", "out", "of", "range"])
+        assertChinese(crash, allowed: ["nil", "Index", "out", "of", "range"])
 
         var hung = TestReport()
         hung.cases = [TestReport.Case(className: "TimeoutsTests", method: "testReceiveGivesUp", status: .running, failures: [])]
         let timeouts = try exercise("timeouts")
         let hang = text(book.summaryLines(for: .timedOut(hung, seconds: 150), number: 7, exercise: timeouts, width: 80))
-        XCTAssertTrue(hang.hasPrefix("✗ timeouts：评分在 150 秒内没有结束，当时正在运行 testReceiveGivesUp\n"), hang)
+        XCTAssertTrue(hang.hasPrefix("✗ timeouts：评分在 150 秒内没有结束，当时正在运行“testReceiveGivesUp”这项检查\n"), hang)
         assertChinese(hang, allowed: ["testReceiveGivesUp"])
 
         let compilerMessage = "cannot find 'listner' in scope"
@@ -296,7 +372,15 @@ final class ChineseExerciseRunnerTests: XCTestCase {
             }
         }
         let english = #""name": "a", "file": "A.swift", "tests": "ATests", "lesson": "x", "summary": "s", "hints": ["h1", "h2"]"#
-        XCTAssertEqual(reason("{\(english), \"summary_zh\": \"摘要\", \"hints_zh\": [\"提示一\", \"提示二\"]}"), "accepted")
+        let chinese = #""summary_zh": "摘要", "hints_zh": ["提示一", "提示二"]"#
+        XCTAssertEqual(reason("{\(english), \(chinese), \"checks_zh\": {\"testA\": \"检查一\"}}"), "accepted")
+        XCTAssertTrue(reason("{\(english), \(chinese)}").contains("a has no Chinese check titles (checks_zh)"))
+        XCTAssertTrue(reason("{\(english), \(chinese), \"checks_zh\": {}}").contains("a has no Chinese check titles (checks_zh)"))
+        XCTAssertTrue(reason("{\(english), \(chinese), \"checks_zh\": {\"testA\": \"\"}}")
+            .contains("a has an empty title for testA in checks_zh"))
+        XCTAssertTrue(reason("{\(english), \(chinese), \"checks_zh\": {\"sendsAll\": \"检查一\"}}")
+            .contains("a: \"sendsAll\" in checks_zh is not a test method"))
+        XCTAssertTrue(reason("{\(english), \"checks_zh\": {\"testA\": \"\"}}", requiring: [.english]).contains("empty title"))
         XCTAssertTrue(reason("{\(english), \"hints_zh\": [\"提示一\", \"提示二\"]}").contains("a has no Chinese summary (summary_zh)"))
         XCTAssertTrue(reason("{\(english), \"summary_zh\": \"\", \"hints_zh\": [\"提示一\", \"提示二\"]}").contains("summary_zh"))
         XCTAssertTrue(reason("{\(english), \"summary_zh\": \"摘要\"}").contains("a has no Chinese hints (hints_zh)"))
@@ -306,7 +390,8 @@ final class ChineseExerciseRunnerTests: XCTestCase {
         XCTAssertTrue(reason("{\(english), \"hints_zh\": [\"提示一\"]}", requiring: [.english]).contains("1 in hints_zh"))
         XCTAssertEqual(reason("{\(english)}", requiring: [.english]), "accepted")
         // The real catalogue is loaded requiring every language (setUp loaded it).
-        XCTAssertEqual(book.catalogue.exercises.count, book.catalogue.exercises.filter { $0.summaryZh != nil && $0.hintsZh != nil }.count)
+        XCTAssertEqual(book.catalogue.exercises.count,
+                       book.catalogue.exercises.filter { $0.summaryZh != nil && $0.hintsZh != nil && $0.checksZh != nil }.count)
     }
 
     // MARK: The handshake with the checks: OSILAB_LANG reaches the test process
@@ -358,14 +443,18 @@ final class ChineseExerciseRunnerTests: XCTestCase {
         XCTAssertTrue(summary.contains("    Tests/ExerciseTests/LayersTests.swift:"), summary)
         XCTAssertTrue(summary.hasPrefix("✗ layers：\(report.cases.count) 项检查中有 \(report.failedCases.count) 项没通过\n"), summary)
         XCTAssertTrue(summary.contains("  你的文件：Exercises/01_Layers.swift"), summary)
-        // The first four failing checks by name, as the test file names them.
+        // The first four failing checks in the test file's order, by their Chinese titles (checks_zh).
+        let titles = try XCTUnwrap(layers.checksZh)
+        let inFile = try CheckTitlesTests.testMethods(in: String(contentsOf: home.root.appendingPathComponent(
+            "Tests/ExerciseTests/LayersTests.swift"), encoding: .utf8))
+        let failed = Set(report.failedCases.map(\.method))
         let shown = summary.split(separator: "\n").filter { $0.hasPrefix("  ✗ ") }.map { String($0.dropFirst(4)) }
         XCTAssertEqual(shown.count, min(4, report.failedCases.count), summary)
-        XCTAssertTrue(Set(shown).isSubset(of: Set(report.failedCases.map(\.method))), summary)
+        XCTAssertEqual(shown, inFile.filter(failed.contains).prefix(4).map { titles[$0] ?? "no title for \($0)" }, summary)
         XCTAssertTrue(squeezed(summary).contains(squeezed("修改 Exercises/01_Layers.swift（`osilab edit layers`）")), summary)
         // The checks' own messages are the grading's (Chinese once it speaks it); the rest is ours.
         let messages = report.cases.flatMap(\.failures).map(\.message).joined(separator: "\n")
-        assertChinese(summary, allowed: Set(report.cases.map(\.method) + SentenceAudit.englishWords(in: messages)))
+        assertChinese(summary, allowed: Set(["nil"] + SentenceAudit.englishWords(in: messages)))
     }
 
     // MARK: The commands themselves
