@@ -59,22 +59,31 @@ func connectClient(
 ///
 /// It asks recv() for no more than what is still missing, so it never swallows the first
 /// bytes of whatever the server sends next.
-/// - Parameter bufferBytes: the most one recv() may return (the notes use `recv(1024)`).
+/// - Parameters:
+///   - bufferBytes: the most one recv() may return (the notes use `recv(1024)`).
+///   - earlier: bytes of the same answer received before this call, and `total` the whole
+///     answer's length, for the counts an error shows (the echo client reads a long line's
+///     echo piece by piece).
+///   - closedEarly: the sentence for a server that closes before all bytes are in, with the
+///     phase, the bytes in and the bytes expected: the size-first labs say "it announced",
+///     the echo lab, which announces nothing, says "sent".
 @discardableResult
 func receiveExactly(_ count: Int, from socket: Socket, bufferBytes: Int = 64 * 1024, while what: LabSentence,
+                    earlier: Int = 0, total: Int? = nil, closedEarly: LabMessage = .clientClosedEarly,
                     consume: ([UInt8]) throws(LabClientError) -> Void) throws(LabClientError) -> Int {
     var received = 0
     var calls = 0
+    let expected = total ?? count
     while received < count {
         let piece: [UInt8]
         do throws(SocketError) {
             piece = try socket.recv(maxBytes: min(max(1, bufferBytes), count - received))
         } catch {
-            throw LabClientError.socket(error, while: LabSentence(.phaseProgress, .sentence(what), .number(received), .number(count)))
+            throw LabClientError.socket(error, while: LabSentence(.phaseProgress, .sentence(what), .number(earlier + received), .number(expected)))
         }
         calls += 1
         if piece.isEmpty {
-            throw LabClientError(.clientClosedEarly, .sentence(what), .number(received), .number(count))
+            throw LabClientError(closedEarly, .sentence(what), .number(earlier + received), .number(expected))
         }
         received += piece.count
         try consume(piece)

@@ -97,13 +97,16 @@ public final class EchoClient {
     public func send(_ line: String, pieceBytes: Int = 16 * 1024) throws(LabClientError) -> Reply {
         var reply: [UInt8] = []
         var calls = 0
+        let total = line.utf8.count
         for piece in utf8Pieces(of: line, maxBytes: pieceBytes) {
             do throws(SocketError) {
                 try socket.sendAll(piece)
             } catch {
                 throw LabClientError.socket(error, while: LabSentence(.phaseSendingLine))
             }
-            calls += try receiveExactly(piece.count, from: socket, while: LabSentence(.phaseWaitingEcho)) { bytes in
+            // The echo protocol announces nothing: the reply is as long as the line sent.
+            calls += try receiveExactly(piece.count, from: socket, while: LabSentence(.phaseWaitingEcho),
+                                        earlier: reply.count, total: total, closedEarly: .clientClosedMidEcho) { bytes in
                 reply += bytes
             }
         }

@@ -7,25 +7,51 @@ import Sockets
 import TextUI
 import Trace
 
-/// A request of the files lab: `get NAME`.
-public enum FileRequest {
-    /// The file name asked for, or why the request cannot be understood.
+/// A request of the files lab: `get NAME`, or `ls`.
+public enum FileRequest: Sendable, Equatable {
+    /// `get NAME`: the file asked for.
+    case get(String)
+    /// `ls`: the names of the files in the served folder (osilab's addition; the notes'
+    /// client never sends it, so it changes nothing for them).
+    case list
+
+    /// The request in `bytes`, or why it cannot be understood.
     ///
     /// The name is everything after `get` and its spaces, so names with spaces work (the
     /// notes' server splits on every space and crashes on them).
-    public static func parse(_ bytes: [UInt8]) -> Result<String, FileRefusal> {
+    public static func parse(_ bytes: [UInt8]) -> Result<FileRequest, FileRefusal> {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             return .failure(FileRefusal(.requestNotUTF8))
         }
         let trimmed = text.trimmingSpaces()
         let verb = String(trimmed.prefix { !$0.isWhitespace })
         let name = String(trimmed.dropFirst(verb.count)).trimmingSpaces()
-        guard verb == "get" else {
-            if verb.isEmpty { return .failure(FileRefusal(.requestEmpty)) }
+        switch verb {
+        case "get":
+            guard !name.isEmpty else { return .failure(FileRefusal(.requestNeedsName)) }
+            return .success(.get(name))
+        case "ls":
+            guard name.isEmpty else { return .failure(FileRefusal(.requestListTakesNoArguments)) }
+            return .success(.list)
+        case "":
+            return .failure(FileRefusal(.requestEmpty))
+        default:
             return .failure(FileRefusal(.requestUnknownVerb, .text(ByteText.escaped(verb, limit: 40))))
         }
-        guard !name.isEmpty else { return .failure(FileRefusal(.requestNeedsName)) }
-        return .success(name)
+    }
+}
+
+/// The answer to `ls`: one name per line, each ended by `\n`, as UTF-8.
+public enum FileListing {
+    /// The listing of `names` as the server sends it. Names a client could not ask for
+    /// (control characters, a line end among them) are left out.
+    public static func wire(_ names: [String]) -> [UInt8] {
+        Array(names.filter { FileRoot.problem(with: $0) == nil }.map { $0 + "\n" }.joined().utf8)
+    }
+
+    /// The names in a listing as it arrived.
+    public static func names(in bytes: [UInt8]) -> [String] {
+        bytes.split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }
     }
 }
 
@@ -38,6 +64,11 @@ public enum FileRequest {
 /// 2. the server sends the file's size in bytes, as ASCII digits;
 /// 3. the client sends an acknowledgement (any bytes);
 /// 4. the server sends exactly that many bytes.
+///
+/// osilab's server also answers `ls`, through the same four steps: the size of the list,
+/// then the names of the folder's files, one a line (``FileListing``). The notes' client
+/// sends only lines that start with `get`, so it never meets this; the notes' server
+/// stops with a ValueError on `ls`, as on any request that is not two words.
 ///
 /// The notes' protocol has no way to say "no": their server prints an error on its own
 /// screen and sends nothing, and the client waits forever. osilab's server sends
@@ -66,7 +97,10 @@ public struct FileService: LabService {
             case .failure(let refusal):
                 if let ending = refuse(.quoted(bytes, limit: 40), because: refusal, connection: connection) { return ending }
                 continue
-            case .success(let requested):
+            case .success(.list):
+                if let ending = sendListing(to: connection) { return ending }
+                continue
+            case .success(.get(let requested)):
                 name = requested
             }
             switch root.open(name) {
@@ -92,6 +126,23 @@ public struct FileService: LabService {
         } catch {
             return connection.ending(after: error, during: .acknowledgement)
         }
+        return nil
+    }
+
+    /// Steps 2 to 4 for `ls`: the size of the listing, then the listing.
+    private func sendListing(to connection: LabConnection) -> ConnectionEnding? {
+        let listing = FileListing.wire(root.listing())
+        let acknowledgement: [UInt8]
+        switch connection.announce(size: listing.count) {
+        case .ended(let ending): return ending
+        case .bytes(let bytes): acknowledgement = bytes
+        }
+        do throws(SocketError) {
+            try connection.send(listing)
+        } catch {
+            return connection.ending(after: error, during: .answer)
+        }
+        connection.note(.listingSent, .number(listing.count), .quoted(acknowledgement, limit: 30), .number(listing.count))
         return nil
     }
 
@@ -185,9 +236,54 @@ public final class FilesClient {
         }
     }
 
+    /// What came of one `ls`.
+    public enum Listing: Sendable, Equatable {
+        /// The names of the files in the served folder, as the server sent them.
+        case names([String], bytes: Int, recvCalls: Int)
+        /// The server answered `ERR reason` instead of a size.
+        case refused(String)
+    }
+
+    /// The most bytes a listing may have.
+    public static let maxListingBytes = 1 << 20
+
+    /// Asks for the names of the files in the served folder (`ls`).
+    ///
+    /// The notes' server knows only `get NAME`: `ls` makes it stop with a ValueError, so
+    /// the connection closes without an answer, and the error says so.
+    public func list() throws(LabClientError) -> Listing {
+        try list(request: "ls")
+    }
+
+    /// Sends `request` (`ls`, or `ls` with words after it, which osilab's server refuses).
+    private func list(request: String) throws(LabClientError) -> Listing {
+        let announcement: Announcement
+        do throws(LabClientError) {
+            announcement = try requestAnnouncement(
+                Array(request.utf8), on: socket, sending: LabSentence(.phaseSendingRequest), notASize: .notASize,
+                acknowledgement: FilesClient.acknowledgement
+            ) { size throws(LabClientError) in
+                guard size <= FilesClient.maxListingBytes else {
+                    throw LabClientError(.tooLargeFile, .bytes(size), .bytes(FilesClient.maxListingBytes))
+                }
+            }
+        } catch where error.sentence.id == .clientClosedWithoutAnswer {
+            throw LabClientError(.lsClosedWithoutAnswer)
+        }
+        switch announcement {
+        case .error(let reason):
+            return .refused(reason)
+        case .size(let size):
+            var bytes: [UInt8] = []
+            let calls = try receiveExactly(size, from: socket, bufferBytes: recvBufferBytes,
+                                           while: LabSentence(.phaseReceivingListing)) { piece in bytes += piece }
+            return .names(FileListing.names(in: bytes), bytes: size, recvCalls: calls)
+        }
+    }
+
     public func close() { socket.close() }
 
-    /// Reads `get NAME` commands from `console`, saving into `directory`, until the input ends.
+    /// Reads `get NAME` and `ls` commands from `console`, saving into `directory`, until the input ends.
     /// - Returns: false if the connection was lost.
     public func run(console: ClientConsole, directory: String = ".") -> Bool {
         defer { close() }
@@ -195,8 +291,19 @@ public final class FilesClient {
         let usage = directory == "." ? say(.usageFilesHere) : say(.usageFiles, directory)
         return console.session(socket, lab: .files, usage: usage) { command throws(LabClientError) in
             if command.isEmpty { return }
+            if command.prefix(while: { !$0.isWhitespace }) == "ls" {
+                switch try list(request: command) {
+                case .names(let names, let bytes, let calls):
+                    for name in names { console.output(name) }
+                    if names.isEmpty { console.remark(say(.listingEmpty)) }
+                    console.remark(say(calls == 1 ? .outputSizeOne : .outputSizeMany, String(bytes), String(calls)))
+                case .refused(let reason):
+                    console.remark(say(.serverRefused, refusalText(reason, among: WireText.fileReasons, language: console.language)))
+                }
+                return
+            }
             guard let name = getName(command) else {
-                console.remark(say(.filesOneCommand))
+                console.remark(say(.filesCommands))
                 return
             }
             switch try get(name, into: directory) {

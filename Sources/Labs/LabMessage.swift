@@ -43,11 +43,11 @@ public enum LabMessage: String, SentenceID {
     case refusalUnclosedQuote, refusalEmptyCommand, refusalTooManyArguments, refusalNotAllowed, refusalDateArgument
     case refusalHostnameArgument, refusalOutputChannel, refusalCannotRun
     // The files server: requests, paths, its log.
-    case requestNotUTF8, requestEmpty, requestUnknownVerb, requestNeedsName
+    case requestNotUTF8, requestEmpty, requestUnknownVerb, requestNeedsName, requestListTakesNoArguments
     case fileNoSuchFile, fileCannotOpen, fileIsServedFolder, fileLeadsOutside, fileNotRegular
     case nameEmpty, nameTooLong, nameControl, nameAbsolute, nameDotDot, namePartTooLong
     case folderCannotServe, folderNotAFolder, folderCannotCreate, sampleCannotCreate, sampleCannotWrite
-    case fileSendStopped, fileShrank, endingFileShrank, fileSent
+    case fileSendStopped, fileShrank, endingFileShrank, fileSent, listingSent
     // The summary at the end.
     case summaryConnection, summaryConnections, summaryDatagram, summaryDatagrams, summaryEndings, summaryEndingCount
     case summaryAtMost, summaryBytes, summaryAbandoned
@@ -61,11 +61,12 @@ public enum LabMessage: String, SentenceID {
     // `osilab client`: options, the console, what came back.
     case clientTimeoutPositive, clientIntoFilesOnly, clientWithoutCapture, clientGoingOn, clientTryNetwork
     case greet, usageEcho, usageRemote, usageFiles, usageFilesHere, emptyLineEcho, outputSizeOne, outputSizeMany
-    case serverRefused, filesOneCommand, savedOne, savedMany, udpGreet, udpEmptyBack, udpNoAnswer
+    case serverRefused, filesCommands, listingEmpty, savedOne, savedMany, udpGreet, udpEmptyBack, udpNoAnswer
     // The client's errors, and what it was doing when they happened.
-    case clientTimedOut, clientReset, clientServerClosed, clientSocketFailed, clientClosedEarly, clientClosedWithoutAnswer
+    case clientTimedOut, clientReset, clientResetIdle, clientServerClosed, clientServerClosedIdle, clientSocketFailed
+    case clientClosedEarly, clientClosedMidEcho, clientClosedWithoutAnswer, lsClosedWithoutAnswer
     case phaseSendingLine, phaseWaitingEcho, phaseProgress, phaseWaitingSize, phaseWaitingRestOfSize, phaseSendingCommand
-    case phaseSendingRequest, phaseAcknowledgingSize, phaseReceivingOutput, phaseReceivingFile
+    case phaseSendingRequest, phaseAcknowledgingSize, phaseReceivingOutput, phaseReceivingFile, phaseReceivingListing
     case notASize, notAFileSize, couldNotConnect, couldNotConnectRefused, emptyCommand, tooLargeOutput, tooLargeFile
     case notAFileName, cannotCreateCopy, noFreeName, cannotWriteCopy, refusedWithoutReason
     case cannotResolve, noAddress, cannotPrepareUDP, sendingDatagram, udpNothingListens
@@ -202,9 +203,10 @@ public enum WireText {
         .refusalOutputChannel: "the server could not create the command's output channel: {0}",
         .refusalCannotRun: "cannot run '{0}': {1}",
         .requestNotUTF8: "the request is not UTF-8 text",
-        .requestEmpty: "an empty request: this server understands only 'get NAME'",
-        .requestUnknownVerb: "unknown command '{0}': this server understands only 'get NAME'",
+        .requestEmpty: "an empty request: this server understands only 'get NAME' and 'ls'",
+        .requestUnknownVerb: "unknown command '{0}': this server understands only 'get NAME' and 'ls'",
         .requestNeedsName: "'get' needs a file name: get NAME",
+        .requestListTakesNoArguments: "'ls' takes no arguments here: it lists the whole served folder",
         .fileNoSuchFile: "no such file: {0}",
         .fileCannotOpen: "cannot open {0}: {1}",
         .fileIsServedFolder: "{0} is not a regular file (it is the served folder)",
@@ -220,7 +222,7 @@ public enum WireText {
 
     /// The reasons the files server sends after `ERR `.
     public static let fileReasons: [LabMessage] = [
-        .requestTooLongClosing, .requestNotUTF8, .requestEmpty, .requestUnknownVerb, .requestNeedsName,
+        .requestTooLongClosing, .requestNotUTF8, .requestEmpty, .requestUnknownVerb, .requestNeedsName, .requestListTakesNoArguments,
         .nameEmpty, .nameTooLong, .nameControl, .nameAbsolute, .nameDotDot, .namePartTooLong,
         .fileIsServedFolder, .fileLeadsOutside, .fileNotRegular, .fileNoSuchFile, .fileCannotOpen,
     ]

@@ -12,7 +12,7 @@ struct Client: ParsableCommand {
         discussion: """
             echo      each line goes out as UTF-8 and comes back upper-cased
             remote    each line is a command; its output comes back, size first
-            files     `get NAME` saves the file here (or in --into DIR)
+            files     `ls` lists the served files; `get NAME` saves one here (or in --into DIR)
             udp-echo  each line is one datagram; an empty line is an empty one
 
             The client reads exactly the number of bytes the server announces, however they \

@@ -175,7 +175,7 @@ final class ChineseLabsTests: XCTestCase {
         for (request, expected) in [("get ../secret.txt", "ERR '..' is not allowed in file names"),
                                     ("get /etc/passwd", "ERR absolute paths are not allowed; name a file in the served folder"),
                                     ("get missing.txt", "ERR no such file: missing.txt"),
-                                    ("put x", "ERR unknown command 'put': this server understands only 'get NAME'")] {
+                                    ("put x", "ERR unknown command 'put': this server understands only 'get NAME' and 'ls'")] {
             let fromChinese = try exchange(request, port: chinese.port)
             let fromEnglish = try exchange(request, port: english.port)
             XCTAssertEqual(text(fromChinese.announced), expected, request)
@@ -190,8 +190,8 @@ final class ChineseLabsTests: XCTestCase {
         XCTAssertEqual(scripted.remarks, [
             "服务器拒绝了：文件名里不允许出现 ..",
             "服务器拒绝了：没有这个文件：missing.txt",
-            "这个客户端只懂一个命令：get NAME",
-            "这个客户端只懂一个命令：get NAME",
+            "这个客户端只懂两个命令：ls 和 get NAME",
+            "这个客户端只懂两个命令：ls 和 get NAME",
         ])
         XCTAssertFalse(FileManager.default.fileExists(atPath: downloads + "/secret.txt"))
 
@@ -199,11 +199,11 @@ final class ChineseLabsTests: XCTestCase {
         let log = untimed(chinese.log)
         XCTAssertTrue(log.contains("#1 拒绝 get \"../secret.txt\"：文件名里不允许出现 .."), "\(log)")
         XCTAssertTrue(log.contains("#2 拒绝 get \"/etc/passwd\"：不允许绝对路径；请写共享文件夹里的文件名"), "\(log)")
-        XCTAssertTrue(log.contains("#4 拒绝 \"put x\"：不认识的命令 “put”：这个服务器只懂 get NAME"), "\(log)")
+        XCTAssertTrue(log.contains("#4 拒绝 \"put x\"：不认识的命令 “put”：这个服务器只懂 get NAME 和 ls"), "\(log)")
         XCTAssertTrue(log.contains { $0.hasPrefix("#5 已发送 你好.txt：宣告 \(size)，收到确认 \"ready to recv file\"，发出 \(size) 字节") }, "\(log)")
-        assertChinese(scripted.output + scripted.remarks, allowed: ["get"])
+        assertChinese(scripted.output + scripted.remarks, allowed: ["get", "ls"])
         // The acknowledgement osilab's client sends ("ready to recv file", the notes' words) is quoted as it came.
-        assertChinese(log, allowed: ["get", "put", "to"])
+        assertChinese(log, allowed: ["get", "put", "to", "ls"])
     }
 
     func testClientVanishingMidTransferIsLoggedInChinese() throws {

@@ -62,7 +62,7 @@ final class CommandLineTests: XCTestCase {
         let size = FileRoot.samples.first { $0.name == "你好.txt" }?.content.count ?? -1
         XCTAssertEqual(client.output, "saved 你好.txt: \(size) bytes, as announced, in 1 recv() call -> \(downloads)/你好.txt\n")
         XCTAssertTrue(client.errors.contains("the server refused: no such file: missing"), client.errors)
-        XCTAssertTrue(client.errors.contains("this client understands one command: get NAME"), client.errors)
+        XCTAssertTrue(client.errors.contains("this client understands two commands: ls and get NAME"), client.errors)
         server.process.interrupt()   // SIGINT, as Ctrl-C sends
         XCTAssertEqual(server.waitForExit(), 0, server.errors)
         XCTAssertTrue(server.output.contains("SIGINT: stopping the files server."), server.output)
