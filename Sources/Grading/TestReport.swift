@@ -206,9 +206,14 @@ public struct TestReport: Sendable, Equatable {
             let afterNext = index + 2 < characters.count ? characters[index + 2] : nil
             // "IPv6" is one word: a capital followed by "v" and a digit continues an acronym.
             let versionSuffix = next == "v" && afterNext?.isNumber == true
-            let startsWord = character.isUppercase
+            // "Above65535" is two words, "IPv6" one: a number after a lowercase letter starts a
+            // word, unless that letter is the "v" of a version after capitals.
+            let beforePrevious = index > 1 ? characters[index - 2] : nil
+            let isVersion = previous == "v" && beforePrevious?.isUppercase == true
+            let startsNumber = character.isNumber && previous?.isLowercase == true && !isVersion
+            let startsWord = startsNumber || (character.isUppercase
                 && (previous.map { $0.isLowercase || $0.isNumber } ?? false
-                    || (previous?.isUppercase == true && next?.isLowercase == true && !versionSuffix))
+                    || (previous?.isUppercase == true && next?.isLowercase == true && !versionSuffix)))
             if startsWord, !current.isEmpty {
                 words.append(current)
                 current = ""

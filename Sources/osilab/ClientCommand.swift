@@ -28,7 +28,7 @@ struct Client: ParsableCommand {
     var host = "localhost"
 
     @Option(help: "The server's port (default: the notes' port for the lab).")
-    var port: UInt16?
+    var port: PortArgument?
 
     @Option(help: "Seconds to wait for the connection and for each answer (default: 10; udp-echo: 2).")
     var timeout: Double?
@@ -47,6 +47,7 @@ struct Client: ParsableCommand {
     var language: Language { labLanguage(flag: output.language.language) }
 
     func validate() throws {
+        try checkPort(port)
         let say = LabSay(language)
         if let timeout, timeout <= 0 { throw ValidationError(say(.clientTimeoutPositive)) }
         if into != "." && lab != .files { throw ValidationError(say(.clientIntoFilesOnly)) }
@@ -60,7 +61,7 @@ struct Client: ParsableCommand {
                                        instead: say(.clientWithoutCapture, lab.rawValue))
         var options = ClientOptions(lab: lab)
         options.host = host
-        options.port = port
+        options.port = port?.number
         options.timeout = timeout.map { .seconds($0) }
         options.saveDirectory = into
         // With --capture, the capture starts before the client connects and ends after it returns.

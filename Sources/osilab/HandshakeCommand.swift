@@ -22,7 +22,7 @@ struct Handshake: ParsableCommand {
             """)
 
     @Option(help: "The server's port (default: a free port the kernel picks).")
-    var port: UInt16 = 0
+    var port = PortArgument(0)
 
     @Flag(help: "Use IPv6 (::1) instead of IPv4 (127.0.0.1).")
     var ipv6 = false
@@ -40,6 +40,10 @@ struct Handshake: ParsableCommand {
 
     @OptionGroup var network: PrivateNetworkOption
 
+    func validate() throws {
+        try checkPort(port)
+    }
+
     func run() throws {
         let run: RecordedRun
         if recorded {
@@ -50,7 +54,7 @@ struct Handshake: ParsableCommand {
             try prepareLiveRun(needs: [.capture], requested: network.requested, instead: say(.demoRecordedInstead),
                                language: language)
             do {
-                run = try HandshakeDemo(options: .init(port: port, ipv6: ipv6)).run()
+                run = try HandshakeDemo(options: .init(port: port.number ?? 0, ipv6: ipv6)).run()
             } catch let error as CaptureError {
                 printError(error.describe(in: language))
                 if case .permissionDenied = error.kind { printError("\n" + say(.demoRecordedInstead)) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Report
 import Sandbox
 import TextUI
 
@@ -36,6 +37,37 @@ struct NamedNetworkOption: ParsableArguments {
     }
 
     var requested: PrivateNetwork.Target? { network.map { .named($0) } }
+}
+
+/// A port as typed after `--port`, the one reading every command's `--port` uses (serve,
+/// client, handshake, watch). Reading never fails, so that the command's `validate()`, through
+/// ``checkPort(_:)``, says what is wrong in the learner's language: that ports run from 0 to
+/// 65535, as exercise 2 teaches (argument-parser would only say, in English, that the value is
+/// invalid).
+struct PortArgument: ExpressibleByArgument, Sendable {
+    /// The text after `--port`.
+    let typed: String
+    /// The port, or nil when ``typed`` is not one (``checkPort(_:)`` then stops the command).
+    let number: UInt16?
+
+    init(argument: String) {
+        typed = argument
+        number = PortText.number(argument)
+    }
+
+    init(_ number: UInt16) {
+        typed = String(number)
+        self.number = number
+    }
+
+    var defaultValueDescription: String { typed }
+}
+
+/// Stops a command whose `--port` is not a port, with a usage error (exit status 64) in the
+/// language typed on the command line: `--port 70000 is not a port: ... from 0 to 65535.`
+func checkPort(_ port: PortArgument?) throws {
+    guard let port, let problem = PortText.problem(port.typed, language: typedLabLanguage()) else { return }
+    throw ValidationError(problem)
 }
 
 /// The language of a lab command, for an option group that is checked before the command

@@ -43,9 +43,14 @@ struct OSILab: ParsableCommand {
 
     /// Parses and runs the command, after a Chinese pointer when help is asked for in Chinese:
     /// swift-argument-parser's help is English, so `osilab help zh` and `osilab --lang zh --help`
-    /// first say where the Chinese usage section of README.md is.
+    /// first say where the Chinese usage section of README.md is. A mistyped command or
+    /// experiment name stops first, with the names there are (``CommandTypo``), as a usage error.
     static func main() {
         var arguments = Array(CommandLine.arguments.dropFirst())
+        if let typo = CommandTypo.find(in: arguments) {
+            printError(typo.message(language: typedLabLanguage(), width: terminalWidth()).joined(separator: "\n"))
+            exit(withError: ExitCode.validationFailure)
+        }
         switch ChineseHelp.request(arguments) {
         case .none:
             break
@@ -100,5 +105,64 @@ enum ChineseHelp {
         let readme = (try? LabHome.locate()).map { $0.root.appendingPathComponent("README.md").path }
             .flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil } ?? "README.md"
         return ToolStrings(.chinese)(.helpPointer, readme)
+    }
+}
+
+/// A command or experiment name osilab does not have, found before argument-parser parses:
+/// argument-parser would take `osilab handshak` for the hidden default command `start` with an
+/// unexpected argument, and print `start`'s usage; `osilab experiment nosuch` would get the
+/// bare usage of `experiment`. This names what there is instead, in the learner's language.
+struct CommandTypo: Equatable {
+    /// The command line up to the unknown word: `["osilab"]`, `["osilab", "experiment"]`.
+    var parent: [String]
+    /// The word typed where a command's name belongs.
+    var typed: String
+    /// The names there are at that place, each with its abstract, in the order help lists them.
+    var choices: [Choice]
+
+    struct Choice: Equatable {
+        var name: String
+        var abstract: String
+    }
+
+    /// The first word of `arguments` (after `--lang VALUE`, before `--`) that stands where a
+    /// subcommand's name belongs and names none; nil when every such word names one, or when
+    /// an option comes first (argument-parser's own message then says what is wrong with it).
+    ///
+    /// Only commands with subcommands are looked into; their words can only be subcommand
+    /// names, since `osilab`'s default command (`start`) and `experiment` take no arguments.
+    static func find(in arguments: [String], root: any ParsableCommand.Type = OSILab.self) -> CommandTypo? {
+        var words = arguments.prefix { $0 != "--" }[...]
+        var command = root
+        var parent = [root._commandName]
+        while !command.configuration.subcommands.isEmpty {
+            // `osilab --lang zh lesson 4`: the root and `experiment` take --lang before a name.
+            while let first = words.first, first == "--lang" || first.hasPrefix("--lang=") {
+                words = words.dropFirst(first == "--lang" ? 2 : 1)
+            }
+            guard let word = words.first, !word.hasPrefix("-"), word != "help" else { return nil }
+            let subcommands = command.configuration.subcommands
+            guard let next = subcommands.first(where: { $0._commandName == word || $0.configuration.aliases.contains(word) }) else {
+                let shown = subcommands.filter { $0.configuration.shouldDisplay }
+                return CommandTypo(parent: parent, typed: word, choices: shown.map {
+                    Choice(name: $0._commandName, abstract: $0.configuration.abstract)
+                })
+            }
+            command = next
+            parent.append(word)
+            words = words.dropFirst()
+        }
+        return nil
+    }
+
+    /// What to say, line by line: for an experiment, the experiments' names; for a command,
+    /// every command with what it is for.
+    func message(language: Language, width: Int) -> [String] {
+        let say = CommandStrings(language)
+        if parent == [OSILab._commandName, ExperimentCommand._commandName] {
+            return say.unknownExperiment(typed, names: choices.map(\.name), width: width)
+        }
+        return say.unknownCommand(typed, parent: parent.joined(separator: " "),
+                                  commands: choices.map { ($0.name, $0.abstract) }, width: width)
     }
 }

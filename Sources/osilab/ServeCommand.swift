@@ -31,7 +31,7 @@ struct Serve: ParsableCommand {
     var host = "127.0.0.1"
 
     @Option(help: "The port (default: the notes' port for the lab; 0 lets the kernel choose).")
-    var port: UInt16?
+    var port: PortArgument?
 
     @Option(help: "files: the folder to serve (default: a lab folder with sample files, under ~/.local/state/osilab).")
     var root: String?
@@ -73,7 +73,7 @@ struct Serve: ParsableCommand {
     var options: ServeOptions {
         var options = ServeOptions(lab: lab)
         options.host = host
-        options.port = port
+        options.port = port?.number
         options.root = root
         options.allowAnyCommand = allowAnyCommand
         options.limits = ServerLimits(
@@ -84,6 +84,7 @@ struct Serve: ParsableCommand {
     }
 
     func validate() throws {
+        try checkPort(port)
         if let problem = options.problems(language: language).first { throw ValidationError(problem) }
     }
 

@@ -24,7 +24,7 @@ struct Watch: ParsableCommand {
             """)
 
     @Option(help: "Only packets to or from this port.")
-    var port: UInt16?
+    var port: PortArgument?
 
     @Option(help: "The interface to capture on (default: the loopback interface).")
     var interface: String = CaptureOptions.loopbackInterface
@@ -61,13 +61,14 @@ struct Watch: ParsableCommand {
     var command: [String] = []
 
     func validate() throws {
+        try checkPort(port)
         let say = ToolStrings(language)
         if let count, count <= 0 { throw ValidationError(say(.watchCountAtLeastOne)) }
         if snapLength < 14 || snapLength > 262_144 { throw ValidationError(say(.watchSnapLengthRange)) }
     }
 
     var combinedFilter: String? {
-        let portFilter = port.map { "port \($0)" }
+        let portFilter = port?.number.map { "port \($0)" }
         switch (portFilter, filter) {
         case let (port?, expression?): return "(\(port)) and (\(expression))"
         case let (port?, nil): return port

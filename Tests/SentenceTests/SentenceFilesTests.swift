@@ -40,6 +40,7 @@ final class SentenceFilesTests: XCTestCase {
         // END layers
         // BEGIN tools
         (ToolText.namespace, ToolText.allKeys),
+        (CommandText.namespace, CommandText.allKeys),
         (CaptureText.namespace, CaptureText.allKeys),
         (NetworkText.namespace, NetworkText.allKeys),
         (DoctorText.namespace, DoctorText.allKeys),
@@ -123,6 +124,8 @@ final class SentenceFilesTests: XCTestCase {
         // END kept-layers
         // BEGIN kept-tools
         "seccomp", "tmpfs", "execve", "ChmodBPF",
+        // The echo lab, named in the list of commands (`osilab serve echo`).
+        "echo",
         // END kept-tools
     ]
 }
