@@ -218,7 +218,7 @@ public struct ExerciseCatalogue: Sendable, Equatable {
     /// The names closest to a mistyped one, for "did you mean".
     public func suggestions(for name: String) -> [String] {
         let wanted = name.lowercased()
-        let scored = exercises.map { ($0.name, editDistance($0.name, wanted)) }
+        let scored = exercises.map { ($0.name, NameSuggestion.editDistance($0.name, wanted)) }
             .filter { $0.1 <= max(2, wanted.count / 3) || (!wanted.isEmpty && $0.0.contains(wanted)) }
         return scored.sorted { $0.1 < $1.1 }.prefix(3).map(\.0)
     }
@@ -228,22 +228,6 @@ public struct ExerciseCatalogue: Sendable, Equatable {
         guard let index = exercises.firstIndex(where: { progress[$0.name]?.status != .passed }) else { return nil }
         return (index + 1, exercises[index])
     }
-}
-
-/// Levenshtein distance, for short names.
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var previous = Array(0...b.count)
-    for i in 1...a.count {
-        var current = [i] + Array(repeating: 0, count: b.count)
-        for j in 1...b.count {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        previous = current
-    }
-    return previous[b.count]
 }
 
 /// Lesson numbers and titles by id, read from the lessons' front matter, so the list can say
