@@ -71,38 +71,58 @@ struct DirectiveRenderer {
             lines.append(.blank)
             lines += choiceLines(checkpoint.choices, letters: true) { choice in
                 guard let result else { return nil }
-                if choice.tag == checkpoint.answer { return ("✓", theme.right) }
-                if choice.tag == result.answer { return ("✗", theme.wrong) }
+                // The right one is marked once it is found or shown, not while the learner tries again.
+                if choice.tag == checkpoint.answer && result.settled { return ("✓", theme.right) }
+                if choice.tag == result.answer && !result.correct { return ("✗", theme.wrong) }
                 return nil
             }
         }
         lines.append(.blank)
         lines += feedback(checkpoint, result: result, echoAnswer: true)
         if interactive {
-            let hint: String
-            if checkpoint.isMultipleChoice {
-                hint = strings(result == nil ? .pressLetterToAnswer : .answerAgain, letters(checkpoint.choices.count))
-            } else {
-                hint = result == nil ? strings(.pressEnterToType) : strings(.answerAgain, "Enter")
+            var hint: String?
+            switch result {
+            case nil:
+                hint = checkpoint.isMultipleChoice
+                    ? strings(.pressLetterToAnswer, letters(checkpoint.choices.count)) : strings(.pressEnterToType)
+            case let result? where !result.settled:
+                hint = checkpoint.isMultipleChoice
+                    ? strings(.tryAgain, letters(checkpoint.choices.count)) : strings(.tryAgainShort)
+            default:
+                hint = nil
             }
-            if result != nil { lines.append(.blank) }
-            lines += wrapped(hint, theme.hint)
+            if let hint {
+                if result != nil { lines.append(.blank) }
+                lines += wrapped(hint, theme.hint)
+            }
         }
         while lines.last == .blank { lines.removeLast() }
         return Box.frame(lines, width: width, title: title(strings(.checkpointTitle), focused: focused),
                          border: theme.checkpointBorder, titleStyle: theme.boxTitle)
     }
 
-    /// Right or wrong, the right answer, and the explanation; nothing before an answer.
+    /// Right or wrong, and then: after a first miss the hint (the learner tries again); once
+    /// found or shown, the right answer and the explanation. Nothing before an answer.
     /// `echoAnswer` repeats a short answer (not needed right under the prompt it was typed at).
     func feedback(_ checkpoint: Checkpoint, result: LearnerProgress.CheckpointResult?, echoAnswer: Bool) -> [StyledLine] {
         guard let result else { return [] }
         var lines: [StyledLine] = []
-        if !checkpoint.isMultipleChoice && echoAnswer {
+        if !checkpoint.isMultipleChoice && echoAnswer && !result.revealed {
             lines += wrapped(strings(.yourAnswer, result.answer), .plain)
         }
         if result.correct {
-            lines += wrapped(strings(.answerRight), theme.right)
+            lines += wrapped(strings(result.attempts == 2 ? .answerRightSecondTry : .answerRight), theme.right)
+        } else if !result.revealed {
+            if checkpoint.isMultipleChoice {
+                let chosen = checkpoint.choices.first { $0.tag == result.answer }
+                lines += wrapped(strings(.answerMissed, result.answer + ") " + (chosen?.text.plainText ?? "")), theme.wrong)
+            } else {
+                lines += wrapped(strings(.answerMissedShort, result.answer), theme.wrong)
+            }
+            if let hint = checkpoint.hint {
+                lines += inner.wrap([.strong([.text(strings(.answerHint))])] + hint)
+            }
+            return lines
         } else if checkpoint.isMultipleChoice {
             let right = checkpoint.choices.first { $0.tag == checkpoint.answer }
             let text = checkpoint.answer + ") " + (right?.text.plainText ?? "")
@@ -196,12 +216,13 @@ struct DirectiveRenderer {
         return Self.letter(index) + ") " + lab.choices[index].text.plainText
     }
 
-    /// `accept-returned-after is ack, c) The final ACK (step 3)`.
+    /// What the run observed, in words: `accept() returned after the final ACK, step 3`;
+    /// for a fact without words of its own, the choice it matches (`c) The final ACK`).
     func describeFact(_ lab: LabStep, _ observed: String) -> String {
-        let name = lab.observe ?? ""
-        let value = lab.choices.contains { $0.tag == observed }
-            ? strings(.observedChoice, observed, describe(observed, in: lab)) : observed
-        return strings(.capturedValue, name, value)
+        if let observe = lab.observe, let words = FactWords.sentence(fact: observe, value: observed) {
+            return strings(words)
+        }
+        return describe(observed, in: lab)
     }
 
     func describe(_ exit: LabExit) -> String {

@@ -30,8 +30,8 @@ struct DirectiveBody {
 }
 
 enum DirectiveParser {
-    static let checkpointKeys = ["id", "question", "answer", "accept", "explain"]
-    static let labKeys = ["id", "run", "server", "needs", "predict", "observe", "explain"]
+    static let checkpointKeys = ["id", "question", "answer", "accept", "explain", "hint"]
+    static let labKeys = ["id", "run", "server", "needs", "predict", "observe", "explain", "output-at"]
     static let erratumKeys = ["id", "claim", "truth", "evidence", "run"]
     /// Letters double as keys in the runner, which also uses n, p, q, r and t: keep choices to a–h.
     static let maximumChoices = 8
@@ -123,7 +123,8 @@ enum DirectiveParser {
         return Checkpoint(
             id: id, question: MarkdownParser.parseInline(question),
             choices: choices.map { Choice(tag: $0.tag, text: MarkdownParser.parseInline($0.text)) },
-            answer: answer, accept: accept, explain: raw.value("explain").map(MarkdownParser.parseInline), line: line)
+            answer: answer, accept: accept, explain: raw.value("explain").map(MarkdownParser.parseInline),
+            hint: raw.value("hint").map(MarkdownParser.parseInline), line: line)
     }
 
     static func lab(
@@ -185,7 +186,8 @@ enum DirectiveParser {
             id: id, run: run, arguments: arguments, server: server, serverArguments: serverArguments,
             needs: need, predict: predict.map(MarkdownParser.parseInline),
             choices: raw.choices.map { Choice(tag: $0.tag, text: MarkdownParser.parseInline($0.text)) },
-            observe: observe, explain: raw.value("explain").map(MarkdownParser.parseInline), line: line)
+            observe: observe, explain: raw.value("explain").map(MarkdownParser.parseInline),
+            outputAt: raw.value("output-at"), line: line)
     }
 
     static func erratum(

@@ -93,11 +93,15 @@ public struct LabOutcome: Equatable, Sendable {
     public var facts: FactsReading
     /// It showed the capture recorded for the lessons (`--recorded`), not a live one.
     public var recorded: Bool
+    /// What it printed (standard output and error), when the run was recorded for the
+    /// lesson to show (``LabRequest/recordsOutput``).
+    public var output: String?
 
-    public init(exit: LabExit, facts: FactsReading, recorded: Bool = false) {
+    public init(exit: LabExit, facts: FactsReading, recorded: Bool = false, output: String? = nil) {
         self.exit = exit
         self.facts = facts
         self.recorded = recorded
+        self.output = output
     }
 }
 
@@ -115,6 +119,9 @@ public struct LabRequest: Equatable, Sendable {
     public var notices: [String]
     /// A lab server to run in the background while the command runs.
     public var serverArguments: [String]? = nil
+    /// Keep what the command prints, for the lesson to show it in a view the learner can
+    /// scroll (a command that finishes by itself and reads nothing from the keyboard).
+    public var recordsOutput = false
 }
 
 /// The verdict on a prediction.
@@ -133,8 +140,13 @@ public enum LabRunner {
     /// stops the lab, not the lesson. `environment` is added to this process's environment for
     /// the child: the runner passes `OSILAB_LANG` so the lab speaks the learner's language.
     /// The corresponding C functions are `posix_spawn` and `waitpid`.
+    ///
+    /// With `recordTo`, standard output and error go to that file instead (the child then
+    /// sees no terminal: `environment` should carry `COLUMNS`), `onOutput` gets each new piece
+    /// as it is written, and the outcome holds all of it.
     public static func run(executable: String, arguments: [String], wantsFacts: Bool, inheritInput: Bool,
-                           environment: [String: String] = [:]) -> LabOutcome {
+                           environment: [String: String] = [:], recordTo: String? = nil,
+                           onOutput: (String) -> Void = { _ in }) -> LabOutcome {
         var factsPath: String?
         var fullArguments = arguments
         if wantsFacts {
@@ -145,9 +157,16 @@ public enum LabRunner {
             factsPath = path
         }
         defer { if let factsPath { try? FileManager.default.removeItem(atPath: factsPath) } }
-        let exit = spawnAndWait(executable, fullArguments, inheritInput: inheritInput, environment: environment)
+        guard let recordTo else {
+            let exit = spawnAndWait(executable, fullArguments, inheritInput: inheritInput, environment: environment)
+            let facts = factsPath.map(readFacts) ?? .none
+            return LabOutcome(exit: exit, facts: facts, recorded: arguments.contains("--recorded"))
+        }
+        let exit = spawnAndWait(executable, fullArguments, inheritInput: inheritInput, environment: environment,
+                                outputPath: recordTo, onOutput: onOutput)
         let facts = factsPath.map(readFacts) ?? .none
-        return LabOutcome(exit: exit, facts: facts, recorded: arguments.contains("--recorded"))
+        let output = FileManager.default.contents(atPath: recordTo).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        return LabOutcome(exit: exit, facts: facts, recorded: arguments.contains("--recorded"), output: output)
     }
 
     /// Reads a facts file: a JSON object whose keys and values are strings.
@@ -167,18 +186,55 @@ public enum LabRunner {
     }
 
     static func spawnAndWait(_ executable: String, _ arguments: [String], inheritInput: Bool,
-                             environment extra: [String: String] = [:]) -> LabExit {
+                             environment extra: [String: String] = [:], outputPath: String? = nil,
+                             onOutput: (String) -> Void = { _ in }) -> LabExit {
         let previousInterrupt = signal(SIGINT, SIG_IGN)
         let previousQuit = signal(SIGQUIT, SIG_IGN)
         defer {
             signal(SIGINT, previousInterrupt)
             signal(SIGQUIT, previousQuit)
         }
-        switch spawn(executable, arguments, inheritInput: inheritInput, outputPath: nil, environment: extra) {
+        switch spawn(executable, arguments, inheritInput: inheritInput, outputPath: outputPath, environment: extra) {
         case .failure(let failure):
             return .failedToStart(failure.description)
         case .success(let pid):
-            return wait(for: pid)
+            guard let outputPath else { return wait(for: pid) }
+            return follow(pid, writingTo: outputPath, onOutput: onOutput)
+        }
+    }
+
+    /// Waits for `pid` while passing on what it appends to `path`, as `tail -f` would, so
+    /// the learner sees a recorded lab's output as it comes.
+    static func follow(_ pid: pid_t, writingTo path: String, onOutput: (String) -> Void) -> LabExit {
+        var offset: UInt64 = 0
+        var pending: [UInt8] = []
+        func drain() {
+            guard let handle = FileHandle(forReadingAtPath: path) else { return }
+            defer { try? handle.close() }
+            guard (try? handle.seek(toOffset: offset)) != nil, let data = try? handle.readToEnd(), !data.isEmpty else { return }
+            offset += UInt64(data.count)
+            pending += data
+            // Pass on whole lines only, so a character is never cut in two.
+            if let lastNewline = pending.lastIndex(of: UInt8(ascii: "\n")) {
+                onOutput(String(decoding: pending[...lastNewline], as: UTF8.self))
+                pending.removeSubrange(...lastNewline)
+            }
+        }
+        while true {
+            var status: Int32 = 0
+            let result = waitpid(pid, &status, WNOHANG)
+            let error = errno
+            if result == pid || (result == -1 && error != EINTR) {
+                drain()
+                if !pending.isEmpty { onOutput(String(decoding: pending, as: UTF8.self)) }
+                if result == -1 { return .failedToStart("waitpid: " + String(cString: strerror(error))) }
+                switch ChildProcess.exit(fromStatus: status) {
+                case .exited(let code): return .exited(code)
+                case .signalled(let number): return .signalled(number)
+                }
+            }
+            drain()
+            usleep(50_000)
         }
     }
 

@@ -102,18 +102,23 @@ public struct Checkpoint: Sendable, Equatable {
     /// Other accepted short answers.
     public var accept: [String]
     public var explain: [Inline]?
+    /// Shown after a first wrong answer, before the learner tries again: a nudge towards
+    /// the answer that does not give it away.
+    public var hint: [Inline]?
     /// Line of the opening fence, for messages.
     public var line: Int
 
     public var isMultipleChoice: Bool { !choices.isEmpty }
 
-    public init(id: String, question: [Inline], choices: [Choice], answer: String, accept: [String], explain: [Inline]?, line: Int) {
+    public init(id: String, question: [Inline], choices: [Choice], answer: String, accept: [String], explain: [Inline]?,
+                hint: [Inline]? = nil, line: Int) {
         self.id = id
         self.question = question
         self.choices = choices
         self.answer = answer
         self.accept = accept
         self.explain = explain
+        self.hint = hint
         self.line = line
     }
 }
@@ -144,12 +149,17 @@ public struct LabStep: Sendable, Equatable {
     /// The fact whose value must equal the predicted choice's tag.
     public var observe: String?
     public var explain: [Inline]?
+    /// Where the runner opens the lab's output: at the first line holding this text (the
+    /// lines that answer the lesson's question); at the top when nil or not found.
+    public var outputAt: String?
     public var line: Int
 
     public var hasPrediction: Bool { predict != nil }
 
     public init(id: String, run: String, arguments: [String], server: String? = nil, serverArguments: [String]? = nil,
-                needs: LabNeed?, predict: [Inline]?, choices: [Choice], observe: String?, explain: [Inline]?, line: Int) {
+                needs: LabNeed?, predict: [Inline]?, choices: [Choice], observe: String?, explain: [Inline]?,
+                outputAt: String? = nil, line: Int) {
+        self.outputAt = outputAt
         self.id = id
         self.run = run
         self.arguments = arguments

@@ -57,7 +57,21 @@ public enum InteractiveRunner {
         for notice in request.notices {
             header += TextWrapper.wrap([Span(notice, theme.notice)], width: width)
         }
+        if request.recordsOutput {
+            header += TextWrapper.wrap([Span(strings(.labOutputOpens), theme.hint)], width: width)
+        }
         Terminal.write(header.rendered(style) + "\n")
+        if request.recordsOutput {
+            // Kept in a file and shown as it comes; the lesson then opens it in a view the
+            // learner scrolls, so nothing waits for a key here.
+            let path = FileManager.default.temporaryDirectory
+                .appendingPathComponent("osilab-lab-output-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).txt").path
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            return LabRunner.run(executable: session.environment.executable, arguments: request.arguments,
+                                 wantsFacts: request.wantsFacts, inheritInput: true,
+                                 environment: session.childEnvironment(for: request), recordTo: path,
+                                 onOutput: { Terminal.write($0) })
+        }
         var server: BackgroundServer?
         if let serverArguments = request.serverArguments {
             let display = (["osilab"] + serverArguments).joined(separator: " ")
@@ -195,14 +209,17 @@ public final class PlainRunner {
         guard let line = readLine() else {
             inputEnded = true
             write("\n")
-            if announceEnd { emit([StyledLine(strings(.plainEndOfInput), theme.hint)]) }
+            if announceEnd { emit(TextWrapper.wrap([Span(strings(.plainEndOfInput), theme.hint)], width: width)) }
             return nil
         }
         write(line + "\n")
         return line
     }
 
+    /// Asks until the learner finds the answer or it is shown (after a second miss, or when
+    /// they type `?`); a question settled in an earlier run is not asked again.
     func ask(_ checkpoint: Checkpoint) {
+        if session.progress.checkpoints[checkpoint.id]?.settled == true { return }
         let renderer = DirectiveRenderer(width: width, theme: theme, strings: strings, interactive: false)
         let options = renderer.letters(checkpoint.choices.count)
         let question = checkpoint.isMultipleChoice ? strings(.plainAnswerPrompt, options) : strings(.typingPrompt)
@@ -210,7 +227,9 @@ public final class PlainRunner {
             if let result = session.answer(checkpoint, with: line) {
                 let inner = DirectiveRenderer(width: width + Box.horizontalChrome, theme: theme, strings: strings, interactive: false)
                 emit(inner.feedback(checkpoint, result: result, echoAnswer: false))
-                return
+                if result.settled { return }
+                emit(TextWrapper.wrap([Span(strings(.plainTryAgain), theme.hint)], width: width))
+                continue
             }
             if checkpoint.isMultipleChoice {
                 emit([StyledLine(strings(.plainInvalidChoice, options), theme.notice)])

@@ -29,6 +29,8 @@ public final class LessonSession {
         /// The table of contents, with the selected entry.
         case contents(selection: Int)
         case help
+        /// Reading what the lab (or erratum command) `labID` printed, from line `top` of it.
+        case output(labID: String, top: Int)
     }
 
     /// Where to open.
@@ -52,15 +54,19 @@ public final class LessonSession {
     public private(set) var lessonIndex = 0
     public private(set) var screenIndex = 0
     public private(set) var pageIndex = 0
-    public private(set) var mode: Mode = .reading
+    public internal(set) var mode: Mode = .reading
     /// A message for the learner, shown until the next key.
-    public private(set) var notice: [String] = []
+    public internal(set) var notice: [String] = []
     /// The learner's progress as last saved (or as it would have been, if saving failed).
     public private(set) var progress: LearnerProgress
     /// The screen block (index into the screen's blocks) that letter keys and `r` act on.
     var focusBlock: Int?
     var labStates: [String: LabState] = [:]
     var pendingLab: String?
+    /// The command line of the lab being run, as shown to the learner.
+    var pendingDisplay: String?
+    /// What each lab run in this session printed, by lab id (the last run of each).
+    var labOutputs: [String: LabOutput] = [:]
     var saveFailureShown = false
     /// The lesson whose missing translation was last pointed out, so it is said once per visit.
     var untranslatedNoticeShown: Int?
@@ -302,7 +308,7 @@ public final class LessonSession {
     /// Whether a block still waits for the learner: an unanswered question, a lab not yet run.
     func isPending(_ block: LessonBlock) -> Bool {
         switch block {
-        case .checkpoint(let checkpoint): progress.checkpoints[checkpoint.id] == nil
+        case .checkpoint(let checkpoint): progress.checkpoints[checkpoint.id]?.settled != true
         case .lab(let lab):
             (lab.hasPrediction && labStates[lab.id]?.prediction == nil) || labStates[lab.id]?.exit == nil
         default: false
@@ -329,6 +335,8 @@ public final class LessonSession {
             return handleTyping(key, checkpointID: id, text: text)
         case .contents(let selection):
             return handleContents(key, selection: selection)
+        case .output(let id, let top):
+            return handleOutput(key, labID: id, top: top)
         case .reading:
             let action = handleReading(key)
             return action == .none && hadNotice ? .redraw : action
@@ -365,6 +373,10 @@ public final class LessonSession {
             return .quit
         case .character("r"):
             return runFocused()
+        case .character("s"):
+            revealFocused()
+        case .character("o"):
+            openOutput()
         case .tab, .backTab:
             moveFocus(by: key == .tab ? 1 : -1)
         case .character(let character):
@@ -411,7 +423,7 @@ public final class LessonSession {
     /// Whether a block takes letter keys: a multiple-choice question or a prediction.
     func takesLetters(_ block: LessonBlock) -> Bool {
         switch block {
-        case .checkpoint(let checkpoint): checkpoint.isMultipleChoice
+        case .checkpoint(let checkpoint): checkpoint.isMultipleChoice && progress.checkpoints[checkpoint.id]?.settled != true
         case .lab(let lab): lab.hasPrediction
         default: false
         }
@@ -443,11 +455,32 @@ public final class LessonSession {
     /// The short-answer question Enter types into: the focused one, else the first waiting one.
     var shortAnswerTarget: Checkpoint? {
         guard let screen else { return nil }
-        if case .checkpoint(let checkpoint)? = focusedBlock, !checkpoint.isMultipleChoice { return checkpoint }
+        if case .checkpoint(let checkpoint)? = focusedBlock, !checkpoint.isMultipleChoice,
+           progress.checkpoints[checkpoint.id]?.settled != true {
+            return checkpoint
+        }
         for index in interactiveOnPage where isPending(screen.blocks[index]) {
             if case .checkpoint(let checkpoint) = screen.blocks[index], !checkpoint.isMultipleChoice { return checkpoint }
         }
         return nil
+    }
+
+    /// The question `s` shows the answer of: the focused one if it was answered wrong, else
+    /// the first on the page that was.
+    var revealTarget: Checkpoint? {
+        for block in blocksByPriority {
+            if case .checkpoint(let checkpoint) = block, awaitsRetry(checkpoint) { return checkpoint }
+        }
+        return nil
+    }
+
+    /// `s`: shows the answer of a question answered wrong; says why not when there is none.
+    func revealFocused() {
+        if let checkpoint = revealTarget {
+            reveal(checkpoint)
+        } else if blocksByPriority.contains(where: { if case .checkpoint = $0 { true } else { false } }) {
+            notice = [strings(.nothingToReveal)]
+        }
     }
 
     func moveFocus(by step: Int) {
@@ -607,12 +640,19 @@ public final class LessonSession {
 
     // MARK: Answers and predictions
 
+    /// How many wrong answers a question takes before the runner shows the right one.
+    public static let triesBeforeReveal = 2
+
     /// Records an answer to `checkpoint`: a letter for multiple choice, text for a short answer.
+    /// A first wrong answer earns a hint and another try; the second shows the right answer.
+    /// A question answered right, or whose answer was shown, takes no more answers (the
+    /// progress says what the learner found alone). `?` asks for the answer after a miss.
     ///
-    /// - Returns: the result saved in the progress, or nil if `input` is not an answer
-    ///   (an unknown letter, or nothing).
+    /// - Returns: the result saved in the progress (unchanged for a settled question), or
+    ///   nil if `input` is not an answer (an unknown letter, or nothing).
     @discardableResult
     public func answer(_ checkpoint: Checkpoint, with input: String) -> LearnerProgress.CheckpointResult? {
+        if Self.asksForAnswer(input) { return reveal(checkpoint) }
         let answer: String
         let correct: Bool
         if checkpoint.isMultipleChoice {
@@ -627,11 +667,40 @@ public final class LessonSession {
             answer = input.trimmingWhitespace
             correct = ([checkpoint.answer] + checkpoint.accept).contains { Self.normalized($0) == given }
         }
+        if let previous = progress.checkpoints[checkpoint.id], previous.settled { return previous }
         let attempts = (progress.checkpoints[checkpoint.id]?.attempts ?? 0) + 1
-        let result = LearnerProgress.CheckpointResult(answer: answer, correct: correct, attempts: attempts)
+        let result = LearnerProgress.CheckpointResult(
+            answer: answer, correct: correct, attempts: attempts, revealed: !correct && attempts >= Self.triesBeforeReveal)
         save { $0.checkpoints[checkpoint.id] = result }
+        showEnd(of: checkpoint.id)
         keepFocusIfNothingElseWaits(on: checkpoint.id)
         return result
+    }
+
+    /// Shows the right answer to a question answered wrong so far (the learner asked, with
+    /// `s` or `?`). Before any answer there is nothing to show: the question waits for a try.
+    ///
+    /// - Returns: the saved result, or nil when the question has no answer yet.
+    @discardableResult
+    public func reveal(_ checkpoint: Checkpoint) -> LearnerProgress.CheckpointResult? {
+        guard var result = progress.checkpoints[checkpoint.id] else { return nil }
+        guard !result.settled else { return result }
+        result.revealed = true
+        save { $0.checkpoints[checkpoint.id] = result }
+        showEnd(of: checkpoint.id)
+        keepFocusIfNothingElseWaits(on: checkpoint.id)
+        return result
+    }
+
+    /// `?` (or the full-width `？` of a Chinese input method), alone: "show me the answer".
+    static func asksForAnswer(_ input: String) -> Bool {
+        Self.folded(input).trimmingWhitespace == "?"
+    }
+
+    /// A question answered wrong once, its answer not shown yet: the learner may try again.
+    func awaitsRetry(_ checkpoint: Checkpoint) -> Bool {
+        guard let result = progress.checkpoints[checkpoint.id] else { return false }
+        return !result.settled
     }
 
     /// After an answer the focus moves on to the next question still waiting; when none
@@ -735,7 +804,9 @@ public final class LessonSession {
             guard let run = erratum.run else { return .redraw }
             guard availability(ofArguments: erratum.arguments) == .available else { return .redraw }
             pendingLab = erratum.id
-            return .runLab(LabRequest(id: erratum.id, arguments: erratum.arguments, wantsFacts: false, display: run, notices: []))
+            pendingDisplay = run
+            return .runLab(LabRequest(id: erratum.id, arguments: erratum.arguments, wantsFacts: false, display: run, notices: [],
+                                      recordsOutput: Self.finishesByItself(erratum.arguments)))
         default:
             notice = [strings(.nothingToRun)]
             return .redraw
@@ -779,9 +850,12 @@ public final class LessonSession {
             state.recorded = true
         }
         labStates[lab.id] = state
+        let display = (["osilab"] + arguments).joined(separator: " ")
+        pendingDisplay = display
         return LabRequest(id: lab.id, arguments: arguments, wantsFacts: lab.observe != nil,
-                          display: (["osilab"] + arguments).joined(separator: " "), notices: notices,
-                          serverArguments: lab.serverArguments)
+                          display: display, notices: notices,
+                          serverArguments: lab.serverArguments,
+                          recordsOutput: lab.serverArguments == nil && Self.finishesByItself(arguments))
     }
 
     /// Without capture privilege, a capture lab whose command can show the capture recorded
@@ -803,6 +877,7 @@ public final class LessonSession {
     /// Takes the result of a lab the driver ran: judges the prediction and saves it.
     public func finishLab(_ id: String, outcome: LabOutcome) {
         pendingLab = nil
+        defer { pendingDisplay = nil }
         var state = labStates[id] ?? LabState()
         state.exit = outcome.exit
         state.notRun = nil
@@ -813,20 +888,26 @@ public final class LessonSession {
             recordPrediction(lab, tag: tag, verdict: verdict)
         }
         labStates[id] = state
-        showEndOfLab(id)
+        showEnd(of: id)
+        if let output = outcome.output {
+            let lab = library.lessons.lazy.flatMap(\.labs).first(where: { $0.id == id })
+            showOutput(LabOutput(id: id, display: pendingDisplay ?? lab?.run ?? "", text: output, anchor: lab?.outputAt))
+        }
     }
 
-    /// After a run the lab's box has grown (the verdict, the explanation) and may have moved
-    /// on to the next page: show the page that holds its end, where the verdict is.
-    func showEndOfLab(_ id: String) {
+    /// After an answer or a run a box has grown (the feedback, the verdict, the explanation)
+    /// and may have moved on to the next page: show the page that holds its end, where the
+    /// feedback is.
+    func showEnd(of id: String) {
         guard let screen else { return }
         let rendered = currentRendered
         guard let position = rendered.firstIndex(where: { block in
-            guard let index = block.blockIndex, screen.blocks.indices.contains(index),
-                  case .lab(let lab) = screen.blocks[index] else { return false }
-            return lab.id == id
+            guard let index = block.blockIndex, screen.blocks.indices.contains(index) else { return false }
+            return screen.blocks[index].directiveID == id
         }) else { return }
-        if let page = currentPages.lastIndex(where: { $0.blocks.contains(position) }) { pageIndex = page }
+        if let page = pages(rendered, height: viewportHeight).lastIndex(where: { $0.blocks.contains(position) }) {
+            pageIndex = page
+        }
     }
 
     func recordPrediction(_ lab: LabStep, tag: String, verdict: PredictionVerdict?) {

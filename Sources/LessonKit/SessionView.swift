@@ -14,6 +14,7 @@ extension LessonSession {
         case .help: body = helpLines()
         case .contents(let selection): body = contentsLines(selection: selection, height: height)
         case .reading, .typing: body = pageLines()
+        case .output(let id, let top): body = outputLines(labID: id, top: top)
         }
         let pad = StyledLine(String(repeating: " ", count: margin))
         body = body.prefix(height).map { line in line.spans.isEmpty ? line : pad + line }
@@ -53,8 +54,12 @@ extension LessonSession {
         if let lesson {
             left += strings(.statusLesson, String(lessonIndex + 1), String(library.lessons.count), lesson.title)
             right = strings(.statusScreen, String(screenIndex + 1), String(lesson.screens.count))
-            let pageCount = currentPages.count
-            if pageCount > 1 { right += " · " + strings(.statusPage, String(pageIndex + 1), String(pageCount)) }
+            if case .output(let id, let top) = mode {
+                right = outputPosition(labID: id, top: top)
+            } else {
+                let pageCount = currentPages.count
+                if pageCount > 1 { right += " · " + strings(.statusPage, String(pageIndex + 1), String(pageCount)) }
+            }
             right += " "
         }
         var bar: StyledLine
@@ -82,6 +87,8 @@ extension LessonSession {
             keys = StyledLine(" " + strings(.keysContentsMode), theme.statusKeys)
         case .help:
             keys = StyledLine(" " + strings(.keysHelpMode), theme.statusKeys)
+        case .output:
+            keys = StyledLine(" " + strings(.keysOutputMode), theme.statusKeys)
         case .reading:
             keys = StyledLine(" " + keyHints(width: columns - 1).joined(separator: "  "), theme.statusKeys)
         }
@@ -110,8 +117,12 @@ extension LessonSession {
             break
         }
         if shortAnswerTarget != nil { hints.append(strings(.keysTypeAnswer)) }
+        if revealTarget != nil { hints.append(strings(.keysReveal)) }
         if let screen, interactiveOnPage.contains(where: { isRunnable(screen.blocks[$0]) }) {
             hints.append(strings(.keysRun))
+            if interactiveOnPage.contains(where: { screen.blocks[$0].directiveID.map { labOutputs[$0] != nil } ?? false }) {
+                hints.append(strings(.keysOutput))
+            }
         }
         if interactiveOnPage.count > 1 { hints.append(strings(.keysFocus)) }
         hints += [strings(.keysNext), strings(.keysBack), strings(.keysQuit), strings(.keysContents), strings(.keysHelp)]

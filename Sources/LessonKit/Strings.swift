@@ -13,23 +13,28 @@ public enum UIText: String, SentenceID {
     // Status line and keys
     case statusLesson, statusScreen, statusPage
     case keysNext, keysBack, keysContents, keysQuit, keysHelp, keysRun, keysAnswer, keysPredict, keysTypeAnswer
-    case keysTyping, keysContentsMode, keysHelpMode, keysFocus
+    case keysTyping, keysContentsMode, keysHelpMode, keysFocus, keysReveal, keysOutput
+    case keysOutputMode, outputTitle, outputPosition
     case typingPrompt
     // Screen furniture
     case lessonHeading, objectivesIntro, continued
     case helpTitle, helpLines
     case contentsTitle, contentsCurrent
     // Checkpoints
-    case checkpointTitle, pressLetterToAnswer, pressEnterToType, answerRight, answerWrong, answerWrongShort
-    case yourAnswer, answerAgain, previousAttempts
+    case checkpointTitle, pressLetterToAnswer, pressEnterToType, answerRight, answerRightSecondTry, answerWrong, answerWrongShort
+    case answerMissed, answerMissedShort, answerHint, tryAgain, tryAgainShort, nothingToReveal
+    case yourAnswer
     // Labs
     case labTitle, labCommand, predictTitle, pressLetterToPredict, yourPrediction, pressRToRun, pressRToRunAgain
     case labMissingCommand, labInvalidCommand, needsCapture, needsNetns, netnsNotRun
-    case predictionMatched, predictionMismatched, predictionUnchecked, capturedValue, observedChoice
+    case predictionMatched, predictionMismatched, predictionUnchecked
+    // What a lab observed, in words (see FactWords)
+    case factAcceptAfterSyn, factAcceptAfterSynack, factAcceptAfterAck, factAcceptAfterData
+    case factConnectAfterSyn, factConnectAfterSynack, factConnectAfterAck, factConnectAfterData
     case needsCaptureRecorded, predictionMatchedRecorded, predictionMismatchedRecorded
     case reasonNoFacts, reasonExit, reasonSignal, reasonNotStarted, reasonMissingFact, reasonBadFacts, reasonNoPrivilege
     case reasonNotRun, reasonNeedsRoot
-    case labFinished, labFailed, labStopped, labRunningHeader, labReturn, labNoPrediction
+    case labFinished, labFailed, labStopped, labRunningHeader, labReturn, labNoPrediction, labOutputOpens, noLabOutput
     case labServerStarted, labServerNotStarted, labServerLog, labServerBeside
     // Errata
     case erratumTitle, erratumClaim, erratumTruth, erratumEvidence, erratumRun, erratumRunPlain
@@ -38,7 +43,7 @@ public enum UIText: String, SentenceID {
     // Lesson list
     case lessonDone, lessonInProgress, lessonNotStarted, checkpointsCount, lessonsHeader, lessonsFooter
     // Plain (non-terminal) output
-    case plainAnswerPrompt, plainPredictPrompt, plainInvalidChoice, plainEndOfInput, plainEndOfLesson, plainNextLesson
+    case plainAnswerPrompt, plainTryAgain, plainPredictPrompt, plainInvalidChoice, plainEndOfInput, plainEndOfLesson, plainNextLesson
     case plainLabNotRun, plainScreenCounter
     // Errors
     case lessonNotFound, noLessons, lessonsInvalid, lessonNumberFromOne, terminalFallback

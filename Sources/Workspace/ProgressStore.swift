@@ -11,13 +11,34 @@ public struct LearnerProgress: Codable, Equatable, Sendable {
     }
 
     public struct CheckpointResult: Codable, Equatable, Sendable {
+        /// The last answer given.
         public var answer: String
+        /// Whether the learner found the answer (`answer` is right, given before it was shown).
         public var correct: Bool
+        /// How many answers the learner gave.
         public var attempts: Int
-        public init(answer: String, correct: Bool, attempts: Int) {
+        /// The runner showed the right answer (after a second miss, or on request) before
+        /// the learner found it; no answer is taken after that.
+        public var revealed: Bool
+
+        public init(answer: String, correct: Bool, attempts: Int, revealed: Bool = false) {
             self.answer = answer
             self.correct = correct
             self.attempts = attempts
+            self.revealed = revealed
+        }
+
+        /// Whether the question is done with: answered right, or its answer shown.
+        public var settled: Bool { correct || revealed }
+
+        // A file written before `revealed` existed comes from a runner that showed the answer
+        // with every wrong one: such a wrong answer counts as revealed.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            answer = try container.decode(String.self, forKey: .answer)
+            correct = try container.decode(Bool.self, forKey: .correct)
+            attempts = (try? container.decode(Int.self, forKey: .attempts)) ?? 1
+            revealed = (try? container.decodeIfPresent(Bool.self, forKey: .revealed)) ?? !correct
         }
     }
 

@@ -52,8 +52,8 @@ final class ChineseCommandLineTests: XCTestCase {
         XCTAssertTrue(out.contains("你的预测（a、b 或 c）：b\n"), "the prediction prompt is Chinese")
         XCTAssertTrue(out.contains("── 正在运行：osilab handshake"), "the lab's header is Chinese")
         // Live or recorded, the prediction gets a verdict in Chinese: b (SYN-ACK) is wrong.
-        XCTAssertTrue(out.contains("✗ 抓包结果和你的预测不符：accept-returned-after 是 ack")
-            || out.contains("✗ 录好的抓包和你的预测不符：accept-returned-after 是 ack")
+        XCTAssertTrue(out.contains("✗ 抓包结果和你的预测不符：accept() 在最后的 ACK（第 3 步）之后返回。")
+            || out.contains("✗ 录好的抓包和你的预测不符：accept() 在最后的 ACK（第 3 步）之后返回。")
             || out.contains("? 没法核对你的预测"), out)
         // The lab itself was told the language (OSILAB_LANG): its ladder and explanation are Chinese.
         XCTAssertTrue(out.contains("客户端 127.0.0.1:") && out.contains("第 1 步：seq = J"), out)

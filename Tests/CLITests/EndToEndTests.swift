@@ -101,7 +101,7 @@ final class EndToEndTests: XCTestCase {
     }
 
     func testPipedLessonIsPrintedInOrderWithAnswersFromStandardInput() throws {
-        let run = try osilab(["lesson", "1"], input: "a\nECONNREFUSED\nc\n")
+        let run = try osilab(["lesson", "1"], input: "a\na\nECONNREFUSED\nc\n")
         XCTAssertEqual(run.status, 0, run.stderr)
         let out = run.stdout
         XCTAssertFalse(out.contains("\u{1B}"), "piped output must have no escape codes")
@@ -112,7 +112,10 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(positions.compactMap { $0 }, positions.compactMap { $0 }.sorted(), "screens are printed in order")
 
         let text = run.flowing
-        XCTAssertTrue(text.contains("Your answer (a or b): a ✗ Not quite: the answer is b) The network layer."), text)
+        // A first miss gets the hint and another try; the second shows the answer.
+        XCTAssertTrue(text.contains("Your answer (a or b): a ✗ Not quite: a) The data link layer is not it. "
+            + "Hint: Which layer has addresses that cross networks? Try again, or type ? to see the answer. "
+            + "Your answer (a or b): a ✗ Not quite: the answer is b) The network layer."), text)
         XCTAssertTrue(text.contains("Your answer: ECONNREFUSED ✓ Right."), text)
         XCTAssertTrue(text.contains("Your prediction (a, b or c): c"), text)
         XCTAssertTrue(text.contains("? Your prediction could not be checked")
@@ -123,6 +126,8 @@ final class EndToEndTests: XCTestCase {
         let saved = try progress()
         let checkpoints = try XCTUnwrap(saved["checkpoints"] as? [String: [String: Any]])
         XCTAssertEqual(checkpoints["fixture-layer"]?["correct"] as? Bool, false)
+        XCTAssertEqual(checkpoints["fixture-layer"]?["attempts"] as? Int, 2)
+        XCTAssertEqual(checkpoints["fixture-layer"]?["revealed"] as? Bool, true)
         XCTAssertEqual(checkpoints["fixture-refused"]?["correct"] as? Bool, true)
         let lessons = try XCTUnwrap(saved["lessons"] as? [String: [String: Any]])
         XCTAssertEqual(lessons["fixture-basics"]?["completed"] as? Bool, true)

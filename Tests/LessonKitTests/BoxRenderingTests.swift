@@ -20,6 +20,7 @@ final class BoxRenderingTests: XCTestCase {
         - b: The SYN-ACK
         answer: b
         explain: The SYN-ACK wakes it.
+        hint: Which segment answers the client?
         ```
         """
 
@@ -47,13 +48,32 @@ final class BoxRenderingTests: XCTestCase {
             │ return?                              │
             │                                      │
             │ a) The SYN ✗                         │
+            │ b) The SYN-ACK                       │
+            │                                      │
+            │ ✗ Not quite: a) The SYN is not it.   │
+            │ Hint: Which segment answers the      │
+            │ client?                              │
+            │                                      │
+            │ Think again and press a or b, or     │
+            │ press s to see the answer.           │
+            └──────────────────────────────────────┘
+            """)
+    }
+
+    func testCheckpointWhoseAnswerWasShown() throws {
+        guard case .checkpoint(let checkpoint) = try parsed(checkpointSource) else { return XCTFail("not a checkpoint") }
+        let result = LearnerProgress.CheckpointResult(answer: "a", correct: false, attempts: 2, revealed: true)
+        XCTAssertEqual(renderer.checkpoint(checkpoint, result: result, focused: false).plainText, """
+            ┌─ Checkpoint ─────────────────────────┐
+            │ After which segment does connect()   │
+            │ return?                              │
+            │                                      │
+            │ a) The SYN ✗                         │
             │ b) The SYN-ACK ✓                     │
             │                                      │
             │ ✗ Not quite: the answer is b) The    │
             │ SYN-ACK.                             │
             │ The SYN-ACK wakes it.                │
-            │                                      │
-            │ Press a or b to answer again.        │
             └──────────────────────────────────────┘
             """)
     }
@@ -94,9 +114,9 @@ final class BoxRenderingTests: XCTestCase {
             │ b) After the final ACK               │
             │                                      │
             │ ✗ The capture says otherwise:        │
-            │ accept-returned-after is ack, b)     │
-            │ After the final ACK. You predicted   │
-            │ a) After the SYN-ACK.                │
+            │ accept() returned after the final    │
+            │ ACK, step 3. You predicted a) After  │
+            │ the SYN-ACK.                         │
             │ The final ACK queues it.             │
             │                                      │
             │ Press r to run it again.             │
@@ -116,9 +136,9 @@ final class BoxRenderingTests: XCTestCase {
             """) else { return XCTFail("not an erratum") }
         XCTAssertEqual(renderer.erratum(erratum, state: LabState(), availability: .available, focused: false).plainText, """
             ┌─ Erratum: the notes and the kernel… ─┐
-            │ The notes say                        │
+            │ Claim                                │
             │   accept() sends the SYN-ACK.        │
-            │ The kernel says                      │
+            │ In fact                              │
             │   The kernel does, at once.          │
             │ Evidence                             │
             │   A server that never calls accept() │

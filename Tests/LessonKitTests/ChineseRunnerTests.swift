@@ -274,7 +274,7 @@ final class ChineseRunnerTests: XCTestCase {
         XCTAssertTrue(output.contains("你的答案（a 或 b）：b\n✓ 答对了。\n"), output)
         XCTAssertTrue(output.contains("你的答案：１１１\n✓ 答对了。\n"), output)
         XCTAssertTrue(output.contains("你的预测（a、b 或 c）：\n（没有作答：标准输入已经结束）"), output)
-        XCTAssertTrue(output.contains("笔记的说法") && output.contains("内核的实际做法"), output)
+        XCTAssertTrue(output.contains("│ 说法 ") && output.contains("│ 实际情况 "), output)
         XCTAssertTrue(output.hasSuffix("第 1 课结束。\n下一课：osilab lesson 2\n"), output)
         XCTAssertFalse(output.contains("Your answer"), "no English interface text: \(output)")
     }
@@ -305,8 +305,8 @@ final class ChineseRunnerTests: XCTestCase {
                                     answer: "b", accept: [], explain: nil, line: 1)
         let session = LessonSession(library: LessonLibrary(lessons: []), store: .temporary(), environment: .forTests(),
                                     size: .init(columns: 80, rows: 24))
+        XCTAssertEqual(session.answer(checkpoint, with: "Ａ）")?.answer, "a")
         XCTAssertEqual(session.answer(checkpoint, with: "ｂ")?.answer, "b")
-        XCTAssertEqual(session.answer(checkpoint, with: "Ｂ）")?.answer, "b")
         XCTAssertNil(session.answer(checkpoint, with: "丙"))
     }
 
@@ -345,8 +345,9 @@ final class ChineseRunnerTests: XCTestCase {
         let box = DirectiveRenderer(width: 80, theme: .standard, strings: .chinese, interactive: true)
             .lab(lab, state: session.labState(lab.id), availability: .available, notice: session.needNotice(for: lab), focused: false)
         let text = box.map(\.plainText).joined(separator: "\n")
-        XCTAssertTrue(text.contains("✗ 录好的抓包和你的预测不符：accept-returned-after 是 ack，即 c)"), text)
-        XCTAssertTrue(text.contains("你预测的是 b)"), text)
+        let squeezed = text.filter { !$0.isWhitespace && $0 != "│" }
+        XCTAssertTrue(squeezed.contains("✗录好的抓包和你的预测不符：accept()在最后的ACK（第3步）之后返回。你预测的是b)"), text)
+        XCTAssertFalse(text.contains("accept-returned-after"), "the fact's name is for authors, not learners:\n\(text)")
         XCTAssertTrue(text.contains("按 r 再运行一次。"), text)
     }
 

@@ -119,7 +119,7 @@ final class DirectiveTests: XCTestCase {
     func testUnknownKeyNamesFileLineAndKnownKeys() {
         let found = problems(lessonText("Text.\n\n```checkpoint\nid: q\nquestion: Q?\n- a: x\n- b: y\nanwser: b\n```\n"))
         XCTAssertTrue(found.contains(
-            "Lessons/01-sample/lesson.en.md:15: checkpoint: unknown key `anwser` (known keys: id, question, answer, accept, explain)"), "\(found)")
+            "Lessons/01-sample/lesson.en.md:15: checkpoint: unknown key `anwser` (known keys: id, question, answer, accept, explain, hint)"), "\(found)")
         XCTAssertTrue(found.contains("Lessons/01-sample/lesson.en.md:10: checkpoint: missing `answer:`"), "\(found)")
     }
 

@@ -115,14 +115,52 @@ final class SessionTests: XCTestCase {
 
         press(session, .character("a"))
         var text = screenText(session)
-        XCTAssertTrue(text.contains("✗ Not quite: the answer is b) The network layer."), text)
-        XCTAssertTrue(text.contains("Routing is the network layer's job."), "the explanation follows the feedback")
+        XCTAssertTrue(text.contains("✗ Not quite: a) The data link layer is not it."), text)
+        XCTAssertFalse(text.contains("the answer is"), "a first miss does not give the answer away:\n\(text)")
+        XCTAssertFalse(text.contains("Routing is the network layer's job."), "nor its explanation")
+        XCTAssertTrue(text.contains("Hint: Which layer has addresses that cross networks?"), text)
+        XCTAssertTrue(text.contains("Think again and press a or b, or press s to see the answer."), text)
+        XCTAssertFalse(text.contains("✓"), "the right choice is not marked yet:\n\(text)")
         XCTAssertEqual(store().load().checkpoints["fixture-layer"], .init(answer: "a", correct: false, attempts: 1))
 
         press(session, .character("b"))
         text = screenText(session)
-        XCTAssertTrue(text.contains("✓ Right."), text)
+        XCTAssertTrue(text.contains("✓ Right, at the second try."), text)
+        XCTAssertTrue(text.contains("Routing is the network layer's job."), "the explanation follows the feedback")
+        XCTAssertFalse(text.contains("Think again"), text)
         XCTAssertEqual(store().load().checkpoints["fixture-layer"], .init(answer: "b", correct: true, attempts: 2))
+
+        press(session, .character("a"))
+        XCTAssertEqual(store().load().checkpoints["fixture-layer"], .init(answer: "b", correct: true, attempts: 2),
+                       "a question answered right takes no more answers")
+    }
+
+    func testASecondMissShowsTheAnswerAndIsRecordedAsShown() {
+        let session = session(.lesson(0))
+        go(session, toScreenTitled: "Which layer")
+        press(session, .character("a"), .character("a"))
+        let text = screenText(session)
+        XCTAssertTrue(text.contains("✗ Not quite: the answer is b) The network layer."), text)
+        XCTAssertTrue(text.contains("Routing is the network layer's job."), "the explanation comes with the answer")
+        XCTAssertTrue(text.contains("b) The network layer ✓"), text)
+        XCTAssertFalse(text.contains("Think again"), "no retry is offered once the answer is shown:\n\(text)")
+        XCTAssertEqual(store().load().checkpoints["fixture-layer"], .init(answer: "a", correct: false, attempts: 2, revealed: true))
+        press(session, .character("b"))
+        XCTAssertEqual(store().load().checkpoints["fixture-layer"]?.correct, false,
+                       "an answer given after the answer was shown does not count as found")
+    }
+
+    func testSShowsTheAnswerAfterOneMissOnRequest() {
+        let session = session(.lesson(0))
+        go(session, toScreenTitled: "Which layer")
+        press(session, .character("s"))
+        XCTAssertNil(store().load().checkpoints["fixture-layer"], "before any try there is nothing to show")
+        XCTAssertTrue(screenText(session).contains("Answer first: the answer is shown after a wrong try."), screenText(session))
+        press(session, .character("a"))
+        XCTAssertTrue(session.frame().last?.plainText.contains("s show answer") == true, session.frame().last?.plainText ?? "")
+        press(session, .character("s"))
+        XCTAssertTrue(screenText(session).contains("✗ Not quite: the answer is b) The network layer."), screenText(session))
+        XCTAssertEqual(store().load().checkpoints["fixture-layer"], .init(answer: "a", correct: false, attempts: 1, revealed: true))
     }
 
     func testALetterThatIsNoChoiceIsNotRecorded() {
@@ -144,8 +182,9 @@ final class SessionTests: XCTestCase {
         type(session, "0")
         press(session, .enter)
         XCTAssertEqual(session.mode, .reading)
-        XCTAssertTrue(screenText(session).contains("✗ Not quite: you answered “110”; the answer is “111”."), screenText(session))
-        XCTAssertTrue(screenText(session).contains("Linux numbers ECONNREFUSED 111; Windows calls it 10061."))
+        XCTAssertTrue(screenText(session).contains("✗ Not quite: “110” is not it."), screenText(session))
+        XCTAssertTrue(screenText(session).contains("Think again and press Enter to type another answer, or press s to see the answer."))
+        XCTAssertFalse(screenText(session).contains("Linux numbers ECONNREFUSED 111"), "the explanation waits for the answer")
 
         press(session, .enter)
         type(session, "  Errno   111 ")
@@ -208,7 +247,7 @@ final class SessionTests: XCTestCase {
     func testPredictionThatMatchesTheRecordedFact() throws {
         let session = try predictAndRun("c", executable: fakeOsilab(facts: #"{"accept-returned-after":"ack"}"#))
         let text = screenText(session)
-        XCTAssertTrue(text.contains("✓ Your prediction matched the capture: accept-returned-after is ack, c) The final ACK."), text)
+        XCTAssertTrue(text.contains("✓ Your prediction matched the capture: accept() returned after the final ACK, step 3."), text)
         XCTAssertTrue(text.contains("The kernel queues a connection only when the final ACK arrives."))
         XCTAssertEqual(store().load().predictions["fixture-handshake"], .init(predicted: "ack", observed: "ack", matched: true))
     }
@@ -235,7 +274,7 @@ final class SessionTests: XCTestCase {
     func testPredictionThatDoesNotMatch() throws {
         let session = try predictAndRun("b", executable: fakeOsilab(facts: #"{"accept-returned-after":"ack"}"#))
         let text = screenText(session)
-        XCTAssertTrue(text.contains("✗ The capture says otherwise: accept-returned-after is ack, c) The final ACK. You predicted b) The SYN-ACK."), text)
+        XCTAssertTrue(text.contains("✗ The capture says otherwise: accept() returned after the final ACK, step 3. You predicted b) The SYN-ACK."), text)
         XCTAssertEqual(store().load().predictions["fixture-handshake"], .init(predicted: "synack", observed: "ack", matched: false))
     }
 
@@ -261,7 +300,7 @@ final class SessionTests: XCTestCase {
                                         expectedArguments: ["handshake", "--recorded"])
         let text = screenText(session)
         XCTAssertTrue(text.contains("Meanwhile this lab shows the capture recorded for the lessons."), text)
-        XCTAssertTrue(text.contains("✓ Your prediction matched the recorded capture: accept-returned-after is ack"), text)
+        XCTAssertTrue(text.contains("✓ Your prediction matched the recorded capture: accept() returned after the final ACK, step 3."), text)
     }
 
     func testFactsThatAreNotStringsAreReported() throws {
@@ -274,8 +313,8 @@ final class SessionTests: XCTestCase {
         go(session, toScreenTitled: "The notes are wrong")
         let text = screenText(session)
         XCTAssertTrue(text.contains("This lab needs `osilab experiment`, which this version of osilab does not have yet."), text)
-        XCTAssertTrue(text.contains("The notes say"))
-        XCTAssertTrue(text.contains("The kernel says"))
+        XCTAssertTrue(text.contains("Claim"))
+        XCTAssertTrue(text.contains("In fact"))
         XCTAssertTrue(text.contains("Evidence"))
         XCTAssertEqual(session.handle(.character("r")), .redraw, "nothing runs")
     }
@@ -333,12 +372,11 @@ final class SessionTests: XCTestCase {
         let session = LessonSession(library: LessonLibrary(lessons: [try LessonParser.parse(text, file: "x.md")]), store: store(),
                                     environment: .forTests(), size: .init(columns: 80, rows: 50), start: .lesson(0))
         XCTAssertTrue(screenText(session).contains("▶ Checkpoint"), "with two questions on a page, the focused one is marked")
-        press(session, .character("a"))
-        XCTAssertEqual(store().load().checkpoints["one"]?.correct, true)
-        press(session, .character("b"))
-        XCTAssertEqual(store().load().checkpoints["two"]?.correct, true, "after answering, focus moves to the next unanswered question")
         press(session, .tab, .character("b"))
-        XCTAssertEqual(store().load().checkpoints["one"]?.correct, false, "Tab moved the focus back to the first")
+        XCTAssertEqual(store().load().checkpoints["two"]?.correct, true, "Tab moved the focus to the second")
+        XCTAssertNil(store().load().checkpoints["one"])
+        press(session, .character("a"))
+        XCTAssertEqual(store().load().checkpoints["one"]?.correct, true, "after answering, the letters go to the question still waiting")
     }
 
     // MARK: Resume and progress

@@ -1,0 +1,25 @@
+// What a lab observed, said in words for the learner. The facts file speaks in names and
+// values (`accept-returned-after` = `ack`), which are for the lesson's author and the
+// checker; a verdict says what happened: "accept() returned after the final ACK, step 3".
+// Each value is a whole sentence in the sentence files (runner.fact*), so both languages
+// can word it their own way. A test checks that every fact a lesson's lab observes has a
+// sentence for each value it can take.
+
+/// The sentence for each value of the facts lessons predict.
+enum FactWords {
+    static let sentences: [String: [String: UIText]] = [
+        "accept-returned-after": [
+            "syn": .factAcceptAfterSyn, "synack": .factAcceptAfterSynack,
+            "ack": .factAcceptAfterAck, "data": .factAcceptAfterData,
+        ],
+        "connect-returned-after": [
+            "syn": .factConnectAfterSyn, "synack": .factConnectAfterSynack,
+            "ack": .factConnectAfterAck, "data": .factConnectAfterData,
+        ],
+    ]
+
+    /// The sentence saying that `fact` had `value`, if it has one.
+    static func sentence(fact: String, value: String) -> UIText? {
+        sentences[fact]?[value]
+    }
+}
