@@ -102,14 +102,14 @@ extension RunReport {
             var lines = renderer.render(ladder).map { $0.rendered(style.mode) }
             for section in sections {
                 lines.append("")
-                lines.append(StyledLine(section.title, TextStyle(bold: true)).rendered(style.mode))
-                for line in section.lines { lines.append("  " + line) }
+                lines.append(StyledLine(style.spelled(section.title), TextStyle(bold: true)).rendered(style.mode))
+                for line in section.lines { lines.append("  " + style.spelled(line)) }
             }
             lines.append("")
             for item in explanation.items {
                 let (bullet, lead) = marker(item.verdict, unicode: unicode, say: say)
                 let indent = String(repeating: " ", count: DisplayWidth.of(bullet))
-                var wrapped = TextWrapper.wrap(lead + item.text, width: style.width, firstPrefix: bullet, restPrefix: indent)
+                var wrapped = TextWrapper.wrap(style.spelled(lead + item.text), width: style.width, firstPrefix: bullet, restPrefix: indent)
                 if item.verdict == .contradicted, style.mode == .ansi {
                     wrapped = wrapped.map { StyledLine($0, TextStyle(bold: true, foreground: .red)).rendered(.ansi) }
                 }
@@ -118,10 +118,10 @@ extension RunReport {
             if style.layers { lines += layerLines(for: run, timeline: timeline, style: style) }
             if let statistics = run.statistics {
                 lines.append("")
-                lines.append(captureCounters(statistics, say: say))
+                lines += TextWrapper.wrap(style.spelled(captureCounters(statistics, say: say)), width: style.width)
             } else if !captured {
                 lines.append("")
-                lines.append(say(.noCapture))
+                lines += TextWrapper.wrap(style.spelled(say(.noCapture)), width: style.width)
             }
             return lines
         }

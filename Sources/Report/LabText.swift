@@ -8,7 +8,7 @@ import Timeline
 public enum LabText: String, SentenceID {
     public static let namespace = "report"
     case captureCounters, captureCountersInterface, captureDropped, packetTitle, packetTitleLabelled, labelWithNote
-    case noCapture, leadContradicted, leadUnchecked, chooseOneFormat
+    case noCapture, leadContradicted, leadUnchecked, chooseOneFormat, widthOutOfRange
     case stepEvent, stepNothingCaptured, stepKeysLadder, stepKeysLayers, stepMore, stepNoPacket
 }
 

@@ -182,6 +182,28 @@ public struct Ladder: Sendable {
         return say.icmpCodeName(message) ?? say.icmpTypeName(message)
     }
 
+    /// The same ladder with every text spelled in ASCII (``PlainText``), for `--plain`.
+    public func spelledInASCII() -> Ladder {
+        var copy = self
+        copy.client = PlainText.ascii(client)
+        copy.server = PlainText.ascii(server)
+        copy.entries = entries.map { entry in
+            var entry = entry
+            switch entry.row {
+            case .arrow(let direction, let label, let note, let tone):
+                entry.row = .arrow(direction: direction, label: PlainText.ascii(label), note: note.map { PlainText.ascii($0) }, tone: tone)
+            case .call(let side, let text, let tone):
+                entry.row = .call(side: side, text: PlainText.ascii(text), tone: tone)
+            case .other(let text):
+                entry.row = .other(text: PlainText.ascii(text))
+            case .note(let text):
+                entry.row = .note(text: PlainText.ascii(text))
+            }
+            return entry
+        }
+        return copy
+    }
+
     /// Calls made by a socket whose role is more than "client" or "server" say whose they are:
     /// "client 2" (in an experiment with several clients) becomes "[2] ", matching the
     /// connection numbers in the arrows' notes; any other role is written out.
@@ -368,7 +390,8 @@ public enum PacketText {
 
 /// Draws a ``Ladder`` for a terminal or for plain text.
 public struct LadderRenderer: Sendable {
-    /// Box-drawing characters and arrows for terminals; ASCII for `--plain`.
+    /// Box-drawing characters and arrows for terminals; for `--plain`, ASCII: the drawing
+    /// and every symbol in the text (see ``PlainText``).
     public var unicode: Bool
     public var width: Int
 
@@ -380,29 +403,139 @@ public struct LadderRenderer: Sendable {
         self.unicode = unicode
     }
 
-    struct Columns {
+    struct Columns: Equatable {
         let time: Int, left: Int, arrow: Int, right: Int
     }
 
-    func columns() -> Columns {
-        let time = 10
-        var left = min(26, max(16, (width - time) / 5))
-        var arrow = min(40, max(26, (width - time - left) / 2))
-        var right = max(16, width - time - left - arrow - 4)
-        // Below 72 columns the minimums above add up to more than the width: take the excess
-        // from the arrow (its label then goes above it), the calls' column and the notes'
-        // column, so no line is wider than the terminal, which would wrap it and break the
-        // lifelines.
-        var excess = time + left + arrow + right + 4 - width
-        func shrink(_ column: inout Int, downTo floor: Int) {
-            let taken = min(max(0, excess), max(0, column - floor))
-            column -= taken
-            excess -= taken
+    /// The time column, wide enough for `+514.1 ms`.
+    static let timeWidth = 10
+    /// The narrowest columns: below these a word is cut wherever it must be.
+    static let narrowestLeft = 10, narrowestArrow = 14, narrowestRight = 8
+    /// An arrow this wide reads well; the ladder gives its arrows this much when the
+    /// calls and notes already fit.
+    static let comfortableArrow = 36
+
+    /// The columns' widths for `ladder`, chosen from what it holds so that the width is used:
+    /// each column is at least as wide as its longest word (a word such as
+    /// `listen(backlog=8)` or `TIME_WAIT` is never cut while the width allows), and of the
+    /// layouts that fit, the one taking the fewest lines wins: at 160 columns
+    /// `connect() = 0 after 133.5 µs` takes one line, where a fixed share of the width
+    /// would wrap it and leave half the terminal empty. Every row uses the same columns, so
+    /// the lifelines stay straight; ``renderEntries(_:upTo:highlight:)`` computes them from
+    /// the whole ladder even when it draws only its first rows, so step mode does not jump.
+    func columns(for ladder: Ladder) -> Columns {
+        let time = Self.timeWidth
+        let available = width - time - 4
+        var count = LineCount()
+        var clientCalls: [String] = [], serverCalls: [String] = [], labels: [String] = [], notes: [String?] = []
+        var middleNotes: [String] = []
+        for entry in ladder.entries {
+            switch entry.row {
+            case .call(.client, let text, _): clientCalls.append(text)
+            case .call(.server, let text, _): serverCalls.append(text)
+            case .arrow(_, let label, let note, _):
+                labels.append(label)
+                notes.append(note)
+            case .note(let text): middleNotes.append(text)
+            case .other: break
+            }
         }
-        shrink(&arrow, downTo: 14)
-        shrink(&left, downTo: 10)
-        shrink(&right, downTo: 8)
-        return Columns(time: time, left: left, arrow: arrow, right: right)
+        let rightTexts = serverCalls + notes.compactMap { $0 }
+        var leftFloor = max(Self.narrowestLeft, clientCalls.map(Self.widestWord).max() ?? 0)
+        var arrowFloor = max(Self.narrowestArrow, (labels.map(Self.widestWord).max() ?? 0) + 2)
+        var rightFloor = max(Self.narrowestRight, rightTexts.map(Self.widestWord).max() ?? 0)
+        // A note across the middle wraps at the arrow and notes columns together (less its marker).
+        rightFloor = max(rightFloor, (middleNotes.map(Self.widestWord).max() ?? 0) + 2 - arrowFloor)
+        var excess = leftFloor + arrowFloor + rightFloor - available
+        if excess > 0 {
+            // Too narrow for the longest words: take the excess from the arrow (its label then
+            // goes above it), the calls' column and the notes' column, as narrow as they go;
+            // words are cut, but no line is wider than the terminal, which would break the lifelines.
+            func shrink(_ column: inout Int, downTo floor: Int) {
+                let taken = min(max(0, excess), max(0, column - floor))
+                column -= taken
+                excess -= taken
+            }
+            shrink(&arrowFloor, downTo: Self.narrowestArrow)
+            shrink(&leftFloor, downTo: Self.narrowestLeft)
+            shrink(&rightFloor, downTo: Self.narrowestRight)
+            return Columns(time: time, left: leftFloor, arrow: arrowFloor, right: max(Self.narrowestRight, available - leftFloor - arrowFloor))
+        }
+        let leftNeed = max(leftFloor, clientCalls.map { DisplayWidth.of($0) }.max() ?? 0)
+        let rightNeed = max(rightFloor, rightTexts.map { DisplayWidth.of($0) }.max() ?? 0)
+        // The arrow widths worth trying: as narrow as it goes (every label above its arrow),
+        // or just wide enough for some label to sit on its arrow, up to the width that reads
+        // well: a longer label (raw sequence numbers) goes above its arrow rather than
+        // squeezing the calls and notes. Width to spare widens the arrow afterwards.
+        let labelWidths = labels.map { DisplayWidth.of($0) + 6 }
+        let arrowChoices = Set([arrowFloor] + labelWidths.filter { $0 > arrowFloor && $0 <= Self.comfortableArrow })
+            .filter { $0 <= available - leftFloor - rightFloor }.sorted()
+        var best: (lines: Int, columns: Columns)?
+        for arrow in arrowChoices {
+            let labelLines = labels.reduce(0) { $0 + (DisplayWidth.of($1) + 6 <= arrow ? 0 : count($1, arrow - 2)) }
+            for left in leftFloor...max(leftFloor, min(leftNeed, available - arrow - rightFloor)) {
+                let right = available - arrow - left
+                // A call or note cut over two lines reads worse than a label over its arrow, so
+                // each line a text wraps onto counts twice; a client's call, right-aligned
+                // against its lifeline (`close() =` / `0`), three times.
+                func wrapped(_ lines: Int, weight: Int = 2) -> Int { 1 + weight * (lines - 1) }
+                var lines = labelLines
+                for text in clientCalls { lines += wrapped(count(text, left), weight: 3) }
+                for text in serverCalls { lines += wrapped(count(text, right)) }
+                for note in notes { lines += note.map { wrapped(count($0, right)) } ?? 1 }
+                for text in middleNotes { lines += wrapped(count(text, max(20, arrow + right - 2))) }
+                // Fewest lines; then the wider arrow (labels on their arrows); then the wider notes.
+                if best.map({ lines < $0.lines || (lines == $0.lines && arrow > $0.columns.arrow) }) ?? true {
+                    best = (lines, Columns(time: time, left: left, arrow: arrow, right: right))
+                }
+            }
+        }
+        guard let chosen = best?.columns else {
+            return Columns(time: time, left: leftFloor, arrow: arrowFloor, right: available - leftFloor - arrowFloor)
+        }
+        // Width left over once the notes fit widens the arrow: up to the width that reads well,
+        // and further for the labels that would otherwise go above their arrows.
+        let spare = max(0, chosen.right - rightNeed)
+        let wider = max(0, min(spare, max(Self.comfortableArrow, labelWidths.max() ?? 0) - chosen.arrow))
+        return Columns(time: time, left: chosen.left, arrow: chosen.arrow + wider, right: chosen.right - wider)
+    }
+
+    /// How many lines texts take wrapped at a width, remembered: the layout search asks
+    /// the same question many times.
+    struct LineCount {
+        var known: [String: [Int: Int]] = [:]
+
+        mutating func callAsFunction(_ text: String, _ width: Int) -> Int {
+            if let lines = known[text]?[width] { return lines }
+            let lines = DisplayWidth.of(text) <= width ? 1 : TextWrapper.wrap(text, width: width).count
+            known[text, default: [:]][width] = lines
+            return lines
+        }
+    }
+
+    /// The widest piece of `text` that wrapping may not cut: a word between spaces, or,
+    /// in Chinese, a run of Latin letters and digits (`connect()`, `160.8`) with the
+    /// Chinese characters or punctuation around it that may not be parted from it (counted
+    /// on both sides, to be safe: `connect()，` stays together).
+    static func widestWord(_ text: String) -> Int {
+        var widest = 0
+        var run = 0
+        var touchesWide = false
+        for character in text {
+            if character == " " || character == "\t" || character == "\u{3000}" {
+                widest = max(widest, run)
+                run = 0
+                touchesWide = false
+            } else if DisplayWidth.of(character) == 2 {
+                // Between two Chinese characters a line may break, but not before `，` or after `（`.
+                widest = max(widest, run + (run > 0 ? 2 : 0) + (touchesWide && run > 0 ? 2 : 0), 4)
+                run = 0
+                touchesWide = true
+            } else {
+                run += DisplayWidth.of(character)
+            }
+        }
+        return max(widest, run + (touchesWide && run > 0 ? 2 : 0))
     }
 
     /// The diagram as styled lines. `upTo` limits it to the first rows (for step mode).
@@ -416,7 +549,9 @@ public struct LadderRenderer: Sendable {
     public func renderEntries(_ ladder: Ladder, upTo limit: Int? = nil, highlight: Int? = nil)
         -> (header: StyledLine, rows: [[StyledLine]])
     {
-        let columns = columns()
+        // In ASCII every text is spelled in ASCII before it is measured: `[ok]` is wider than `✓`.
+        let ladder = unicode ? ladder : ladder.spelledInASCII()
+        let columns = columns(for: ladder)
         let bar = unicode ? "│" : "|"
         var rows: [[StyledLine]] = []
         var previous: Instant?
@@ -424,7 +559,8 @@ public struct LadderRenderer: Sendable {
         for (index, entry) in shown.enumerated() {
             let delta = previous.map { entry.time.nanoseconds(since: $0) }
             previous = entry.time
-            let timeText = delta.map { "+" + Self.compactDuration($0) } ?? "0"
+            let time = delta.map { "+" + Self.compactDuration($0) } ?? "0"
+            let timeText = unicode ? time : PlainText.ascii(time)
             let emphasis = highlight == index
             var entryLines: [StyledLine] = []
             for line in draw(entry.row, columns, bar: bar) {
@@ -459,8 +595,9 @@ public struct LadderRenderer: Sendable {
 
     private func header(_ ladder: Ladder, _ columns: Columns) -> StyledLine {
         let strings = TimelineStrings.timeline(ladder.language)
-        let clientTitle = strings(.headerClient, ladder.client)
-        let serverTitle = strings(.headerServer, ladder.server)
+        let spell: (String) -> String = unicode ? { $0 } : PlainText.ascii
+        let clientTitle = spell(strings(.headerClient, ladder.client))
+        let serverTitle = spell(strings(.headerServer, ladder.server))
         let leftPart = pad(clientTitle, columns.time + columns.left + 1, right: true)
         // The server's title starts over its lifeline, or further left when it would run
         // past the width (an IPv6 address, a narrow terminal); it is cut only as a last resort.
@@ -470,7 +607,7 @@ public struct LadderRenderer: Sendable {
         line.append(leftPart, TextStyle(bold: true, foreground: .green))
         line.append(String(repeating: " ", count: gap))
         line.append(serverTitle, TextStyle(bold: true, foreground: .blue))
-        return line.truncated(to: width, marker: Span("…", TextStyle(bold: true, foreground: .blue)))
+        return line.truncated(to: width, marker: Span(unicode ? "…" : "~", TextStyle(bold: true, foreground: .blue)))
     }
 
     private func draw(_ row: Ladder.Row, _ columns: Columns, bar: String) -> [DrawnLine] {

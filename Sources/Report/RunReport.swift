@@ -28,6 +28,11 @@ public struct ReportStyle: Sendable {
     }
 
     var mode: StyleMode { colour && format == .ladder ? .ansi : .plain }
+
+    /// `text` as this format shows it: spelled in ASCII for `--plain` (``PlainText``).
+    func spelled(_ text: String) -> String {
+        format == .plain ? PlainText.ascii(text) : text
+    }
 }
 
 /// The text shown after a captured run: the ladder, what it shows, and the capture's counters.
@@ -53,12 +58,12 @@ public enum RunReport {
             lines.append("")
             let bullet = style.format == .ladder ? "• " : "- "
             for sentence in explanation {
-                lines += TextWrapper.wrap(sentence, width: style.width, firstPrefix: bullet, restPrefix: "  ")
+                lines += TextWrapper.wrap(style.spelled(sentence), width: style.width, firstPrefix: bullet, restPrefix: "  ")
             }
             if style.layers { lines += layerLines(for: run, timeline: timeline, style: style) }
             if let statistics = run.statistics {
                 lines.append("")
-                lines.append(captureCounters(statistics, say: say))
+                lines += TextWrapper.wrap(style.spelled(captureCounters(statistics, say: say)), width: style.width)
             }
             return lines
         }
@@ -73,7 +78,8 @@ public enum RunReport {
             if case .tcp(let segment) = entry.content {
                 let note = PacketText.note(segment, numbers: style.numbers, strings: .timeline(style.language))
                 let label = PacketText.arrowLabel(segment, numbers: style.numbers)
-                labels[entry.number] = note.map { say(.labelWithNote, label, $0) } ?? label
+                // Spelled before the layer view lays the title out: `[ok]` is wider than `✓`.
+                labels[entry.number] = style.spelled(note.map { say(.labelWithNote, label, $0) } ?? label)
             }
         }
         for (index, packet) in run.packets.enumerated() {
@@ -82,7 +88,8 @@ public enum RunReport {
             let title = labels[index + 1].map { say(.packetTitleLabelled, number, $0) } ?? say(.packetTitle, number)
             lines += LayerView.render(bytes: packet.bytes, linkType: LinkType(rawValue: packet.dataLink),
                                       originalLength: packet.originalLength, title: title,
-                                      width: style.width, colour: style.mode == .ansi, language: style.language).map { $0.rendered(style.mode) }
+                                      width: style.width, colour: style.mode == .ansi, language: style.language)
+                .map { style.spelled($0.rendered(style.mode)) }
         }
         return lines
     }

@@ -98,7 +98,8 @@ public struct StepScreen: Sendable {
         return body + Array(repeating: "", count: padding) + [""] + narrationLines + [StyledLine(help, TextStyle(dim: true)).truncated(to: width - 1).rendered(mode)]
     }
 
-    /// Every step in order, for a pipe: each ladder row followed by its sentence.
+    /// Every step in order, for a pipe: each ladder row followed by its sentence, in ASCII
+    /// as `--plain` is (``PlainText``): a transcript is made to be pasted.
     public func transcript(width: Int) -> [String] {
         var copy = self
         copy.position = 0
@@ -108,7 +109,7 @@ public struct StepScreen: Sendable {
         for (index, lines) in rows.enumerated() {
             copy.position = index
             output += lines.map { $0.plainText }
-            output += TextWrapper.wrap(copy.narration, width: width - 6, firstPrefix: "      ↳ ", restPrefix: "        ")
+            output += TextWrapper.wrap(PlainText.ascii(copy.narration), width: width - 6, firstPrefix: "     -> ", restPrefix: "        ")
         }
         return output
     }

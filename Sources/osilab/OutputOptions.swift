@@ -6,8 +6,12 @@ import Timeline
 
 /// The output choices shared by every command that shows a captured timeline.
 struct TimelineOutputOptions: ParsableArguments {
-    @Flag(help: "Plain ASCII output without colour, for copying and pasting.")
+    @Flag(help: "Plain text without colour, for pasting: all ASCII (us for µs, [ok] for ✓, -> for →); with --lang zh, ASCII and the Chinese text.")
     var plain = false
+
+    @Option(help: ArgumentHelp("Lay the output out for this many columns (default: the terminal's width, or 100 when piped).",
+                               valueName: "columns"))
+    var width: Int?
 
     @Flag(help: "One JSON object per event (packet or system call), for scripts.")
     var json = false
@@ -25,6 +29,9 @@ struct TimelineOutputOptions: ParsableArguments {
 
     func validate() throws {
         if plain && json { throw ValidationError(LabStrings(typedLabLanguage())(.chooseOneFormat)) }
+        if let width, width < LadderRenderer.minimumWidth || width > 1000 {
+            throw ValidationError(LabStrings(typedLabLanguage())(.widthOutOfRange, "\(width)", "\(LadderRenderer.minimumWidth)", "1000"))
+        }
     }
 
     var style: ReportStyle {
@@ -32,7 +39,9 @@ struct TimelineOutputOptions: ParsableArguments {
         let isTerminal = isatty(STDOUT_FILENO) == 1
         let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
         let format: ReportStyle.Format = json ? .json : (plain ? .plain : .ladder)
-        let width = format == .ladder ? terminalWidth() : 100
+        // --plain is laid out for the terminal too (a 100-column ladder in a 60-column
+        // terminal wraps and breaks its lifelines); piped, terminalWidth() gives 100.
+        let width = self.width ?? terminalWidth()
         // JSON is for scripts: its notes and explanation stay English whatever the learner reads.
         return ReportStyle(format: format, numbers: absolute ? .absolute : .relative, width: width,
                            colour: isTerminal && !noColor, layers: layers,

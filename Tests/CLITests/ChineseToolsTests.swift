@@ -194,7 +194,8 @@ final class ChineseToolsTests: XCTestCase {
         let counters = try XCTUnwrap(lines.first { $0.hasPrefix("抓包统计：") }, chinese.output)
         let numbers = counters.split { !$0.isNumber }.compactMap { Int($0) }
         XCTAssertEqual(numbers.count, 3, counters)
-        XCTAssertEqual(counters, "抓包统计：抓到 2 个报文，过滤器收到 \(numbers.last == 0 ? numbers[1] : -1) 个，内核丢弃 0 个。")
+        XCTAssertEqual(counters, "抓包统计：抓到 2 个报文，过滤器收到 \(numbers.last == 0 ? numbers[1] : -1) 个，内核丢弃 0 个。"
+            + "（在回环接口 lo 上，“过滤器收到”把每个报文算了两次：发出时一次，到达时一次；libpcap 只留下到达的那一份。）")
         XCTAssertTrue(english.output.contains("Capture: 2 packets captured, "), english.output)
         XCTAssertTrue(english.output.contains(" dropped by kernel."), english.output)
         XCTAssertTrue(chinese.error.contains("osilab：正在为这次运行新建的私有网络里运行"), chinese.error)

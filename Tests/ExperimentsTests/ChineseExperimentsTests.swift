@@ -14,9 +14,10 @@ final class ChineseExperimentsTests: ExperimentTestCase {
     static let reportModuleLines = ["Capture: "]
 
     /// Words of commands shown as typed (`nft flush chain inet osilab input`, `ip netns del`,
-    /// `nft list table`, `setblocking(False)`, `osilab experiment udp`), and the units of durations.
+    /// `nft list table`, `setblocking(False)`, `osilab experiment udp`), and the units of durations
+    /// (`us`: µs as --plain spells it in ASCII).
     static let commandWords: Set<String> = ["ip", "del", "list", "table", "flush", "chain", "inet", "input", "False", "udp",
-                                            "sticky", "ms", "ns"]
+                                            "sticky", "ms", "ns", "us"]
 
     /// Names a Chinese sentence keeps (as SentenceFilesTests' kept-experiments does): Python's
     /// exceptions, the kernel's counters, Nagle's algorithm.

@@ -152,8 +152,9 @@ final class ChineseLayerTests: XCTestCase {
         var style = ReportStyle(format: .plain, width: 80, colour: false, language: .chinese)
         style.layers = true
         let report = RunReport.lines(for: run, timeline: timeline, style: style, explanation: [])
-        XCTAssertTrue(report.contains("├─ 第 2 层 数据链路层：以太网 II  [字节 0–13]"), report.joined(separator: "\n"))
-        XCTAssertTrue(report.contains("│    源地址      127.0.0.1"), report.joined(separator: "\n"))
+        // --plain draws the tree in ASCII (PlainText); the Chinese words stay.
+        XCTAssertTrue(report.contains("+- 第 2 层 数据链路层：以太网 II  [字节 0-13]"), report.joined(separator: "\n"))
+        XCTAssertTrue(report.contains("|    源地址      127.0.0.1"), report.joined(separator: "\n"))
 
         var screen = StepScreen(run: run, timeline: timeline, numbers: .relative, language: .chinese)
         while screen.currentPacket == nil, screen.position < screen.count - 1 { screen.forward() }

@@ -125,19 +125,21 @@ final class ChineseTimelineTests: XCTestCase {
 
     // MARK: A whole handshake in Chinese
 
+    /// As in English (TimelineTests.testPlainLadderIsExact), the columns follow what the
+    /// ladder holds, Chinese characters counted two columns: the calls' column is as wide as
+    /// `connect() = 0，等了 20.0 us` (27), the notes' column as `第 2 步：seq = K，ack = J+1 [ok]` (32).
     func testTheChineseLadderIsExact() {
         let ladder = Ladder.make(from: sampleTimeline(), language: .chinese)
         let lines = LadderRenderer(width: 100, unicode: false).render(ladder).map(\.plainText)
         let expected = [
-            "       客户端 127.0.0.1:51000                                      服务器 127.0.0.1:4545",
-            "        0                    |                                    | 调用 accept()",
-            "  +4.0 µs     调用 connect() |                                    |",
-            "  +5.0 µs                    |-- SYN seq=0 ---------------------->| 第 1 步：seq = J",
-            " +10.0 µs                    |<------------ SYN-ACK seq=0 ack=1 --| 第 2 步：seq = K，ack = J+1 ✓",
-            "  +5.0 µs  connect() = 0，等 |                                    |",
-            "                  了 20.0 µs |                                    |",
-            "  +5.0 µs                    |-- ACK ack=1 ---------------------->| 第 3 步：ack = K+1 ✓",
-            " +10.0 µs                    |                                    | accept() = fd 4，等了 39.0 µs",
+            "                客户端 127.0.0.1:51000                             服务器 127.0.0.1:4545",
+            "        0                             |                           | 调用 accept()",
+            "  +4.0 us              调用 connect() |                           |",
+            "  +5.0 us                             |-- SYN seq=0 ------------->| 第 1 步：seq = J",
+            " +10.0 us                             |<--- SYN-ACK seq=0 ack=1 --| 第 2 步：seq = K，ack = J+1 [ok]",
+            "  +5.0 us connect() = 0，等了 20.0 us |                           |",
+            "  +5.0 us                             |-- ACK ack=1 ------------->| 第 3 步：ack = K+1 [ok]",
+            " +10.0 us                             |                           | accept() = fd 4，等了 39.0 us",
         ]
         XCTAssertEqual(lines.map { $0.replacingOccurrences(of: " +$", with: "", options: .regularExpression) }, expected,
                        "\n" + lines.joined(separator: "\n"))

@@ -54,7 +54,9 @@ final class StepScreenTests: XCTestCase {
         let run = try recordedRun()
         let screen = StepScreen(run: run, timeline: run.timeline(), numbers: .relative)
         let transcript = screen.transcript(width: 100)
-        XCTAssertEqual(transcript.filter { $0.hasPrefix("      ↳ ") }.count, screen.count)
-        XCTAssertTrue(transcript.contains { $0.contains("↳ Step 3:") })
+        // A transcript is made to be pasted: ASCII, as --plain is.
+        XCTAssertEqual(transcript.filter { $0.hasPrefix("     -> ") }.count, screen.count)
+        XCTAssertTrue(transcript.contains { $0.contains("-> Step 3:") })
+        for line in transcript { XCTAssertTrue(line.allSatisfy(\.isASCII), line) }
     }
 }

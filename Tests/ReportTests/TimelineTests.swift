@@ -35,19 +35,22 @@ final class TimelineTests: XCTestCase {
         XCTAssertTrue(sentences.contains { $0.contains("J = 100") && $0.contains("K = 900") })
     }
 
+    /// The columns follow what the ladder holds: the calls' column is as wide as its longest
+    /// call (`connect() = 0 after 20.0 us`, 27), the notes' column as its longest note
+    /// (`step 2: seq = K, ack = J+1 [ok]`, 31), the arrow takes the rest (10 + 27 + 28 + 31 + 4
+    /// = 100), and --plain spells µs and ✓ in ASCII.
     func testPlainLadderIsExact() {
         let ladder = Ladder.make(from: sampleTimeline())
         let lines = LadderRenderer(width: 100, unicode: false).render(ladder).map(\.plainText)
         let expected = [
-            "       client 127.0.0.1:51000                                      server 127.0.0.1:4545",
-            "        0                    |                                    | accept() called",
-            "  +4.0 µs   connect() called |                                    |",
-            "  +5.0 µs                    |-- SYN seq=0 ---------------------->| step 1: seq = J",
-            " +10.0 µs                    |<------------ SYN-ACK seq=0 ack=1 --| step 2: seq = K, ack = J+1 ✓",
-            "  +5.0 µs      connect() = 0 |                                    |",
-            "               after 20.0 µs |                                    |",
-            "  +5.0 µs                    |-- ACK ack=1 ---------------------->| step 3: ack = K+1 ✓",
-            " +10.0 µs                    |                                    | accept() = fd 4 after 39.0 µs",
+            "                client 127.0.0.1:51000                              server 127.0.0.1:4545",
+            "        0                             |                            | accept() called",
+            "  +4.0 us            connect() called |                            |",
+            "  +5.0 us                             |-- SYN seq=0 -------------->| step 1: seq = J",
+            " +10.0 us                             |<---- SYN-ACK seq=0 ack=1 --| step 2: seq = K, ack = J+1 [ok]",
+            "  +5.0 us connect() = 0 after 20.0 us |                            |",
+            "  +5.0 us                             |-- ACK ack=1 -------------->| step 3: ack = K+1 [ok]",
+            " +10.0 us                             |                            | accept() = fd 4 after 39.0 us",
         ]
         XCTAssertEqual(lines.map { $0.replacingOccurrences(of: " +$", with: "", options: .regularExpression) }, expected,
                        "\n" + lines.joined(separator: "\n"))

@@ -270,8 +270,8 @@ extension Sentences {
         "ladder.narrateMidstream": "这个报文段所属的连接，握手没有被抓到。",
 
         // MARK: Around a captured run: capture counters, packet titles, step mode (report.*)
-        "report.captureCounters": "抓包统计：抓到 {0} 个报文，过滤器收到 {1} 个，内核丢弃 {2} 个。",
-        "report.captureCountersInterface": "抓包统计：抓到 {0} 个报文，过滤器收到 {1} 个，内核丢弃 {2} 个，网卡丢弃 {3} 个。",
+        "report.captureCounters": "抓包统计：抓到 {0} 个报文，过滤器收到 {1} 个，内核丢弃 {2} 个。（在回环接口 lo 上，“过滤器收到”把每个报文算了两次：发出时一次，到达时一次；libpcap 只留下到达的那一份。）",
+        "report.captureCountersInterface": "抓包统计：抓到 {0} 个报文，过滤器收到 {1} 个，内核丢弃 {2} 个，网卡丢弃 {3} 个。（在回环接口 lo 上，“过滤器收到”把每个报文算了两次：发出时一次，到达时一次；libpcap 只留下到达的那一份。）",
         "report.captureDropped": "{0}内核丢弃了一些报文，所以时间线上可能缺了几行。",
         "report.packetTitle": "第 {0} 个报文",
         "report.packetTitleLabelled": "第 {0} 个报文：{1}",
@@ -280,6 +280,7 @@ extension Sentences {
         "report.leadContradicted": "和课程说的不一样：",
         "report.leadUnchecked": "没能检查：",
         "report.chooseOneFormat": "--plain 和 --json 只能选一个。",
+        "report.widthOutOfRange": "--width {0}：时间线需要 {1} 到 {2} 列。",
         "report.stepEvent": "第 {0}/{1} 个事件：{2}",
         "report.stepNothingCaptured": "什么都没有抓到。",
         "report.stepKeysLadder": "→ 或空格：下一步 · ←：上一步 · Home/End · l：这个报文的分层 · q：退出",

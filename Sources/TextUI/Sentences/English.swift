@@ -267,8 +267,8 @@ extension Sentences {
         "ladder.narrateMidstream": "A segment of a connection whose handshake was not captured.",
 
         // MARK: Around a captured run: capture counters, packet titles, step mode (report.*)
-        "report.captureCounters": "Capture: {0} packets captured, {1} received by filter, {2} dropped by kernel.",
-        "report.captureCountersInterface": "Capture: {0} packets captured, {1} received by filter, {2} dropped by kernel, {3} dropped by interface.",
+        "report.captureCounters": "Capture: {0} packets captured, {1} received by filter, {2} dropped by kernel. (On lo, received by filter counts each packet twice, once leaving and once arriving; libpcap keeps only the arriving copy.)",
+        "report.captureCountersInterface": "Capture: {0} packets captured, {1} received by filter, {2} dropped by kernel, {3} dropped by interface. (On lo, received by filter counts each packet twice, once leaving and once arriving; libpcap keeps only the arriving copy.)",
         "report.captureDropped": "{0} The kernel dropped packets, so the ladder may be missing some.",
         "report.packetTitle": "Packet {0}",
         "report.packetTitleLabelled": "Packet {0}, {1}",
@@ -277,6 +277,7 @@ extension Sentences {
         "report.leadContradicted": "Not what the lesson says: ",
         "report.leadUnchecked": "Not checked: ",
         "report.chooseOneFormat": "Choose one of --plain and --json.",
+        "report.widthOutOfRange": "--width {0}: the ladder needs between {1} and {2} columns.",
         "report.stepEvent": "Event {0} of {1}: {2}",
         "report.stepNothingCaptured": "Nothing was captured.",
         "report.stepKeysLadder": "→ or space: next · ←: back · Home/End · l: this packet's layers · q: quit",
