@@ -1,4 +1,5 @@
 import Foundation
+import TextUI
 import XCTest
 
 /// Runs the built `osilab` binary as a learner would, and collects what it printed.
@@ -25,6 +26,14 @@ struct OsilabProcess {
     /// the machine's network, as an ordinary user on such a machine.
     /// What an ordinary user's login gives: no sbin folders on PATH (so osilab must find `ip`
     /// and `nft` itself), and a home of their own.
+    /// A state folder (`XDG_STATE_HOME`) of the test process's own, readable by nobody too.
+    static let isolatedStateHome: String = {
+        let path = NSTemporaryDirectory() + "osilab-test-state-\(getpid())"
+        mkdir(path, 0o1777)
+        chmod(path, 0o1777)
+        return path
+    }()
+
     static var learnerEnvironment: [String: String] {
         let home = NSTemporaryDirectory() + "osilab-nobody-home"
         mkdir(home, 0o755)
@@ -62,6 +71,10 @@ struct OsilabProcess {
         process.executableURL = URL(fileURLWithPath: command[0])
         process.arguments = Array(command.dropFirst())
         var env = ProcessInfo.processInfo.environment
+        // A run stores nothing in the learner's real progress, and no language is chosen for
+        // it by an earlier run's `--lang`: unless a test says otherwise, its own state folder.
+        env["XDG_STATE_HOME"] = isolatedStateHome
+        env[Language.childVariable] = nil
         for (key, value) in environment { env[key] = value }
         process.environment = env
         let stdout = Pipe(), stderr = Pipe(), stdin = Pipe()
