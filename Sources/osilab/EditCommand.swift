@@ -24,6 +24,11 @@ struct Edit: ParsableCommand {
         }
         if let note = choice.note { printError(note) }
         print(say(.opening, String(number), exercise.name, exercise.path))
+        // The editor's screen replaces the note at once: let a learner read how to quit first.
+        if choice.waitsBeforeOpening, isatty(STDIN_FILENO) == 1, isatty(STDERR_FILENO) == 1 {
+            FileHandle.standardError.write(Data(say(.editorPressEnter, choice.command).utf8))
+            _ = readLine()
+        }
         let status: Int32
         do {
             status = try EditorChoice.open(file, with: choice)
