@@ -28,8 +28,8 @@ public struct LabHome: Sendable, Equatable {
             switch self {
             case .notFound(let searched):
                 "Cannot find the osilab folder (the one with Package.swift and Lessons/). osilab looked in these folders "
-                    + "and in every folder above them:\n\(searched)\nRun osilab inside the lab's folder, or tell it where the lab is: "
-                    + "export OSILAB_HOME=/path/to/osilab. If a folder above ends in EACCES, you may not enter the folder named "
+                    + "and in every folder above them:\n\(searched)\nRun osilab inside the lab's folder, or tell it where the lab is:\n"
+                    + "    export OSILAB_HOME=/path/to/osilab\nIf a folder above ends in EACCES, you may not enter the folder named "
                     + "there: use a copy of the lab in a folder of your own, or ask its owner to let you in (`chmod o+x` on that folder)."
             case .badOverride(let path):
                 "OSILAB_HOME is set to \(path), but that folder has no Package.swift and Lessons/ folder."

@@ -90,7 +90,7 @@ final class FirstHourTests: XCTestCase {
         XCTAssertEqual(english.status, 1, english.error)
         XCTAssertEqual(english.error, "Cannot find the osilab folder (the one with Package.swift and Lessons/). "
                        + "osilab looked in these folders and in every folder above them:\n\(searched)\n"
-                       + "Run osilab inside the lab's folder, or tell it where the lab is: export OSILAB_HOME=/path/to/osilab. "
+                       + "Run osilab inside the lab's folder, or tell it where the lab is:\n    export OSILAB_HOME=/path/to/osilab\n"
                        + "If a folder above ends in EACCES, you may not enter the folder named there: use a copy of the lab "
                        + "in a folder of your own, or ask its owner to let you in (`chmod o+x` on that folder).\n")
         XCTAssertFalse(english.error.contains("/proc/self"), "the folder of the program, not a fallback of the system's")
@@ -99,7 +99,7 @@ final class FirstHourTests: XCTestCase {
         XCTAssertEqual(chinese.status, 2, chinese.error)
         XCTAssertEqual(chinese.error, "osilab: 找不到 osilab 的目录（里面有 Package.swift 和 Lessons/ 的那个）。"
                        + "osilab 在下面这些目录里找过，也找过它们上面的每一层目录：\n\(searched)\n"
-                       + "请在实验室的目录里运行 osilab，或者告诉它实验室在哪里：export OSILAB_HOME=/path/to/osilab。"
+                       + "请在实验室的目录里运行 osilab，或者告诉它实验室在哪里：\n    export OSILAB_HOME=/path/to/osilab\n"
                        + "如果上面某个目录后面写着 EACCES，说明你没有权限进入那里写的目录：把实验室复制到你自己的目录里再用，"
                        + "或者请它的主人让你进去（对那个目录执行 `chmod o+x`）。\n")
         XCTAssertEqual(SentenceAudit.englishWords(in: chinese.error, allowed: ["export"]), [], chinese.error)

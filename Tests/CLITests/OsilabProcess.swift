@@ -44,7 +44,8 @@ struct OsilabProcess {
 
     /// The lab folder the osilab of ``executableForOthers`` finds (the checkout, or its copy).
     static var labForOthers: URL {
-        executableForOthers.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        executableForOthers == executable ? packageRoot
+            : executableForOthers.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
     /// Runs osilab as nobody on a machine where user namespaces are turned off: inside a user
@@ -93,7 +94,12 @@ struct OsilabProcess {
         process.arguments = Array(command.dropFirst())
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
-        if !wrapper.isEmpty, env["OSILAB_HOME"] == packageRoot.path { env["OSILAB_HOME"] = labForOthers.path }
+        if !wrapper.isEmpty {
+            if env["OSILAB_HOME"] == packageRoot.path { env["OSILAB_HOME"] = labForOthers.path }
+            // Started in the test's own folder (the checkout), a user who may not enter it could
+            // start no program: Foundation's Process and posix_spawn change into it first.
+            process.currentDirectoryURL = labForOthers
+        }
         process.environment = env
         let stdout = Pipe(), stderr = Pipe(), stdin = Pipe()
         process.standardOutput = stdout

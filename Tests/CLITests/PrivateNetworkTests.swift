@@ -285,6 +285,7 @@ final class Background: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
         process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", OsilabProcess.executableForOthers.path] + arguments
+        process.currentDirectoryURL = OsilabProcess.labForOthers
         process.environment = ProcessInfo.processInfo.environment.merging(OsilabProcess.learnerEnvironment) { $1 }
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output

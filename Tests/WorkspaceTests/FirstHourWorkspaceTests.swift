@@ -26,8 +26,8 @@ final class LabHomeSearchTests: XCTestCase {
             XCTAssertEqual(searched, "  /nonexistent/osilab/.build/debug\n  \(self.scratch.path)/a/b")
             XCTAssertTrue("\(error)".hasPrefix("Cannot find the osilab folder (the one with Package.swift and Lessons/). "
                                                + "osilab looked in these folders and in every folder above them:\n\(searched)\n"
-                                               + "Run osilab inside the lab's folder, or tell it where the lab is: "
-                                               + "export OSILAB_HOME=/path/to/osilab."), "\(error)")
+                                               + "Run osilab inside the lab's folder, or tell it where the lab is:\n"
+                                               + "    export OSILAB_HOME=/path/to/osilab\n"), "\(error)")
         }
     }
 

@@ -130,7 +130,7 @@ extension Sentences {
         "runner.lessonsInvalid": "有些课程文件读不出来（下面的英文说明是写给课程作者的）：",
         "runner.lessonNumberFromOne": "课程从 1 开始编号。",
         "runner.terminalFallback": "终端没能切换到全屏模式（{0}），所以直接把课程打印出来。",
-        "runner.labHomeNotFound": "找不到 osilab 的目录（里面有 Package.swift 和 Lessons/ 的那个）。osilab 在下面这些目录里找过，也找过它们上面的每一层目录：\n{0}\n请在实验室的目录里运行 osilab，或者告诉它实验室在哪里：export OSILAB_HOME=/path/to/osilab。如果上面某个目录后面写着 EACCES，说明你没有权限进入那里写的目录：把实验室复制到你自己的目录里再用，或者请它的主人让你进去（对那个目录执行 `chmod o+x`）。",
+        "runner.labHomeNotFound": "找不到 osilab 的目录（里面有 Package.swift 和 Lessons/ 的那个）。osilab 在下面这些目录里找过，也找过它们上面的每一层目录：\n{0}\n请在实验室的目录里运行 osilab，或者告诉它实验室在哪里：\n    export OSILAB_HOME=/path/to/osilab\n如果上面某个目录后面写着 EACCES，说明你没有权限进入那里写的目录：把实验室复制到你自己的目录里再用，或者请它的主人让你进去（对那个目录执行 `chmod o+x`）。",
         "runner.labHomeBadOverride": "OSILAB_HOME 设成了 {0}，但这个目录里没有 Package.swift 和 Lessons/。",
         "runner.progressUnreadable": "你的进度文件 {0} 读不出来，已经把它移到 {1}，你将从头开始。",
         "runner.progressUnreadableKept": "你的进度文件 {0} 读不出来（也没法把它移开），只能从头开始。",

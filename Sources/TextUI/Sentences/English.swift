@@ -127,7 +127,7 @@ extension Sentences {
         "runner.lessonsInvalid": "Some lessons could not be read:",
         "runner.lessonNumberFromOne": "Lessons are numbered from 1.",
         "runner.terminalFallback": "The terminal could not be switched to full-screen mode ({0}), so the lesson is printed instead.",
-        "runner.labHomeNotFound": "Cannot find the osilab folder (the one with Package.swift and Lessons/). osilab looked in these folders and in every folder above them:\n{0}\nRun osilab inside the lab's folder, or tell it where the lab is: export OSILAB_HOME=/path/to/osilab. If a folder above ends in EACCES, you may not enter the folder named there: use a copy of the lab in a folder of your own, or ask its owner to let you in (`chmod o+x` on that folder).",
+        "runner.labHomeNotFound": "Cannot find the osilab folder (the one with Package.swift and Lessons/). osilab looked in these folders and in every folder above them:\n{0}\nRun osilab inside the lab's folder, or tell it where the lab is:\n    export OSILAB_HOME=/path/to/osilab\nIf a folder above ends in EACCES, you may not enter the folder named there: use a copy of the lab in a folder of your own, or ask its owner to let you in (`chmod o+x` on that folder).",
         "runner.labHomeBadOverride": "OSILAB_HOME is set to {0}, but that folder has no Package.swift and Lessons/ folder.",
         "runner.progressUnreadable": "Your progress file {0} could not be read, so it was moved to {1} and you start afresh.",
         "runner.progressUnreadableKept": "Your progress file {0} could not be read (and could not be moved aside); starting afresh.",
