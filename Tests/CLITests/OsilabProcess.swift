@@ -184,8 +184,13 @@ enum ReadableCopy {
         try manager.copyItem(at: executable, to: copied)
         // A clone made with umask 077 has files only its owner can read: open the copy to all.
         try openToEveryone(base)
+        if made.isEmpty { atexit { for path in ReadableCopy.made { try? FileManager.default.removeItem(atPath: path) } } }
+        made.append(base.path)
         return copied
     }
+
+    /// The copies this process made, removed when it exits.
+    nonisolated(unsafe) static var made: [String] = []
 
     static func openToEveryone(_ url: URL) throws {
         let manager = FileManager.default
