@@ -23,12 +23,16 @@ public struct CaptureError: Error, Sendable, Equatable, CustomStringConvertible 
     public var message: String
     /// The interface or file concerned.
     public var subject: String
+    /// For a file damaged part-way: how many whole packets were read before the damage
+    /// (nil when the file could not be opened, or for a live capture).
+    public var packetsRead: Int?
 
-    public init(kind: Kind, call: String, message: String, subject: String) {
+    public init(kind: Kind, call: String, message: String, subject: String, packetsRead: Int? = nil) {
         self.kind = kind
         self.call = call
         self.message = message
         self.subject = subject
+        self.packetsRead = packetsRead
     }
 
     /// The command that grants the capture capabilities to the running osilab binary.
@@ -53,7 +57,16 @@ public struct CaptureError: Error, Sendable, Equatable, CustomStringConvertible 
         case .badFilter(let expression):
             return say(.badFilter, expression, message)
         case .file(let path):
-            return say(.file, path, message)
+            let problem = say(.file, path, message)
+            guard let read = packetsRead else { return problem }
+            // libpcap stops at the first packet it cannot read whole: the damage is in that one.
+            let damaged = String(read + 1)
+            let count = switch read {
+            case 0: say(.damagedAtFirst)
+            case 1: say(.damagedAfterOne, String(read), damaged)
+            default: say(.damagedAfterMany, String(read), damaged)
+            }
+            return problem + "\n" + count
         case .other:
             return say(.other, call, subject, message)
         }
@@ -64,6 +77,7 @@ public struct CaptureError: Error, Sendable, Equatable, CustomStringConvertible 
 public enum CaptureText: String, SentenceID {
     public static let namespace = "capture"
     case permissionDenied, noSuchInterface, interfaceDown, badFilter, file, other
+    case damagedAtFirst, damagedAfterOne, damagedAfterMany
 }
 
 /// The capture errors' sentences in one language.

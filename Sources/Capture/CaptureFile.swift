@@ -31,10 +31,12 @@ public final class CaptureFile {
     /// Calls `body` with each packet in turn, borrowed: the bytes are valid only during the
     /// call, which is what lets a million-packet file stream through in constant memory.
     /// Return false from `body` to stop early.
-    /// - Throws: when the file is damaged part-way (the packets before the damage were delivered).
+    /// - Throws: when the file is damaged part-way (the packets before the damage were
+    ///   delivered, and the error's `packetsRead` counts them).
     public func forEachPacket(_ body: (PacketHeader, UnsafeRawBufferPointer) -> Bool) throws(CaptureError) {
         var header: UnsafeMutablePointer<pcap_pkthdr>?
         var data: UnsafePointer<UInt8>?
+        var delivered = 0
         while true {
             let result = pcap_next_ex(handle, &header, &data)
             switch result {
@@ -42,12 +44,13 @@ public final class CaptureFile {
                 guard let header, let data else { continue }
                 let packetHeader = PacketHeader(header.pointee, nanosecond: true)
                 let bytes = UnsafeRawBufferPointer(start: data, count: packetHeader.capturedLength)
+                delivered += 1
                 if !body(packetHeader, bytes) { return }
             case PCAP_ERROR_BREAK:
                 return
             default:
                 throw CaptureError(kind: .file(path: path), call: "pcap_next_ex",
-                                   message: String(cString: pcap_geterr(handle)), subject: path)
+                                   message: String(cString: pcap_geterr(handle)), subject: path, packetsRead: delivered)
             }
         }
     }

@@ -203,10 +203,22 @@ public enum EditorChoice {
     public struct Choice: Equatable, Sendable {
         /// A shell command; the file's path is appended as one argument.
         public var command: String
-        /// Said to the learner when the choice was not theirs.
+        /// Said to the learner when the choice was not theirs: which editor, and how to save
+        /// and quit it (one sentence a line).
         public var note: String?
+        /// Whether to wait for Enter before opening it: osilab chose a modal editor (vim, vi),
+        /// whose screen says nothing of how to quit, so the note must be read first. nano
+        /// shows its keys at the bottom of its screen.
+        public var waitsBeforeOpening = false
+
+        public init(command: String, note: String? = nil, waitsBeforeOpening: Bool = false) {
+            self.command = command
+            self.note = note
+            self.waitsBeforeOpening = waitsBeforeOpening
+        }
     }
 
+    /// nano first: a beginner can use it at once, and it lists its keys on screen.
     public static let fallbacks = ["nano", "vim", "vi"]
 
     /// The editor to open, with the note (in `language`) when osilab chose it.
@@ -216,8 +228,12 @@ public enum EditorChoice {
                 return Choice(command: value, note: nil)
             }
         }
+        let say = ExerciseStrings(language)
         for name in fallbacks where EnvironmentCheck.findExecutable(name, environment: environment) != nil {
-            return Choice(command: name, note: ExerciseStrings(language)(.editorFallback, name))
+            let lines = name == "nano"
+                ? [say(.editorFallback, name), say(.editorQuitNano)]
+                : [say(.editorFallback, name), say(.editorQuitVim, name), say(.editorNanoIsSimpler)]
+            return Choice(command: name, note: lines.joined(separator: "\n"), waitsBeforeOpening: name != "nano")
         }
         return nil
     }

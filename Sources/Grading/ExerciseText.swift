@@ -31,6 +31,7 @@ public enum ExerciseText: String, SentenceID {
     case noGit, notACheckout, notCommitted
     // osilab edit
     case noEditor, editorFallback, opening, couldNotStartEditor, spawnFailed, editorStatus, gradeItWith
+    case editorQuitNano, editorQuitVim, editorNanoIsSimpler, editorPressEnter
     // Names and the catalogue
     case unknownExercise, unknownExerciseSuggest, or, allPassed
     case catalogueMissing, catalogueUnreadable, catalogueInvalid

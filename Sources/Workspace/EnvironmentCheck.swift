@@ -103,6 +103,7 @@ public struct EnvironmentCheck: Sendable {
         }
         tool("swift", required: true, purpose: .purposeSwift, package: nil)
         tool("python3", required: false, purpose: .purposePython, package: "python3")
+        tool("nc", required: false, purpose: .purposeNc, package: "netcat-openbsd")
         tool("tcpdump", required: false, purpose: .purposeTcpdump, package: "tcpdump")
         tool("ip", required: false, purpose: .purposeIP, package: "iproute2")
         tool("nft", required: false, purpose: .purposeNft, package: "nftables")
@@ -140,7 +141,7 @@ public struct EnvironmentCheck: Sendable {
 public enum DoctorText: String, SentenceID {
     public static let namespace = "doctor"
     case markPresent, markMissing, markMissingRequired, itemLine
-    case purposeSwift, purposePython, purposeTcpdump, purposeIP, purposeNft, purposeSS, installWithApt, installSwift
+    case purposeSwift, purposePython, purposeNc, purposeTcpdump, purposeIP, purposeNft, purposeSS, installWithApt, installSwift
     case captureName, captureAsRoot, captureCapabilities, captureMissing
     case privateName, privateAsRoot, privateAvailable, privateRefused
 }

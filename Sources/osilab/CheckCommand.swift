@@ -64,7 +64,8 @@ struct Check: ParsableCommand {
     func grade(_ exercise: Exercise, number: Int, book: ExerciseBook, grader: Grader) -> CheckResult {
         let say = ExerciseStrings(book.language)
         printLines([book.checkingLine(number: number, exercise: exercise)])
-        if isatty(STDOUT_FILENO) != 1 { print(say(.buildingFirst)) }
+        // Only a first build takes minutes; after it, swift build compiles what changed.
+        if !grader.hasBuiltBefore { print(say(.buildingFirst)) }
         let progress = BuildProgressLine()
         progress.update(say(.building))
         let built = grader.build { progress.update($0) }

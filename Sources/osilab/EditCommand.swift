@@ -22,8 +22,19 @@ struct Edit: ParsableCommand {
             printError(say(.noEditor, EditorChoice.fallbacks.joined(separator: ", "), file.path))
             throw ExitCode(1)
         }
-        if let note = choice.note { printError(note) }
+        if let note = choice.note {
+            // On a terminal, wrapped to its width: the note is read just before the editor opens.
+            let onTerminal = isatty(STDERR_FILENO) == 1
+            for line in note.split(separator: "\n").map(String.init) {
+                printError(onTerminal ? TextWrapper.wrap(line, width: terminalWidth()).joined(separator: "\n") : line)
+            }
+        }
         print(say(.opening, String(number), exercise.name, exercise.path))
+        // The editor's screen replaces the note at once: let a learner read how to quit first.
+        if choice.waitsBeforeOpening, isatty(STDIN_FILENO) == 1, isatty(STDERR_FILENO) == 1 {
+            FileHandle.standardError.write(Data(say(.editorPressEnter, choice.command).utf8))
+            _ = readLine()
+        }
         let status: Int32
         do {
             status = try EditorChoice.open(file, with: choice)

@@ -43,6 +43,9 @@ struct Read: ParsableCommand {
                 return true
             }
         } catch {
+            // What was read before the damage, summed up as a whole file would be; the error
+            // (on standard error) then says how many packets that was and where it stopped.
+            printer.output.write(printer.lines.summary)
             printer.output.flush()
             printError(error.describe(in: language))
             throw ExitCode(1)

@@ -284,7 +284,8 @@ final class Background: @unchecked Sendable {
     static func asNobody(_ arguments: [String]) throws -> Background {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", OsilabProcess.executable.path] + arguments
+        process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", OsilabProcess.executableForOthers.path] + arguments
+        process.currentDirectoryURL = OsilabProcess.labForOthers
         process.environment = ProcessInfo.processInfo.environment.merging(OsilabProcess.learnerEnvironment) { $1 }
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output

@@ -140,6 +140,39 @@ final class ExerciseBookTests: XCTestCase {
         XCTAssertNil(EditorChoice.resolve(environment: ["PATH": "/nonexistent"]))
     }
 
+    /// Without EDITOR, nano comes first; whichever osilab opens, the note says how to save
+    /// and quit it, and only for a modal editor (whose screen does not say) it waits for Enter.
+    func testAFallbackEditorComesWithHowToQuitIt() throws {
+        let bin = lab.root.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        func install(_ name: String) throws {
+            try Data("#!/bin/sh\n".utf8).write(to: bin.appendingPathComponent(name))
+            chmod(bin.appendingPathComponent(name).path, 0o755)
+        }
+        try install("vim")
+        let vim = try XCTUnwrap(EditorChoice.resolve(environment: ["PATH": bin.path]))
+        XCTAssertEqual(vim, EditorChoice.Choice(command: "vim", note: """
+            EDITOR is not set, so osilab opens vim. To choose your editor, set it, for example: export EDITOR=vim
+            In vim, press i before you type; to save and quit, press Esc, then type :wq and press Enter (:q! and Enter quits without saving).
+            nano is easier for a start: sudo apt-get install -y nano (scripts/setup installs it too).
+            """, waitsBeforeOpening: true))
+        let chineseVim = try XCTUnwrap(EditorChoice.resolve(environment: ["PATH": bin.path], language: .chinese))
+        XCTAssertEqual(chineseVim.note?.split(separator: "\n").dropFirst().first,
+                       "在 vim 里要先按 i 才能打字；保存并退出：按 Esc，再输入 :wq，按 Enter（输入 :q! 再按 Enter 是不保存就退出）。")
+        XCTAssertEqual(SentenceAudit.englishWords(in: chineseVim.note ?? "", allowed: ["vim", "nano", "export", "install", "Esc", "Enter", "Ctrl"]), [])
+
+        try install("nano")
+        let nano = try XCTUnwrap(EditorChoice.resolve(environment: ["PATH": bin.path]))
+        XCTAssertEqual(nano, EditorChoice.Choice(command: "nano", note: """
+            EDITOR is not set, so osilab opens nano. To choose your editor, set it, for example: export EDITOR=vim
+            In nano, type as in any text box; Ctrl-O then Enter saves, and Ctrl-X quits (back to osilab).
+            """, waitsBeforeOpening: false))
+        XCTAssertEqual(EditorChoice.resolve(environment: ["PATH": bin.path], language: .chinese)?.note?.split(separator: "\n").last,
+                       "在 nano 里直接打字就行；按 Ctrl-O 再按 Enter 保存，按 Ctrl-X 退出，回到 osilab。")
+        XCTAssertEqual(EditorChoice.resolve(environment: ["PATH": bin.path, "EDITOR": "vim"]),
+                       EditorChoice.Choice(command: "vim", note: nil, waitsBeforeOpening: false), "the learner's own choice is theirs")
+    }
+
     func testNoticesASavedFile() throws {
         let file = lab.root.appendingPathComponent("Exercises/01_Layers.swift")
         var watcher = FileChangeWatcher(swiftFilesIn: lab.root.appendingPathComponent("Exercises"))

@@ -104,6 +104,8 @@ final class SentenceFilesTests: XCTestCase {
         // END kept-experiments
         // BEGIN kept-exercises
         "git", "export", "install",
+        // The editor osilab edit prefers.
+        "nano",
         // END kept-exercises
         // BEGIN kept-grading
         // Swift the learner writes: values, keywords, the exercises' names and their parameters.
