@@ -30,9 +30,33 @@ final class CaptureExerciseTests: XCTestCase {
         XCTAssertFalse(grader.runsInPrivateNetwork(sendAll, canCapture: { false }, check: { nil }), "it captures nothing")
     }
 
+    /// This test bundle, or a copy of it that nobody may run when the checkout sits in a folder
+    /// only its owner may enter (the copy is removed when the test process ends).
+    func bundleNobodyCanRun() throws -> String {
+        let bundle = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var path = ""
+        var reachable = true
+        for component in bundle.pathComponents.dropLast() where component != "/" {
+            path += "/" + component
+            var info = stat()
+            if stat(path, &info) != 0 || info.st_mode & 0o001 == 0 { reachable = false }
+        }
+        var info = stat()
+        if reachable, stat(bundle.path, &info) == 0, info.st_mode & 0o005 == 0o005 { return bundle.path }
+        let folder = "/tmp/osilab-bundle-for-nobody-\(getpid())"
+        try? FileManager.default.removeItem(atPath: folder)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        chmod(folder, 0o755)
+        let copy = folder + "/" + bundle.lastPathComponent
+        try FileManager.default.copyItem(atPath: bundle.path, toPath: copy)
+        chmod(copy, 0o755)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: folder) }
+        return copy
+    }
+
     /// Runs one reference test of this bundle as nobody, optionally the way the grader does.
     func runReferenceAsNobody(inPrivateNetwork: Bool) throws -> (status: Int32, output: String) {
-        let bundle = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        let bundle = try bundleNobodyCanRun()
         var command = [bundle, "ExerciseSolutionTests.EchoClientReference/testConnectionShowsAHandshakeAndAFinEachWay"]
         var environment = ProcessInfo.processInfo.environment
         if inPrivateNetwork {
@@ -44,6 +68,9 @@ final class CaptureExerciseTests: XCTestCase {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
         process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups"] + command
         process.environment = environment
+        // A checkout in a folder only its owner may enter (a clone inside `mktemp -d`) is no
+        // working folder for nobody.
+        process.currentDirectoryURL = URL(fileURLWithPath: "/")
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
