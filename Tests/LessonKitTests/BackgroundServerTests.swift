@@ -12,7 +12,7 @@ final class BackgroundServerTests: XCTestCase {
     func testStartsWaitsUntilListeningAndStopsWithItsLog() throws {
         let port = String(41_000 + Int(getpid() % 10_000))
         guard case .listening(let server) = BackgroundServer.start(
-            executable: osilab, arguments: ["serve", "echo", "--port", port], environment: [:])
+            executable: osilab, arguments: ["serve", "echo", "--port", port], environment: ["OSILAB_LANG": "en"])
         else { return XCTFail("the echo server did not start") }
         // The server is really there: a client gets its echo.
         let python = Process()
@@ -33,11 +33,11 @@ final class BackgroundServerTests: XCTestCase {
     func testAPortAlreadyTakenIsReportedNotFatal() throws {
         let port = String(42_000 + Int(getpid() % 10_000))
         guard case .listening(let first) = BackgroundServer.start(
-            executable: osilab, arguments: ["serve", "echo", "--port", port], environment: [:])
+            executable: osilab, arguments: ["serve", "echo", "--port", port], environment: ["OSILAB_LANG": "en"])
         else { return XCTFail("the first server did not start") }
         defer { _ = first.stop() }
         guard case .exited(let output) = BackgroundServer.start(
-            executable: osilab, arguments: ["serve", "echo", "--port", port], environment: [:])
+            executable: osilab, arguments: ["serve", "echo", "--port", port], environment: ["OSILAB_LANG": "en"])
         else { return XCTFail("a second server on the same port cannot listen") }
         XCTAssertTrue(output.contains("EADDRINUSE") || output.contains("in use"), output)
     }
