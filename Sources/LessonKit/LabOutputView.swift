@@ -62,6 +62,17 @@ public struct LabOutput: Equatable, Sendable {
         let width = max(1, width)
         var result: [(source: Int, text: String)] = []
         for (index, line) in lines.enumerated() {
+            if DisplayWidth.of(line) <= width {
+                result.append((index, line))
+                continue
+            }
+            // Prose (a notice, an explanation) breaks between words, as the lessons do; a
+            // line that still does not fit (a long token) is cut between characters.
+            let words = TextWrapper.wrap(line, width: width)
+            if !words.isEmpty, words.allSatisfy({ DisplayWidth.of($0) <= width }) {
+                result += words.map { (index, $0) }
+                continue
+            }
             var current = ""
             var used = 0
             for character in line {

@@ -152,6 +152,9 @@ final class FirstHourTests: XCTestCase {
         XCTAssertEqual(output.wrapped(width: 10).first, "columns=58", "a line as wide as the view stays whole")
         XCTAssertEqual(LabOutput(id: "x", display: "", text: "\u{1B}[1;32mSYN\u{1B}[0m 宽字符宽字符\n", anchor: nil).wrapped(width: 7),
                        ["SYN 宽", "字符宽", "字符"], "colours are dropped and a wide character is never cut")
+        let notice = LabOutput(id: "n", display: "", text: "osilab: running in a private network, no root needed\n", anchor: nil)
+        XCTAssertEqual(notice.wrapped(width: 24), ["osilab: running in a", "private network, no root", "needed"],
+                       "prose breaks between words, never inside one")
     }
 
     func testLabsThatTheLearnerTypesIntoStillRunOnTheTerminal() {
