@@ -131,19 +131,7 @@ public struct FileService: LabService {
 
     /// Steps 2 to 4 for `ls`: the size of the listing, then the listing.
     private func sendListing(to connection: LabConnection) -> ConnectionEnding? {
-        let listing = FileListing.wire(root.listing())
-        let acknowledgement: [UInt8]
-        switch connection.announce(size: listing.count) {
-        case .ended(let ending): return ending
-        case .bytes(let bytes): acknowledgement = bytes
-        }
-        do throws(SocketError) {
-            try connection.send(listing)
-        } catch {
-            return connection.ending(after: error, during: .answer)
-        }
-        connection.note(.listingSent, .number(listing.count), .quoted(acknowledgement, limit: 30), .number(listing.count))
-        return nil
+        connection.sendSizeFirst(FileListing.wire(root.listing()), logging: .listingSent)
     }
 
     /// Steps 2 to 4 for an open file.

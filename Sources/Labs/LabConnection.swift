@@ -187,6 +187,24 @@ public final class LabConnection {
         return .bytes(acknowledgement)
     }
 
+    /// Steps 2 to 4 of the remote and files exchange for an answer held in memory: the size,
+    /// the client's acknowledgement, then the bytes; logs `sent` (its count, the
+    /// acknowledgement, its count again). Returns how the connection ended if it did.
+    func sendSizeFirst(_ answer: [UInt8], logging sent: LabMessage) -> ConnectionEnding? {
+        let acknowledgement: [UInt8]
+        switch announce(size: answer.count) {
+        case .ended(let ending): return ending
+        case .bytes(let bytes): acknowledgement = bytes
+        }
+        do throws(SocketError) {
+            try send(answer)
+        } catch {
+            return ending(after: error, during: .answer)
+        }
+        note(sent, .number(answer.count), .quoted(acknowledgement, limit: 30), .number(answer.count))
+        return nil
+    }
+
     /// Sends a last answer, then ends the connection politely: FIN first, then the bytes
     /// the client still sends are read and dropped for a moment before close().
     ///

@@ -89,19 +89,7 @@ public struct RemoteCommandService: LabService {
 
     /// Steps 2 to 4; returns how the connection ended if it did.
     private func answer(_ output: [UInt8], to connection: LabConnection) -> ConnectionEnding? {
-        let message = output.isEmpty ? RemoteCommandService.emptyOutput : output
-        let acknowledgement: [UInt8]
-        switch connection.announce(size: message.count) {
-        case .ended(let ending): return ending
-        case .bytes(let bytes): acknowledgement = bytes
-        }
-        do throws(SocketError) {
-            try connection.send(message)
-        } catch {
-            return connection.ending(after: error, during: .answer)
-        }
-        connection.note(.answered, .number(message.count), .quoted(acknowledgement, limit: 30), .number(message.count))
-        return nil
+        connection.sendSizeFirst(output.isEmpty ? RemoteCommandService.emptyOutput : output, logging: .answered)
     }
 }
 
