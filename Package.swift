@@ -6,7 +6,7 @@
 //   Labs / Experiments -> Sockets, Report
 //   Report -> Timeline, Capture, Terminal (how a run is shown: ladder, explanation, JSON, step mode)
 //   Timeline -> Wire, Trace              Capture -> CPcap, Wire, Trace, Sandbox, TextUI
-//   Sockets -> Trace, Wire               Trace -> Wire
+//   Sockets -> Trace, Wire, TextUI       Trace -> Wire
 //   Sandbox -> CSandbox (entering a private network before main), TextUI
 //   Wire, TextUI -> nothing of ours (TextUI holds every sentence, one file per language)
 import PackageDescription
@@ -61,7 +61,7 @@ let package = Package(
         .target(name: "Report", dependencies: ["Timeline", "Capture", "Trace", "Wire", "TextUI", "Terminal"]),
 
         // The notes' programs and the kernel experiments.
-        .target(name: "Labs", dependencies: ["Sockets", "Capture", "Timeline", "Report"]),
+        .target(name: "Labs", dependencies: ["Sockets", "Capture", "Timeline", "Report", "TextUI"]),
         .target(name: "Experiments", dependencies: ["Sockets", "Capture", "Timeline", "Report", "CSupport", "Sandbox"]),
 
         // Teaching: where the lab lives, the learner's progress, lessons and exercises.
