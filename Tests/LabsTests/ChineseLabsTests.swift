@@ -349,15 +349,8 @@ final class ChineseLabsTests: XCTestCase {
 
     // MARK: The commands
 
-    /// The osilab binary, built next to the test bundle.
     func osilab() throws -> String {
-        let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        let candidate = testBinary.deletingLastPathComponent().appendingPathComponent("osilab").path
-        guard FileManager.default.isExecutableFile(atPath: candidate) else {
-            XCTFail("no osilab binary at \(candidate): run `swift build --product osilab` first")
-            throw CocoaError(.fileNoSuchFile)
-        }
-        return candidate
+        try builtOsilab()
     }
 
     func testServeAndClientWithLangZhSpeakChineseAndSendTheSameBytes() throws {

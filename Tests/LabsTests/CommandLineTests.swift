@@ -5,15 +5,8 @@ import XCTest
 
 /// `osilab serve` and `osilab client` as a learner runs them: the built binary, in processes of their own.
 final class CommandLineTests: XCTestCase {
-    /// The osilab binary, built next to the test bundle by `swift build` / `swift test`.
     func osilab(file: StaticString = #filePath, line: UInt = #line) throws -> String {
-        let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        let candidate = testBinary.deletingLastPathComponent().appendingPathComponent("osilab").path
-        guard FileManager.default.isExecutableFile(atPath: candidate) else {
-            XCTFail("no osilab binary at \(candidate): run `swift build --product osilab` first", file: file, line: line)
-            throw CocoaError(.fileNoSuchFile)
-        }
-        return candidate
+        try builtOsilab(file: file, line: line)
     }
 
     /// The port in the server's banner: `... listening on 127.0.0.1:PORT ...`.

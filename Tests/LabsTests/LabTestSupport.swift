@@ -7,6 +7,17 @@ import XCTest
 /// The folder of the notes' Python programs used as the other end of a connection.
 let peersDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Peers").path
 
+/// The osilab binary, built next to the test bundle by `swift build` / `swift test`.
+func builtOsilab(file: StaticString = #filePath, line: UInt = #line) throws -> String {
+    let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    let candidate = testBinary.deletingLastPathComponent().appendingPathComponent("osilab").path
+    guard FileManager.default.isExecutableFile(atPath: candidate) else {
+        XCTFail("no osilab binary at \(candidate): run `swift build --product osilab` first", file: file, line: line)
+        throw CocoaError(.fileNoSuchFile)
+    }
+    return candidate
+}
+
 /// Limits that make a hang fail in seconds rather than minutes.
 let testLimits = ServerLimits(maxConnections: 256, idleTimeout: .seconds(10), ioTimeout: .seconds(3),
                               maxRequestBytes: 4096, stopGrace: .seconds(3))

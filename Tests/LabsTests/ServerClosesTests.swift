@@ -247,14 +247,7 @@ final class ServerClosesTests: XCTestCase {
         }
     }
 
-    /// The osilab binary, built next to the test bundle.
     func osilabBinary() throws -> String {
-        let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        let candidate = testBinary.deletingLastPathComponent().appendingPathComponent("osilab").path
-        guard FileManager.default.isExecutableFile(atPath: candidate) else {
-            XCTFail("no osilab binary at \(candidate): run `swift build --product osilab` first")
-            throw CocoaError(.fileNoSuchFile)
-        }
-        return candidate
+        try builtOsilab()
     }
 }
