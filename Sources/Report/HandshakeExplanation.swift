@@ -14,15 +14,32 @@ public enum HandshakeExplanation {
         let say = TimelineStrings.timeline(language)
         var lines: [String] = []
         guard let syn = findings.syn else {
+            // Without the SYN (and its SYN-ACK) the numbers count from the first segments seen.
+            if numbers == .relative, findings.synAck == nil { return [say(.explainNoSYN), say(.explainMidstreamRelative)] }
             return [say(.explainNoSYN)]
         }
         let j = syn.segment.sequence
         if let synAck = findings.synAck {
             let k = synAck.segment.sequence
             let ack = synAck.segment.acknowledgment
-            lines.append(ack == j + 1
-                ? say(.explainSteps12, "\(j)", "\(k)", "\(ack)")
-                : say(.explainSteps12Wrong, "\(j)", "\(k)", "\(ack)", "\(j + 1)"))
+            let data = syn.segment.payloadLength
+            if data > 0 {
+                // RFC 7413: J+1+len when the server takes the SYN's data, J+1 when it does not.
+                if ack == j + 1 + data {
+                    lines.append(say(.explainSteps12Data, "\(j)", String(data), "\(k)", "\(ack)"))
+                } else if ack == j + 1 {
+                    lines.append(say(.explainSteps12DataNotTaken, "\(j)", String(data), "\(k)", "\(ack)"))
+                } else {
+                    lines.append(say(.explainSteps12DataWrong, "\(j)", String(data), "\(k)", "\(ack)", "\(j + 1 + data)"))
+                }
+            } else {
+                lines.append(ack == j + 1
+                    ? say(.explainSteps12, "\(j)", "\(k)", "\(ack)")
+                    : say(.explainSteps12Wrong, "\(j)", "\(k)", "\(ack)", "\(j + 1)"))
+            }
+            if synAck.segment.number < syn.segment.number {
+                lines.append(say(.explainCaptureOrder, String(synAck.segment.number), String(syn.segment.number)))
+            }
             if let finalAck = findings.finalAck {
                 let final = finalAck.segment.acknowledgment
                 lines.append(final == k + 1 ? say(.explainStep3, "\(final)") : say(.explainStep3Wrong, "\(final)", "\(k + 1)"))

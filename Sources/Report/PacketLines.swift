@@ -66,13 +66,12 @@ public struct PacketLines: Sendable {
             if language == .english {
                 if PacketText.hasNote(annotated.role) {
                     text.appendLiteral("  (")
-                    PacketText.appendNote(annotated, to: &text)
+                    PacketText.appendNote(annotated, numbers: numbers, to: &text)
                     text.appendByte(")")
                 }
             } else if let note = PacketText.note(annotated, numbers: numbers, strings: notes) {
                 text.appendLiteral("  ")
-                // The midstream note is in parentheses already: it gets no second pair.
-                if case .midstream = annotated.role { text.appendString(note) } else { text.appendString(say(.inParentheses, note)) }
+                text.appendString(say(.inParentheses, note))
             }
             if let error = decoded.error {
                 text.appendString(language == .english ? " [\(error)]" : " [" + problems.describe(error) + "]")

@@ -93,8 +93,10 @@ public enum StepNarration {
         case .handshakeSYN:
             return say(.narrateSYN, "\(segment.sequence)")
         case .handshakeSYNACK:
+            let dataCounted = holds && annotated.synDataLength > 0 && annotated.checks.contains { $0.rule.hasSuffix("+\(annotated.synDataLength)") }
             return say(.narrateSYNACK, "\(segment.sequence)", "\(segment.acknowledgment)",
-                       say(holds ? .narrateJPlusOneHolds : .narrateJPlusOneBroken))
+                       dataCounted ? say(.narrateJPlusOnePlusData, String(annotated.synDataLength))
+                           : say(holds ? .narrateJPlusOneHolds : .narrateJPlusOneBroken))
         case .handshakeACK(let carriesData):
             return say(carriesData ? .narrateACKWithData : .narrateACK, "\(segment.acknowledgment)",
                        say(holds ? .narrateKPlusOneHolds : .narrateKPlusOneBroken))

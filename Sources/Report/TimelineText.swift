@@ -1,6 +1,7 @@
 import TextUI
 import Timeline
 import Trace
+import Wire
 
 // Every sentence Timeline writes for the learner (the handshake explanation, the step-mode
 // narration, the ladder's notes and call results) in English and Chinese. Protocol names,
@@ -19,11 +20,13 @@ public enum TimelineText: String, SentenceID {
     case noteStep1, noteStep2, noteStep3, noteStep3Bare, noteCarriedByData, noteSYNAgain, noteSYNACKAgain, noteRefused
     case noteDataByte, noteDataBytes, noteSentAgain, noteZeroWindow, noteClosesFirst, noteClosesToo, noteLastACK
     case noteReset, noteMidstream, noteOneDatagram, noteAboutDatagram
+    case noteMidstreamRelative, noteSYNData, noteSYNDataCounted, noteSYNDataNotTaken, noteSYNACKFirst, noteSYNAfterSYNACK
     case labelUDPByte, labelUDPBytes, rowUDPByte, rowUDPBytes
     case callCalled, callAfter, callStillWaiting, callByte, callBytes
     // The handshake explanation
     case explainNoSYN, explainSteps12, explainSteps12Wrong, explainStep3, explainStep3Wrong, explainStep3Missing
     case explainRelative, explainNoSYNACK
+    case explainSteps12Data, explainSteps12DataNotTaken, explainSteps12DataWrong, explainCaptureOrder, explainMidstreamRelative
     case explainConnectFailed, explainConnectAtSYNACK, explainConnectAtSYNACKWithACK, explainConnectAfterOther, explainConnectEarly
     case explainAcceptAtACK, explainAcceptAtACKWaited, explainAcceptAtData, explainAcceptAfterOther, explainAcceptEarly
     case explainAcceptStillWaiting, explainAcceptPending, explainDuration
@@ -32,7 +35,7 @@ public enum TimelineText: String, SentenceID {
     case narrateCallsAccept, narrateCallsConnect, narrateCallsRecv, narrateCallsSend, narrateCalls
     case narrateFails, narrateListenPort, narrateListen, narrateAcceptReturns, narrateConnectReturns
     case narrateRecvEnd, narrateRecvBytes, narrateSendReturns, narrateCloses, narrateShutdown, narrateReturns
-    case narrateSYN, narrateSYNACK, narrateJPlusOneHolds, narrateJPlusOneBroken
+    case narrateSYN, narrateSYNACK, narrateJPlusOneHolds, narrateJPlusOneBroken, narrateJPlusOnePlusData
     case narrateACK, narrateACKWithData, narrateKPlusOneHolds, narrateKPlusOneBroken
     case narrateSYNAgain, narrateSYNACKAgain, narrateRefused, narrateData, narrateDataAgain, narrateACKOnly
     case narrateZeroWindow, narrateFINFirst, narrateFINSecond, narrateFinalACK, narrateReset, narrateMidstream
@@ -61,14 +64,25 @@ extension PacketText {
         let checks = annotated.checks.map { check in
             check.holds
                 ? strings(.checkHolds, check.rule)
-                : strings(.checkFails, check.rule, "\(check.expected)", "\(check.actual)")
+                : strings(.checkFails, check.rule, checkNumber(check.expected, check, numbers),
+                          checkNumber(check.actual, check, numbers))
         }
         let separator = strings(.checkSeparator)
+        let synData = String(annotated.segment.flags.contains(.syn) ? annotated.synDataLength : 0)
         switch annotated.role {
         case .handshakeSYN:
-            return strings(.noteStep1)
+            var text = strings(.noteStep1)
+            if annotated.synDataLength > 0 { text = strings(.noteSYNData, text, synData) }
+            text += checks.map { separator + $0 }.joined() + synDataRemark(annotated, strings: strings)
+            if case .synAfterSYNACK(let packet)? = annotated.captureOrder {
+                text = strings(.noteSYNAfterSYNACK, text, String(packet))
+            }
+            return text
         case .handshakeSYNACK:
-            return strings(.noteStep2, checks.map { separator + $0 }.joined())
+            var text = strings(.noteStep2, checks.map { separator + $0 }.joined())
+            text += synDataRemark(annotated, strings: strings)
+            if annotated.captureOrder == .synAckWithoutSYN { text = strings(.noteSYNACKFirst, text) }
+            return text
         case .handshakeACK(let carriesData):
             let base = checks.isEmpty ? strings(.noteStep3Bare) : strings(.noteStep3, checks.joined(separator: separator))
             return carriesData ? strings(.noteCarriedByData, base) : base
@@ -95,8 +109,27 @@ extension PacketText {
         case .reset:
             return strings(.noteReset)
         case .midstream:
-            return strings(.noteMidstream)
+            let relative = numbers == .relative && annotated.numberedFromFirstSeen
+            return strings(relative ? .noteMidstreamRelative : .noteMidstream)
         }
+    }
+
+    /// A number of a failed check as the line shows its numbers: relative to J or K on a
+    /// relative line (so `✗ (expected 101, got 111)` reads against `ack=111`), raw otherwise.
+    static func checkNumber(_ value: SequenceNumber, _ check: NumberCheck, _ numbers: NumberStyle) -> String {
+        guard numbers == .relative, let base = check.base else { return "\(value)" }
+        return String(UInt32(bitPattern: value - base))
+    }
+
+    /// What the SYN's data does to step 2's arithmetic, said where the ack = J+1(+len) check is:
+    /// nothing when the SYN carried none.
+    static func synDataRemark(_ annotated: AnnotatedSegment, strings: TimelineStrings) -> String {
+        guard annotated.synDataLength > 0, let check = annotated.checks.first else { return "" }
+        let length = String(annotated.synDataLength)
+        // The check's rule names the data when the ack was not J+1 alone (see ConnectionTracker.synAckCheck).
+        let dataAcknowledged = check.rule.hasSuffix("+\(annotated.synDataLength)")
+        if dataAcknowledged { return strings(.noteSYNDataCounted, "", length) }
+        return check.holds ? strings(.noteSYNDataNotTaken, "", length) : ""
     }
 
     /// `connect() = 0 after 249 µs` (`connect() = 0，等了 249 µs`), in `strings`' language.

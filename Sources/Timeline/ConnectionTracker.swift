@@ -37,11 +37,24 @@ public enum SegmentRole: Sendable, Hashable {
 
 /// A check of the handshake arithmetic: e.g. that the SYN-ACK acknowledges J+1.
 public struct NumberCheck: Sendable, Hashable {
-    /// As the notes write it: `ack = J+1`.
+    /// As the notes write it: `ack = J+1`, or `ack = J+1+100` after a SYN with 100 bytes of data.
     public var rule: String
     public var expected: SequenceNumber
     public var actual: SequenceNumber
+    /// The initial sequence number the rule counts from (J or K): a line in relative numbers
+    /// shows `expected` and `actual` relative to it, so the numbers match the line's.
+    public var base: SequenceNumber? = nil
     public var holds: Bool { expected == actual }
+}
+
+/// Where a handshake segment stands in the capture when the capture holds the steps in
+/// another order than the protocol sends them (two capture points merged, or a clock that
+/// went backwards): the reader still numbers the steps as the protocol does.
+public enum CaptureOrder: Sendable, Hashable {
+    /// A SYN-ACK with no SYN before it in the capture (the SYN may follow, or was not captured).
+    case synAckWithoutSYN
+    /// A SYN recorded after its SYN-ACK (the packet number of that SYN-ACK).
+    case synAfterSYNACK(synAckPacket: Int)
 }
 
 /// A segment with its meaning: the unit the ladder, the JSON output and the facts use.
@@ -61,6 +74,14 @@ public struct AnnotatedSegment: Sendable, Hashable {
     public var checks: [NumberCheck]
     /// Retransmissions of this segment's kind so far (2 means the second copy).
     public var copy: Int
+    /// On a SYN and its SYN-ACK: the bytes of data the SYN carried (TCP Fast Open, RFC 7413),
+    /// which the SYN-ACK acknowledges with J+1+length when the server takes them.
+    public var synDataLength = 0
+    /// Set when the capture order of the handshake differs from the protocol order.
+    public var captureOrder: CaptureOrder? = nil
+    /// On a connection whose SYN was not captured: true when the relative numbers count from
+    /// the first segment seen in each direction (as Wireshark does), not from J and K.
+    public var numberedFromFirstSeen = false
 
     public var client: IPEndpoint {
         direction == .clientToServer ? segment.source : segment.destination
@@ -82,6 +103,14 @@ public struct ConnectionTracker: Sendable {
         let client: IPEndpoint
         let server: IPEndpoint
         let handshakeSeen: Bool
+        /// False for a connection opened by its SYN-ACK, until (if ever) the SYN shows up.
+        var synSeen = true
+        /// The packet number of the SYN-ACK that opened the connection before its SYN.
+        var synAckFirstPacket: Int?
+        /// Bytes of data the SYN carried.
+        var synData = 0
+        /// The acknowledgment of the SYN-ACK that came before its SYN, checked when the SYN comes.
+        var synAckAcknowledgment: SequenceNumber?
         var clientISN: SequenceNumber?
         var serverISN: SequenceNumber?
         var synCopies = 0
@@ -99,8 +128,18 @@ public struct ConnectionTracker: Sendable {
         }
     }
 
+    /// What a closed connection leaves behind: enough to number and orient its stragglers.
+    struct Closed: Sendable {
+        let number: Int
+        let client: IPEndpoint
+        let clientISN: SequenceNumber?
+        let serverISN: SequenceNumber?
+        let clientNext: SequenceNumber?
+        let serverNext: SequenceNumber?
+    }
+
     private var open: [ConnectionKey: Connection] = [:]
-    private var recentlyClosed: [ConnectionKey: Int] = [:]
+    private var recentlyClosed: [ConnectionKey: Closed] = [:]
     private var closedOrder: [ConnectionKey] = []
     private var closedCursor = 0
     private let closedMemory: Int
@@ -120,25 +159,30 @@ public struct ConnectionTracker: Sendable {
         // A SYN (not a SYN-ACK) starts a connection, also when the same ports were used before.
         if segment.isSYN {
             if var existing = open[key], existing.client == segment.source, existing.clientISN == segment.sequence,
-               !existing.established {
+               existing.synSeen, !existing.established {
                 existing.synCopies += 1
                 open[key] = existing
                 return AnnotatedSegment(
                     segment: segment, connection: existing.number, direction: .clientToServer,
                     role: .synRetransmission, step: 1, relativeSequence: 0, relativeAcknowledgment: nil,
-                    checks: [], copy: existing.synCopies)
+                    checks: [], copy: existing.synCopies, synDataLength: segment.payloadLength)
+            }
+            if var existing = open[key], !existing.synSeen, existing.client == segment.source {
+                return adoptLateSYN(segment, key: key, connection: &existing)
             }
             connectionCount += 1
             var connection = Connection(number: connectionCount, client: segment.source, server: segment.destination,
                                         handshakeSeen: true)
             connection.clientISN = segment.sequence
             connection.synCopies = 1
-            connection.clientNext = segment.sequence + 1
+            connection.synData = segment.payloadLength
+            connection.clientNext = segment.sequence + segment.sequenceLength
             open[key] = connection
             forgetClosed(key)
             return AnnotatedSegment(
                 segment: segment, connection: connection.number, direction: .clientToServer, role: .handshakeSYN,
-                step: 1, relativeSequence: 0, relativeAcknowledgment: nil, checks: [], copy: 1)
+                step: 1, relativeSequence: 0, relativeAcknowledgment: nil, checks: [], copy: 1,
+                synDataLength: segment.payloadLength)
         }
 
         // One hash lookup per segment: the connection is copied out by its index and
@@ -161,6 +205,7 @@ public struct ConnectionTracker: Sendable {
     /// connection (a reset, or the last ACK of the teardown).
     private func follow(_ segment: Segment, connection: inout Connection) -> (AnnotatedSegment, ends: Bool) {
         let direction: Direction = segment.source == connection.client ? .clientToServer : .serverToClient
+        if !connection.handshakeSeen { numberFromFirstSeen(segment, direction: direction, connection: &connection) }
         let relativeSequence = connection.isn(of: direction).map { UInt32(bitPattern: segment.sequence - $0) }
         let peerISN = connection.isn(of: direction == .clientToServer ? .serverToClient : .clientToServer)
         let relativeAck = segment.flags.contains(.ack) ? peerISN.map { UInt32(bitPattern: segment.acknowledgment - $0) } : nil
@@ -182,9 +227,10 @@ public struct ConnectionTracker: Sendable {
                 result.relativeSequence = 0
             }
             result.step = 2
-            if let j = connection.clientISN {
+            result.synDataLength = connection.synData
+            if let j = connection.clientISN, connection.synSeen {
                 result.relativeAcknowledgment = UInt32(bitPattern: segment.acknowledgment - j)
-                result.checks = [NumberCheck(rule: "ack = J+1", expected: j + 1, actual: segment.acknowledgment)]
+                result.checks = [Self.synAckCheck(j: j, synData: connection.synData, ack: segment.acknowledgment)]
             }
             return (result, false)
         }
@@ -200,7 +246,7 @@ public struct ConnectionTracker: Sendable {
             connection.established = true
             result.role = .handshakeACK(carriesData: segment.payloadLength > 0)
             result.step = 3
-            result.checks = [NumberCheck(rule: "ack = K+1", expected: k + 1, actual: segment.acknowledgment)]
+            result.checks = [NumberCheck(rule: "ack = K+1", expected: k + 1, actual: segment.acknowledgment, base: k)]
             advance(&connection, direction: direction, segment: segment)
             if segment.isFIN { noteFIN(&connection, direction: direction, segment: segment) }
             return (result, false)
@@ -253,15 +299,96 @@ public struct ConnectionTracker: Sendable {
         }
     }
 
+    /// The check of step 2. After a SYN with data the server acknowledges the SYN and its
+    /// data (J+1+length) when it takes the data, or the SYN alone (J+1) when it does not
+    /// (RFC 7413 section 4.2: the client then sends the data again); both are correct.
+    static func synAckCheck(j: SequenceNumber, synData: Int, ack: SequenceNumber) -> NumberCheck {
+        if synData > 0, ack != j + 1 {
+            return NumberCheck(rule: "ack = J+1+\(synData)", expected: j + 1 + synData, actual: ack, base: j)
+        }
+        return NumberCheck(rule: "ack = J+1", expected: j + 1, actual: ack, base: j)
+    }
+
+    /// Without the SYN, each direction counts from its first segment seen (which shows as 1,
+    /// as if the SYN had just gone before), or from the first acknowledgment of it that the
+    /// other side sent, whichever comes first: Wireshark's rule, so the numbers match it.
+    private func numberFromFirstSeen(_ segment: Segment, direction: Direction, connection: inout Connection) {
+        let fromClient = direction == .clientToServer
+        if (fromClient ? connection.clientISN : connection.serverISN) == nil {
+            let base = segment.flags.contains(.syn) ? segment.sequence : segment.sequence - 1
+            if fromClient { connection.clientISN = base } else { connection.serverISN = base }
+        }
+        if segment.flags.contains(.ack), (fromClient ? connection.serverISN : connection.clientISN) == nil {
+            let base = segment.acknowledgment - 1
+            if fromClient { connection.serverISN = base } else { connection.clientISN = base }
+        }
+    }
+
+    /// The SYN of a connection whose SYN-ACK came first in the capture: it is step 1 all the
+    /// same. The SYN-ACK's acknowledgment is checked now that J is known.
+    private mutating func adoptLateSYN(_ segment: Segment, key: ConnectionKey, connection: inout Connection) -> AnnotatedSegment {
+        connection.synSeen = true
+        connection.clientISN = segment.sequence
+        connection.synData = segment.payloadLength
+        connection.synCopies = 1
+        advance(&connection, direction: .clientToServer, segment: segment)
+        var checks: [NumberCheck] = []
+        if let acknowledged = connection.synAckAcknowledgment {
+            var check = Self.synAckCheck(j: segment.sequence, synData: segment.payloadLength, ack: acknowledged)
+            check.rule = "SYN-ACK " + check.rule
+            checks = [check]
+        }
+        open[key] = connection
+        return AnnotatedSegment(
+            segment: segment, connection: connection.number, direction: .clientToServer, role: .handshakeSYN,
+            step: 1, relativeSequence: 0, relativeAcknowledgment: nil, checks: checks, copy: 1,
+            synDataLength: segment.payloadLength,
+            captureOrder: connection.synAckFirstPacket.map { .synAfterSYNACK(synAckPacket: $0) })
+    }
+
+    /// A SYN-ACK with no SYN before it: step 2 of a connection whose SYN is later in the
+    /// capture (merged captures, timestamps gone backwards) or was not captured at all.
+    /// J is taken as ack-1 until the SYN shows it.
+    private mutating func openBySYNACK(_ segment: Segment, key: ConnectionKey) -> AnnotatedSegment {
+        connectionCount += 1
+        var connection = Connection(number: connectionCount, client: segment.destination, server: segment.source,
+                                    handshakeSeen: true)
+        connection.synSeen = false
+        connection.synAckFirstPacket = segment.number
+        connection.synAckAcknowledgment = segment.acknowledgment
+        connection.serverISN = segment.sequence
+        connection.clientISN = segment.acknowledgment - 1
+        connection.synAckCopies = 1
+        connection.serverNext = segment.sequence + segment.sequenceLength
+        open[key] = connection
+        forgetClosed(key)
+        return AnnotatedSegment(
+            segment: segment, connection: connection.number, direction: .serverToClient, role: .handshakeSYNACK,
+            step: 2, relativeSequence: 0, relativeAcknowledgment: 1, checks: [], copy: 1,
+            captureOrder: .synAckWithoutSYN)
+    }
+
     /// A segment of a connection we did not see start: either a straggler of one that
     /// just closed, or a connection already running when the capture began.
     private mutating func annotateUntracked(_ segment: Segment, key: ConnectionKey) -> AnnotatedSegment {
-        if let number = recentlyClosed[key] {
+        if let closed = recentlyClosed[key], !(segment.isSYNACK && closed.serverISN != segment.sequence) {
+            // A straggler keeps its connection's direction and relative numbers.
+            let direction: Direction = segment.source == closed.client ? .clientToServer : .serverToClient
+            let ownISN = direction == .clientToServer ? closed.clientISN : closed.serverISN
+            let peerISN = direction == .clientToServer ? closed.serverISN : closed.clientISN
+            // Data past what the connection had sent was on its way when the connection ended
+            // (a reset overtook it): new, not sent again.
+            let next = direction == .clientToServer ? closed.clientNext : closed.serverNext
+            let isNew = next.map { $0.isBefore(segment.sequence + segment.payloadLength) } ?? false
             return AnnotatedSegment(
-                segment: segment, connection: number, direction: .clientToServer,
-                role: segment.isRST ? .reset : (segment.payloadLength > 0 ? .retransmission : .ack),
-                step: nil, relativeSequence: nil, relativeAcknowledgment: nil, checks: [], copy: 1)
+                segment: segment, connection: closed.number, direction: direction,
+                role: segment.isRST ? .reset : (segment.payloadLength > 0 ? (isNew ? .data : .retransmission) : .ack),
+                step: nil, relativeSequence: ownISN.map { UInt32(bitPattern: segment.sequence - $0) },
+                relativeAcknowledgment: segment.flags.contains(.ack)
+                    ? peerISN.map { UInt32(bitPattern: segment.acknowledgment - $0) } : nil,
+                checks: [], copy: 1)
         }
+        if segment.isSYNACK { return openBySYNACK(segment, key: key) }
         // Without a SYN, guess that the lower port is the server's (services use low, fixed ports).
         let (client, server) = segment.source.port > segment.destination.port
             ? (segment.source, segment.destination) : (segment.destination, segment.source)
@@ -269,25 +396,30 @@ public struct ConnectionTracker: Sendable {
         var connection = Connection(number: connectionCount, client: client, server: server, handshakeSeen: false)
         connection.established = true
         let direction: Direction = segment.source == client ? .clientToServer : .serverToClient
+        numberFromFirstSeen(segment, direction: direction, connection: &connection)
         advance(&connection, direction: direction, segment: segment)
         if segment.isRST {
-            rememberClosed(key, number: connection.number)
+            rememberClosed(key, connection)
         } else {
             if segment.isFIN { noteFIN(&connection, direction: direction, segment: segment) }
             open[key] = connection
         }
+        let ownISN = connection.isn(of: direction)
+        let peerISN = connection.isn(of: direction == .clientToServer ? .serverToClient : .clientToServer)
         return AnnotatedSegment(
             segment: segment, connection: connection.number, direction: direction,
-            role: segment.isRST ? .reset : .midstream, step: nil, relativeSequence: nil,
-            relativeAcknowledgment: nil, checks: [], copy: 1)
+            role: segment.isRST ? .reset : .midstream, step: nil,
+            relativeSequence: ownISN.map { UInt32(bitPattern: segment.sequence - $0) },
+            relativeAcknowledgment: segment.flags.contains(.ack) ? peerISN.map { UInt32(bitPattern: segment.acknowledgment - $0) } : nil,
+            checks: [], copy: 1, numberedFromFirstSeen: true)
     }
 
     private mutating func close(_ key: ConnectionKey) {
         guard let connection = open.removeValue(forKey: key) else { return }
-        rememberClosed(key, number: connection.number)
+        rememberClosed(key, connection)
     }
 
-    private mutating func rememberClosed(_ key: ConnectionKey, number: Int) {
+    private mutating func rememberClosed(_ key: ConnectionKey, _ connection: Connection) {
         if closedOrder.count < closedMemory {
             closedOrder.append(key)
         } else {
@@ -295,7 +427,9 @@ public struct ConnectionTracker: Sendable {
             closedOrder[closedCursor] = key
             closedCursor = (closedCursor + 1) % closedMemory
         }
-        recentlyClosed[key] = number
+        recentlyClosed[key] = Closed(number: connection.number, client: connection.client,
+                                     clientISN: connection.clientISN, serverISN: connection.serverISN,
+                                     clientNext: connection.clientNext, serverNext: connection.serverNext)
     }
 
     private mutating func forgetClosed(_ key: ConnectionKey) {

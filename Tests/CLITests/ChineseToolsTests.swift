@@ -187,7 +187,7 @@ final class ChineseToolsTests: XCTestCase {
         let english = try osilab(arguments)
         let lines = chinese.output.split(separator: "\n").map(String.init)
         XCTAssertTrue(lines.contains { $0.contains(" SYN seq=0 ") && $0.hasSuffix("  （第 1 步：seq = J）") }, chinese.output)
-        XCTAssertTrue(lines.contains { $0.hasSuffix(" RST-ACK ack=1  （被拒绝：端口 \(port) 上没有程序在监听）") }, chinese.output)
+        XCTAssertTrue(lines.contains { $0.hasSuffix(" RST-ACK seq=0 ack=1  （被拒绝：端口 \(port) 上没有程序在监听）") }, chinese.output)
         XCTAssertTrue(lines.contains("2 个报文，1 个 TCP 连接"), chinese.output)
         XCTAssertTrue(english.output.contains("2 packets, 1 TCP connection\n"), english.output)
         // The counters: 2 packets captured, none dropped; the filter's count is the kernel's (lo counts twice).

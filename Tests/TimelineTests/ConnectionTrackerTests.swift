@@ -122,7 +122,7 @@ final class ConnectionTrackerTests: XCTestCase {
         let first = tracker.annotate(talk.segment(fromClient: false, [.psh, .ack], seq: 77, ack: 88, length: 3))
         XCTAssertEqual(first.role, .midstream)
         XCTAssertEqual(first.server, talk.server)
-        XCTAssertNil(first.relativeSequence, "without the SYN there is no J to count from")
+        XCTAssertEqual(first.relativeSequence, 1, "without the SYN, the first segment seen counts as 1 (Wireshark)")
     }
 
     func testMemoryFollowsOpenConnectionsNotTheCapture() {

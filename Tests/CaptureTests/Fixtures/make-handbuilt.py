@@ -122,3 +122,108 @@ with open(os.path.join(HERE, "handshake-ipv4.pcap"), "rb") as f:
     whole = f.read()
 with open(os.path.join(HERE, "damaged.pcap"), "wb") as f:
     f.write(whole[:-20])
+
+
+# TCP conversations built segment by segment, for what the connection tracker must read
+# as a person would: data on a SYN (TCP Fast Open), a SYN-ACK recorded before its SYN, a
+# capture that starts mid-stream, ECN flags, resets with their seq. Ethernet, IPv4, with
+# correct checksums (tcpdump -v checks them), from 192.0.2.1 (client) to 192.0.2.2:8080.
+def checksum(data):
+    data += b"\x00" * (len(data) % 2)
+    total = sum(struct.unpack(">%dH" % (len(data) // 2), data))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF
+
+
+TCP_FLAGS = {"F": 0x01, "S": 0x02, "R": 0x04, "P": 0x08, "A": 0x10, "U": 0x20, "E": 0x40, "W": 0x80}
+client_ip, server_ip = bytes([192, 0, 2, 1]), bytes([192, 0, 2, 2])
+
+
+def segment(from_client, port, flags, seq, ack, data=b"", options=b"", ecn=0, window=64240):
+    """One Ethernet frame holding an IPv4 TCP segment; `flags` spelled like tcpdump (S, A, P, E, W...)."""
+    src, dst = (client_ip, server_ip) if from_client else (server_ip, client_ip)
+    sport, dport = (port, 8080) if from_client else (8080, port)
+    options += b"\x01" * (-len(options) % 4)
+    bits = sum(TCP_FLAGS[f] for f in flags)
+    header = struct.pack(">HHIIBBHHH", sport, dport, seq & 0xFFFFFFFF, ack & 0xFFFFFFFF,
+                         (5 + len(options) // 4) << 4, bits, window, 0, 0) + options
+    pseudo = src + dst + struct.pack(">BBH", 0, 6, len(header) + len(data))
+    tcp = header[:16] + struct.pack(">H", checksum(pseudo + header + data)) + header[18:] + data
+    ip = struct.pack(">BBHHHBBH4s4s", 0x45, ecn, 20 + len(tcp), 0, 0x4000, 64, 6, 0, src, dst)
+    ip = ip[:10] + struct.pack(">H", checksum(ip)) + ip[12:]
+    return (mac_a + mac_b if from_client else mac_b + mac_a) + b"\x08\x00" + ip + tcp
+
+
+def timed(frames, start=1_700_000_000, step_us=100, times=None):
+    """(seconds, microseconds, length, frame) records, `step_us` apart unless `times` gives them."""
+    stamps = times or [i * step_us for i in range(len(frames))]
+    return [(start + us // 1_000_000, us % 1_000_000, len(f), f) for us, f in zip(stamps, frames)]
+
+
+MSS = b"\x02\x04\x05\xb4"
+# TCP Fast Open: the SYN carries a cookie (option 34) and 100 bytes. The first server takes
+# the data and acknowledges J+1+100; the second acknowledges only J+1 (RFC 7413 4.2), so the
+# client sends the 50 bytes again with its final ACK.
+cookie = b"\x22\x0a" + bytes(range(1, 9))
+J, K = 1_000_000, 5_000_000
+write_pcap("tfo-syn-data.pcap", 1, timed([
+    segment(True, 40001, "S", J, 0, b"G" * 100, MSS + cookie),
+    segment(False, 40001, "SA", K, J + 101, options=MSS),
+    segment(True, 40001, "A", J + 101, K + 1),
+    segment(False, 40001, "PA", K + 1, J + 101, b"H" * 20),
+    segment(True, 40001, "A", J + 101, K + 21),
+    segment(True, 40001, "FA", J + 101, K + 21),
+    segment(False, 40001, "FA", K + 21, J + 102),
+    segment(True, 40001, "A", J + 102, K + 22),
+    segment(True, 40002, "S", 2_000_000, 0, b"g" * 50, MSS + cookie),
+    segment(False, 40002, "SA", 6_000_000, 2_000_001, options=MSS),
+    segment(True, 40002, "PA", 2_000_001, 6_000_001, b"g" * 50),
+    segment(False, 40002, "A", 6_000_001, 2_000_051),
+]))
+# The SYN-ACK first in the file, its timestamp after the SYN's: two capture points merged.
+write_pcap("synack-before-syn.pcap", 1, timed([
+    segment(False, 40003, "SA", 7_000_000, 3_000_001, options=MSS),
+    segment(True, 40003, "S", 3_000_000, 0, options=MSS),
+    segment(True, 40003, "A", 3_000_001, 7_000_001),
+    segment(True, 40003, "PA", 3_000_001, 7_000_001, b"hello"),
+    segment(False, 40003, "A", 7_000_001, 3_000_006),
+], times=[300, 100, 400, 500, 600]))
+# A capture started mid-stream: no SYN, so numbers count from the first segment seen each
+# way; the server's FIN sent again after the last ACK is a straggler of the closed connection.
+write_pcap("midstream.pcap", 1, timed([
+    segment(True, 40004, "PA", 900_000, 400_000, b"0123456789"),
+    segment(False, 40004, "A", 400_000, 900_010),
+    segment(False, 40004, "PA", 400_000, 900_010, b"s" * 30),
+    segment(True, 40004, "FA", 900_010, 400_030),
+    segment(False, 40004, "FA", 400_030, 900_011),
+    segment(True, 40004, "A", 900_011, 400_031),
+    segment(False, 40004, "FA", 400_030, 900_011),
+]))
+# ECN (RFC 3168): the SYN asks with ECE and CWR, the SYN-ACK agrees with ECE; a router marks
+# a data packet CE (IP ECN bits 11), the receiver echoes ECE, the sender answers with CWR.
+# The last segment carries ECE alone, no ACK: it must still be named.
+write_pcap("ecn-setup.pcap", 1, timed([
+    segment(True, 40005, "SEW", 10_000, 0, options=MSS),
+    segment(False, 40005, "SAE", 20_000, 10_001, options=MSS),
+    segment(True, 40005, "A", 10_001, 20_001),
+    segment(True, 40005, "PA", 10_001, 20_001, b"ecn-data", ecn=3),
+    segment(False, 40005, "AE", 20_001, 10_009),
+    segment(True, 40005, "PAW", 10_009, 20_001, b"more-ecn", ecn=2),
+    segment(False, 40005, "A", 20_001, 10_017),
+    segment(True, 40005, "E", 10_017, 0),
+]))
+# Resets: a server aborts an established connection with RST-ACK (its seq is what the
+# client checks), the client's data already on its way arrives after it, the server resets
+# again; then a SYN to a closed port answered by RST-ACK with seq 0.
+write_pcap("rst-ack.pcap", 1, timed([
+    segment(True, 40006, "S", 30_000, 0, options=MSS),
+    segment(False, 40006, "SA", 40_000, 30_001, options=MSS),
+    segment(True, 40006, "A", 30_001, 40_001),
+    segment(True, 40006, "PA", 30_001, 40_001, b"x" * 10),
+    segment(False, 40006, "RA", 40_001, 30_011),
+    segment(True, 40006, "PA", 30_011, 40_001, b"y" * 5),
+    segment(False, 40006, "R", 40_001, 0),
+    segment(True, 40007, "S", 50_000, 0, options=MSS),
+    segment(False, 40007, "RA", 0, 50_001),
+]))
