@@ -167,7 +167,11 @@ public struct ConnectionTracker: Sendable {
                     role: .synRetransmission, step: 1, relativeSequence: 0, relativeAcknowledgment: nil,
                     checks: [], copy: existing.synCopies, synDataLength: segment.payloadLength)
             }
-            if var existing = open[key], !existing.synSeen, existing.client == segment.source {
+            // The SYN its SYN-ACK acknowledged (with or without the SYN's data); any other SYN
+            // from those ports starts a connection of its own.
+            if var existing = open[key], !existing.synSeen, existing.client == segment.source,
+               let acknowledged = existing.synAckAcknowledgment,
+               acknowledged == segment.sequence + 1 || acknowledged == segment.sequence + segment.sequenceLength {
                 return adoptLateSYN(segment, key: key, connection: &existing)
             }
             connectionCount += 1

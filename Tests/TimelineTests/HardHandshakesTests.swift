@@ -97,6 +97,15 @@ final class HardHandshakesTests: XCTestCase {
         XCTAssertTrue(chinese.contains("抓包里的顺序和协议的顺序不同"), chinese)
     }
 
+    func testASYNTheEarlierSYNACKDidNotAcknowledgeStartsItsOwnConnection() {
+        var talk = Conversation()
+        var tracker = ConnectionTracker()
+        let synAck = tracker.annotate(talk.segment(fromClient: false, [.syn, .ack], seq: k, ack: j + 1))
+        let other = tracker.annotate(talk.segment(fromClient: true, .syn, seq: 77_777))
+        XCTAssertNotEqual(other.connection, synAck.connection, "J = 77777 is not the J the SYN-ACK acknowledged")
+        XCTAssertNil(other.captureOrder)
+    }
+
     func testTheExplanationSaysTheCaptureOrderDiffers() {
         var talk = Conversation()
         var tracker = ConnectionTracker()
