@@ -15,7 +15,10 @@ public enum HandshakeExplanation {
         var lines: [String] = []
         guard let syn = findings.syn else {
             // Without the SYN (and its SYN-ACK) the numbers count from the first segments seen.
-            if numbers == .relative, findings.synAck == nil { return [say(.explainNoSYN), say(.explainMidstreamRelative)] }
+            if let synAck = findings.synAck {
+                return [say(.explainOnlySYNACK, "\(synAck.segment.acknowledgment - 1)")]
+            }
+            if numbers == .relative { return [say(.explainNoSYN), say(.explainMidstreamRelative)] }
             return [say(.explainNoSYN)]
         }
         let j = syn.segment.sequence

@@ -27,6 +27,7 @@ public enum TimelineText: String, SentenceID {
     case explainNoSYN, explainSteps12, explainSteps12Wrong, explainStep3, explainStep3Wrong, explainStep3Missing
     case explainRelative, explainNoSYNACK
     case explainSteps12Data, explainSteps12DataNotTaken, explainSteps12DataWrong, explainCaptureOrder, explainMidstreamRelative
+    case explainOnlySYNACK
     case explainConnectFailed, explainConnectAtSYNACK, explainConnectAtSYNACKWithACK, explainConnectAfterOther, explainConnectEarly
     case explainAcceptAtACK, explainAcceptAtACKWaited, explainAcceptAtData, explainAcceptAfterOther, explainAcceptEarly
     case explainAcceptStillWaiting, explainAcceptPending, explainDuration

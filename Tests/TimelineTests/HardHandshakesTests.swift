@@ -106,6 +106,19 @@ final class HardHandshakesTests: XCTestCase {
         XCTAssertNil(other.captureOrder)
     }
 
+    func testAConnectionWithOnlyItsSYNACKIsExplainedAsSuch() {
+        var talk = Conversation()
+        var tracker = ConnectionTracker()
+        let synAck = tracker.annotate(talk.segment(fromClient: false, [.syn, .ack], seq: k, ack: j + 1))
+        let ack = tracker.annotate(talk.segment(fromClient: true, .ack, seq: j + 1, ack: k + 1))
+        XCTAssertEqual([synAck.step, ack.step], [2, 3], "steps 2 and 3 are labelled without the SYN")
+        let findings = HandshakeFindings(connection: 1, client: talk.client, server: talk.server,
+                                         syn: nil, synAck: synAck, finalAck: ack)
+        XCTAssertEqual(HandshakeExplanation.sentences(for: findings),
+                       ["The capture holds this connection's SYN-ACK (step 2) but not its SYN: the capture began after the SYN went out, or missed it. J is taken from the SYN-ACK as ack - 1 = \(j)."])
+        XCTAssertTrue(HandshakeExplanation.sentences(for: findings, language: .chinese).first?.contains("ack - 1 = \(j)") ?? false)
+    }
+
     func testTheExplanationSaysTheCaptureOrderDiffers() {
         var talk = Conversation()
         var tracker = ConnectionTracker()

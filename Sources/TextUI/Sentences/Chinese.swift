@@ -223,6 +223,7 @@ extension Sentences {
         "ladder.explainSteps12DataWrong": "第 1 步：客户端的内核发出 SYN，seq J = {0}，SYN 上还带着 {1} 字节数据（TCP 快速打开，RFC 7413）。第 2 步：服务器的内核回应 SYN-ACK，带上自己的 seq K = {2}，ack = {3}，既不是 J+1+{1}（{4}），也不是 J+1：有什么东西改写了这些编号。",
         "ladder.explainCaptureOrder": "抓包里 SYN-ACK（第 {0} 个包）排在 SYN（第 {1} 个包）前面：抓包里的顺序和协议的顺序不同（可能是把两个抓包点的记录合在了一起，或者时间戳倒退了）。这里的步骤按协议发送的顺序编号。",
         "ladder.explainMidstreamRelative": "这个连接的相对编号从每个方向上抓到的第一个报文段算起（那个报文段记作 1），和 Wireshark 的做法一样；加上 --absolute 可以看到原始的 32 位数值。",
+        "ladder.explainOnlySYNACK": "抓包里有这个连接的 SYN-ACK（第 2 步），却没有它的 SYN：抓包是在 SYN 发出之后才开始的，或者漏掉了它。J 按 SYN-ACK 推算，即 ack - 1 = {0}。",
         "ladder.explainNoSYNACK": "客户端发出了 SYN（seq J = {0}），但没有等到 SYN-ACK。",
         "ladder.explainConnectFailed": "connect() 失败了，错误是 {0}。",
         "ladder.explainConnectAtSYNACK": "SYN-ACK（第 2 步）到达 {0} 之后，connect() 返回。所以 connect() 在第 2 步返回。",

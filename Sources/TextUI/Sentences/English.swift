@@ -220,6 +220,7 @@ extension Sentences {
         "ladder.explainSteps12DataWrong": "Step 1: the client's kernel sent SYN with seq J = {0} and {1} bytes of data on it (TCP Fast Open, RFC 7413). Step 2: the server's kernel answered SYN-ACK with its own seq K = {2} and ack = {3}, which is neither J+1+{1} ({4}) nor J+1: something rewrote the numbers.",
         "ladder.explainCaptureOrder": "The capture holds the SYN-ACK (packet #{0}) before the SYN (packet #{1}): the capture order differs from the protocol order (captures from two points merged, or timestamps that went backwards). The steps are numbered as the protocol sends them.",
         "ladder.explainMidstreamRelative": "The relative numbers of this connection count from the first segment seen in each direction (that segment shows as 1), as Wireshark does; add --absolute for the raw 32-bit values.",
+        "ladder.explainOnlySYNACK": "The capture holds this connection's SYN-ACK (step 2) but not its SYN: the capture began after the SYN went out, or missed it. J is taken from the SYN-ACK as ack - 1 = {0}.",
         "ladder.explainNoSYNACK": "The client sent SYN (seq J = {0}), but no SYN-ACK came back.",
         "ladder.explainConnectFailed": "connect() failed with {0}.",
         "ladder.explainConnectAtSYNACK": "connect() returned {0} after the SYN-ACK (step 2) arrived. So connect() returns at step 2.",
