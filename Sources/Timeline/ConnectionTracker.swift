@@ -383,10 +383,11 @@ public struct ConnectionTracker: Sendable {
             // Data past what the connection had sent was on its way when the connection ended
             // (a reset overtook it): new, not sent again.
             let next = direction == .clientToServer ? closed.clientNext : closed.serverNext
-            let isNew = next.map { $0.isBefore(segment.sequence + segment.payloadLength) } ?? false
+            // A FIN again after the last ACK is sent again too (its ACK was lost).
+            let isNew = next.map { $0.isBefore(segment.sequence + segment.sequenceLength) } ?? false
             return AnnotatedSegment(
                 segment: segment, connection: closed.number, direction: direction,
-                role: segment.isRST ? .reset : (segment.payloadLength > 0 ? (isNew ? .data : .retransmission) : .ack),
+                role: segment.isRST ? .reset : (segment.sequenceLength > 0 ? (isNew ? .data : .retransmission) : .ack),
                 step: nil, relativeSequence: ownISN.map { UInt32(bitPattern: segment.sequence - $0) },
                 relativeAcknowledgment: segment.flags.contains(.ack)
                     ? peerISN.map { UInt32(bitPattern: segment.acknowledgment - $0) } : nil,

@@ -166,6 +166,7 @@ final class HardHandshakesTests: XCTestCase {
         XCTAssertEqual(late.direction, .serverToClient, "the server's late FIN still goes from the server")
         XCTAssertEqual(late.relativeSequence, 1)
         XCTAssertEqual(late.relativeAcknowledgment, 2)
+        XCTAssertEqual(late.role, .retransmission, "the server's FIN again: the last ACK did not reach it")
     }
 
     func testECNFlagsAreNamed() {
