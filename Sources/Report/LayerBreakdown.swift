@@ -287,6 +287,7 @@ public struct LayerBreakdown: Sendable {
         case .identifierAndSequence(let identifier, let sequence): say(.valueIdentifierAndSequence, "\(identifier)", "\(sequence)")
         case .partlyCaptured(let captured, let declared): say(.valuePartlyCaptured, bytesText(captured), "\(declared)")
         case .paddingLength(let count): say(.valuePadding, bytesText(count))
+        case .paddingAfterPPPoE(let count): say(.valuePaddingAfterPPPoE, bytesText(count))
         case .protocolLayer(let layer): protocolLayerName(layer)
         case .decodeProblem(let error, let options): problemText(error, options: options)
         case .captureKept(let captured, let original): say(.valueCaptureKept, bytesText(captured), "\(original)")

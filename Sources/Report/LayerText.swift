@@ -70,7 +70,7 @@ public enum LayerText: String, SentenceID {
     case codeNoRoute, codeAdministrativelyProhibited, codeAddressUnreachable, codePortUnreachable, codeHopLimitExceeded
     case codeReassemblyTimeExceeded, codeNetUnreachable, codeHostUnreachable, codeProtocolUnreachable
     case codeFragmentationNeeded, codeCommunicationProhibited, codeTTLExceeded
-    case valueIdentifierAndSequence, valuePartlyCaptured, valuePadding, valueCaptureKept
+    case valueIdentifierAndSequence, valuePartlyCaptured, valuePadding, valuePaddingAfterPPPoE, valueCaptureKept
     case etherTypeMPLSUnicast, etherTypeMPLSMulticast, etherTypePPPoEDiscovery, etherTypePPPoESession
     case protocolHopByHop, protocolRouting, protocolFragment, protocolNoNextHeader, protocolDestinationOptions, protocolMobility
 }

@@ -31,7 +31,8 @@ extension PacketDecoder {
 
     mutating func decodeIPv4(at offset: Int) {
         enterNetwork(at: offset)
-        guard let fixed = view(.ipv4, at: offset, count: IPv4Field.minimumLength) else { return }
+        guard let fixed = view(.ipv4, at: offset, count: IPv4Field.minimumLength, within: enclosingEnd,
+                               enclosing: enclosingField) else { return }
         let versionAndIHL = fixed.uint8(at: IPv4Field.versionAndIHL)
         let version = versionAndIHL >> 4
         let ihl = Int(versionAndIHL & 0x0f)
@@ -46,7 +47,8 @@ extension PacketDecoder {
             return
         }
         let headerLength = ihl * 4
-        guard let view = view(.ipv4, at: offset, count: headerLength) else { return }
+        guard let view = view(.ipv4, at: offset, count: headerLength, within: enclosingEnd,
+                              enclosing: enclosingField) else { return }
 
         let totalLength = view.uint16(bigEndianAt: IPv4Field.totalLength)
         let flagsAndOffset = view.uint16(bigEndianAt: IPv4Field.flagsAndFragmentOffset)
@@ -78,16 +80,28 @@ extension PacketDecoder {
             // Segmentation offload: the stack hands a large segment down with length 0 and
             // the NIC fills it in; a capture taken before that sees 0 (tcpdump: "assuming TSO").
             header.lengthFromCapture = true
-            end = captured
+            end = min(captured, enclosingEnd ?? captured)
             endIsDeclared = false
         } else if Int(totalLength) < headerLength {
             packet.network = .ipv4(header)
             note(.ipv4, .invalid(.totalLengthBelowHeader(total: totalLength, header: headerLength)), at: offset)
             return
-        } else if end > captured, frameKnownWhole {
-            note(.ipv4, .invalid(.totalLengthPastPacket(total: totalLength, available: captured - offset)), at: offset)
-            end = captured
-            endIsDeclared = false
+        } else {
+            if let limit = enclosingEnd, end > limit {
+                // Two length fields disagree, and the outer one wins: what lies past it is
+                // the frame's padding (or the outer packet's), never this packet's data.
+                // A first fragment of a tunnel carries only the start of the inner packet.
+                if !inFirstFragment {
+                    note(.ipv4, .invalid(.totalLengthPastEnclosing(total: totalLength, available: limit - offset,
+                                                                   field: enclosingField)), at: offset)
+                }
+                end = limit
+            }
+            if end > captured, frameKnownWhole {
+                note(.ipv4, .invalid(.totalLengthPastPacket(total: totalLength, available: captured - offset)), at: offset)
+                end = captured
+                endIsDeclared = false
+            }
         }
         if end < captured { packet.trailer = end..<captured }
         header.payload = view.end..<min(end, captured)
@@ -99,7 +113,7 @@ extension PacketDecoder {
             notePayloadCut(end: end)
             return
         }
-        inFirstFragment = header.moreFragments
+        inFirstFragment = inFirstFragment || header.moreFragments
         decodeTransport(header.protocol, at: view.end, end: end, endIsDeclared: endIsDeclared,
                         enclosing: .ipv4TotalLength, isIPv6: false)
         notePayloadCut(end: end)
@@ -114,7 +128,8 @@ extension PacketDecoder {
 
     mutating func decodeIPv6(at offset: Int) {
         enterNetwork(at: offset)
-        guard let view = view(.ipv6, at: offset, count: IPv6Field.length) else { return }
+        guard let view = view(.ipv6, at: offset, count: IPv6Field.length, within: enclosingEnd,
+                              enclosing: enclosingField) else { return }
         let first = view.uint32(bigEndianAt: IPv6Field.versionClassFlow)
         let version = UInt8(truncatingIfNeeded: first >> 28)
         guard version == 6 else {
@@ -147,12 +162,22 @@ extension PacketDecoder {
             // A jumbogram (RFC 2675) or a segmentation-offload packet: the real length is
             // elsewhere or nowhere, so the capture decides.
             header.lengthFromCapture = true
-            end = captured
+            end = min(captured, enclosingEnd ?? captured)
             endIsDeclared = false
-        } else if end > captured, frameKnownWhole {
-            note(.ipv6, .invalid(.payloadLengthPastPacket(payloadLength: payloadLength, available: captured - view.end)), at: offset)
-            end = captured
-            endIsDeclared = false
+        } else {
+            if let limit = enclosingEnd, end > limit {
+                // As for IPv4: the enclosing header's length ends the packet.
+                if !inFirstFragment {
+                    note(.ipv6, .invalid(.payloadLengthPastEnclosing(payloadLength: payloadLength, available: limit - view.end,
+                                                                     field: enclosingField)), at: offset)
+                }
+                end = limit
+            }
+            if end > captured, frameKnownWhole {
+                note(.ipv6, .invalid(.payloadLengthPastPacket(payloadLength: payloadLength, available: captured - view.end)), at: offset)
+                end = captured
+                endIsDeclared = false
+            }
         }
         if end < captured { packet.trailer = end..<captured }
         header.payload = view.end..<min(end, captured)
@@ -211,7 +236,7 @@ extension PacketDecoder {
                 header.upperLayerProtocol = next
                 header.upperLayerOffset = at
                 packet.network = .ipv6(header)
-                inFirstFragment = header.fragment?.moreFragments ?? false
+                inFirstFragment = inFirstFragment || (header.fragment?.moreFragments ?? false)
                 decodeTransport(next, at: at, end: end, endIsDeclared: endIsDeclared,
                                 enclosing: .ipv6PayloadLength, isIPv6: true)
                 notePayloadCut(end: end)

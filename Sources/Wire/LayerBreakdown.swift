@@ -175,6 +175,8 @@ public enum FieldValue: Sendable, Hashable {
     /// Fewer bytes captured than the header declares.
     case partlyCaptured(captured: Int, declared: Int)
     case paddingLength(Int)
+    /// Bytes after the end the PPPoE length sets: the frame's, whatever IP claims.
+    case paddingAfterPPPoE(Int)
     case protocolLayer(ProtocolLayer)
     /// The problem, and for malformed TCP options, which option and how.
     case decodeProblem(DecodeError, options: TCPOptionProblem?)
@@ -231,8 +233,12 @@ private struct BreakdownBuilder {
         addTransport()
         addPayload()
         if !packet.trailer.isEmpty {
+            // After PPPoE the padding starts where the PPPoE length ends the payload, which
+            // need not be where the frame reaches 60 bytes.
+            let afterPPPoE = packet.link.pppoe.map { $0.range.lowerBound + 6 + Int($0.length) == packet.trailer.lowerBound } ?? false
             add(2, .ethernetPadding, packet.trailer, [
-                Field(name: .length, value: .paddingLength(packet.trailer.count), bytes: packet.trailer),
+                Field(name: .length, value: afterPPPoE ? .paddingAfterPPPoE(packet.trailer.count) : .paddingLength(packet.trailer.count),
+                      bytes: packet.trailer),
             ])
         }
         if let error = packet.error { addError(error) }

@@ -61,6 +61,22 @@ final class ChineseDecodeProblemTests: XCTestCase {
             "IPv4 at byte 14 invalid: total length 1500 runs past the end of the packet, which has 43 bytes from the IPv4 header on",
             "IPv4（从第 14 字节起）无效：总长度 1500 超出了报文的末尾：从 IPv4 首部算起，报文只有 43 字节")
 
+        // A PPPoE session frame (Ethernet 14 + PPPoE 6 + PPP 2: IPv4 starts at 22) whose length
+        // covers 40 bytes of an IPv4 packet that claims 46; 6 bytes of padding follow.
+        let pppoe: [UInt8] = Build.ethernet(type: 0x8864) + [0x11, 0x00, 0x12, 0x34] + Build.be16(42) + [0x00, 0x21]
+        add("total length 46 in a PPPoE length of 40",
+            pppoe + Build.ipv4(protocol: 6, payload: Build.tcp(flags: 0x10), totalLength: 46) + [UInt8](repeating: 0, count: 6),
+            .ethernet, .ipv4, .invalid(.totalLengthPastEnclosing(total: 46, available: 40, field: .pppoeLength)), at: 22,
+            "IPv4 at byte 22 invalid: total length 46 is more than the 40 bytes the PPPoE length leaves for the IPv4 packet; 6 bytes are missing",
+            "IPv4（从第 22 字节起）无效：总长度 46 超过了 PPPoE 长度给 IPv4 报文留下的 40 字节，缺了 6 字节")
+        // IPv6 in the same frame: 40 fixed bytes, 20 of TCP covered, a payload length of 26.
+        let pppoe6: [UInt8] = Build.ethernet(type: 0x8864) + [0x11, 0x00, 0x12, 0x34] + Build.be16(62) + [0x00, 0x57]
+        add("payload length 26 in a PPPoE length of 60",
+            pppoe6 + Build.ipv6(nextHeader: 6, payload: Build.tcp(flags: 0x10), payloadLength: 26) + [UInt8](repeating: 0, count: 6),
+            .ethernet, .ipv6, .invalid(.payloadLengthPastEnclosing(payloadLength: 26, available: 20, field: .pppoeLength)), at: 22,
+            "IPv6 at byte 22 invalid: payload length 26 is more than the 20 bytes the PPPoE length leaves after the IPv6 header; 6 bytes are missing",
+            "IPv6（从第 22 字节起）无效：载荷长度 26 超过了 PPPoE 长度在 IPv6 首部后面留下的 20 字节，缺了 6 字节")
+
         // IPv6
         var version5 = ethernet6 + Build.ipv6(nextHeader: 17, payload: Build.udp(payload: [1, 2]))
         version5[14] = 0x50 | (version5[14] & 0x0f)
@@ -230,7 +246,7 @@ final class ChineseDecodeProblemTests: XCTestCase {
             if case .invalid(let reason) = item.error.kind { return Self.caseName(reason) }
             return nil
         }), ["wrongVersion", "headerLengthTooSmall", "totalLengthBelowHeader", "totalLengthPastPacket", "payloadLengthPastPacket",
-             "tooManyExtensionHeaders", "lengthFieldTooShort", "rawIPVersion", "pppControlByte", "dataOffsetTooSmall", "tcpOption",
+             "totalLengthPastEnclosing", "payloadLengthPastEnclosing", "tooManyExtensionHeaders", "lengthFieldTooShort", "rawIPVersion", "pppControlByte", "dataOffsetTooSmall", "tcpOption",
              "udpLengthBelowHeader", "udpLengthPastEnclosing"])
         XCTAssertEqual(Set(Self.cases.compactMap { item -> String? in
             if case .unsupported(let what) = item.error.kind { return Self.caseName(what) }
@@ -246,6 +262,8 @@ final class ChineseDecodeProblemTests: XCTestCase {
         case .totalLengthBelowHeader: "totalLengthBelowHeader"
         case .totalLengthPastPacket: "totalLengthPastPacket"
         case .payloadLengthPastPacket: "payloadLengthPastPacket"
+        case .totalLengthPastEnclosing: "totalLengthPastEnclosing"
+        case .payloadLengthPastEnclosing: "payloadLengthPastEnclosing"
         case .tooManyExtensionHeaders: "tooManyExtensionHeaders"
         case .lengthFieldTooShort: "lengthFieldTooShort"
         case .rawIPVersion: "rawIPVersion"

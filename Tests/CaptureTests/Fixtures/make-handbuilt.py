@@ -78,6 +78,35 @@ write_pcap("vlan-stacked.pcap", 1, rewrap(
 # Ethernet, PPPoE session (0x8864: version/type 0x11, code 0, session 0x1234, length), PPP IPv4.
 write_pcap("pppoe.pcap", 1, rewrap(
     v4, lambda ip: mac_b + mac_a + b"\x88\x64" + b"\x11\x00" + struct.pack(">HH", 0x1234, len(ip) + 2) + b"\x00\x21"))
+def ipv4_checksum(header):
+    """RFC 1071 over an IPv4 header whose checksum field is zero."""
+    total = sum(struct.unpack(">%dH" % (len(header) // 2), header))
+    while total > 0xFFFF:
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF
+
+
+def with_total_length(ip, length):
+    """The IPv4 packet with its total length field set to `length` and the checksum redone."""
+    header = bytearray(ip[:(ip[0] & 0x0F) * 4])
+    header[2:4] = struct.pack(">H", length)
+    header[10:12] = b"\x00\x00"
+    header[10:12] = struct.pack(">H", ipv4_checksum(bytes(header)))
+    return bytes(header) + ip[len(header):]
+
+
+# The same PPPoE capture, but packet 5 (the server's pure ACK, 52 bytes of IP) claims a total
+# length of 58 while the PPPoE length covers only the 2-byte PPP protocol and those 52 bytes;
+# 6 bytes of Ethernet padding follow. The PPPoE length is the one that ends the payload, so
+# the 6 bytes are padding, not TCP data (tcpdump: "truncated-ip - 6 bytes missing!").
+def pppoe_short(index, packet):
+    sec, frac, length, ip = packet
+    if index != 4:
+        return (sec, frac, 0, mac_b + mac_a + b"\x88\x64\x11\x00" + struct.pack(">HH", 0x1234, len(ip) + 2) + b"\x00\x21" + ip)
+    claimed = with_total_length(ip, len(ip) + 6)
+    return (sec, frac, 0, mac_b + mac_a + b"\x88\x64\x11\x00" + struct.pack(">HH", 0x1234, len(ip) + 2) + b"\x00\x21"
+            + claimed + b"\x00" * 6)
+write_pcap("pppoe-short.pcap", 1, [pppoe_short(index, packet) for index, packet in enumerate(v4)])
 # Ethernet, MPLS unicast (0x8847) with two labels: 1000 (not bottom), 2000 (bottom of stack), TTL 64.
 def mpls(label, bottom):
     return struct.pack(">I", (label << 12) | (bottom << 8) | 64)

@@ -1,0 +1,124 @@
+import Capture
+import Foundation
+import Report
+import TextUI
+import Timeline
+import Wire
+import XCTest
+
+/// Hand-built captures of encapsulations that real captures hold and loopback cannot make
+/// (see make-handbuilt.py), each checked against what tcpdump, an independent decoder, reads
+/// from the same file.
+final class EncapsulationTests: XCTestCase {
+    func fixture(_ name: String) -> String { CaptureFileTests.fixtures.appendingPathComponent(name).path }
+
+    /// tcpdump's text for a capture file, one line per line it prints.
+    func tcpdump(_ arguments: [String], _ name: String) throws -> [String] {
+        let tool = "/usr/bin/tcpdump"
+        guard FileManager.default.isExecutableFile(atPath: tool) else {
+            XCTFail("tcpdump is needed as the independent decoder (apt-get install tcpdump)")
+            return []
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments + ["-r", fixture(name)]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = Pipe()
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, "tcpdump reads \(name)")
+        return text.split(separator: "\n").map(String.init)
+    }
+
+    /// The first match of `pattern`'s capture groups in `line`.
+    func groups(_ pattern: String, in line: String) -> [String]? {
+        guard let regex = try? NSRegularExpression(pattern: pattern),
+              let match = regex.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) else { return nil }
+        return (1..<match.numberOfRanges).compactMap { Range(match.range(at: $0), in: line).map { String(line[$0]) } }
+    }
+
+    /// The lines `osilab read` prints for a capture, in English, times in UTC.
+    func annotate(_ name: String) throws -> [String] {
+        let file = try CaptureFile(path: fixture(name))
+        var lines = PacketLines(numbers: .relative, utcOffsetSeconds: 0)
+        var output: [String] = []
+        let linkType = LinkType(rawValue: file.dataLink)
+        try file.forEachPacket { header, bytes in
+            output.append(lines.line(timestamp: header.timestamp, bytes: bytes, originalLength: header.originalLength, linkType: linkType))
+            return true
+        }
+        return output
+    }
+
+    func packets(_ name: String) throws -> [CapturedPacket] {
+        try CaptureFile(path: fixture(name)).readAll()
+    }
+
+    func decode(_ packet: CapturedPacket) -> DecodedPacket {
+        decodePacket(packet.bytes, linkType: LinkType(rawValue: packet.dataLink), originalLength: packet.originalLength)
+    }
+
+    // MARK: PPPoE length shorter than the IP packet claims
+
+    func testPPPoELengthBoundsTheIPv4PacketAsTcpdumpSays() throws {
+        let all = try packets("pppoe-short.pcap")
+        XCTAssertEqual(all.count, 11)
+        let packet = decode(all[4])
+        // tcpdump -v: "IP truncated-ip - 6 bytes missing! (... length 58)" for packet 5.
+        let lines = try tcpdump(["-nn", "-v"], "pppoe-short.pcap").filter { $0.contains("PPPoE") }
+        XCTAssertEqual(lines.count, 11)
+        let numbers = try XCTUnwrap(groups(#"truncated-ip - (\d+) bytes missing!.* length (\d+)\)"#, in: lines[4]), lines[4])
+        XCTAssertEqual(lines.filter { $0.contains("truncated-ip") }.count, 1, "only packet 5 disagrees with its PPPoE length")
+        guard case .invalid(.totalLengthPastEnclosing(let total, let available, let field))? = packet.error?.kind else {
+            return XCTFail("packet 5 must say its IPv4 total length is more than the PPPoE length leaves: \(String(describing: packet.error))")
+        }
+        XCTAssertEqual(field, .pppoeLength)
+        XCTAssertEqual(String(total), numbers[1], "the total length tcpdump prints")
+        XCTAssertEqual(String(Int(total) - available), numbers[0], "as many bytes missing as tcpdump counts")
+
+        let tcp = try XCTUnwrap(packet.tcp)
+        XCTAssertEqual(tcp.payloadLength, 0, "the bytes past the PPPoE payload are not TCP data")
+        XCTAssertTrue(packet.payload.isEmpty)
+        XCTAssertEqual(packet.trailer.count, 6)
+        for (index, other) in all.enumerated() where index != 4 {
+            XCTAssertNil(decode(other).error, "packet \(index + 1) fits its PPPoE length")
+        }
+    }
+
+    func testPPPoEPaddingIsListedOnceInTheLayers() throws {
+        let packet = try packets("pppoe-short.pcap")[4]
+        let sections = layerBreakdown(packet.bytes, linkType: LinkType(rawValue: packet.dataLink), originalLength: packet.originalLength)
+        XCTAssertFalse(sections.contains { $0.name == .applicationData }, "no TCP data: \(sections.map(\.name))")
+        let padding = sections.filter { $0.name == .ethernetPadding }
+        XCTAssertEqual(padding.count, 1)
+        XCTAssertEqual(padding.first?.bytes, 74..<80, "14 Ethernet + 8 PPPoE/PPP + 52 IP = 74; the frame is 80 bytes")
+        XCTAssertEqual(padding.first?.fields.first?.value, .paddingAfterPPPoE(6))
+        // No byte is shown as two things, apart from the problem section that points at the packet.
+        let shown = sections.filter { !$0.isError }.map(\.bytes)
+        for (index, range) in shown.enumerated() {
+            for other in shown[(index + 1)...] {
+                XCTAssertFalse(range.overlaps(other), "\(range) and \(other) overlap")
+            }
+        }
+        let error = try XCTUnwrap(sections.last)
+        XCTAssertTrue(error.isError)
+        let expected: [(Language, [String])] = [(.english, ["6 bytes are missing", "not IP data"]), (.chinese, ["缺了 6 字节", "不是 IP 的数据"])]
+        for (language, words) in expected {
+            let text = LayerView.render(bytes: packet.bytes, linkType: LinkType(rawValue: packet.dataLink),
+                                        originalLength: packet.originalLength, title: "5", width: 400, colour: false,
+                                        language: language).map(\.plainText).joined(separator: "\n")
+            for word in words { XCTAssertTrue(text.contains(word), "\(language): \(text)") }
+        }
+    }
+
+    func testPPPoEMismatchIsNotedOnThePacketLine() throws {
+        let english = try annotate("pppoe-short.pcap")
+        XCTAssertEqual(english[4], "21:56:02.926781000 c1 127.0.0.1:47001 > 127.0.0.1:58392 ACK ack=16 "
+                       + "[IPv4 at byte 22 invalid: total length 58 is more than the 52 bytes the PPPoE length leaves for the IPv4 packet; 6 bytes are missing]")
+        XCTAssertEqual(english.prefix(3).map { String($0.dropFirst(19)) },
+                       try annotate("pppoe.pcap").prefix(3).map { String($0.dropFirst(19)) },
+                       "the handshake is labelled as in the PPPoE capture it was built from")
+    }
+}
