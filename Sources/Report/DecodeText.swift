@@ -26,6 +26,7 @@ public enum DecodeText: String, SentenceID {
     case udpLengthBelowHeader, udpLengthPastEnclosing
     // What the decoder does not read.
     case unsupportedLinkType, unsupportedUnknownLinkType, unsupportedCiscoHDLC, unsupportedMPLSPayload
+    case unsupportedTunnelTooDeep
     case linkTypeIEEE80211, linkTypeIEEE80211Radio, linkTypeNetlink
 }
 
@@ -114,6 +115,7 @@ extension StringTable where ID == DecodeText {
             if let name = linkTypeName(type) { self(.unsupportedLinkType, name) } else { self(.unsupportedUnknownLinkType, String(type.rawValue)) }
         case .ciscoHDLC(let address): self(.unsupportedCiscoHDLC, "0x" + hex2(address))
         case .mplsPayloadUnknown: self(.unsupportedMPLSPayload)
+        case .tunnelTooDeep(let limit): self(.unsupportedTunnelTooDeep, String(limit))
         }
     }
 

@@ -85,6 +85,8 @@ public struct LayerBreakdown: Sendable {
         case .mplsLabel: say(.sectionMPLSLabel)
         case .ipv4: say(.sectionIPv4)
         case .ipv6: say(.sectionIPv6)
+        case .tunnelIPv4: say(.sectionTunnelIPv4)
+        case .tunnelIPv6: say(.sectionTunnelIPv6)
         case .ipv6Extension(let kind): say(.sectionIPv6Extension, extensionName(kind))
         case .arp: say(.sectionARP)
         case .esp: say(.sectionESP)

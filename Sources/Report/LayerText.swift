@@ -20,7 +20,7 @@ public enum LayerText: String, SentenceID {
     // Section names.
     case sectionEthernetII, sectionIEEE8023, sectionBSDLoopback, sectionOpenBSDLoopback, sectionLinuxCooked, sectionLinuxCooked2
     case sectionPPP, sectionVLANTag, sectionServiceVLANTag, sectionLLC, sectionLLCWithSNAP
-    case sectionPPPoEDiscovery, sectionPPPoESession, sectionMPLSLabel, sectionIPv4, sectionIPv6, sectionIPv6Extension
+    case sectionPPPoEDiscovery, sectionPPPoESession, sectionMPLSLabel, sectionIPv4, sectionIPv6, sectionTunnelIPv4, sectionTunnelIPv6, sectionIPv6Extension
     case sectionARP, sectionESP, sectionTCP, sectionUDP, sectionICMP, sectionICMPv6, sectionQuoted, sectionICMPData
     case sectionApplicationData, sectionEthernetPadding, sectionDecodeError
     case undecodedPPPoETags, undecodedEtherTypeNamed, undecodedEtherType, undecodedPPP, undecodedLLC

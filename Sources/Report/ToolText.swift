@@ -111,7 +111,7 @@ extension StringTable where ID == ToolText {
         switch packet.network {
         case .arp: return "ARP"
         case .ipv4(let header): return self(.otherIPv4Protocol, "\(header.protocol)")
-        case .ipv6(let header): return self(.otherIPv6NextHeader, "\(header.nextHeader)")
+        case .ipv6(let header): return self(.otherIPv6NextHeader, "\(header.upperLayerProtocol)")
         case .other(let type): return "EtherType \(type)"
         default: return self(.otherLinkFrame)
         }

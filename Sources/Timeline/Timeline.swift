@@ -193,7 +193,9 @@ public struct Timeline: Sendable {
         switch packet.network {
         case .arp: return .other(summary: "ARP")
         case .ipv4(let header): return .other(summary: "IPv4 protocol \(header.protocol)")
-        case .ipv6(let header): return .other(summary: "IPv6 next header \(header.nextHeader)")
+        // The protocol after the extension headers, not the first of them: "AH" says nothing
+        // about what the packet carries.
+        case .ipv6(let header): return .other(summary: "IPv6 next header \(header.upperLayerProtocol)")
         case .other(let type): return .other(summary: "EtherType \(type)")
         default: return .other(summary: "link-layer frame")
         }

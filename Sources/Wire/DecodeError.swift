@@ -218,6 +218,8 @@ public enum UnsupportedFormat: Sendable, Hashable, CustomStringConvertible {
     case ciscoHDLC(address: UInt8)
     /// An MPLS label stack followed by something that is neither IPv4 nor IPv6.
     case mplsPayloadUnknown
+    /// IP-in-IP tunnels nested deeper than `limit`: the packet inside the last is not read.
+    case tunnelTooDeep(limit: Int)
 
     public var description: String {
         switch self {
@@ -227,6 +229,8 @@ public enum UnsupportedFormat: Sendable, Hashable, CustomStringConvertible {
             "Cisco HDLC framing (address 0x\(hex2(address))) on a PPP serial link"
         case .mplsPayloadUnknown:
             "MPLS does not say what it carries, and the bytes after the label stack are not a valid IPv4 or IPv6 header"
+        case .tunnelTooDeep(let limit):
+            "IP tunnelled in IP more than \(limit) times over; the packet inside is left as it is"
         }
     }
 }

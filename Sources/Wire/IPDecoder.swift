@@ -28,6 +28,31 @@ extension PacketDecoder {
     /// More extension headers than any real packet carries; the walk stops there so a
     /// crafted chain cannot make it loop long.
     static let maximumExtensionHeaders = 16
+    /// Tunnels inside tunnels are legal but rare past two; each level is a call deeper, so
+    /// a crafted packet of nested headers stops here and says so.
+    static let maximumTunnelDepth = 4
+
+    /// Whether `next` is IP carried in IP: IPv4 (4) or IPv6 (41), whichever IP carries it.
+    static func isTunnel(_ next: IPProtocol) -> Bool { next == .ipInIP || next == .ipv6 }
+
+    /// Decodes the IP packet inside an IP-in-IP tunnel: `outer` becomes a tunnel header and
+    /// the inner packet the network layer, bounded by the outer packet's end.
+    mutating func decodeTunnel(
+        _ outer: NetworkLayer, layer: ProtocolLayer, carrying inner: IPProtocol, at offset: Int, end: Int,
+        endIsDeclared: Bool, enclosing: LengthField
+    ) {
+        guard packet.tunnels.count < Self.maximumTunnelDepth else {
+            note(layer, .unsupported(.tunnelTooDeep(limit: Self.maximumTunnelDepth)), at: offset)
+            packet.transport = .other(inner)
+            leaveUndecoded(from: offset, to: end)
+            return
+        }
+        packet.tunnels.append(outer)
+        packet.network = nil
+        enclosingEnd = endIsDeclared ? end : nil
+        enclosingField = enclosing
+        if inner == .ipInIP { decodeIPv4(at: offset) } else { decodeIPv6(at: offset) }
+    }
 
     mutating func decodeIPv4(at offset: Int) {
         enterNetwork(at: offset)
@@ -103,7 +128,8 @@ extension PacketDecoder {
                 endIsDeclared = false
             }
         }
-        if end < captured { packet.trailer = end..<captured }
+        // The outer packet of a tunnel has said where the frame's own bytes begin.
+        if end < captured, packet.tunnels.isEmpty { packet.trailer = end..<captured }
         header.payload = view.end..<min(end, captured)
         packet.network = .ipv4(header)
 
@@ -114,6 +140,11 @@ extension PacketDecoder {
             return
         }
         inFirstFragment = inFirstFragment || header.moreFragments
+        if Self.isTunnel(header.protocol) {
+            decodeTunnel(.ipv4(header), layer: .ipv4, carrying: header.protocol, at: view.end, end: end,
+                         endIsDeclared: endIsDeclared, enclosing: .ipv4TotalLength)
+            return
+        }
         decodeTransport(header.protocol, at: view.end, end: end, endIsDeclared: endIsDeclared,
                         enclosing: .ipv4TotalLength, isIPv6: false)
         notePayloadCut(end: end)
@@ -179,7 +210,7 @@ extension PacketDecoder {
                 endIsDeclared = false
             }
         }
-        if end < captured { packet.trailer = end..<captured }
+        if end < captured, packet.tunnels.isEmpty { packet.trailer = end..<captured }
         header.payload = view.end..<min(end, captured)
         let declaredEnd: Int? = endIsDeclared ? end : nil
 
@@ -237,6 +268,13 @@ extension PacketDecoder {
                 header.upperLayerOffset = at
                 packet.network = .ipv6(header)
                 inFirstFragment = inFirstFragment || (header.fragment?.moreFragments ?? false)
+                if Self.isTunnel(next) {
+                    // IPsec tunnel mode puts a whole IP packet after AH (RFC 4302, 3.1.2),
+                    // as 6in6 and 4in6 tunnels do after the fixed header.
+                    decodeTunnel(.ipv6(header), layer: .ipv6, carrying: next, at: at, end: end,
+                                 endIsDeclared: endIsDeclared, enclosing: .ipv6PayloadLength)
+                    return
+                }
                 decodeTransport(next, at: at, end: end, endIsDeclared: endIsDeclared,
                                 enclosing: .ipv6PayloadLength, isIPv6: true)
                 notePayloadCut(end: end)

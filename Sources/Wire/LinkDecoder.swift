@@ -71,6 +71,8 @@ struct PacketDecoder {
 
     /// Marks where the link layer (and any encapsulation) ends and the network layer begins.
     mutating func enterNetwork(at offset: Int) {
+        // Inside a tunnel the link layer ended at the outermost IP header.
+        guard packet.tunnels.isEmpty else { return }
         packet.link.range = 0..<offset
     }
 

@@ -121,4 +121,71 @@ final class EncapsulationTests: XCTestCase {
                        try annotate("pppoe.pcap").prefix(3).map { String($0.dropFirst(19)) },
                        "the handshake is labelled as in the PPPoE capture it was built from")
     }
+
+    // MARK: IP in IP
+
+    static let tunnels = ["tunnel-6in6-ah.pcap", "tunnel-6in4.pcap", "tunnel-4in4.pcap", "tunnel-4in6.pcap"]
+
+    func testTunnelledPacketsDecodeToTheInnerSegmentsTcpdumpSees() throws {
+        // tcpdump -nn -S: "IP6 2001:db8::1 > 2001:db8::2: AH(...): IP6 ::1.41760 > ::1.47002: Flags [S], seq 269221884, ..."
+        let pattern = #"^\S+ IP6? (\S+) > (\S+): (?:AH\([^)]*\): )?IP6? (\S+)\.(\d+) > (\S+)\.(\d+): Flags \[([^\]]*)\], (?:seq (\d+), )?(?:ack (\d+), )?"#
+        for name in Self.tunnels {
+            let lines = try tcpdump(["-nn", "-S"], name)
+            let all = try packets(name)
+            XCTAssertEqual(lines.count, all.count, name)
+            XCTAssertEqual(all.count, 3, "\(name): the handshake")
+            for (line, packet) in zip(lines, all) {
+                let fields = try XCTUnwrap(groups(pattern, in: line), "\(name): tcpdump printed \(line)")
+                let decoded = decode(packet)
+                XCTAssertNil(decoded.error, "\(name): \(line)")
+                let tcp = try XCTUnwrap(decoded.tcp, "\(name): the TCP inside the tunnel, as tcpdump decodes it: \(line)")
+                XCTAssertEqual(decoded.tunnels.count, 1, name)
+                let outer = decoded.tunnels.first.flatMap { layer -> (String, String)? in
+                    switch layer {
+                    case .ipv4(let ip): ("\(ip.source)", "\(ip.destination)")
+                    case .ipv6(let ip): ("\(ip.source)", "\(ip.destination)")
+                    default: nil
+                    }
+                }
+                XCTAssertEqual(outer?.0, fields[0], "\(name): outer source")
+                XCTAssertEqual(outer?.1, fields[1], "\(name): outer destination")
+                XCTAssertEqual(decoded.source?.description, fields[2], "\(name): inner source")
+                XCTAssertEqual(String(tcp.sourcePort), fields[3], name)
+                XCTAssertEqual(decoded.destination?.description, fields[4], "\(name): inner destination")
+                XCTAssertEqual(String(tcp.destinationPort), fields[5], name)
+                let flags = (tcp.flags.contains(.syn) ? "S" : "") + (tcp.flags.contains(.ack) ? "." : "")
+                XCTAssertEqual(flags, fields[6], "\(name): flags")
+                if tcp.flags.contains(.syn) {
+                    XCTAssertEqual(String(tcp.sequence.rawValue), fields[7], "\(name): seq")
+                }
+                if tcp.flags.contains(.ack) {
+                    XCTAssertEqual(String(tcp.acknowledgment.rawValue), fields.last, "\(name): ack")
+                }
+            }
+        }
+    }
+
+    func testTheHandshakeInsideATunnelIsLabelled() throws {
+        for name in Self.tunnels {
+            let lines = try annotate(name)
+            XCTAssertEqual(lines.count, 3, name)
+            XCTAssertTrue(lines[0].contains(" SYN seq=0 ") && lines[0].hasSuffix("(step 1: seq = J)"), "\(name): \(lines[0])")
+            XCTAssertTrue(lines[1].contains(" SYN-ACK seq=0 ack=1 ") && lines[1].hasSuffix("(step 2: seq = K, ack = J+1 ✓)"),
+                          "\(name): \(lines[1])")
+            XCTAssertTrue(lines[2].contains(" ACK ack=1 ") && lines[2].hasSuffix("(step 3: ack = K+1 ✓)"), "\(name): \(lines[2])")
+            XCTAssertTrue(lines.allSatisfy { $0.contains(" c1 ") }, "\(name): one connection, the inner one")
+        }
+    }
+
+    func testTheLayersShowTheOuterAndTheInnerIP() throws {
+        let packet = try packets("tunnel-6in6-ah.pcap")[0]
+        let sections = layerBreakdown(packet.bytes, linkType: LinkType(rawValue: packet.dataLink), originalLength: packet.originalLength)
+        XCTAssertEqual(sections.map(\.name), [.ethernetII, .tunnelIPv6, .ipv6Extension(.authenticationHeader), .ipv6, .tcp])
+        XCTAssertEqual(sections.map(\.bytes), [0..<14, 14..<54, 54..<78, 78..<118, 118..<158])
+        let fourInFour = try packets("tunnel-4in4.pcap")[0]
+        XCTAssertEqual(layerBreakdown(fourInFour.bytes, linkType: .ethernet).map(\.name), [.ethernetII, .tunnelIPv4, .ipv4, .tcp])
+        let chinese = LayerView.render(bytes: packet.bytes, linkType: .ethernet, originalLength: packet.bytes.count, title: "1",
+                                       width: 200, colour: false, language: .chinese).map(\.plainText)
+        XCTAssertTrue(chinese.contains { $0.contains("IPv6，隧道的外层首部") }, chinese.joined(separator: "\n"))
+    }
 }

@@ -190,6 +190,14 @@ final class ChineseDecodeProblemTests: XCTestCase {
             "MPLS label at byte 18 not decoded: MPLS does not say what it carries, and the bytes after the label stack are not a valid IPv4 or IPv6 header",
             "MPLS 标签（从第 18 字节起）未解码：MPLS 不标明自己承载的是什么，而标签栈后面的字节又不是有效的 IPv4 或 IPv6 首部")
 
+        // Five IPv4-in-IPv4 headers of 20 bytes around a UDP datagram: four are tunnels, the
+        // fifth carries protocol 4 too, and its payload (at 5 x 20 = 100) is not read.
+        var nested = ipv4UDP
+        for _ in 0..<5 { nested = Build.ipv4(protocol: 4, payload: nested) }
+        add("tunnels five deep", nested, .raw, .ipv4, .unsupported(.tunnelTooDeep(limit: 4)), at: 100,
+            "IPv4 at byte 100 not decoded: IP tunnelled in IP more than 4 times over; the packet inside is left as it is",
+            "IPv4（从第 100 字节起）未解码：IP 里套 IP 的隧道超过了 4 层，最里面的报文原样留着，不再解码")
+
         // Truncated: the SYN cut after 40 of its 74 bytes leaves 6 of the TCP header's 20.
         let syn = Captured.synWithOptions
         add("SYN cut at 40", Array(syn.prefix(40)), .ethernet, .tcp, .truncated(needed: 20, available: 6), at: 34,
@@ -251,7 +259,7 @@ final class ChineseDecodeProblemTests: XCTestCase {
         XCTAssertEqual(Set(Self.cases.compactMap { item -> String? in
             if case .unsupported(let what) = item.error.kind { return Self.caseName(what) }
             return nil
-        }), ["linkType", "ciscoHDLC", "mplsPayloadUnknown"])
+        }), ["linkType", "ciscoHDLC", "mplsPayloadUnknown", "tunnelTooDeep"])
         XCTAssertTrue(Self.cases.contains { $0.error.cutBySnapLength } && Self.cases.contains { $0.error.isTruncated && !$0.error.cutBySnapLength })
     }
 
@@ -280,6 +288,7 @@ final class ChineseDecodeProblemTests: XCTestCase {
         case .linkType: "linkType"
         case .ciscoHDLC: "ciscoHDLC"
         case .mplsPayloadUnknown: "mplsPayloadUnknown"
+        case .tunnelTooDeep: "tunnelTooDeep"
         }
     }
 

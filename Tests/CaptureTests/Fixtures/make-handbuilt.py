@@ -107,6 +107,46 @@ def pppoe_short(index, packet):
     return (sec, frac, 0, mac_b + mac_a + b"\x88\x64\x11\x00" + struct.pack(">HH", 0x1234, len(ip) + 2) + b"\x00\x21"
             + claimed + b"\x00" * 6)
 write_pcap("pppoe-short.pcap", 1, [pppoe_short(index, packet) for index, packet in enumerate(v4)])
+# IP-in-IP tunnels around the first three packets (the handshake) of each loopback capture.
+# The outer endpoints are documentation addresses, swapped for the SYN-ACK, which goes the
+# other way; the inner packets are the recorded ones, byte for byte.
+tunnel4 = (bytes([192, 0, 2, 1]), bytes([198, 51, 100, 7]))
+tunnel6 = (bytes.fromhex("20010db8000000000000000000000001"), bytes.fromhex("20010db8000000000000000000000002"))
+
+
+def outer_ipv4(inner, protocol, forward):
+    source, destination = tunnel4 if forward else tunnel4[::-1]
+    header = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(inner), 0x0100, 0x4000, 64, protocol, 0, source, destination)
+    return header[:10] + struct.pack(">H", ipv4_checksum(header)) + header[12:] + inner
+
+
+def outer_ipv6(payload, next_header, forward):
+    source, destination = tunnel6 if forward else tunnel6[::-1]
+    return struct.pack(">IHBB", 0x60000000, len(payload), next_header, 64) + source + destination + payload
+
+
+def authentication_header(next_header, sequence):
+    """RFC 4302: next header, length 4 (24 bytes / 4 - 2), reserved, SPI, sequence, 12-byte ICV."""
+    return struct.pack(">BBHII", next_header, 4, 0, 0x1000, sequence) + b"\xaa" * 12
+
+
+def tunnelled(name, packets, wrap):
+    frames = []
+    for index, (sec, frac, _, ip) in enumerate(packets[:3]):
+        outer = wrap(ip, index != 1, index + 1)
+        ether = b"\x86\xdd" if outer[0] >> 4 == 6 else b"\x08\x00"
+        frames.append((sec, frac, 0, mac_b + mac_a + ether + outer))
+    write_pcap(name, 1, frames)
+
+
+# IPv6 in IPv6 after AH (IPsec tunnel mode): outer IPv6, next header 51; AH, next header 41.
+tunnelled("tunnel-6in6-ah.pcap", v6, lambda ip, forward, n: outer_ipv6(authentication_header(41, n) + ip, 51, forward))
+# 6in4 (RFC 4213): IPv6 in IPv4, protocol 41.
+tunnelled("tunnel-6in4.pcap", v6, lambda ip, forward, n: outer_ipv4(ip, 41, forward))
+# IPv4 in IPv4 (RFC 2003), protocol 4.
+tunnelled("tunnel-4in4.pcap", v4, lambda ip, forward, n: outer_ipv4(ip, 4, forward))
+# IPv4 in IPv6 (RFC 2473), next header 4.
+tunnelled("tunnel-4in6.pcap", v4, lambda ip, forward, n: outer_ipv6(ip, 4, forward))
 # Ethernet, MPLS unicast (0x8847) with two labels: 1000 (not bottom), 2000 (bottom of stack), TTL 64.
 def mpls(label, bottom):
     return struct.pack(">I", (label << 12) | (bottom << 8) | 64)
