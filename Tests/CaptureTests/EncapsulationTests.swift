@@ -188,4 +188,51 @@ final class EncapsulationTests: XCTestCase {
                                        width: 200, colour: false, language: .chinese).map(\.plainText)
         XCTAssertTrue(chinese.contains { $0.contains("IPv6，隧道的外层首部") }, chinese.joined(separator: "\n"))
     }
+
+    // MARK: Fragments after the first
+
+    func testLaterFragmentsShowTheirAddressesOffsetAndIdentificationAsTcpdumpDoes() throws {
+        // tcpdump -nn -v prints IPv6's "2001:db8::1 > 2001:db8::2: frag (0x12345678:32|32)", and
+        // for IPv4 "(... id 4660, offset 32, flags [none], ...)" with "192.0.2.1 > 198.51.100.7: ip-proto-17".
+        let text = try tcpdump(["-nn", "-v"], "fragments.pcap")
+        let all = try packets("fragments.pcap")
+        XCTAssertEqual(all.count, 4)
+        let v6 = try XCTUnwrap(text.lazy.compactMap { self.groups(#"(\S+) > (\S+): frag \((0x[0-9a-f]+):(\d+)\|\d+\)$"#, in: $0) }.first,
+                               text.joined(separator: "\n"))
+        let v4Index = try XCTUnwrap(text.firstIndex { $0.contains("offset 32") }, text.joined(separator: "\n"))
+        let v4Header = try XCTUnwrap(groups(#"id (\d+), offset (\d+),.* proto (\w+) "#, in: text[v4Index]))
+        let v4Addresses = try XCTUnwrap(groups(#"^\s+(\S+) > (\S+): ip-proto-17$"#, in: text[v4Index + 1]), text[v4Index + 1])
+
+        let expected: [(packet: Int, source: String, destination: String, version: String, offset: String, id: String, proto: String)] = [
+            (1, v6[0], v6[1], "IPv6", v6[3], v6[2], "UDP"),
+            (3, v4Addresses[0], v4Addresses[1], "IPv4", v4Header[1], v4Header[0], v4Header[2]),
+        ]
+        let lines = try annotate("fragments.pcap")
+        for item in expected {
+            let decoded = decode(all[item.packet])
+            XCTAssertNil(decoded.error)
+            let fragment = try XCTUnwrap(Timeline.laterFragment(decoded), "packet \(item.packet + 1) is a later fragment")
+            XCTAssertEqual("\(fragment.source)", item.source)
+            XCTAssertEqual("\(fragment.destination)", item.destination)
+            XCTAssertEqual(String(fragment.offset), item.offset)
+            XCTAssertEqual(fragment.identification, item.id)
+            XCTAssertEqual("\(fragment.protocol)", item.proto)
+            XCTAssertEqual(String(lines[item.packet].dropFirst(19)),
+                           "\(item.source) > \(item.destination) \(item.version) fragment at offset \(item.offset) of id \(item.id) (\(item.proto))")
+            guard case .other(let summary) = Timeline.describeOther(decoded) else { return XCTFail("a later fragment is no UDP datagram") }
+            XCTAssertEqual(summary, String(lines[item.packet].dropFirst(19)), "the timeline says what the line says")
+        }
+        XCTAssertNil(Timeline.laterFragment(decode(all[0])), "the first fragment carries the UDP header and is shown as UDP")
+        XCTAssertNotNil(decode(all[0]).udp)
+    }
+
+    func testLaterFragmentsAreSaidInChinese() throws {
+        var lines = PacketLines(numbers: .relative, utcOffsetSeconds: 0, language: .chinese)
+        let packet = try packets("fragments.pcap")[1]
+        let line = packet.bytes.withUnsafeBytes {
+            lines.line(timestamp: packet.timestamp, bytes: $0, originalLength: packet.originalLength, linkType: .ethernet)
+        }
+        XCTAssertEqual(String(line.dropFirst(19)), "2001:db8::1 > 2001:db8::2 IPv6 分片：标识 0x12345678，偏移 32 字节（UDP）")
+        XCTAssertEqual(SentenceAudit.englishWords(in: line), [], line)
+    }
 }

@@ -1563,6 +1563,7 @@ extension Sentences {
         "tools.otherIPv4Protocol": "IPv4 协议 {0}",
         "tools.otherIPv6NextHeader": "IPv6 下一个首部 {0}",
         "tools.otherLinkFrame": "链路层帧",
+        "tools.otherFragment": "{0} > {1} {2} 分片：标识 {4}，偏移 {3} 字节（{5}）",
         "tools.summaryPacket": "{0} 个报文",
         "tools.summaryPackets": "{0} 个报文",
         "tools.summaryConnection": "{0} 个 TCP 连接",

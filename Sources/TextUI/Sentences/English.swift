@@ -1560,6 +1560,7 @@ extension Sentences {
         "tools.otherIPv4Protocol": "IPv4 protocol {0}",
         "tools.otherIPv6NextHeader": "IPv6 next header {0}",
         "tools.otherLinkFrame": "link-layer frame",
+        "tools.otherFragment": "{0} > {1} {2} fragment at offset {3} of id {4} ({5})",
         "tools.summaryPacket": "{0} packet",
         "tools.summaryPackets": "{0} packets",
         "tools.summaryConnection": "{0} TCP connection",

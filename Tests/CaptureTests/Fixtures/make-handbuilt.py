@@ -147,6 +147,32 @@ tunnelled("tunnel-6in4.pcap", v6, lambda ip, forward, n: outer_ipv4(ip, 41, forw
 tunnelled("tunnel-4in4.pcap", v4, lambda ip, forward, n: outer_ipv4(ip, 4, forward))
 # IPv4 in IPv6 (RFC 2473), next header 4.
 tunnelled("tunnel-4in6.pcap", v4, lambda ip, forward, n: outer_ipv6(ip, 4, forward))
+# A UDP datagram (8-byte header + 56 bytes of data, ports 50000 > 4545) sent in two fragments
+# of 32 bytes, over IPv6 (fragment header, identification 0x12345678) and over IPv4
+# (identification 0x1234). Only the first fragment carries the UDP header; the second is at
+# offset 32 (4 units of 8 bytes) and must still show who sent it to whom.
+datagram = struct.pack(">HHHH", 50000, 4545, 64, 0) + bytes(range(56))
+
+
+def fragment_ipv6(piece, offset, more, forward=True):
+    header = struct.pack(">BBHI", 17, 0, (offset // 8) << 3 | (1 if more else 0), 0x12345678)
+    return outer_ipv6(header + piece, 44, forward)
+
+
+def fragment_ipv4(piece, offset, more):
+    source, destination = tunnel4
+    flags = (0x2000 if more else 0) | offset // 8
+    header = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(piece), 0x1234, flags, 64, 17, 0, source, destination)
+    return header[:10] + struct.pack(">H", ipv4_checksum(header)) + header[12:] + piece
+
+
+sec, frac = v4[0][0], v4[0][1]
+write_pcap("fragments.pcap", 1, [
+    (sec, frac, 0, mac_b + mac_a + b"\x86\xdd" + fragment_ipv6(datagram[:32], 0, True)),
+    (sec, frac + 1, 0, mac_b + mac_a + b"\x86\xdd" + fragment_ipv6(datagram[32:], 32, False)),
+    (sec, frac + 2, 0, mac_b + mac_a + b"\x08\x00" + fragment_ipv4(datagram[:32], 0, True)),
+    (sec, frac + 3, 0, mac_b + mac_a + b"\x08\x00" + fragment_ipv4(datagram[32:], 32, False)),
+])
 # Ethernet, MPLS unicast (0x8847) with two labels: 1000 (not bottom), 2000 (bottom of stack), TTL 64.
 def mpls(label, bottom):
     return struct.pack(">I", (label << 12) | (bottom << 8) | 64)
