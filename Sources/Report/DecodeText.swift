@@ -18,13 +18,15 @@ public enum DecodeText: String, SentenceID {
     case layerLink, layerEthernet, layerVLAN, layerLoopback, layerLinuxCooked, layerMPLS, layerIPv6Extension
     case layerTCPOptions, layerPayload
     // The length fields that set where a header must end.
-    case fieldIPv4TotalLength, fieldIPv6PayloadLength, field8023Length, fieldEnclosingHeader
+    case fieldIPv4TotalLength, fieldIPv6PayloadLength, field8023Length, fieldPPPoELength, fieldEnclosingHeader
     // Invalid headers.
     case wrongVersion, headerLengthTooSmall, totalLengthBelowHeader, totalLengthPastPacket, payloadLengthPastPacket
+    case totalLengthPastEnclosing, payloadLengthPastEnclosing
     case tooManyExtensionHeaders, lengthFieldTooShort, rawIPVersion, pppControlByte, dataOffsetTooSmall
     case udpLengthBelowHeader, udpLengthPastEnclosing
     // What the decoder does not read.
     case unsupportedLinkType, unsupportedUnknownLinkType, unsupportedCiscoHDLC, unsupportedMPLSPayload
+    case unsupportedTunnelTooDeep
     case linkTypeIEEE80211, linkTypeIEEE80211Radio, linkTypeNetlink
 }
 
@@ -81,6 +83,11 @@ extension StringTable where ID == DecodeText {
             self(.totalLengthPastPacket, String(total), String(available))
         case .payloadLengthPastPacket(let payloadLength, let available):
             self(.payloadLengthPastPacket, String(payloadLength), String(available))
+        case .totalLengthPastEnclosing(let total, let available, let field):
+            self(.totalLengthPastEnclosing, String(total), String(available), fieldName(field), String(Int(total) - available))
+        case .payloadLengthPastEnclosing(let payloadLength, let available, let field):
+            self(.payloadLengthPastEnclosing, String(payloadLength), String(available), fieldName(field),
+                 String(Int(payloadLength) - available))
         case .tooManyExtensionHeaders(let limit):
             self(.tooManyExtensionHeaders, String(limit))
         case .lengthFieldTooShort(let field, let available, let needed):
@@ -108,6 +115,7 @@ extension StringTable where ID == DecodeText {
             if let name = linkTypeName(type) { self(.unsupportedLinkType, name) } else { self(.unsupportedUnknownLinkType, String(type.rawValue)) }
         case .ciscoHDLC(let address): self(.unsupportedCiscoHDLC, "0x" + hex2(address))
         case .mplsPayloadUnknown: self(.unsupportedMPLSPayload)
+        case .tunnelTooDeep(let limit): self(.unsupportedTunnelTooDeep, String(limit))
         }
     }
 
@@ -117,6 +125,7 @@ extension StringTable where ID == DecodeText {
         case .ipv4TotalLength: self(.fieldIPv4TotalLength)
         case .ipv6PayloadLength: self(.fieldIPv6PayloadLength)
         case .ieee8023Length: self(.field8023Length)
+        case .pppoeLength: self(.fieldPPPoELength)
         case .enclosingHeader: self(.fieldEnclosingHeader)
         }
     }

@@ -165,8 +165,7 @@ public struct Ladder: Sendable {
                 return .arrow(direction: .serverToClient, label: text, note: note, tone: .failure)
             }
             return .other(text: "#\(entry.number) \(text)" + (note.map { " (\($0))" } ?? ""))
-        case .other(let summary):
-            guard strings.language != .english else { return .other(text: "#\(entry.number) \(summary)") }
+        case .other:
             let decoded = decodePacket(entry.packet.bytes, linkType: entry.packet.linkType, originalLength: entry.packet.originalLength)
             return .other(text: "#\(entry.number) " + ToolStrings(strings.language).otherSummary(decoded))
         }

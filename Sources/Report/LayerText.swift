@@ -20,7 +20,7 @@ public enum LayerText: String, SentenceID {
     // Section names.
     case sectionEthernetII, sectionIEEE8023, sectionBSDLoopback, sectionOpenBSDLoopback, sectionLinuxCooked, sectionLinuxCooked2
     case sectionPPP, sectionVLANTag, sectionServiceVLANTag, sectionLLC, sectionLLCWithSNAP
-    case sectionPPPoEDiscovery, sectionPPPoESession, sectionMPLSLabel, sectionIPv4, sectionIPv6, sectionIPv6Extension
+    case sectionPPPoEDiscovery, sectionPPPoESession, sectionMPLSLabel, sectionIPv4, sectionIPv6, sectionTunnelIPv4, sectionTunnelIPv6, sectionIPv6Extension
     case sectionARP, sectionESP, sectionTCP, sectionUDP, sectionICMP, sectionICMPv6, sectionQuoted, sectionICMPData
     case sectionApplicationData, sectionEthernetPadding, sectionDecodeError
     case undecodedPPPoETags, undecodedEtherTypeNamed, undecodedEtherType, undecodedPPP, undecodedLLC
@@ -70,7 +70,7 @@ public enum LayerText: String, SentenceID {
     case codeNoRoute, codeAdministrativelyProhibited, codeAddressUnreachable, codePortUnreachable, codeHopLimitExceeded
     case codeReassemblyTimeExceeded, codeNetUnreachable, codeHostUnreachable, codeProtocolUnreachable
     case codeFragmentationNeeded, codeCommunicationProhibited, codeTTLExceeded
-    case valueIdentifierAndSequence, valuePartlyCaptured, valuePadding, valueCaptureKept
+    case valueIdentifierAndSequence, valuePartlyCaptured, valuePadding, valuePaddingAfterPPPoE, valueCaptureKept
     case etherTypeMPLSUnicast, etherTypeMPLSMulticast, etherTypePPPoEDiscovery, etherTypePPPoESession
     case protocolHopByHop, protocolRouting, protocolFragment, protocolNoNextHeader, protocolDestinationOptions, protocolMobility
 }

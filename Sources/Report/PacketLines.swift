@@ -88,9 +88,9 @@ public struct PacketLines: Sendable {
             if !english, let message = decoded.icmp { shown = say.icmpSummary(message) }
             if let quoted { shown = say(.icmpAbout, shown, "\(quoted.0)", "\(quoted.1)") }
             text.appendString("\(source) > \(destination) ICMP \(shown)")
-        case .other(let summary):
+        case .other:
             if decoded.error != nil { undecodable += 1 }
-            text.appendString(english ? summary : say.otherSummary(decoded))
+            text.appendString(say.otherSummary(decoded))
         case .tcp:
             break
         }

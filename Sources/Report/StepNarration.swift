@@ -25,8 +25,10 @@ public enum StepNarration {
                     return say(.narrateICMPAbout, "\(source)", summary, "\(from)", "\(to)")
                 }
                 return say(.narrateICMP, "\(source)", summary)
-            case .other(let summary):
-                return say(.narrateOther, summary)
+            case .other:
+                // Timeline's summary is English; the tools' table says it in the learner's language.
+                let decoded = decodePacket(entry.packet.bytes, linkType: entry.packet.linkType, originalLength: entry.packet.originalLength)
+                return say(.narrateOther, ToolStrings(language).otherSummary(decoded))
             }
         case .note(let note):
             return say(.narrateMeanwhile, note.text)

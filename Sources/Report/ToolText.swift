@@ -1,4 +1,5 @@
 import TextUI
+import Timeline
 import Wire
 
 // The sentences of `osilab watch` and `osilab read`: what a packet line says besides the
@@ -17,7 +18,7 @@ public enum ToolText: String, SentenceID {
     case icmpNetUnreachable, icmpHostUnreachable, icmpProtocolUnreachable, icmpPortUnreachable
     case icmpFragmentationNeeded, icmpCommunicationProhibited, icmpTTLExceeded, icmpReassemblyTimeExceeded
     case icmpNoRoute, icmpAdministrativelyProhibited, icmpAddressUnreachable, icmpHopLimitExceeded
-    case otherUndecodable, otherIPv4Protocol, otherIPv6NextHeader, otherLinkFrame
+    case otherUndecodable, otherIPv4Protocol, otherIPv6NextHeader, otherLinkFrame, otherFragment
     // The summary after the last packet
     case summaryPacket, summaryPackets, summaryConnection, summaryConnections, summaryUnfinished, summaryUndecodable
     case summarySeparator
@@ -108,10 +109,14 @@ extension StringTable where ID == ToolText {
     /// says it in English.
     public func otherSummary(_ packet: DecodedPacket) -> String {
         if let error = packet.error { return self(.otherUndecodable, DecodeStrings(language).describe(error)) }
+        if let fragment = Timeline.laterFragment(packet) {
+            return self(.otherFragment, "\(fragment.source)", "\(fragment.destination)", fragment.version, String(fragment.offset),
+                        fragment.identification, "\(fragment.protocol)")
+        }
         switch packet.network {
         case .arp: return "ARP"
         case .ipv4(let header): return self(.otherIPv4Protocol, "\(header.protocol)")
-        case .ipv6(let header): return self(.otherIPv6NextHeader, "\(header.nextHeader)")
+        case .ipv6(let header): return self(.otherIPv6NextHeader, "\(header.upperLayerProtocol)")
         case .other(let type): return "EtherType \(type)"
         default: return self(.otherLinkFrame)
         }

@@ -12,7 +12,7 @@ public enum SentenceAudit {
         "recvfrom", "close", "shutdown", "setsockopt", "getsockopt", "sendfile", "select", "poll", "makefile",
         "errno", "backlog", "setblocking", "settimeout", "fd",
         // Protocols and layers as written in tcpdump, Wireshark and man pages.
-        "IPv4", "IPv6", "seq", "ack", "win", "len", "mss", "sackOK", "wscale", "ttl", "lo", "localhost",
+        "IPv4", "IPv6", "PPPoE", "seq", "ack", "win", "len", "mss", "sackOK", "wscale", "ttl", "lo", "localhost",
         "nftables", "nft", "tcpdump", "Wireshark", "libpcap", "pcap", "pcapng", "netns", "veth", "iproute2", "ss",
         "Ethernet", "MAC", "Python", "Swift", "XCTest", "Linux", "macOS", "Windows", "Debian", "Ubuntu", "AppArmor",
         // osilab itself and its commands and files.

@@ -170,6 +170,42 @@ public struct Timeline: Sendable {
         .listen, .accept, .connect, .send, .recv, .sendto, .recvfrom, .sendfile, .shutdown, .close,
     ]
 
+    /// A fragment after the first of a fragmented IP datagram: what a line about it can say,
+    /// since its transport header is in the first fragment but its addresses are its own.
+    public struct LaterFragment: Sendable, Hashable {
+        public var source: IPAddress
+        public var destination: IPAddress
+        /// `IPv4` or `IPv6`.
+        public var version: String
+        /// Where its bytes belong in the datagram, in bytes.
+        public var offset: Int
+        /// The datagram's identification as tcpdump -v prints it: decimal for IPv4, 0x and
+        /// eight hex digits for IPv6's 32-bit one.
+        public var identification: String
+        /// What the whole datagram carries.
+        public var `protocol`: IPProtocol
+    }
+
+    /// The packet as a later fragment, or nil when it is none (a first fragment carries its
+    /// transport header and is shown as that transport).
+    public static func laterFragment(_ packet: DecodedPacket) -> LaterFragment? {
+        switch packet.network {
+        case .ipv4(let header) where header.fragmentOffset != 0:
+            return LaterFragment(source: .v4(header.source), destination: .v4(header.destination), version: "IPv4",
+                                 offset: header.fragmentByteOffset, identification: String(header.identification),
+                                 protocol: header.protocol)
+        case .ipv6(let header):
+            guard let fragment = header.fragment, fragment.offset != 0 else { return nil }
+            let digits = String(fragment.identification, radix: 16)
+            return LaterFragment(source: .v6(header.source), destination: .v6(header.destination), version: "IPv6",
+                                 offset: fragment.byteOffset,
+                                 identification: "0x" + String(repeating: "0", count: max(0, 8 - digits.count)) + digits,
+                                 protocol: header.upperLayerProtocol)
+        default:
+            return nil
+        }
+    }
+
     public static func describeOther(_ packet: DecodedPacket) -> PacketEntry.Content {
         switch packet.transport {
         case .udp(let udp):
@@ -190,10 +226,16 @@ public struct Timeline: Sendable {
             break
         }
         if let error = packet.error { return .other(summary: "undecodable: \(error)") }
+        if let fragment = laterFragment(packet) {
+            return .other(summary: "\(fragment.source) > \(fragment.destination) \(fragment.version) fragment at offset "
+                          + "\(fragment.offset) of id \(fragment.identification) (\(fragment.protocol))")
+        }
         switch packet.network {
         case .arp: return .other(summary: "ARP")
         case .ipv4(let header): return .other(summary: "IPv4 protocol \(header.protocol)")
-        case .ipv6(let header): return .other(summary: "IPv6 next header \(header.nextHeader)")
+        // The protocol after the extension headers, not the first of them: "AH" says nothing
+        // about what the packet carries.
+        case .ipv6(let header): return .other(summary: "IPv6 next header \(header.upperLayerProtocol)")
         case .other(let type): return .other(summary: "EtherType \(type)")
         default: return .other(summary: "link-layer frame")
         }

@@ -120,6 +120,8 @@ public enum LengthField: Sendable, Hashable, CaseIterable, CustomStringConvertib
     case ipv6PayloadLength
     /// The 802.3 frame's length field.
     case ieee8023Length
+    /// The PPPoE header's length (the PPP protocol field and the packet it carries).
+    case pppoeLength
     /// Any other header that declares a length.
     case enclosingHeader
 
@@ -128,6 +130,7 @@ public enum LengthField: Sendable, Hashable, CaseIterable, CustomStringConvertib
         case .ipv4TotalLength: "IPv4 total length"
         case .ipv6PayloadLength: "IPv6 payload length"
         case .ieee8023Length: "802.3 length field"
+        case .pppoeLength: "PPPoE length"
         case .enclosingHeader: "enclosing header"
         }
     }
@@ -148,6 +151,12 @@ public enum DecodeProblem: Sendable, Hashable, CustomStringConvertible {
     /// An IPv6 payload length past the end of a packet known to be whole; `available` bytes
     /// were there after the fixed IPv6 header.
     case payloadLengthPastPacket(payloadLength: UInt16, available: Int)
+    /// An IPv4 total length that claims more than the `available` bytes the header around
+    /// the IPv4 packet (`field`) leaves for it; the bytes past that field's end are not IP.
+    case totalLengthPastEnclosing(total: UInt16, available: Int, field: LengthField)
+    /// An IPv6 payload length that claims more than the `available` bytes the header around
+    /// the IPv6 packet (`field`) leaves after the fixed 40 bytes.
+    case payloadLengthPastEnclosing(payloadLength: UInt16, available: Int, field: LengthField)
     /// More IPv6 extension headers in a row than any real packet carries.
     case tooManyExtensionHeaders(limit: Int)
     /// The header needs `needed` bytes, but `field` leaves only `available` for it.
@@ -177,6 +186,10 @@ public enum DecodeProblem: Sendable, Hashable, CustomStringConvertible {
             "total length \(total) runs past the end of the packet, which has \(available) bytes from the IPv4 header on"
         case .payloadLengthPastPacket(let payloadLength, let available):
             "payload length \(payloadLength) runs past the end of the packet, which has \(available) bytes after the IPv6 header"
+        case .totalLengthPastEnclosing(let total, let available, let field):
+            "total length \(total) is more than the \(available) bytes the \(field) leaves for the IPv4 packet; \(Int(total) - available) bytes are missing"
+        case .payloadLengthPastEnclosing(let payloadLength, let available, let field):
+            "payload length \(payloadLength) is more than the \(available) bytes the \(field) leaves after the IPv6 header; \(Int(payloadLength) - available) bytes are missing"
         case .tooManyExtensionHeaders(let limit):
             "more than \(limit) extension headers in a row"
         case .lengthFieldTooShort(let field, let available, let needed):
@@ -205,6 +218,8 @@ public enum UnsupportedFormat: Sendable, Hashable, CustomStringConvertible {
     case ciscoHDLC(address: UInt8)
     /// An MPLS label stack followed by something that is neither IPv4 nor IPv6.
     case mplsPayloadUnknown
+    /// IP-in-IP tunnels nested deeper than `limit`: the packet inside the last is not read.
+    case tunnelTooDeep(limit: Int)
 
     public var description: String {
         switch self {
@@ -214,6 +229,8 @@ public enum UnsupportedFormat: Sendable, Hashable, CustomStringConvertible {
             "Cisco HDLC framing (address 0x\(hex2(address))) on a PPP serial link"
         case .mplsPayloadUnknown:
             "MPLS does not say what it carries, and the bytes after the label stack are not a valid IPv4 or IPv6 header"
+        case .tunnelTooDeep(let limit):
+            "IP tunnelled in IP more than \(limit) times over; the packet inside is left as it is"
         }
     }
 }

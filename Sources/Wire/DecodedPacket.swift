@@ -7,7 +7,13 @@ public struct DecodedPacket: Sendable, Hashable {
     /// What the link layer said (MACs, VLAN IDs, loopback family, cooked-header direction,
     /// PPP protocol) and the encapsulations met (MPLS labels, PPPoE session).
     public var link: LinkHeader
+    /// The network layer the transport rides on: the innermost IP header of a tunnel.
     public var network: NetworkLayer?
+    /// The IP headers of an IP-in-IP tunnel around `network` (IPv6 or IPv4 carried in IPv6 or
+    /// IPv4, protocol 41 or 4), outermost first; empty when the packet is not tunnelled.
+    /// Addresses, ports and the connection are the inner packet's: the tunnel is the road,
+    /// not the conversation.
+    public var tunnels: [NetworkLayer]
     public var transport: TransportLayer?
     /// The application bytes in the buffer: the TCP or UDP data, the ICMP body, or the bytes
     /// of a protocol we do not decode. Empty if none. Shorter than the header says when the
@@ -28,6 +34,7 @@ public struct DecodedPacket: Sendable, Hashable {
     public init(linkType: LinkType, capturedLength: Int, originalLength: Int) {
         link = LinkHeader(type: linkType)
         network = nil
+        tunnels = []
         transport = nil
         payload = 0..<0
         trailer = 0..<0

@@ -28,10 +28,36 @@ extension PacketDecoder {
     /// More extension headers than any real packet carries; the walk stops there so a
     /// crafted chain cannot make it loop long.
     static let maximumExtensionHeaders = 16
+    /// Tunnels inside tunnels are legal but rare past two; each level is a call deeper, so
+    /// a crafted packet of nested headers stops here and says so.
+    static let maximumTunnelDepth = 4
+
+    /// Whether `next` is IP carried in IP: IPv4 (4) or IPv6 (41), whichever IP carries it.
+    static func isTunnel(_ next: IPProtocol) -> Bool { next == .ipInIP || next == .ipv6 }
+
+    /// Decodes the IP packet inside an IP-in-IP tunnel: `outer` becomes a tunnel header and
+    /// the inner packet the network layer, bounded by the outer packet's end.
+    mutating func decodeTunnel(
+        _ outer: NetworkLayer, layer: ProtocolLayer, carrying inner: IPProtocol, at offset: Int, end: Int,
+        endIsDeclared: Bool, enclosing: LengthField
+    ) {
+        guard packet.tunnels.count < Self.maximumTunnelDepth else {
+            note(layer, .unsupported(.tunnelTooDeep(limit: Self.maximumTunnelDepth)), at: offset)
+            packet.transport = .other(inner)
+            leaveUndecoded(from: offset, to: end)
+            return
+        }
+        packet.tunnels.append(outer)
+        packet.network = nil
+        enclosingEnd = endIsDeclared ? end : nil
+        enclosingField = enclosing
+        if inner == .ipInIP { decodeIPv4(at: offset) } else { decodeIPv6(at: offset) }
+    }
 
     mutating func decodeIPv4(at offset: Int) {
         enterNetwork(at: offset)
-        guard let fixed = view(.ipv4, at: offset, count: IPv4Field.minimumLength) else { return }
+        guard let fixed = view(.ipv4, at: offset, count: IPv4Field.minimumLength, within: enclosingEnd,
+                               enclosing: enclosingField) else { return }
         let versionAndIHL = fixed.uint8(at: IPv4Field.versionAndIHL)
         let version = versionAndIHL >> 4
         let ihl = Int(versionAndIHL & 0x0f)
@@ -46,7 +72,8 @@ extension PacketDecoder {
             return
         }
         let headerLength = ihl * 4
-        guard let view = view(.ipv4, at: offset, count: headerLength) else { return }
+        guard let view = view(.ipv4, at: offset, count: headerLength, within: enclosingEnd,
+                              enclosing: enclosingField) else { return }
 
         let totalLength = view.uint16(bigEndianAt: IPv4Field.totalLength)
         let flagsAndOffset = view.uint16(bigEndianAt: IPv4Field.flagsAndFragmentOffset)
@@ -78,18 +105,31 @@ extension PacketDecoder {
             // Segmentation offload: the stack hands a large segment down with length 0 and
             // the NIC fills it in; a capture taken before that sees 0 (tcpdump: "assuming TSO").
             header.lengthFromCapture = true
-            end = captured
+            end = min(captured, enclosingEnd ?? captured)
             endIsDeclared = false
         } else if Int(totalLength) < headerLength {
             packet.network = .ipv4(header)
             note(.ipv4, .invalid(.totalLengthBelowHeader(total: totalLength, header: headerLength)), at: offset)
             return
-        } else if end > captured, frameKnownWhole {
-            note(.ipv4, .invalid(.totalLengthPastPacket(total: totalLength, available: captured - offset)), at: offset)
-            end = captured
-            endIsDeclared = false
+        } else {
+            if let limit = enclosingEnd, end > limit {
+                // Two length fields disagree, and the outer one wins: what lies past it is
+                // the frame's padding (or the outer packet's), never this packet's data.
+                // A first fragment of a tunnel carries only the start of the inner packet.
+                if !inFirstFragment {
+                    note(.ipv4, .invalid(.totalLengthPastEnclosing(total: totalLength, available: limit - offset,
+                                                                   field: enclosingField)), at: offset)
+                }
+                end = limit
+            }
+            if end > captured, frameKnownWhole {
+                note(.ipv4, .invalid(.totalLengthPastPacket(total: totalLength, available: captured - offset)), at: offset)
+                end = captured
+                endIsDeclared = false
+            }
         }
-        if end < captured { packet.trailer = end..<captured }
+        // The outer packet of a tunnel has said where the frame's own bytes begin.
+        if end < captured, packet.tunnels.isEmpty { packet.trailer = end..<captured }
         header.payload = view.end..<min(end, captured)
         packet.network = .ipv4(header)
 
@@ -99,7 +139,12 @@ extension PacketDecoder {
             notePayloadCut(end: end)
             return
         }
-        inFirstFragment = header.moreFragments
+        inFirstFragment = inFirstFragment || header.moreFragments
+        if Self.isTunnel(header.protocol) {
+            decodeTunnel(.ipv4(header), layer: .ipv4, carrying: header.protocol, at: view.end, end: end,
+                         endIsDeclared: endIsDeclared, enclosing: .ipv4TotalLength)
+            return
+        }
         decodeTransport(header.protocol, at: view.end, end: end, endIsDeclared: endIsDeclared,
                         enclosing: .ipv4TotalLength, isIPv6: false)
         notePayloadCut(end: end)
@@ -114,7 +159,8 @@ extension PacketDecoder {
 
     mutating func decodeIPv6(at offset: Int) {
         enterNetwork(at: offset)
-        guard let view = view(.ipv6, at: offset, count: IPv6Field.length) else { return }
+        guard let view = view(.ipv6, at: offset, count: IPv6Field.length, within: enclosingEnd,
+                              enclosing: enclosingField) else { return }
         let first = view.uint32(bigEndianAt: IPv6Field.versionClassFlow)
         let version = UInt8(truncatingIfNeeded: first >> 28)
         guard version == 6 else {
@@ -147,14 +193,24 @@ extension PacketDecoder {
             // A jumbogram (RFC 2675) or a segmentation-offload packet: the real length is
             // elsewhere or nowhere, so the capture decides.
             header.lengthFromCapture = true
-            end = captured
+            end = min(captured, enclosingEnd ?? captured)
             endIsDeclared = false
-        } else if end > captured, frameKnownWhole {
-            note(.ipv6, .invalid(.payloadLengthPastPacket(payloadLength: payloadLength, available: captured - view.end)), at: offset)
-            end = captured
-            endIsDeclared = false
+        } else {
+            if let limit = enclosingEnd, end > limit {
+                // As for IPv4: the enclosing header's length ends the packet.
+                if !inFirstFragment {
+                    note(.ipv6, .invalid(.payloadLengthPastEnclosing(payloadLength: payloadLength, available: limit - view.end,
+                                                                     field: enclosingField)), at: offset)
+                }
+                end = limit
+            }
+            if end > captured, frameKnownWhole {
+                note(.ipv6, .invalid(.payloadLengthPastPacket(payloadLength: payloadLength, available: captured - view.end)), at: offset)
+                end = captured
+                endIsDeclared = false
+            }
         }
-        if end < captured { packet.trailer = end..<captured }
+        if end < captured, packet.tunnels.isEmpty { packet.trailer = end..<captured }
         header.payload = view.end..<min(end, captured)
         let declaredEnd: Int? = endIsDeclared ? end : nil
 
@@ -211,7 +267,14 @@ extension PacketDecoder {
                 header.upperLayerProtocol = next
                 header.upperLayerOffset = at
                 packet.network = .ipv6(header)
-                inFirstFragment = header.fragment?.moreFragments ?? false
+                inFirstFragment = inFirstFragment || (header.fragment?.moreFragments ?? false)
+                if Self.isTunnel(next) {
+                    // IPsec tunnel mode puts a whole IP packet after AH (RFC 4302, 3.1.2),
+                    // as 6in6 and 4in6 tunnels do after the fixed header.
+                    decodeTunnel(.ipv6(header), layer: .ipv6, carrying: next, at: at, end: end,
+                                 endIsDeclared: endIsDeclared, enclosing: .ipv6PayloadLength)
+                    return
+                }
                 decodeTransport(next, at: at, end: end, endIsDeclared: endIsDeclared,
                                 enclosing: .ipv6PayloadLength, isIPv6: true)
                 notePayloadCut(end: end)

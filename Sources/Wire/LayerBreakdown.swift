@@ -50,6 +50,8 @@ public enum SectionName: Sendable, Hashable {
     case serviceVLANTag(tagProtocol: UInt16)
     case llc, llcWithSNAP, pppoeDiscovery, pppoeSession, mplsLabel
     case ipv4, ipv6
+    /// The outer IP header of an IP-in-IP tunnel; the IP header after it is `ipv4`/`ipv6`.
+    case tunnelIPv4, tunnelIPv6
     /// An IPv6 extension header of this kind.
     case ipv6Extension(IPProtocol)
     case arp, esp
@@ -175,6 +177,8 @@ public enum FieldValue: Sendable, Hashable {
     /// Fewer bytes captured than the header declares.
     case partlyCaptured(captured: Int, declared: Int)
     case paddingLength(Int)
+    /// Bytes after the end the PPPoE length sets: the frame's, whatever IP claims.
+    case paddingAfterPPPoE(Int)
     case protocolLayer(ProtocolLayer)
     /// The problem, and for malformed TCP options, which option and how.
     case decodeProblem(DecodeError, options: TCPOptionProblem?)
@@ -231,8 +235,12 @@ private struct BreakdownBuilder {
         addTransport()
         addPayload()
         if !packet.trailer.isEmpty {
+            // After PPPoE the padding starts where the PPPoE length ends the payload, which
+            // need not be where the frame reaches 60 bytes.
+            let afterPPPoE = packet.link.pppoe.map { $0.range.lowerBound + 6 + Int($0.length) == packet.trailer.lowerBound } ?? false
             add(2, .ethernetPadding, packet.trailer, [
-                Field(name: .length, value: .paddingLength(packet.trailer.count), bytes: packet.trailer),
+                Field(name: .length, value: afterPPPoE ? .paddingAfterPPPoE(packet.trailer.count) : .paddingLength(packet.trailer.count),
+                      bytes: packet.trailer),
             ])
         }
         if let error = packet.error { addError(error) }
@@ -362,6 +370,14 @@ private struct BreakdownBuilder {
     // MARK: Network layer
 
     mutating func addNetwork() {
+        // A tunnel's outer headers come first, as they come on the wire.
+        for outer in packet.tunnels {
+            switch outer {
+            case .ipv4(let ip): addIPv4(ip, name: .tunnelIPv4)
+            case .ipv6(let ip): addIPv6(ip, name: .tunnelIPv6)
+            default: break
+            }
+        }
         switch packet.network {
         case .ipv4(let ip): addIPv4(ip)
         case .ipv6(let ip): addIPv6(ip)
@@ -380,7 +396,7 @@ private struct BreakdownBuilder {
         add(layer, .undecoded(what), packet.payload, [Field(name: .length, value: .byteCount(packet.payload.count), bytes: packet.payload)])
     }
 
-    mutating func addIPv4(_ ip: IPv4Header) {
+    mutating func addIPv4(_ ip: IPv4Header, name: SectionName = .ipv4) {
         let s = ip.range.lowerBound
         var fields = [
             Field(name: .version, value: .number(Int(ip.version)), bytes: s..<(s + 1)),
@@ -406,7 +422,7 @@ private struct BreakdownBuilder {
         if ip.isFragment {
             fields.append(Field(name: .fragment, value: .fragmentPosition(isFirst: ip.fragmentOffset == 0), bytes: (s + 6)..<(s + 8)))
         }
-        add(3, .ipv4, ip.range, fields)
+        add(3, name, ip.range, fields)
     }
 
     /// The checksum the header should carry: the RFC 1071 sum with the checksum field as zero.
@@ -421,9 +437,9 @@ private struct BreakdownBuilder {
         return ~UInt16(sum)
     }
 
-    mutating func addIPv6(_ ip: IPv6Header) {
+    mutating func addIPv6(_ ip: IPv6Header, name: SectionName = .ipv6) {
         let s = ip.range.lowerBound
-        add(3, .ipv6, ip.range, [
+        add(3, name, ip.range, [
             Field(name: .version, value: .number(Int(ip.version)), bytes: s..<(s + 1)),
             Field(name: .trafficClass, value: .trafficClass(ip.trafficClass, dscp: ip.dscp, ecn: ip.ecn), bytes: s..<(s + 2)),
             Field(name: .flowLabel, value: .hex(UInt64(ip.flowLabel), digits: 0), bytes: (s + 1)..<(s + 4)),

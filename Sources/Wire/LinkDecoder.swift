@@ -16,6 +16,13 @@ struct PacketDecoder {
     /// The IP packet is the first fragment of a larger datagram, so the transport header's
     /// lengths describe the whole datagram, not this fragment.
     var inFirstFragment = false
+    /// Where the header around the IP packet says its payload ends (a PPPoE length, an outer
+    /// IP header's length in a tunnel), and which field says so; nil when nothing but the
+    /// frame bounds IP. An IP length that claims more is a mismatch, not more data: the bytes
+    /// after this end are the frame's (padding), and reading them as IP would show padding as
+    /// TCP data.
+    var enclosingEnd: Int? = nil
+    var enclosingField: LengthField = .enclosingHeader
     /// The result, filled in place: `decodePacket` owns it for the duration of the call.
     /// Going through a pointer rather than holding the (large) value keeps decoding from
     /// copying the whole packet result at each step.
@@ -64,6 +71,8 @@ struct PacketDecoder {
 
     /// Marks where the link layer (and any encapsulation) ends and the network layer begins.
     mutating func enterNetwork(at offset: Int) {
+        // Inside a tunnel the link layer ended at the outermost IP header.
+        guard packet.tunnels.isEmpty else { return }
         packet.link.range = 0..<offset
     }
 
@@ -424,6 +433,10 @@ struct PacketDecoder {
         header.pppProtocol = pppProtocol
         header.range = offset..<(view.end + fieldLength)
         packet.link.pppoe = header
+        // RFC 2516: the length counts the PPP protocol field and what it carries, and is all
+        // that separates the PPP packet from the Ethernet padding after it.
+        enclosingEnd = max(end, header.range.upperBound)
+        enclosingField = .pppoeLength
         dispatchPPP(pppProtocol, at: header.range.upperBound)
     }
 

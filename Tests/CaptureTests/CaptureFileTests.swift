@@ -112,7 +112,8 @@ final class CaptureFileTests: XCTestCase {
     func testEveryFixtureTruncatedAtEveryLengthDecodesWithoutCrashing() throws {
         // What a smaller snap length would have kept: every prefix of every packet.
         for name in ["handshake-ipv4.pcap", "handshake-ipv6.pcap", "handshake-sll2.pcap", "pppoe.pcap", "mpls.pcap",
-                     "vlan-stacked.pcap", "null-big-endian-ipv6.pcap"] {
+                     "vlan-stacked.pcap", "null-big-endian-ipv6.pcap", "tunnel-6in6-ah.pcap", "tunnel-6in4.pcap",
+                     "tunnel-4in4.pcap", "tunnel-4in6.pcap"] {
             let file = try CaptureFile(path: fixture(name))
             let linkType = LinkType(rawValue: file.dataLink)
             for packet in try file.readAll() {

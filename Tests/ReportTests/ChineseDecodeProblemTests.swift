@@ -61,6 +61,22 @@ final class ChineseDecodeProblemTests: XCTestCase {
             "IPv4 at byte 14 invalid: total length 1500 runs past the end of the packet, which has 43 bytes from the IPv4 header on",
             "IPv4（从第 14 字节起）无效：总长度 1500 超出了报文的末尾：从 IPv4 首部算起，报文只有 43 字节")
 
+        // A PPPoE session frame (Ethernet 14 + PPPoE 6 + PPP 2: IPv4 starts at 22) whose length
+        // covers 40 bytes of an IPv4 packet that claims 46; 6 bytes of padding follow.
+        let pppoe: [UInt8] = Build.ethernet(type: 0x8864) + [0x11, 0x00, 0x12, 0x34] + Build.be16(42) + [0x00, 0x21]
+        add("total length 46 in a PPPoE length of 40",
+            pppoe + Build.ipv4(protocol: 6, payload: Build.tcp(flags: 0x10), totalLength: 46) + [UInt8](repeating: 0, count: 6),
+            .ethernet, .ipv4, .invalid(.totalLengthPastEnclosing(total: 46, available: 40, field: .pppoeLength)), at: 22,
+            "IPv4 at byte 22 invalid: total length 46 is more than the 40 bytes the PPPoE length leaves for the IPv4 packet; 6 bytes are missing",
+            "IPv4（从第 22 字节起）无效：总长度 46 超过了 PPPoE 长度给 IPv4 报文留下的 40 字节，缺了 6 字节")
+        // IPv6 in the same frame: 40 fixed bytes, 20 of TCP covered, a payload length of 26.
+        let pppoe6: [UInt8] = Build.ethernet(type: 0x8864) + [0x11, 0x00, 0x12, 0x34] + Build.be16(62) + [0x00, 0x57]
+        add("payload length 26 in a PPPoE length of 60",
+            pppoe6 + Build.ipv6(nextHeader: 6, payload: Build.tcp(flags: 0x10), payloadLength: 26) + [UInt8](repeating: 0, count: 6),
+            .ethernet, .ipv6, .invalid(.payloadLengthPastEnclosing(payloadLength: 26, available: 20, field: .pppoeLength)), at: 22,
+            "IPv6 at byte 22 invalid: payload length 26 is more than the 20 bytes the PPPoE length leaves after the IPv6 header; 6 bytes are missing",
+            "IPv6（从第 22 字节起）无效：载荷长度 26 超过了 PPPoE 长度在 IPv6 首部后面留下的 20 字节，缺了 6 字节")
+
         // IPv6
         var version5 = ethernet6 + Build.ipv6(nextHeader: 17, payload: Build.udp(payload: [1, 2]))
         version5[14] = 0x50 | (version5[14] & 0x0f)
@@ -174,6 +190,14 @@ final class ChineseDecodeProblemTests: XCTestCase {
             "MPLS label at byte 18 not decoded: MPLS does not say what it carries, and the bytes after the label stack are not a valid IPv4 or IPv6 header",
             "MPLS 标签（从第 18 字节起）未解码：MPLS 不标明自己承载的是什么，而标签栈后面的字节又不是有效的 IPv4 或 IPv6 首部")
 
+        // Five IPv4-in-IPv4 headers of 20 bytes around a UDP datagram: four are tunnels, the
+        // fifth carries protocol 4 too, and its payload (at 5 x 20 = 100) is not read.
+        var nested = ipv4UDP
+        for _ in 0..<5 { nested = Build.ipv4(protocol: 4, payload: nested) }
+        add("tunnels five deep", nested, .raw, .ipv4, .unsupported(.tunnelTooDeep(limit: 4)), at: 100,
+            "IPv4 at byte 100 not decoded: IP tunnelled in IP more than 4 times over; the packet inside is left as it is",
+            "IPv4（从第 100 字节起）未解码：IP 里套 IP 的隧道超过了 4 层，最里面的报文原样留着，不再解码")
+
         // Truncated: the SYN cut after 40 of its 74 bytes leaves 6 of the TCP header's 20.
         let syn = Captured.synWithOptions
         add("SYN cut at 40", Array(syn.prefix(40)), .ethernet, .tcp, .truncated(needed: 20, available: 6), at: 34,
@@ -230,12 +254,12 @@ final class ChineseDecodeProblemTests: XCTestCase {
             if case .invalid(let reason) = item.error.kind { return Self.caseName(reason) }
             return nil
         }), ["wrongVersion", "headerLengthTooSmall", "totalLengthBelowHeader", "totalLengthPastPacket", "payloadLengthPastPacket",
-             "tooManyExtensionHeaders", "lengthFieldTooShort", "rawIPVersion", "pppControlByte", "dataOffsetTooSmall", "tcpOption",
+             "totalLengthPastEnclosing", "payloadLengthPastEnclosing", "tooManyExtensionHeaders", "lengthFieldTooShort", "rawIPVersion", "pppControlByte", "dataOffsetTooSmall", "tcpOption",
              "udpLengthBelowHeader", "udpLengthPastEnclosing"])
         XCTAssertEqual(Set(Self.cases.compactMap { item -> String? in
             if case .unsupported(let what) = item.error.kind { return Self.caseName(what) }
             return nil
-        }), ["linkType", "ciscoHDLC", "mplsPayloadUnknown"])
+        }), ["linkType", "ciscoHDLC", "mplsPayloadUnknown", "tunnelTooDeep"])
         XCTAssertTrue(Self.cases.contains { $0.error.cutBySnapLength } && Self.cases.contains { $0.error.isTruncated && !$0.error.cutBySnapLength })
     }
 
@@ -246,6 +270,8 @@ final class ChineseDecodeProblemTests: XCTestCase {
         case .totalLengthBelowHeader: "totalLengthBelowHeader"
         case .totalLengthPastPacket: "totalLengthPastPacket"
         case .payloadLengthPastPacket: "payloadLengthPastPacket"
+        case .totalLengthPastEnclosing: "totalLengthPastEnclosing"
+        case .payloadLengthPastEnclosing: "payloadLengthPastEnclosing"
         case .tooManyExtensionHeaders: "tooManyExtensionHeaders"
         case .lengthFieldTooShort: "lengthFieldTooShort"
         case .rawIPVersion: "rawIPVersion"
@@ -262,6 +288,7 @@ final class ChineseDecodeProblemTests: XCTestCase {
         case .linkType: "linkType"
         case .ciscoHDLC: "ciscoHDLC"
         case .mplsPayloadUnknown: "mplsPayloadUnknown"
+        case .tunnelTooDeep: "tunnelTooDeep"
         }
     }
 

@@ -1,7 +1,9 @@
 import Report
 import TextUI
+import Timeline
 import Trace
 import Wire
+import WireFixtures
 import XCTest
 
 /// The watch/read lines in Chinese for packets that are not TCP: ICMP in words, the quoted
@@ -74,5 +76,17 @@ final class ChinesePacketLinesTests: XCTestCase {
         let chinese = line(packet, .chinese)
         XCTAssertTrue(english.hasSuffix(" IPv4 protocol \(IPProtocol(253))"), english)
         XCTAssertEqual(chinese, english.replacingOccurrences(of: "IPv4 protocol", with: "IPv4 协议"))
+    }
+
+    func testAnUndecodedIPv6PacketNamesWhatFollowsItsExtensionHeaders() {
+        // Hop-by-hop, then AH, then protocol 253: the packet carries 253, not "hop-by-hop".
+        let chain = Build.ipv6Extension(nextHeader: 51) + Build.authenticationHeader(nextHeader: 253) + [0, 0, 0, 0]
+        let packet = Build.ipv6(nextHeader: 0, payload: chain)
+        let decoded = decodePacket(packet, linkType: .raw)
+        guard case .other(let summary) = Timeline.describeOther(decoded) else { return XCTFail("not TCP, UDP or ICMP") }
+        XCTAssertEqual(summary, "IPv6 next header \(IPProtocol(253))")
+        let english = line(packet, .english), chinese = line(packet, .chinese)
+        XCTAssertTrue(english.hasSuffix(" IPv6 next header \(IPProtocol(253))"), english)
+        XCTAssertEqual(chinese, english.replacingOccurrences(of: "IPv6 next header", with: "IPv6 下一个首部"))
     }
 }

@@ -230,4 +230,78 @@ final class IPTests: XCTestCase {
         XCTAssertEqual(packet.error?.isInvalid, true)
         XCTAssertNotNil(packet.udp)
     }
+
+    // MARK: IP in IP
+
+    /// A SYN from 10.0.0.1:40000 to 10.0.0.2:80, and the same between fd00::1 and fd00::2.
+    static let innerSYN = Build.tcp(sourcePort: 40000, destinationPort: 80, sequence: 7, flags: 0x02)
+    static let inner4 = Build.ipv4(protocol: 6, payload: innerSYN, source: [10, 0, 0, 1], destination: [10, 0, 0, 2])
+    static let inner6 = Build.ipv6(nextHeader: 6, payload: innerSYN,
+                                   source: [0xfd] + [UInt8](repeating: 0, count: 14) + [1],
+                                   destination: [0xfd] + [UInt8](repeating: 0, count: 14) + [2])
+
+    func assertInnerSYN(_ packet: DecodedPacket, isIPv6: Bool, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertNil(packet.error, file: file, line: line)
+        XCTAssertEqual(packet.tcp?.flags, .syn, "the TCP inside the tunnel is decoded", file: file, line: line)
+        XCTAssertEqual(packet.tcp?.sequence.rawValue, 7, file: file, line: line)
+        XCTAssertEqual(packet.sourceEndpoint?.description, isIPv6 ? "[fd00::1]:40000" : "10.0.0.1:40000",
+                       "the connection is the inner packet's", file: file, line: line)
+        XCTAssertEqual(packet.destinationEndpoint?.description, isIPv6 ? "[fd00::2]:80" : "10.0.0.2:80", file: file, line: line)
+    }
+
+    func testIPv6InIPv6AfterAH() throws {
+        // Tunnel-mode IPsec: outer IPv6 (next header 51), AH (next header 41), inner IPv6.
+        let bytes = Build.ethernet(type: 0x86dd) + Build.ipv6(nextHeader: 51, payload: Build.authenticationHeader(nextHeader: 41) + Self.inner6)
+        let packet = decodePacket(bytes, linkType: .ethernet, originalLength: bytes.count)
+        assertInnerSYN(packet, isIPv6: true)
+        XCTAssertEqual(packet.tunnels.count, 1)
+        guard case .ipv6(let outer)? = packet.tunnels.first else { return XCTFail("the outer IPv6 header is kept") }
+        XCTAssertEqual(outer.source.description, "2001:db8::1")
+        XCTAssertEqual(outer.extensionHeaders.map(\.kind), [.authenticationHeader])
+        XCTAssertEqual(outer.upperLayerProtocol, .ipv6)
+        XCTAssertEqual(packet.ipv6?.range, 78..<118, "14 Ethernet + 40 outer IPv6 + 24 AH = 78")
+        XCTAssertEqual(packet.link.range, 0..<14, "the link layer ends at the outer IP header")
+    }
+
+    func testIPv6InIPv4AndIPv4InIPv4AndIPv4InIPv6() {
+        assertInnerSYN(decodePacket(Build.ipv4(protocol: 41, payload: Self.inner6), linkType: .raw), isIPv6: true)
+        assertInnerSYN(decodePacket(Build.ipv4(protocol: 4, payload: Self.inner4), linkType: .raw), isIPv6: false)
+        assertInnerSYN(decodePacket(Build.ipv6(nextHeader: 4, payload: Self.inner4), linkType: .raw), isIPv6: false)
+        assertInnerSYN(decodePacket(Build.ipv6(nextHeader: 41, payload: Self.inner6), linkType: .raw), isIPv6: true)
+        // After a hop-by-hop header too: the chain decides, not the fixed header's next header.
+        assertInnerSYN(decodePacket(Build.ipv6(nextHeader: 0, payload: Build.ipv6Extension(nextHeader: 4) + Self.inner4), linkType: .raw),
+                       isIPv6: false)
+    }
+
+    func testTunnelsNestedTooDeepStopAndSaySo() {
+        // 100 IPv4-in-IPv4 headers around a SYN: four are read as tunnels, the fifth IP
+        // header is the network layer, and what it carries is left undecoded.
+        var bytes = Self.inner4
+        for _ in 0..<100 { bytes = Build.ipv4(protocol: 4, payload: bytes) }
+        let packet = decodePacket(bytes, linkType: .raw, originalLength: bytes.count)
+        XCTAssertEqual(packet.tunnels.count, 4)
+        XCTAssertEqual(packet.ipv4?.range, 80..<100)
+        XCTAssertEqual(packet.transport, .other(.ipInIP))
+        XCTAssertEqual(packet.error, DecodeError(layer: .ipv4, kind: .unsupported(.tunnelTooDeep(limit: 4)), offset: 100))
+        XCTAssertEqual(packet.payload, 100..<bytes.count)
+    }
+
+    func testInnerPacketLongerThanTheTunnelIsInvalid() throws {
+        // The inner total length says 60; the outer leaves it 40 (the 20-byte SYN header).
+        let inner = Build.ipv4(protocol: 6, payload: Self.innerSYN, source: [10, 0, 0, 1], destination: [10, 0, 0, 2], totalLength: 60)
+        let bytes = Build.ipv4(protocol: 4, payload: inner) + [UInt8](repeating: 0xee, count: 20)
+        let packet = decodePacket(bytes, linkType: .raw, originalLength: bytes.count)
+        XCTAssertEqual(packet.error?.kind, .invalid(.totalLengthPastEnclosing(total: 60, available: 40, field: .ipv4TotalLength)))
+        XCTAssertEqual(packet.tcp?.payloadLength, 0, "the 20 bytes after the outer packet are not the inner packet's data")
+        XCTAssertEqual(packet.trailer, 60..<80)
+    }
+
+    func testTunnelCutBySnapLengthIsTruncatedNotInvalid() {
+        let bytes = Build.ipv4(protocol: 41, payload: Self.inner6)
+        for length in 0..<bytes.count {
+            let packet = decodePacket(Array(bytes.prefix(length)), linkType: .raw, originalLength: bytes.count)
+            XCTAssertNotEqual(packet.error?.isInvalid, true, "cut to \(length): \(String(describing: packet.error))")
+            if packet.tcp == nil { XCTAssertNotNil(packet.error, "cut to \(length): no TCP and no reason") }
+        }
+    }
 }

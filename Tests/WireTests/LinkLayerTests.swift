@@ -311,6 +311,56 @@ final class LinkLayerTests: XCTestCase {
         XCTAssertNotNil(packet.udp)
     }
 
+    /// A PPPoE session frame whose length covers `covered` bytes of IP, followed by `padding`
+    /// zero bytes that the PPPoE length leaves to the frame.
+    func pppoeShort(_ ip: [UInt8], covered: Int, padding: Int) -> [UInt8] {
+        let pppProtocol = ip.first.map { $0 >> 4 == 6 ? 0x0057 : 0x0021 } ?? 0x0021
+        return Build.ethernet(type: 0x8864) + [0x11, 0x00] + Build.be16(0x1234) + Build.be16(covered + 2) + Build.be16(pppProtocol)
+            + Array(ip.prefix(covered)) + [UInt8](repeating: 0, count: padding)
+    }
+
+    func testPPPoELengthEndsTheIPv4PacketItsTotalLengthOverstates() throws {
+        // A bare 40-byte ACK whose total length says 46: the 6 bytes the PPPoE length leaves
+        // out are padding, not TCP data. 14 + 8 = 22 is where IPv4 starts.
+        let ack = Build.ipv4(protocol: 6, payload: Build.tcp(flags: 0x10), totalLength: 46)
+        let frame = pppoeShort(ack, covered: 40, padding: 6)
+        let packet = decodePacket(frame, linkType: .ethernet, originalLength: frame.count)
+        XCTAssertEqual(packet.error, DecodeError(layer: .ipv4, kind: .invalid(.totalLengthPastEnclosing(total: 46, available: 40,
+                                                                                                          field: .pppoeLength)),
+                                                 offset: 22))
+        XCTAssertEqual(packet.error?.description,
+                       "IPv4 at byte 22 invalid: total length 46 is more than the 40 bytes the PPPoE length leaves for the IPv4 packet; 6 bytes are missing")
+        let tcp = try XCTUnwrap(packet.tcp, "the TCP header is all inside the PPPoE payload and decodes")
+        XCTAssertEqual(tcp.payloadLength, 0, "no TCP data: the PPPoE payload ends with the TCP header")
+        XCTAssertEqual(packet.payload, 62..<62)
+        XCTAssertEqual(packet.trailer, 62..<68, "the 6 bytes after the PPPoE payload are the frame's padding")
+        XCTAssertEqual(packet.ipv4?.payload, 42..<62)
+    }
+
+    func testPPPoELengthEndsTheIPv6PacketItsPayloadLengthOverstates() throws {
+        let ip = Build.ipv6(nextHeader: 6, payload: Build.tcp(flags: 0x10), payloadLength: 26)
+        let packet = decodePacket(pppoeShort(ip, covered: 60, padding: 6), linkType: .ethernet)
+        XCTAssertEqual(packet.error?.kind, .invalid(.payloadLengthPastEnclosing(payloadLength: 26, available: 20, field: .pppoeLength)))
+        XCTAssertEqual(packet.tcp?.payloadLength, 0)
+        XCTAssertEqual(packet.trailer, 82..<88)
+    }
+
+    func testIPv4ShorterThanThePPPoELengthIsFine() {
+        // The other way round is normal: the PPPoE payload may carry more than one IP packet's
+        // worth only as PPP padding, and IP's own length ends the IP packet.
+        let ip = Build.ipv4(protocol: 6, payload: Build.tcp(flags: 0x10, payload: [1, 2, 3]))
+        let packet = decodePacket(pppoeShort(ip + [0, 0], covered: ip.count + 2, padding: 0), linkType: .ethernet)
+        XCTAssertNil(packet.error)
+        XCTAssertEqual(packet.tcp?.payloadLength, 3)
+    }
+
+    func testPPPoELengthCuttingTheIPv4HeaderIsInvalid() {
+        let ip = Build.ipv4(protocol: 6, payload: Build.tcp(flags: 0x10))
+        let packet = decodePacket(pppoeShort(ip, covered: 10, padding: 30), linkType: .ethernet)
+        XCTAssertEqual(packet.error?.kind, .invalid(.lengthFieldTooShort(field: .pppoeLength, available: 10, needed: 20)))
+        XCTAssertNil(packet.tcp)
+    }
+
     // MARK: MPLS
 
     func mplsEntry(label: UInt32, bottom: Bool, ttl: UInt8 = 64, trafficClass: UInt32 = 0) -> [UInt8] {

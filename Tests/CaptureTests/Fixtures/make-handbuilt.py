@@ -78,6 +78,101 @@ write_pcap("vlan-stacked.pcap", 1, rewrap(
 # Ethernet, PPPoE session (0x8864: version/type 0x11, code 0, session 0x1234, length), PPP IPv4.
 write_pcap("pppoe.pcap", 1, rewrap(
     v4, lambda ip: mac_b + mac_a + b"\x88\x64" + b"\x11\x00" + struct.pack(">HH", 0x1234, len(ip) + 2) + b"\x00\x21"))
+def ipv4_checksum(header):
+    """RFC 1071 over an IPv4 header whose checksum field is zero."""
+    total = sum(struct.unpack(">%dH" % (len(header) // 2), header))
+    while total > 0xFFFF:
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF
+
+
+def with_total_length(ip, length):
+    """The IPv4 packet with its total length field set to `length` and the checksum redone."""
+    header = bytearray(ip[:(ip[0] & 0x0F) * 4])
+    header[2:4] = struct.pack(">H", length)
+    header[10:12] = b"\x00\x00"
+    header[10:12] = struct.pack(">H", ipv4_checksum(bytes(header)))
+    return bytes(header) + ip[len(header):]
+
+
+# The same PPPoE capture, but packet 5 (the server's pure ACK, 52 bytes of IP) claims a total
+# length of 58 while the PPPoE length covers only the 2-byte PPP protocol and those 52 bytes;
+# 6 bytes of Ethernet padding follow. The PPPoE length is the one that ends the payload, so
+# the 6 bytes are padding, not TCP data (tcpdump: "truncated-ip - 6 bytes missing!").
+def pppoe_short(index, packet):
+    sec, frac, length, ip = packet
+    if index != 4:
+        return (sec, frac, 0, mac_b + mac_a + b"\x88\x64\x11\x00" + struct.pack(">HH", 0x1234, len(ip) + 2) + b"\x00\x21" + ip)
+    claimed = with_total_length(ip, len(ip) + 6)
+    return (sec, frac, 0, mac_b + mac_a + b"\x88\x64\x11\x00" + struct.pack(">HH", 0x1234, len(ip) + 2) + b"\x00\x21"
+            + claimed + b"\x00" * 6)
+write_pcap("pppoe-short.pcap", 1, [pppoe_short(index, packet) for index, packet in enumerate(v4)])
+# IP-in-IP tunnels around the first three packets (the handshake) of each loopback capture.
+# The outer endpoints are documentation addresses, swapped for the SYN-ACK, which goes the
+# other way; the inner packets are the recorded ones, byte for byte.
+tunnel4 = (bytes([192, 0, 2, 1]), bytes([198, 51, 100, 7]))
+tunnel6 = (bytes.fromhex("20010db8000000000000000000000001"), bytes.fromhex("20010db8000000000000000000000002"))
+
+
+def outer_ipv4(inner, protocol, forward):
+    source, destination = tunnel4 if forward else tunnel4[::-1]
+    header = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(inner), 0x0100, 0x4000, 64, protocol, 0, source, destination)
+    return header[:10] + struct.pack(">H", ipv4_checksum(header)) + header[12:] + inner
+
+
+def outer_ipv6(payload, next_header, forward):
+    source, destination = tunnel6 if forward else tunnel6[::-1]
+    return struct.pack(">IHBB", 0x60000000, len(payload), next_header, 64) + source + destination + payload
+
+
+def authentication_header(next_header, sequence):
+    """RFC 4302: next header, length 4 (24 bytes / 4 - 2), reserved, SPI, sequence, 12-byte ICV."""
+    return struct.pack(">BBHII", next_header, 4, 0, 0x1000, sequence) + b"\xaa" * 12
+
+
+def tunnelled(name, packets, wrap):
+    frames = []
+    for index, (sec, frac, _, ip) in enumerate(packets[:3]):
+        outer = wrap(ip, index != 1, index + 1)
+        ether = b"\x86\xdd" if outer[0] >> 4 == 6 else b"\x08\x00"
+        frames.append((sec, frac, 0, mac_b + mac_a + ether + outer))
+    write_pcap(name, 1, frames)
+
+
+# IPv6 in IPv6 after AH (IPsec tunnel mode): outer IPv6, next header 51; AH, next header 41.
+tunnelled("tunnel-6in6-ah.pcap", v6, lambda ip, forward, n: outer_ipv6(authentication_header(41, n) + ip, 51, forward))
+# 6in4 (RFC 4213): IPv6 in IPv4, protocol 41.
+tunnelled("tunnel-6in4.pcap", v6, lambda ip, forward, n: outer_ipv4(ip, 41, forward))
+# IPv4 in IPv4 (RFC 2003), protocol 4.
+tunnelled("tunnel-4in4.pcap", v4, lambda ip, forward, n: outer_ipv4(ip, 4, forward))
+# IPv4 in IPv6 (RFC 2473), next header 4.
+tunnelled("tunnel-4in6.pcap", v4, lambda ip, forward, n: outer_ipv6(ip, 4, forward))
+# A UDP datagram (8-byte header + 56 bytes of data, ports 50000 > 4545) sent in two fragments
+# of 32 bytes, over IPv6 (fragment header, identification 0x12345678) and over IPv4
+# (identification 0x1234). Only the first fragment carries the UDP header; the second is at
+# offset 32 (4 units of 8 bytes) and must still show who sent it to whom.
+datagram = struct.pack(">HHHH", 50000, 4545, 64, 0) + bytes(range(56))
+
+
+def fragment_ipv6(piece, offset, more, forward=True):
+    header = struct.pack(">BBHI", 17, 0, (offset // 8) << 3 | (1 if more else 0), 0x12345678)
+    return outer_ipv6(header + piece, 44, forward)
+
+
+def fragment_ipv4(piece, offset, more):
+    source, destination = tunnel4
+    flags = (0x2000 if more else 0) | offset // 8
+    header = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(piece), 0x1234, flags, 64, 17, 0, source, destination)
+    return header[:10] + struct.pack(">H", ipv4_checksum(header)) + header[12:] + piece
+
+
+sec, frac = v4[0][0], v4[0][1]
+write_pcap("fragments.pcap", 1, [
+    (sec, frac, 0, mac_b + mac_a + b"\x86\xdd" + fragment_ipv6(datagram[:32], 0, True)),
+    (sec, frac + 1, 0, mac_b + mac_a + b"\x86\xdd" + fragment_ipv6(datagram[32:], 32, False)),
+    (sec, frac + 2, 0, mac_b + mac_a + b"\x08\x00" + fragment_ipv4(datagram[:32], 0, True)),
+    (sec, frac + 3, 0, mac_b + mac_a + b"\x08\x00" + fragment_ipv4(datagram[32:], 32, False)),
+])
 # Ethernet, MPLS unicast (0x8847) with two labels: 1000 (not bottom), 2000 (bottom of stack), TTL 64.
 def mpls(label, bottom):
     return struct.pack(">I", (label << 12) | (bottom << 8) | 64)
