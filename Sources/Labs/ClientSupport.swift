@@ -195,9 +195,11 @@ extension String {
 
 /// A reason an `ERR` announcement gave, for the learner: in English as it came; in another
 /// language the sentence of a reason osilab's servers send (`ids`), or else the reason as
-/// it came, since only the server knows what it meant.
+/// it came, since only the server knows what it meant. "As it came" is escaped
+/// (``ByteText/escaped(_:limit:)``): the reason is the server's text, on the learner's terminal.
 func refusalText(_ reason: String, among ids: [LabMessage], language: Language) -> String {
-    guard language != .english else { return reason }
+    let asItCame = ByteText.escaped(reason, limit: 300)
+    guard language != .english else { return asItCame }
     if reason == Announcement.noReason { return LabSay(language)(.refusedWithoutReason) }
-    return LabSentence.recognise(reason, among: ids)?.text(language) ?? reason
+    return LabSentence.recognise(reason, among: ids).map { TerminalSafe.line($0.text(language)) } ?? asItCame
 }

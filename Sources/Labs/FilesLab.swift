@@ -145,15 +145,15 @@ public struct FileService: LabService {
         do throws(SocketError) {
             sent = try connection.sendFile(file.descriptor, count: file.size)
         } catch {
-            connection.report(.fileSendStopped, .text(name), .number(error.bytesTransferred), .number(file.size))
+            connection.report(.fileSendStopped, .text(ByteText.escaped(name, limit: 80)), .number(error.bytesTransferred), .number(file.size))
             return connection.ending(after: error, during: .answer)
         }
         guard sent == file.size else {
             // Fewer bytes than announced would leave the client waiting for the rest.
-            connection.report(.fileShrank, .text(name), .number(sent), .number(file.size))
+            connection.report(.fileShrank, .text(ByteText.escaped(name, limit: 80)), .number(sent), .number(file.size))
             return .failed(LabSentence(.endingFileShrank))
         }
-        connection.note(.fileSent, .text(name), .number(file.size), .quoted(acknowledgement, limit: 30), .number(sent))
+        connection.note(.fileSent, .text(ByteText.escaped(name, limit: 80)), .number(file.size), .quoted(acknowledgement, limit: 30), .number(sent))
         return nil
     }
 }
@@ -282,7 +282,7 @@ public final class FilesClient {
             if command.prefix(while: { !$0.isWhitespace }) == "ls" {
                 switch try list(request: command) {
                 case .names(let names, let bytes, let calls):
-                    for name in names { console.output(name) }
+                    for name in names { console.output(TerminalSafe.line(name)) }
                     if names.isEmpty { console.remark(say(.listingEmpty)) }
                     console.remark(say(calls == 1 ? .outputSizeOne : .outputSizeMany, String(bytes), String(calls)))
                 case .refused(let reason):

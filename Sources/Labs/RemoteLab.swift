@@ -83,8 +83,13 @@ public struct RemoteCommandService: LabService {
             output += RemoteOutput.marker(LabSentence(.wireOutputCutMarker, .bytes(runner.maxOutputBytes)))
             how = LabSentence(.howOutputCut, .bytes(runner.maxOutputBytes))
         }
-        connection.note(.ranCommand, .text("\(words)"), .sentence(how), .number(result.output.count))
+        connection.note(.ranCommand, .text(shownWords(words)), .sentence(how), .number(result.output.count))
         return output
+    }
+
+    /// `["date", "-u"]`, each word escaped: the words came from the network.
+    private func shownWords(_ words: [String]) -> String {
+        "[" + words.map { "\"" + ByteText.escaped($0, limit: 80) + "\"" }.joined(separator: ", ") + "]"
     }
 
     /// Steps 2 to 4; returns how the connection ended if it did.
@@ -189,8 +194,16 @@ public enum RemoteOutput {
 
     static let markers: [LabMessage] = [.wireTimedOutMarker, .wireOutputCutMarker]
 
-    /// The output decoded as UTF-8, with the server's own line or end marker in `language`.
+    /// The output as the learner sees it: decoded as UTF-8, with the server's own line or
+    /// end marker in `language`, line feeds and tabs kept and every other control or bidi
+    /// character escaped (``ByteText/output(_:)``): the output is a peer's bytes, and a
+    /// command (or a server) could otherwise clear the screen or write the clipboard.
     public static func shown(_ bytes: [UInt8], language: Language) -> String {
+        TerminalSafe.output(translated(bytes, language: language))
+    }
+
+    /// The output decoded as UTF-8, with the server's own line or end marker in `language`.
+    static func translated(_ bytes: [UInt8], language: Language) -> String {
         let text = String(decoding: bytes, as: UTF8.self)
         guard language != .english, text.hasSuffix("\n") else { return text }
         let body = String(text.dropLast())
