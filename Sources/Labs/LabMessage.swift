@@ -41,6 +41,7 @@ public enum LabMessage: String, SentenceID {
     case refusedNotUTF8Log, refusedLog, couldNotRunLog, ranCommand, howExit, howSignal, howKilledAfter, howOutputCut, answered
     case wireNotUTF8, wireCannotSplit, wireNotRun, wireRunError, wireTimedOutMarker, wireOutputCutMarker
     case refusalUnclosedQuote, refusalEmptyCommand, refusalTooManyArguments, refusalNotAllowed, refusalDateArgument
+    case refusalDateTimeZone, refusalDateString
     case refusalHostnameArgument, refusalOutputChannel, refusalCannotRun
     // The files server: requests, paths, its log.
     case requestNotUTF8, requestEmpty, requestUnknownVerb, requestNeedsName, requestListTakesNoArguments
@@ -199,6 +200,8 @@ public enum WireText {
         .refusalTooManyArguments: "more than 64 arguments",
         .refusalNotAllowed: "'{0}' is not on the allow-list ({1})",
         .refusalDateArgument: "date takes only +FORMAT and display options here ('{0}' could set the clock or read a file)",
+        .refusalDateTimeZone: "a date with TZ= in it is not run here: date would open the file that TZ names ('{0}')",
+        .refusalDateString: "a date here is made of letters, digits, spaces and + - : . , / @ only ('{0}')",
         .refusalHostnameArgument: "hostname takes only display options here ('{0}' could rename the machine)",
         .refusalOutputChannel: "the server could not create the command's output channel: {0}",
         .refusalCannotRun: "cannot run '{0}': {1}",
@@ -230,7 +233,8 @@ public enum WireText {
     /// The refusals inside the remote server's `osilab: not run: ...` and `osilab: ...`.
     public static let commandRefusals: [LabMessage] = [
         .refusalUnclosedQuote, .refusalEmptyCommand, .refusalTooManyArguments, .refusalNotAllowed,
-        .refusalDateArgument, .refusalHostnameArgument, .refusalOutputChannel, .refusalCannotRun,
+        .refusalDateArgument, .refusalDateTimeZone, .refusalDateString, .refusalHostnameArgument,
+        .refusalOutputChannel, .refusalCannotRun,
     ]
 
     /// The lines the remote server sends as a command's whole output when it did not run it.

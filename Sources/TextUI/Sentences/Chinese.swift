@@ -1114,6 +1114,8 @@ extension Sentences {
         "lab.refusalTooManyArguments": "参数超过 64 个",
         "lab.refusalNotAllowed": "“{0}” 不在允许列表中（{1}）",
         "lab.refusalDateArgument": "这里的 date 只接受 +FORMAT 和只影响显示的选项（“{0}” 可能会修改系统时钟或读取文件）",
+        "lab.refusalDateTimeZone": "这里不运行含有 TZ= 的日期：date 会打开 TZ 所指的文件（“{0}”）",
+        "lab.refusalDateString": "这里的日期只能由字母、数字、空格和 + - : . , / @ 组成（“{0}”）",
         "lab.refusalHostnameArgument": "这里的 hostname 只接受只影响显示的选项（“{0}” 可能会给机器改名）",
         "lab.refusalOutputChannel": "服务器无法为命令创建输出通道：{0}",
         "lab.refusalCannotRun": "无法运行 “{0}”：{1}",

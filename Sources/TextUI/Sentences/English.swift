@@ -1111,6 +1111,8 @@ extension Sentences {
         "lab.refusalTooManyArguments": "more than 64 arguments",
         "lab.refusalNotAllowed": "'{0}' is not on the allow-list ({1})",
         "lab.refusalDateArgument": "date takes only +FORMAT and display options here ('{0}' could set the clock or read a file)",
+        "lab.refusalDateTimeZone": "a date with TZ= in it is not run here: date would open the file that TZ names ('{0}')",
+        "lab.refusalDateString": "a date here is made of letters, digits, spaces and + - : . , / @ only ('{0}')",
         "lab.refusalHostnameArgument": "hostname takes only display options here ('{0}' could rename the machine)",
         "lab.refusalOutputChannel": "the server could not create the command's output channel: {0}",
         "lab.refusalCannotRun": "cannot run '{0}': {1}",
