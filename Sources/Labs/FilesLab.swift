@@ -118,7 +118,7 @@ public struct FileService: LabService {
 
     /// Answers `ERR reason` and waits for the acknowledgement; returns the ending if the connection ended.
     private func refuse(_ what: LabSentence.Part, because refusal: FileRefusal, connection: LabConnection) -> ConnectionEnding? {
-        connection.report(.refusedLog, what, .sentence(refusal.sentence))
+        connection.report(.refusedLog, what, .sentence(refusal.logSentence))
         do throws(SocketError) {
             // Protocol: the reason goes in English, whatever the log speaks.
             try connection.send(Array("ERR \(refusal.sentence.wire)".utf8))
@@ -190,9 +190,15 @@ public final class FilesClient {
     /// Asks for `name` and saves it in `directory` under its last path component. If a file
     /// of that name exists, the copy is saved as `name (1).ext`, `name (2).ext`, ... (the
     /// notes save `NAME副本` and would overwrite it). A copy that arrives short is deleted.
+    ///
+    /// The last component is found by splitting the name's bytes on the byte `/`, as the
+    /// kernel will read the path: split as `String`, `../\u{301}x` is one component (a `/`
+    /// with a combining mark is one `Character`) and the copy would land outside `directory`.
     public func get(_ name: String, into directory: String = ".") throws(LabClientError) -> Reply {
-        let localName = name.split(separator: "/").last.map(String.init) ?? ""
-        guard !localName.isEmpty, localName != ".", localName != ".." else {
+        let last = Array(name.utf8).split(separator: UInt8(ascii: "/")).last.map(Array.init) ?? []
+        // Splitting UTF-8 at an ASCII byte never cuts a character, so this decodes losslessly.
+        let localName = String(decoding: last, as: UTF8.self)
+        guard !last.isEmpty, last != [0x2E], last != [0x2E, 0x2E] else {
             throw LabClientError(.notAFileName, .text(name), connectionLost: false)
         }
         let announcement = try requestAnnouncement(

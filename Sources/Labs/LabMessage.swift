@@ -45,7 +45,7 @@ public enum LabMessage: String, SentenceID {
     case refusalHostnameArgument, refusalOutputChannel, refusalCannotRun
     // The files server: requests, paths, its log.
     case requestNotUTF8, requestEmpty, requestUnknownVerb, requestNeedsName, requestListTakesNoArguments
-    case fileNoSuchFile, fileCannotOpen, fileIsServedFolder, fileLeadsOutside, fileNotRegular
+    case fileNoSuchFile, fileCannotOpen, fileIsServedFolder, fileLeadsOutside, fileNotRegular, fileHardLinked
     case nameEmpty, nameTooLong, nameControl, nameAbsolute, nameDotDot, namePartTooLong
     case folderCannotServe, folderNotAFolder, folderCannotCreate, sampleCannotCreate, sampleCannotWrite
     case fileSendStopped, fileShrank, endingFileShrank, fileSent, listingSent
@@ -215,6 +215,7 @@ public enum WireText {
         .fileIsServedFolder: "{0} is not a regular file (it is the served folder)",
         .fileLeadsOutside: "{0} leads outside the served folder",
         .fileNotRegular: "{0} is not a regular file",
+        .fileHardLinked: "{0} has more than one hard link, so it could be a file from outside the served folder",
         .nameEmpty: "the file name is empty",
         .nameTooLong: "the file name is longer than {0} bytes",
         .nameControl: "the file name contains control characters",
@@ -227,7 +228,7 @@ public enum WireText {
     public static let fileReasons: [LabMessage] = [
         .requestTooLongClosing, .requestNotUTF8, .requestEmpty, .requestUnknownVerb, .requestNeedsName, .requestListTakesNoArguments,
         .nameEmpty, .nameTooLong, .nameControl, .nameAbsolute, .nameDotDot, .namePartTooLong,
-        .fileIsServedFolder, .fileLeadsOutside, .fileNotRegular, .fileNoSuchFile, .fileCannotOpen,
+        .fileIsServedFolder, .fileLeadsOutside, .fileNotRegular, .fileHardLinked, .fileNoSuchFile, .fileCannotOpen,
     ]
 
     /// The refusals inside the remote server's `osilab: not run: ...` and `osilab: ...`.

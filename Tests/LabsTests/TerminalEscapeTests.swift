@@ -130,7 +130,9 @@ final class TerminalEscapeTests: XCTestCase {
         defer { server.stop() }
         XCTAssertTrue(waitUntil(timeout: .seconds(10)) { server.output.contains("plain.txt") }, server.output + server.errors)
         XCTAssertEqual(forbidden(in: written(server.outputFile)), [], server.output.debugDescription)
-        XCTAssertTrue(server.output.contains("\\u{1b}]0;pwned\\u{7}.txt"), server.output.debugDescription)
+        // A name with control characters cannot be asked for (the server refuses it), so the
+        // banner, which lists what `get` would send, leaves it out; a bidi override is a legal name.
+        XCTAssertFalse(server.output.contains("pwned"), server.output.debugDescription)
         XCTAssertTrue(server.output.contains("\\u{202e}txt.exe"), server.output.debugDescription)
     }
 

@@ -1128,6 +1128,7 @@ extension Sentences {
         "lab.fileCannotOpen": "无法打开 {0}：{1}",
         "lab.fileIsServedFolder": "{0} 不是普通文件（它就是共享的文件夹本身）",
         "lab.fileLeadsOutside": "{0} 指向共享文件夹之外",
+        "lab.fileHardLinked": "{0} 有不止一个硬链接，可能是共享文件夹之外的文件",
         "lab.fileNotRegular": "{0} 不是普通文件",
         "lab.nameEmpty": "文件名是空的",
         "lab.nameTooLong": "文件名超过 {0} 字节",

@@ -1125,6 +1125,7 @@ extension Sentences {
         "lab.fileCannotOpen": "cannot open {0}: {1}",
         "lab.fileIsServedFolder": "{0} is not a regular file (it is the served folder)",
         "lab.fileLeadsOutside": "{0} leads outside the served folder",
+        "lab.fileHardLinked": "{0} has more than one hard link, so it could be a file from outside the served folder",
         "lab.fileNotRegular": "{0} is not a regular file",
         "lab.nameEmpty": "the file name is empty",
         "lab.nameTooLong": "the file name is longer than {0} bytes",
