@@ -171,12 +171,17 @@ public final class FilesClient {
     /// The most one recv() may return: 1024, as in the notes, so a longer file shows the
     /// loop at work. (A bigger buffer needs fewer calls; the copy is the same.)
     public var recvBufferBytes = 1024
+    /// The most one request's whole exchange may take (`--timeout`).
+    public var timeout: Duration
+    /// How long a silence ends the size (see ``defaultQuietPeriod``).
+    public var sizeQuietPeriod = defaultQuietPeriod
 
     public init(host: String = "localhost", port: UInt16 = LabName.files.defaultPort,
                 timeout: Duration = .seconds(10), maxFileBytes: Int = 1 << 30,
                 tracer: TraceRecorder? = nil) throws(LabClientError) {
         socket = try connectClient(host: host, port: port, timeout: timeout, lab: .files, tracer: tracer)
         self.maxFileBytes = maxFileBytes
+        self.timeout = timeout
     }
 
     /// What came of one `get`.
@@ -201,9 +206,10 @@ public final class FilesClient {
         guard !last.isEmpty, last != [0x2E], last != [0x2E, 0x2E] else {
             throw LabClientError(.notAFileName, .text(name), connectionLost: false)
         }
+        let deadline = ClientDeadline(timeout)
         let announcement = try requestAnnouncement(
             Array("get \(name)".utf8), on: socket, sending: LabSentence(.phaseSendingRequest), notASize: .notAFileSize,
-            acknowledgement: FilesClient.acknowledgement
+            acknowledgement: FilesClient.acknowledgement, deadline: deadline, quietPeriod: sizeQuietPeriod
         ) { size throws(LabClientError) in
             guard size <= maxFileBytes else {
                 throw LabClientError(.tooLargeFile, .bytes(size), .bytes(maxFileBytes))
@@ -217,10 +223,13 @@ public final class FilesClient {
 
         let (descriptor, path) = try createCopy(named: localName, in: directory)
         do throws(LabClientError) {
+            let receiving = LabSentence(.phaseReceivingFile, .text(name))
             let calls = try receiveExactly(size, from: socket, bufferBytes: recvBufferBytes,
-                                           while: LabSentence(.phaseReceivingFile, .text(name))) { piece throws(LabClientError) in
+                                           while: receiving, deadline: deadline) { piece throws(LabClientError) in
                 try writeAll(piece, to: descriptor, path: path)
             }
+            // Bytes past the announced size mean the size was misread: the copy is wrong.
+            try ensureInStep(socket, before: receiving)
             closeDescriptor(descriptor)
             return .saved(path: path, bytes: size, recvCalls: calls)
         } catch {
@@ -252,10 +261,11 @@ public final class FilesClient {
     /// Sends `request` (`ls`, or `ls` with words after it, which osilab's server refuses).
     private func list(request: String) throws(LabClientError) -> Listing {
         let announcement: Announcement
+        let deadline = ClientDeadline(timeout)
         do throws(LabClientError) {
             announcement = try requestAnnouncement(
                 Array(request.utf8), on: socket, sending: LabSentence(.phaseSendingRequest), notASize: .notASize,
-                acknowledgement: FilesClient.acknowledgement
+                acknowledgement: FilesClient.acknowledgement, deadline: deadline, quietPeriod: sizeQuietPeriod
             ) { size throws(LabClientError) in
                 guard size <= FilesClient.maxListingBytes else {
                     throw LabClientError(.tooLargeFile, .bytes(size), .bytes(FilesClient.maxListingBytes))
@@ -270,7 +280,8 @@ public final class FilesClient {
         case .size(let size):
             var bytes: [UInt8] = []
             let calls = try receiveExactly(size, from: socket, bufferBytes: recvBufferBytes,
-                                           while: LabSentence(.phaseReceivingListing)) { piece in bytes += piece }
+                                           while: LabSentence(.phaseReceivingListing), deadline: deadline) { piece in bytes += piece }
+            try ensureInStep(socket, before: LabSentence(.phaseReceivingListing))
             return .names(FileListing.names(in: bytes), bytes: size, recvCalls: calls)
         }
     }

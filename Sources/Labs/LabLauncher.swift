@@ -121,7 +121,7 @@ public struct ClientOptions: Sendable {
     public var lab: LabName
     public var host = "localhost"
     public var port: UInt16?
-    /// The longest wait for the connection and for each answer; nil for the lab's default.
+    /// The longest wait for the connection, and for each whole exchange; nil for the lab's default.
     public var timeout: Duration?
     /// files: where to save the copies.
     public var saveDirectory = "."

@@ -64,6 +64,7 @@ public enum LabMessage: String, SentenceID {
     case greet, usageEcho, usageRemote, usageFiles, usageFilesHere, emptyLineEcho, outputSizeOne, outputSizeMany
     case serverRefused, filesCommands, listingEmpty, savedOne, savedMany, udpGreet, udpEmptyBack, udpNoAnswer
     // The client's errors, and what it was doing when they happened.
+    case clientDeadline, clientOutOfStep
     case clientTimedOut, clientReset, clientResetIdle, clientServerClosed, clientServerClosedIdle, clientSocketFailed
     case clientClosedEarly, clientClosedMidEcho, clientClosedWithoutAnswer, lsClosedWithoutAnswer
     case phaseSendingLine, phaseWaitingEcho, phaseProgress, phaseWaitingSize, phaseWaitingRestOfSize, phaseSendingCommand

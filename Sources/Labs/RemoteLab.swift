@@ -113,12 +113,17 @@ public final class RemoteClient {
     /// The most one recv() may return: 1024, as in the notes, so a long output shows the
     /// loop at work. (A bigger buffer needs fewer calls; the result is the same.)
     public var recvBufferBytes = 1024
+    /// The most one command's whole exchange may take (`--timeout`).
+    public var timeout: Duration
+    /// How long a silence ends the size (see ``defaultQuietPeriod``).
+    public var sizeQuietPeriod = defaultQuietPeriod
 
     public init(host: String = "localhost", port: UInt16 = LabName.remote.defaultPort,
                 timeout: Duration = .seconds(10), maxOutputBytes: Int = 64 * 1024 * 1024,
                 tracer: TraceRecorder? = nil) throws(LabClientError) {
         socket = try connectClient(host: host, port: port, timeout: timeout, lab: .remote, tracer: tracer)
         self.maxOutputBytes = maxOutputBytes
+        self.timeout = timeout
     }
 
     /// What came back for one command.
@@ -137,12 +142,13 @@ public final class RemoteClient {
         }
     }
 
-    /// Sends `command` and returns the server's whole answer.
+    /// Sends `command` and returns the server's whole answer, all within ``timeout``.
     public func run(_ command: String) throws(LabClientError) -> Reply {
         guard !command.isEmpty else { throw LabClientError(.emptyCommand, connectionLost: false) }
+        let deadline = ClientDeadline(timeout)
         let announcement = try requestAnnouncement(
             Array(command.utf8), on: socket, sending: LabSentence(.phaseSendingCommand), notASize: .notASize,
-            acknowledgement: RemoteClient.acknowledgement)
+            acknowledgement: RemoteClient.acknowledgement, deadline: deadline, quietPeriod: sizeQuietPeriod)
         switch announcement {
         case .error(let reason):
             return .refused(reason)
@@ -153,7 +159,8 @@ public final class RemoteClient {
             var output: [UInt8] = []
             output.reserveCapacity(size)
             let calls = try receiveExactly(size, from: socket, bufferBytes: recvBufferBytes,
-                                           while: LabSentence(.phaseReceivingOutput)) { piece in output += piece }
+                                           while: LabSentence(.phaseReceivingOutput), deadline: deadline) { piece in output += piece }
+            try ensureInStep(socket, before: LabSentence(.phaseReceivingOutput))
             return .output(bytes: output, recvCalls: calls)
         }
     }
