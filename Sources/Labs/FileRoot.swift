@@ -64,6 +64,15 @@ public struct FileRoot: Sendable, Equatable {
         guard isInside(real) else {
             return .failure(FileRefusal(noSuchFile, log: LabSentence(.fileLeadsOutside, named)))
         }
+        // A hard link is the file itself under a second name: one in the folder may be
+        // /etc/shadow's own inode (made by anyone who can write the folder and read the
+        // file), and nothing in the path shows it. Only st_nlink does. Looked at before
+        // open(), so such a file is not even opened (an inotify watch on it sees nothing),
+        // and again on the open descriptor below, in case it changed in between.
+        var linkInfo = stat()
+        if stat(cPath(real), &linkInfo) == 0, (linkInfo.st_mode & S_IFMT) == S_IFREG, linkInfo.st_nlink > 1 {
+            return .failure(FileRefusal(.fileHardLinked, named))
+        }
         // O_NOFOLLOW: if the last component was swapped for a symbolic link since realpath()
         // looked, open() fails (ELOOP) instead of following it. O_NONBLOCK: a FIFO planted
         // in the folder cannot make open() wait for a writer.
@@ -76,9 +85,6 @@ public struct FileRoot: Sendable, Equatable {
             closeFile(descriptor)
             return .failure(FileRefusal(.fileNotRegular, named))
         }
-        // A hard link is the file itself under a second name: one in the folder may be
-        // /etc/shadow's own inode (made by anyone who can write the folder and read the
-        // file), and nothing in the path shows it. Only st_nlink does.
         if info.st_nlink > 1 {
             closeFile(descriptor)
             return .failure(FileRefusal(.fileHardLinked, named))
