@@ -211,7 +211,8 @@ public struct CommandRunner: Sendable, Equatable {
         let processID: pid_t
         switch started {
         case .failed(let code):
-            throw CommandRefusal(.refusalCannotRun, .text(program), .errno(code))
+            // The name came from the network (with --allow-any-command, any name): escaped for the log.
+            throw CommandRefusal(.refusalCannotRun, .text(ByteText.escaped(program, limit: 40)), .errno(code))
         case .running(let pid):
             processID = pid
         }
