@@ -255,7 +255,9 @@ def traversal_names(canary, root):
         "/etc/passwd", "../../etc/passwd", "/etc/shadow", "/proc/self/environ", "/proc/self/cmdline",
         "/dev/zero", "/dev/random", "/proc/self/fd/0", "fifo", "sub", "a" * 5000, "../" * 1000 + name,
         f"{root}/../{name}", f"{os.path.dirname(root)}/{name}", f" ../{name}", f"../{name} ",
-        f"\t../{name}", f"..\n/{name}",
+        f"\t../{name}", f"..\n/{name}", "hardlink", "sub/../hardlink",
+        # A slash followed by a combining mark is one Unicode character, not a separator (#17.3).
+        f"../\u0301{name}", f"sub/\u0301../../{name}",
     ]
 
 
@@ -275,6 +277,11 @@ def shell_payloads(canary):
         f"date --file {path}", f"date -r {path}", f"date --reference={path}", "date -s 2001-01-01",
         "date --set=2001-01-01", f"hostname -F {path}", f"hostname --file={path}", "hostname pwned-host",
         f"ls {path}; cat {path}", f"echo -e '\\x41'; cat {path}",
+        # GNU date opens the file a TZ="..." inside its date names (#17.2); getopt takes any
+        # unambiguous prefix of a long option.
+        f"date --date='TZ=\"{path}\" now'", f"date -d 'TZ=\"{path}\" now'", f"date '-dTZ=\"{path}\"'",
+        f"date --date='tz = \"{path}\"'", f"date --fi={path}", f"date --f {path}", f"date --ref={path}",
+        f"date --se=2001-01-01", f"hostname --fi {path}",
     ]
 
 
@@ -411,6 +418,8 @@ def abuse(binary, lab, port, workdir):
     os.symlink(base, os.path.join(root, "escape-dir"))
     os.symlink(canary.path, os.path.join(root, "sub", "escape"))
     os.mkfifo(os.path.join(root, "fifo"))
+    # The canary's own inode under a name in the folder: no path check can see it (#17.3).
+    os.link(canary.path, os.path.join(root, "hardlink"))
 
     server = Server(binary, lab, port, root, base)
     try:

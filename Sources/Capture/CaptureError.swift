@@ -45,8 +45,13 @@ public struct CaptureError: Error, Sendable, Equatable, CustomStringConvertible 
 
     /// What went wrong and how to fix it, in `language`. libpcap's own message stays as
     /// libpcap wrote it: it is what a search for the problem finds.
+    ///
+    /// The subject, the message and the filter are escaped (``TerminalSafe/line(_:)``): a
+    /// file name on disk, and libpcap's message that repeats it, are anybody's text.
     public func describe(in language: Language) -> String {
         let say = CaptureStrings(language)
+        let subject = TerminalSafe.line(subject)
+        let message = TerminalSafe.line(message)
         switch kind {
         case .permissionDenied:
             return say(.permissionDenied, subject, call, message, CaptureError.setcapCommand(executable: ownExecutable()))
@@ -55,9 +60,9 @@ public struct CaptureError: Error, Sendable, Equatable, CustomStringConvertible 
         case .interfaceDown:
             return say(.interfaceDown, subject, call, message, "sudo ip link set \(subject) up")
         case .badFilter(let expression):
-            return say(.badFilter, expression, message)
+            return say(.badFilter, TerminalSafe.line(expression), message)
         case .file(let path):
-            let problem = say(.file, path, message)
+            let problem = say(.file, TerminalSafe.line(path), message)
             guard let read = packetsRead else { return problem }
             // libpcap stops at the first packet it cannot read whole: the damage is in that one.
             let damaged = String(read + 1)

@@ -70,11 +70,13 @@ func connectClient(
 @discardableResult
 func receiveExactly(_ count: Int, from socket: Socket, bufferBytes: Int = 64 * 1024, while what: LabSentence,
                     earlier: Int = 0, total: Int? = nil, closedEarly: LabMessage = .clientClosedEarly,
+                    deadline: ClientDeadline? = nil,
                     consume: ([UInt8]) throws(LabClientError) -> Void) throws(LabClientError) -> Int {
     var received = 0
     var calls = 0
     let expected = total ?? count
     while received < count {
+        try deadline?.waitUntilReadable(socket, while: LabSentence(.phaseProgress, .sentence(what), .number(earlier + received), .number(expected)))
         let piece: [UInt8]
         do throws(SocketError) {
             piece = try socket.recv(maxBytes: min(max(1, bufferBytes), count - received))
@@ -114,39 +116,130 @@ public enum Announcement: Equatable, Sendable {
         }
     }
 
+    /// Whether `bytes` could be a whole announcement already: something other than spaces,
+    /// and not just the start of `ERR` (`E`, `ER`), which a server may have cut anywhere.
+    static func mayBeWhole(_ bytes: [UInt8]) -> Bool {
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+        let trimmed = Array(bytes.drop(while: isSpace))
+        if trimmed.isEmpty { return false }
+        return !(trimmed.count < 3 && Array("ERR".utf8).starts(with: trimmed))
+    }
+
     /// The reason of an `ERR` that gave none (the sentence `lab.refusedWithoutReason` in English).
     public static let noReason = "the server refused without saying why"
 }
 
+/// The moment one client operation must be over by: `--timeout` is the whole exchange
+/// (request, size, acknowledgement, answer), not a gap between two bytes, so a server that
+/// sends a byte every few seconds cannot hold the client for longer.
+struct ClientDeadline {
+    /// The time the whole operation may take.
+    let limit: Duration
+    let end: ContinuousClock.Instant
+
+    init(_ limit: Duration) {
+        self.limit = limit
+        end = .now + limit
+    }
+
+    /// What is left of the time, never negative.
+    var remaining: Duration { max(.zero, end - .now) }
+
+    /// The error for an operation that ran out of time while doing `what`.
+    func passed(while what: LabSentence) -> LabClientError {
+        LabClientError(.clientDeadline, .sentence(what), .duration(limit))
+    }
+
+    /// Waits until `socket` has bytes (or its end) to read; throws once the time is up.
+    /// The corresponding C function is `poll`.
+    func waitUntilReadable(_ socket: Socket, while what: LabSentence) throws(LabClientError) {
+        while true {
+            let left = remaining
+            if left <= .zero { throw passed(while: what) }
+            do throws(SocketError) {
+                if try socket.waitUntilReadable(timeout: left) { return }
+            } catch {
+                throw LabClientError.socket(error, while: what)
+            }
+        }
+    }
+}
+
 /// Receives the size announcement of the remote and files protocols.
 ///
-/// The notes' protocol marks no end of the size: the server sends the digits, then waits
-/// for the acknowledgement before it sends anything else. So the size is everything that
-/// arrives until the server goes quiet: after the first recv() the client waits
-/// `quietPeriod` for more digits (a server may send them in pieces) and stops at the first
-/// silence. A line end, if a server sends one, ends the size at once.
-func receiveAnnouncement(from socket: Socket, quietPeriod: Duration = .milliseconds(50), limit: Int = 256)
-    throws(LabClientError) -> [UInt8]
-{
-    var bytes: [UInt8]
-    do throws(SocketError) {
-        bytes = try socket.recv(maxBytes: limit)
-    } catch {
-        throw LabClientError.socket(error, while: LabSentence(.phaseWaitingSize))
-    }
-    if bytes.isEmpty {
-        throw LabClientError(.clientClosedWithoutAnswer)
-    }
-    do throws(SocketError) {
-        while bytes.count < limit, bytes.last != 0x0A, try socket.waitUntilReadable(timeout: quietPeriod) {
-            let more = try socket.recv(maxBytes: limit - bytes.count)
-            if more.isEmpty { break }
-            bytes += more
+/// The notes' format gives the size no end: the server sends the digits (in one send(),
+/// as the notes' server and osilab's do) and then waits for the acknowledgement. So the size
+/// is complete only when the server has gone quiet, and the client takes what arrives until
+/// `quietPeriod` passes with nothing more, the wait starting afresh after every piece (a
+/// server may send its digits one by one). A line end, if a server sends one, ends the size
+/// at once. Bytes that cannot yet be a whole announcement (nothing but spaces, `E`, `ER`)
+/// are waited on past a silence, until `deadline`.
+///
+/// A server that pauses longer than `quietPeriod` inside its digits cannot be told from one
+/// that has finished: the rest of its size then arrives where the answer belongs, and
+/// ``ensureInStep(_:before:)`` catches the bytes nobody asked for.
+func receiveAnnouncement(from socket: Socket, deadline: ClientDeadline, quietPeriod: Duration = defaultQuietPeriod,
+                         limit: Int = 256) throws(LabClientError) -> [UInt8] {
+    var bytes: [UInt8] = []
+    while bytes.count < limit, bytes.last != 0x0A {
+        let phase = LabSentence(bytes.isEmpty ? .phaseWaitingSize : .phaseWaitingRestOfSize)
+        if Announcement.mayBeWhole(bytes) {
+            let wait = min(quietPeriod, deadline.remaining)
+            let more: Bool
+            do throws(SocketError) {
+                more = try socket.waitUntilReadable(timeout: wait)
+            } catch {
+                throw LabClientError.socket(error, while: phase)
+            }
+            if !more {
+                // Quiet only because the time ran out: the size may not be whole yet.
+                if wait < quietPeriod { throw deadline.passed(while: phase) }
+                break
+            }
+        } else {
+            do throws(LabClientError) {
+                try deadline.waitUntilReadable(socket, while: phase)
+            } catch where bytes.isEmpty && error.sentence.id == .clientDeadline {
+                // Not a byte since the request: the plainer sentence is the truer one.
+                throw LabClientError(.clientTimedOut, .sentence(phase))
+            }
         }
-    } catch {
-        throw LabClientError.socket(error, while: LabSentence(.phaseWaitingRestOfSize))
+        let piece: [UInt8]
+        do throws(SocketError) {
+            piece = try socket.recv(maxBytes: limit - bytes.count)
+        } catch {
+            throw LabClientError.socket(error, while: phase)
+        }
+        if piece.isEmpty {
+            if bytes.isEmpty { throw LabClientError(.clientClosedWithoutAnswer) }
+            break
+        }
+        bytes += piece
     }
     return bytes
+}
+
+/// How long the size-first clients wait for more digits after the last piece of a size.
+/// Longer than any pause between two send() calls of a server that sends digit by digit on
+/// purpose; it is also what every exchange waits before acknowledging.
+public let defaultQuietPeriod: Duration = .milliseconds(200)
+
+/// Throws if the server has sent bytes that no request asked for: after a whole answer, or
+/// before the next request. They mean the last answer was misread (its size arrived in
+/// pieces further apart than the quiet period, or the server sent more than it announced),
+/// and anything read from here on would be out of step. Looks without waiting; the
+/// connection's end (FIN) is not such a byte and is left for the next exchange to meet.
+func ensureInStep(_ socket: Socket, before what: LabSentence) throws(LabClientError) {
+    let unasked: [UInt8]
+    do throws(SocketError) {
+        guard try socket.waitUntilReadable(timeout: .zero) else { return }
+        unasked = try socket.recv(maxBytes: 256)
+    } catch {
+        // A reset or other failure here is the next exchange's to report.
+        return
+    }
+    guard !unasked.isEmpty else { return }
+    throw LabClientError(.clientOutOfStep, .sentence(what), .quoted(unasked, limit: 40))
 }
 
 /// Steps 1 to 3 of the remote and files exchange, as their clients see it: sends
@@ -162,14 +255,16 @@ func receiveAnnouncement(from socket: Socket, quietPeriod: Duration = .milliseco
 ///   refusal is returned even when its acknowledgement could not be sent.
 func requestAnnouncement(
     _ request: [UInt8], on socket: Socket, sending: LabSentence, notASize: LabMessage, acknowledgement: [UInt8],
+    deadline: ClientDeadline, quietPeriod: Duration = defaultQuietPeriod,
     beforeAcknowledging check: (Int) throws(LabClientError) -> Void = { _ in }
 ) throws(LabClientError) -> Announcement {
+    try ensureInStep(socket, before: sending)
     do throws(SocketError) {
         try socket.sendAll(request)
     } catch {
         throw LabClientError.socket(error, while: sending)
     }
-    let announced = try receiveAnnouncement(from: socket)
+    let announced = try receiveAnnouncement(from: socket, deadline: deadline, quietPeriod: quietPeriod)
     guard let announcement = Announcement(announced) else {
         throw LabClientError(notASize, .quoted(announced, limit: 60))
     }
@@ -195,9 +290,11 @@ extension String {
 
 /// A reason an `ERR` announcement gave, for the learner: in English as it came; in another
 /// language the sentence of a reason osilab's servers send (`ids`), or else the reason as
-/// it came, since only the server knows what it meant.
+/// it came, since only the server knows what it meant. "As it came" is escaped
+/// (``ByteText/escaped(_:limit:)``): the reason is the server's text, on the learner's terminal.
 func refusalText(_ reason: String, among ids: [LabMessage], language: Language) -> String {
-    guard language != .english else { return reason }
+    let asItCame = ByteText.escaped(reason, limit: 300)
+    guard language != .english else { return asItCame }
     if reason == Announcement.noReason { return LabSay(language)(.refusedWithoutReason) }
-    return LabSentence.recognise(reason, among: ids)?.text(language) ?? reason
+    return LabSentence.recognise(reason, among: ids).map { TerminalSafe.line($0.text(language)) } ?? asItCame
 }

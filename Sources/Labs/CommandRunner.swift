@@ -77,6 +77,63 @@ public struct CommandPolicy: Sendable, Equatable {
         "-d", "--domain", "-A", "--all-fqdns", "-a", "--alias", "--help", "-V", "--version",
     ]
 
+    /// Why `date` with `arguments` may not run, or nil.
+    ///
+    /// Options are matched whole, never by prefix: GNU getopt takes any unambiguous prefix of
+    /// a long option, so `--fi=/etc/shadow` is `--file` and `--se=...` is `--set`; an exact
+    /// list lets none of them through. The date of `-d`/`--date` (the next word, or attached
+    /// as `-dX`, `--date=X`) is checked by ``dateStringRefusal(_:)``.
+    static func dateRefusal(_ arguments: [String]) -> CommandRefusal? {
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
+            let date: String?
+            if argument == "-d" || argument == "--date" {
+                // A missing date is date's own error to report; nothing is read.
+                guard index < arguments.count else { continue }
+                date = arguments[index]
+                index += 1
+            } else if argument.hasPrefix("--date=") {
+                date = String(argument.dropFirst("--date=".count))
+            } else if argument.hasPrefix("-d") && !argument.hasPrefix("--") {
+                date = String(argument.dropFirst(2))
+            } else {
+                date = nil
+            }
+            if let date {
+                if let refusal = dateStringRefusal(date) { return refusal }
+                continue
+            }
+            let allowed = argument.hasPrefix("+") || CommandPolicy.dateOptions.contains(argument)
+                || argument.hasPrefix("--iso-8601=") || argument.hasPrefix("--rfc-3339=")
+            if !allowed {
+                return CommandRefusal(.refusalDateArgument, .text(ByteText.escaped(argument, limit: 40)))
+            }
+        }
+        return nil
+    }
+
+    /// The characters a date for `-d` may have: enough for `tomorrow`, `2025-03-01 12:00 UTC`,
+    /// `@1700000000`, `next monday +2 hours`, `3/1/2025`.
+    static let dateCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 +-:.,/@".unicodeScalars)
+
+    /// Why a date string may not be given to `date`, or nil.
+    ///
+    /// GNU date's parser accepts `TZ="ZONE"` at the start of a date and loads ZONE as a
+    /// time-zone file: `TZ="/etc/shadow"` opens that file as the server's user, and a FIFO
+    /// there leaves the command waiting. A date with `TZ=` in it (any case, any spaces
+    /// around the `=`) is refused with that reason; anything else outside
+    /// ``dateCharacters`` is refused too, since no date needs `=`, quotes or backslashes,
+    /// and a future parser feature should not become the next way in.
+    static func dateStringRefusal(_ date: String) -> CommandRefusal? {
+        let squeezed = String(date.unicodeScalars.filter { !$0.properties.isWhitespace }).uppercased()
+        let shown = LabSentence.Part.text(ByteText.escaped(date, limit: 40))
+        if squeezed.contains("TZ=") { return CommandRefusal(.refusalDateTimeZone, shown) }
+        if !date.unicodeScalars.allSatisfy(dateCharacters.contains) { return CommandRefusal(.refusalDateString, shown) }
+        return nil
+    }
+
     /// Checks the words of a command; returns nil when it may run.
     public func refusal(for words: [String]) -> CommandRefusal? {
         guard let program = words.first else { return CommandRefusal(.refusalEmptyCommand) }
@@ -89,13 +146,7 @@ public struct CommandPolicy: Sendable, Equatable {
         let arguments = words.dropFirst()
         switch program {
         case "date":
-            let allowed = { (argument: String) in
-                argument.hasPrefix("+") || CommandPolicy.dateOptions.contains(argument)
-                    || argument.hasPrefix("--iso-8601=") || argument.hasPrefix("--rfc-3339=") || argument.hasPrefix("--date=")
-            }
-            if let bad = arguments.first(where: { !allowed($0) }) {
-                return CommandRefusal(.refusalDateArgument, .text(ByteText.escaped(bad, limit: 40)))
-            }
+            return CommandPolicy.dateRefusal(Array(arguments))
         case "hostname":
             if let bad = arguments.first(where: { !CommandPolicy.hostnameOptions.contains($0) }) {
                 return CommandRefusal(.refusalHostnameArgument, .text(ByteText.escaped(bad, limit: 40)))
@@ -160,7 +211,8 @@ public struct CommandRunner: Sendable, Equatable {
         let processID: pid_t
         switch started {
         case .failed(let code):
-            throw CommandRefusal(.refusalCannotRun, .text(program), .errno(code))
+            // The name came from the network (with --allow-any-command, any name): escaped for the log.
+            throw CommandRefusal(.refusalCannotRun, .text(ByteText.escaped(program, limit: 40)), .errno(code))
         case .running(let pid):
             processID = pid
         }
@@ -279,9 +331,27 @@ public struct CommandRunner: Sendable, Equatable {
     /// The variables a command sees: enough to find programs and print text and dates in the
     /// learner's language, and nothing else of the server's environment.
     static func environment() -> [String] {
-        var variables = ["PATH=" + (getenv("PATH").map { String(cString: $0) } ?? "/usr/local/bin:/usr/bin:/bin")]
-        for name in ["HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "LC_CTYPE", "LC_TIME", "TZ"] {
-            if let value = getenv(name) { variables.append(name + "=" + String(cString: value)) }
+        environment(from: { name in getenv(name).map { String(cString: $0) } })
+    }
+
+    /// ``environment()`` from the variables `lookup` gives.
+    ///
+    /// TZ and the locale variables are passed only as names, never as paths: glibc opens
+    /// `TZ=/any/file` (or `:/any/file`) as a time-zone file and loads a locale whose name has
+    /// a `/` from that folder, so a value that is a path (or climbs with `..`) is left out
+    /// and the command uses the default instead. A zone (`Europe/Berlin`, `UTC0`,
+    /// `CST-8`) or a locale (`zh_CN.UTF-8`) still reaches it.
+    static func environment(from lookup: (String) -> String?) -> [String] {
+        var variables = ["PATH=" + (lookup("PATH") ?? "/usr/local/bin:/usr/bin:/bin")]
+        for name in ["HOME", "USER", "LOGNAME"] {
+            if let value = lookup(name) { variables.append(name + "=" + value) }
+        }
+        for name in ["LANG", "LC_ALL", "LC_CTYPE", "LC_TIME"] {
+            if let value = lookup(name), !value.contains("/"), !value.contains("..") { variables.append(name + "=" + value) }
+        }
+        if let zone = lookup("TZ") {
+            let name = zone.hasPrefix(":") ? String(zone.dropFirst()) : zone
+            if !name.hasPrefix("/"), !name.contains(".."), !name.isEmpty { variables.append("TZ=" + zone) }
         }
         return variables
     }

@@ -127,7 +127,7 @@ public final class EchoClient {
                 return
             }
             let reply = try send(line)
-            console.output(reply.text)
+            console.output(ByteText.output(reply.bytes))
         }
     }
 }

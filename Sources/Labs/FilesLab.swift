@@ -118,7 +118,7 @@ public struct FileService: LabService {
 
     /// Answers `ERR reason` and waits for the acknowledgement; returns the ending if the connection ended.
     private func refuse(_ what: LabSentence.Part, because refusal: FileRefusal, connection: LabConnection) -> ConnectionEnding? {
-        connection.report(.refusedLog, what, .sentence(refusal.sentence))
+        connection.report(.refusedLog, what, .sentence(refusal.logSentence))
         do throws(SocketError) {
             // Protocol: the reason goes in English, whatever the log speaks.
             try connection.send(Array("ERR \(refusal.sentence.wire)".utf8))
@@ -145,15 +145,15 @@ public struct FileService: LabService {
         do throws(SocketError) {
             sent = try connection.sendFile(file.descriptor, count: file.size)
         } catch {
-            connection.report(.fileSendStopped, .text(name), .number(error.bytesTransferred), .number(file.size))
+            connection.report(.fileSendStopped, .text(ByteText.escaped(name, limit: 80)), .number(error.bytesTransferred), .number(file.size))
             return connection.ending(after: error, during: .answer)
         }
         guard sent == file.size else {
             // Fewer bytes than announced would leave the client waiting for the rest.
-            connection.report(.fileShrank, .text(name), .number(sent), .number(file.size))
+            connection.report(.fileShrank, .text(ByteText.escaped(name, limit: 80)), .number(sent), .number(file.size))
             return .failed(LabSentence(.endingFileShrank))
         }
-        connection.note(.fileSent, .text(name), .number(file.size), .quoted(acknowledgement, limit: 30), .number(sent))
+        connection.note(.fileSent, .text(ByteText.escaped(name, limit: 80)), .number(file.size), .quoted(acknowledgement, limit: 30), .number(sent))
         return nil
     }
 }
@@ -171,12 +171,17 @@ public final class FilesClient {
     /// The most one recv() may return: 1024, as in the notes, so a longer file shows the
     /// loop at work. (A bigger buffer needs fewer calls; the copy is the same.)
     public var recvBufferBytes = 1024
+    /// The most one request's whole exchange may take (`--timeout`).
+    public var timeout: Duration
+    /// How long a silence ends the size (see ``defaultQuietPeriod``).
+    public var sizeQuietPeriod = defaultQuietPeriod
 
     public init(host: String = "localhost", port: UInt16 = LabName.files.defaultPort,
                 timeout: Duration = .seconds(10), maxFileBytes: Int = 1 << 30,
                 tracer: TraceRecorder? = nil) throws(LabClientError) {
         socket = try connectClient(host: host, port: port, timeout: timeout, lab: .files, tracer: tracer)
         self.maxFileBytes = maxFileBytes
+        self.timeout = timeout
     }
 
     /// What came of one `get`.
@@ -190,14 +195,21 @@ public final class FilesClient {
     /// Asks for `name` and saves it in `directory` under its last path component. If a file
     /// of that name exists, the copy is saved as `name (1).ext`, `name (2).ext`, ... (the
     /// notes save `NAME副本` and would overwrite it). A copy that arrives short is deleted.
+    ///
+    /// The last component is found by splitting the name's bytes on the byte `/`, as the
+    /// kernel will read the path: split as `String`, `../\u{301}x` is one component (a `/`
+    /// with a combining mark is one `Character`) and the copy would land outside `directory`.
     public func get(_ name: String, into directory: String = ".") throws(LabClientError) -> Reply {
-        let localName = name.split(separator: "/").last.map(String.init) ?? ""
-        guard !localName.isEmpty, localName != ".", localName != ".." else {
+        let last = Array(name.utf8).split(separator: UInt8(ascii: "/")).last.map(Array.init) ?? []
+        // Splitting UTF-8 at an ASCII byte never cuts a character, so this decodes losslessly.
+        let localName = String(decoding: last, as: UTF8.self)
+        guard !last.isEmpty, last != [0x2E], last != [0x2E, 0x2E] else {
             throw LabClientError(.notAFileName, .text(name), connectionLost: false)
         }
+        let deadline = ClientDeadline(timeout)
         let announcement = try requestAnnouncement(
             Array("get \(name)".utf8), on: socket, sending: LabSentence(.phaseSendingRequest), notASize: .notAFileSize,
-            acknowledgement: FilesClient.acknowledgement
+            acknowledgement: FilesClient.acknowledgement, deadline: deadline, quietPeriod: sizeQuietPeriod
         ) { size throws(LabClientError) in
             guard size <= maxFileBytes else {
                 throw LabClientError(.tooLargeFile, .bytes(size), .bytes(maxFileBytes))
@@ -211,10 +223,13 @@ public final class FilesClient {
 
         let (descriptor, path) = try createCopy(named: localName, in: directory)
         do throws(LabClientError) {
+            let receiving = LabSentence(.phaseReceivingFile, .text(name))
             let calls = try receiveExactly(size, from: socket, bufferBytes: recvBufferBytes,
-                                           while: LabSentence(.phaseReceivingFile, .text(name))) { piece throws(LabClientError) in
+                                           while: receiving, deadline: deadline) { piece throws(LabClientError) in
                 try writeAll(piece, to: descriptor, path: path)
             }
+            // Bytes past the announced size mean the size was misread: the copy is wrong.
+            try ensureInStep(socket, before: receiving)
             closeDescriptor(descriptor)
             return .saved(path: path, bytes: size, recvCalls: calls)
         } catch {
@@ -246,10 +261,11 @@ public final class FilesClient {
     /// Sends `request` (`ls`, or `ls` with words after it, which osilab's server refuses).
     private func list(request: String) throws(LabClientError) -> Listing {
         let announcement: Announcement
+        let deadline = ClientDeadline(timeout)
         do throws(LabClientError) {
             announcement = try requestAnnouncement(
                 Array(request.utf8), on: socket, sending: LabSentence(.phaseSendingRequest), notASize: .notASize,
-                acknowledgement: FilesClient.acknowledgement
+                acknowledgement: FilesClient.acknowledgement, deadline: deadline, quietPeriod: sizeQuietPeriod
             ) { size throws(LabClientError) in
                 guard size <= FilesClient.maxListingBytes else {
                     throw LabClientError(.tooLargeFile, .bytes(size), .bytes(FilesClient.maxListingBytes))
@@ -264,7 +280,8 @@ public final class FilesClient {
         case .size(let size):
             var bytes: [UInt8] = []
             let calls = try receiveExactly(size, from: socket, bufferBytes: recvBufferBytes,
-                                           while: LabSentence(.phaseReceivingListing)) { piece in bytes += piece }
+                                           while: LabSentence(.phaseReceivingListing), deadline: deadline) { piece in bytes += piece }
+            try ensureInStep(socket, before: LabSentence(.phaseReceivingListing))
             return .names(FileListing.names(in: bytes), bytes: size, recvCalls: calls)
         }
     }
@@ -282,7 +299,7 @@ public final class FilesClient {
             if command.prefix(while: { !$0.isWhitespace }) == "ls" {
                 switch try list(request: command) {
                 case .names(let names, let bytes, let calls):
-                    for name in names { console.output(name) }
+                    for name in names { console.output(TerminalSafe.line(name)) }
                     if names.isEmpty { console.remark(say(.listingEmpty)) }
                     console.remark(say(calls == 1 ? .outputSizeOne : .outputSizeMany, String(bytes), String(calls)))
                 case .refused(let reason):

@@ -83,11 +83,13 @@ public struct ServeOptions: Sendable {
             }
             server = try TCPLabServer(service: FileService(root: folder), host: host, port: effectivePort,
                                       limits: limits, log: log)
-            let listing = folder.listing()
+            // Names on disk are anybody's text (a file called ESC]52;... writes the clipboard).
+            let listing = folder.listing().map { TerminalSafe.line($0) }
+            let shownPath = TerminalSafe.line(folder.path)
             if listing.isEmpty {
-                details.append(say(.bannerFilesEmpty, folder.path))
+                details.append(say(.bannerFilesEmpty, shownPath))
             } else {
-                details.append(say(.bannerFiles, folder.path, listing.prefix(8).joined(separator: ", ") + (listing.count > 8 ? ", ..." : "")))
+                details.append(say(.bannerFiles, shownPath, listing.prefix(8).joined(separator: ", ") + (listing.count > 8 ? ", ..." : "")))
             }
         case .udpEcho:
             server = try UDPEchoServer(host: host, port: effectivePort, log: log)
@@ -119,7 +121,7 @@ public struct ClientOptions: Sendable {
     public var lab: LabName
     public var host = "localhost"
     public var port: UInt16?
-    /// The longest wait for the connection and for each answer; nil for the lab's default.
+    /// The longest wait for the connection, and for each whole exchange; nil for the lab's default.
     public var timeout: Duration?
     /// files: where to save the copies.
     public var saveDirectory = "."

@@ -126,56 +126,6 @@ public final class LogCollector: Sendable {
     public func lines(containing text: String) -> [String] { lines.filter { $0.contains(text) } }
 }
 
-/// How bytes from the network are shown in a log line or a message to the learner.
-public enum ByteText {
-    /// Valid UTF-8 is shown quoted, with control characters escaped and long text cut;
-    /// anything else is shown as a byte count with the first bytes in hex, because
-    /// decoding it would be a guess (the notes' servers crash here with UnicodeDecodeError).
-    /// The words around it (`<12 bytes, not UTF-8: ...>`) are in `language`.
-    public static func quoted(_ bytes: some Collection<UInt8>, limit: Int = 60, language: Language = .english) -> String {
-        let say = LabSay(language)
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            let head = bytes.prefix(12).map { byte in
-                let hex = String(byte, radix: 16)
-                return hex.count == 1 ? "0" + hex : hex
-            }.joined(separator: " ")
-            return say(.quotedNotUTF8, String(bytes.count), head + (bytes.count > 12 ? " …" : ""))
-        }
-        let (shown, complete) = escapedPrefix(text, limit: limit)
-        return complete ? "\"\(shown)\"" : say(.quotedCut, "\"\(shown)\"", String(bytes.count))
-    }
-
-    /// `text` with control characters escaped (`\n`, `\u{1b}`), cut after `limit` characters,
-    /// for quoting untrusted text inside a message.
-    public static func escaped(_ text: String, limit: Int = 60) -> String {
-        let (shown, complete) = escapedPrefix(text, limit: limit)
-        return complete ? shown : shown + "…"
-    }
-
-    private static func escapedPrefix(_ text: String, limit: Int) -> (String, Bool) {
-        var shown = ""
-        var characters = 0
-        for scalar in text.unicodeScalars {
-            if characters == limit { return (shown, false) }
-            switch scalar {
-            case "\n": shown += "\\n"
-            case "\r": shown += "\\r"
-            case "\t": shown += "\\t"
-            case "\"": shown += "\\\""
-            case "\\": shown += "\\\\"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    shown += "\\u{\(String(scalar.value, radix: 16))}"
-                } else {
-                    shown.unicodeScalars.append(scalar)
-                }
-            }
-            characters += 1
-        }
-        return (shown, true)
-    }
-}
-
 /// A byte count in the units a learner reads: `512 B`, `3.4 KiB`, `1.0 MiB` (in Chinese
 /// `512 字节`, `3.4 KiB`).
 public func byteCount(_ count: Int, _ language: Language = .english) -> String {

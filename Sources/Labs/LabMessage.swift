@@ -41,10 +41,11 @@ public enum LabMessage: String, SentenceID {
     case refusedNotUTF8Log, refusedLog, couldNotRunLog, ranCommand, howExit, howSignal, howKilledAfter, howOutputCut, answered
     case wireNotUTF8, wireCannotSplit, wireNotRun, wireRunError, wireTimedOutMarker, wireOutputCutMarker
     case refusalUnclosedQuote, refusalEmptyCommand, refusalTooManyArguments, refusalNotAllowed, refusalDateArgument
+    case refusalDateTimeZone, refusalDateString
     case refusalHostnameArgument, refusalOutputChannel, refusalCannotRun
     // The files server: requests, paths, its log.
     case requestNotUTF8, requestEmpty, requestUnknownVerb, requestNeedsName, requestListTakesNoArguments
-    case fileNoSuchFile, fileCannotOpen, fileIsServedFolder, fileLeadsOutside, fileNotRegular
+    case fileNoSuchFile, fileCannotOpen, fileIsServedFolder, fileLeadsOutside, fileNotRegular, fileHardLinked
     case nameEmpty, nameTooLong, nameControl, nameAbsolute, nameDotDot, namePartTooLong
     case folderCannotServe, folderNotAFolder, folderCannotCreate, sampleCannotCreate, sampleCannotWrite
     case fileSendStopped, fileShrank, endingFileShrank, fileSent, listingSent
@@ -63,6 +64,7 @@ public enum LabMessage: String, SentenceID {
     case greet, usageEcho, usageRemote, usageFiles, usageFilesHere, emptyLineEcho, outputSizeOne, outputSizeMany
     case serverRefused, filesCommands, listingEmpty, savedOne, savedMany, udpGreet, udpEmptyBack, udpNoAnswer
     // The client's errors, and what it was doing when they happened.
+    case clientDeadline, clientOutOfStep
     case clientTimedOut, clientReset, clientResetIdle, clientServerClosed, clientServerClosedIdle, clientSocketFailed
     case clientClosedEarly, clientClosedMidEcho, clientClosedWithoutAnswer, lsClosedWithoutAnswer
     case phaseSendingLine, phaseWaitingEcho, phaseProgress, phaseWaitingSize, phaseWaitingRestOfSize, phaseSendingCommand
@@ -199,6 +201,8 @@ public enum WireText {
         .refusalTooManyArguments: "more than 64 arguments",
         .refusalNotAllowed: "'{0}' is not on the allow-list ({1})",
         .refusalDateArgument: "date takes only +FORMAT and display options here ('{0}' could set the clock or read a file)",
+        .refusalDateTimeZone: "a date with TZ= in it is not run here: date would open the file that TZ names ('{0}')",
+        .refusalDateString: "a date here is made of letters, digits, spaces and + - : . , / @ only ('{0}')",
         .refusalHostnameArgument: "hostname takes only display options here ('{0}' could rename the machine)",
         .refusalOutputChannel: "the server could not create the command's output channel: {0}",
         .refusalCannotRun: "cannot run '{0}': {1}",
@@ -212,6 +216,7 @@ public enum WireText {
         .fileIsServedFolder: "{0} is not a regular file (it is the served folder)",
         .fileLeadsOutside: "{0} leads outside the served folder",
         .fileNotRegular: "{0} is not a regular file",
+        .fileHardLinked: "{0} has more than one hard link, so it could be a file from outside the served folder",
         .nameEmpty: "the file name is empty",
         .nameTooLong: "the file name is longer than {0} bytes",
         .nameControl: "the file name contains control characters",
@@ -224,13 +229,14 @@ public enum WireText {
     public static let fileReasons: [LabMessage] = [
         .requestTooLongClosing, .requestNotUTF8, .requestEmpty, .requestUnknownVerb, .requestNeedsName, .requestListTakesNoArguments,
         .nameEmpty, .nameTooLong, .nameControl, .nameAbsolute, .nameDotDot, .namePartTooLong,
-        .fileIsServedFolder, .fileLeadsOutside, .fileNotRegular, .fileNoSuchFile, .fileCannotOpen,
+        .fileIsServedFolder, .fileLeadsOutside, .fileNotRegular, .fileHardLinked, .fileNoSuchFile, .fileCannotOpen,
     ]
 
     /// The refusals inside the remote server's `osilab: not run: ...` and `osilab: ...`.
     public static let commandRefusals: [LabMessage] = [
         .refusalUnclosedQuote, .refusalEmptyCommand, .refusalTooManyArguments, .refusalNotAllowed,
-        .refusalDateArgument, .refusalHostnameArgument, .refusalOutputChannel, .refusalCannotRun,
+        .refusalDateArgument, .refusalDateTimeZone, .refusalDateString, .refusalHostnameArgument,
+        .refusalOutputChannel, .refusalCannotRun,
     ]
 
     /// The lines the remote server sends as a command's whole output when it did not run it.

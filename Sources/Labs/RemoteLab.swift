@@ -83,8 +83,13 @@ public struct RemoteCommandService: LabService {
             output += RemoteOutput.marker(LabSentence(.wireOutputCutMarker, .bytes(runner.maxOutputBytes)))
             how = LabSentence(.howOutputCut, .bytes(runner.maxOutputBytes))
         }
-        connection.note(.ranCommand, .text("\(words)"), .sentence(how), .number(result.output.count))
+        connection.note(.ranCommand, .text(shownWords(words)), .sentence(how), .number(result.output.count))
         return output
+    }
+
+    /// `["date", "-u"]`, each word escaped: the words came from the network.
+    private func shownWords(_ words: [String]) -> String {
+        "[" + words.map { "\"" + ByteText.escaped($0, limit: 80) + "\"" }.joined(separator: ", ") + "]"
     }
 
     /// Steps 2 to 4; returns how the connection ended if it did.
@@ -108,12 +113,17 @@ public final class RemoteClient {
     /// The most one recv() may return: 1024, as in the notes, so a long output shows the
     /// loop at work. (A bigger buffer needs fewer calls; the result is the same.)
     public var recvBufferBytes = 1024
+    /// The most one command's whole exchange may take (`--timeout`).
+    public var timeout: Duration
+    /// How long a silence ends the size (see ``defaultQuietPeriod``).
+    public var sizeQuietPeriod = defaultQuietPeriod
 
     public init(host: String = "localhost", port: UInt16 = LabName.remote.defaultPort,
                 timeout: Duration = .seconds(10), maxOutputBytes: Int = 64 * 1024 * 1024,
                 tracer: TraceRecorder? = nil) throws(LabClientError) {
         socket = try connectClient(host: host, port: port, timeout: timeout, lab: .remote, tracer: tracer)
         self.maxOutputBytes = maxOutputBytes
+        self.timeout = timeout
     }
 
     /// What came back for one command.
@@ -132,12 +142,13 @@ public final class RemoteClient {
         }
     }
 
-    /// Sends `command` and returns the server's whole answer.
+    /// Sends `command` and returns the server's whole answer, all within ``timeout``.
     public func run(_ command: String) throws(LabClientError) -> Reply {
         guard !command.isEmpty else { throw LabClientError(.emptyCommand, connectionLost: false) }
+        let deadline = ClientDeadline(timeout)
         let announcement = try requestAnnouncement(
             Array(command.utf8), on: socket, sending: LabSentence(.phaseSendingCommand), notASize: .notASize,
-            acknowledgement: RemoteClient.acknowledgement)
+            acknowledgement: RemoteClient.acknowledgement, deadline: deadline, quietPeriod: sizeQuietPeriod)
         switch announcement {
         case .error(let reason):
             return .refused(reason)
@@ -148,7 +159,8 @@ public final class RemoteClient {
             var output: [UInt8] = []
             output.reserveCapacity(size)
             let calls = try receiveExactly(size, from: socket, bufferBytes: recvBufferBytes,
-                                           while: LabSentence(.phaseReceivingOutput)) { piece in output += piece }
+                                           while: LabSentence(.phaseReceivingOutput), deadline: deadline) { piece in output += piece }
+            try ensureInStep(socket, before: LabSentence(.phaseReceivingOutput))
             return .output(bytes: output, recvCalls: calls)
         }
     }
@@ -189,8 +201,16 @@ public enum RemoteOutput {
 
     static let markers: [LabMessage] = [.wireTimedOutMarker, .wireOutputCutMarker]
 
-    /// The output decoded as UTF-8, with the server's own line or end marker in `language`.
+    /// The output as the learner sees it: decoded as UTF-8, with the server's own line or
+    /// end marker in `language`, line feeds and tabs kept and every other control or bidi
+    /// character escaped (``ByteText/output(_:)``): the output is a peer's bytes, and a
+    /// command (or a server) could otherwise clear the screen or write the clipboard.
     public static func shown(_ bytes: [UInt8], language: Language) -> String {
+        TerminalSafe.output(translated(bytes, language: language))
+    }
+
+    /// The output decoded as UTF-8, with the server's own line or end marker in `language`.
+    static func translated(_ bytes: [UInt8], language: Language) -> String {
         let text = String(decoding: bytes, as: UTF8.self)
         guard language != .english, text.hasSuffix("\n") else { return text }
         let body = String(text.dropLast())

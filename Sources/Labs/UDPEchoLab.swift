@@ -210,7 +210,7 @@ public final class UDPEchoClient {
             do throws(LabClientError) {
                 switch try send(Array(line.utf8)) {
                 case .answer(let bytes):
-                    console.output(String(decoding: bytes, as: UTF8.self))
+                    console.output(ByteText.output(bytes))
                     if bytes.isEmpty { console.remark(say(.udpEmptyBack)) }
                 case .noAnswer:
                     console.remark(say(.udpNoAnswer, seconds(timeout, console.language)))

@@ -229,7 +229,8 @@ public indirect enum JSONValue: Sendable, Hashable {
         }
     }
 
-    /// A JSON string literal: quotes, backslashes and control characters escaped (RFC 8259).
+    /// A JSON string literal: quotes, backslashes and control characters escaped (RFC 8259),
+    /// and DEL, the C1 controls and the bidi controls too (``TerminalSafe/needsEscape(_:)``).
     public static func quote(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
@@ -239,7 +240,9 @@ public indirect enum JSONValue: Sendable, Hashable {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
+            // C1 and bidi controls need no escape in JSON, but the JSON is often read on a
+            // terminal; as `\u0085` they decode to the same string and do nothing on screen.
+            case _ where scalar.value < 0x20 || TerminalSafe.needsEscape(scalar):
                 let hex = String(scalar.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: out.unicodeScalars.append(scalar)

@@ -5,11 +5,12 @@
 /// Makes text safe to measure and draw.
 public enum TextSanitizer {
     /// `text` with tabs expanded to the next multiple of `tabWidth` columns, and every other
-    /// control character (escape, carriage return, bell, C1 controls, DEL) removed. Line
-    /// feeds are kept; the column count restarts after each.
+    /// control character (escape, carriage return, bell, C1 controls, DEL) and every bidi
+    /// control (``TerminalSafe/isBidiControl(_:)``) removed. Line feeds are kept; the column
+    /// count restarts after each.
     public static func clean(_ text: String, tabWidth: Int = 4) -> String {
         // Fast path: most text has nothing to clean.
-        if !text.unicodeScalars.contains(where: { DisplayWidth.isControl($0.value) && $0 != "\n" }) {
+        if !text.unicodeScalars.contains(where: { TerminalSafe.needsEscape($0) && $0 != "\n" }) {
             return text
         }
         var out = ""
@@ -23,11 +24,11 @@ public enum TextSanitizer {
                 let spaces = stop - column % stop
                 out += String(repeating: " ", count: spaces)
                 column += spaces
-            } else if character.unicodeScalars.allSatisfy({ DisplayWidth.isControl($0.value) }) {
+            } else if character.unicodeScalars.allSatisfy({ TerminalSafe.needsEscape($0) }) {
                 continue
             } else {
                 // A cluster can carry a control scalar after its base (rare): keep the rest.
-                let kept = String(String.UnicodeScalarView(character.unicodeScalars.filter { !DisplayWidth.isControl($0.value) }))
+                let kept = String(String.UnicodeScalarView(character.unicodeScalars.filter { !TerminalSafe.needsEscape($0) }))
                 out += kept
                 column += DisplayWidth.of(kept)
             }

@@ -30,7 +30,7 @@ struct Client: ParsableCommand {
     @Option(help: "The server's port (default: the notes' port for the lab).")
     var port: PortArgument?
 
-    @Option(help: "Seconds to wait for the connection and for each answer (default: 10; udp-echo: 2).")
+    @Option(help: "Seconds to wait for the connection, and for each whole exchange from request to last byte (default: 10; udp-echo: 2).")
     var timeout: Double?
 
     @Option(help: "files: the folder to save copies in.")
@@ -49,7 +49,8 @@ struct Client: ParsableCommand {
     func validate() throws {
         try checkPort(port)
         let say = LabSay(language)
-        if let timeout, timeout <= 0 { throw ValidationError(say(.clientTimeoutPositive)) }
+        // `!(x > 0)` also catches nan, which Duration(seconds:) would trap on.
+        if let timeout, !(timeout > 0 && timeout <= 86_400) { throw ValidationError(say(.clientTimeoutPositive)) }
         if into != "." && lab != .files { throw ValidationError(say(.clientIntoFilesOnly)) }
     }
 
