@@ -55,37 +55,18 @@ extension PacketDecoder {
 
         var options = TCPOptions()
         options.start = view.start + TCPField.minimumLength
-        let optionCount = headerLength - TCPField.minimumLength
-        if optionCount > 0 {
-            options.bytes = TCPOptionBytes(view: view, offset: TCPField.minimumLength, count: optionCount)
-            // Read the values straight from the view; `scan` has checked each length.
-            let area = TCPField.minimumLength
-            let problem = TCPOptions.scan(count: optionCount, base: options.start,
-                                          byte: { view.uint8(at: area + $0) }) { kind, at, length in
-                let data = area + at + 2
-                switch kind {
-                case .endOfOptions, .noOperation:
-                    break
-                case .maximumSegmentSize:
-                    options.mss = view.uint16(bigEndianAt: data)
-                case .windowScale:
-                    options.windowScale = view.uint8(at: data)
-                case .sackPermitted:
-                    options.sackPermitted = true
-                case .sack:
-                    var blocks = SACKBlocks()
-                    var block = data
-                    while block + 8 <= area + at + length {
-                        blocks.append(SACKBlock(left: SequenceNumber(view.uint32(bigEndianAt: block)),
-                                                right: SequenceNumber(view.uint32(bigEndianAt: block + 4))))
-                        block += 8
-                    }
-                    options.sackBlocks = blocks
-                case .timestamps:
-                    options.timestamps = TCPTimestamps(value: view.uint32(bigEndianAt: data),
-                                                       echo: view.uint32(bigEndianAt: data + 4))
-                default:
-                    options.hasUnknownKinds = true
+        if let area = view.subview(at: TCPField.minimumLength, count: headerLength - TCPField.minimumLength),
+           area.count > 0 {
+            options.bytes = TCPOptionBytes(area)
+            let problem = TCPOptions.scan(area, base: area.start) { kind, at, length in
+                switch TCPOptions.value(kind, at: at, length: length, in: area, copyingData: false) {
+                case .maximumSegmentSize(let mss): options.mss = mss
+                case .windowScale(let shift): options.windowScale = shift
+                case .sackPermitted: options.sackPermitted = true
+                case .sack(let blocks): options.sackBlocks = blocks
+                case .timestamps(let timestamps): options.timestamps = timestamps
+                case .other: options.hasUnknownKinds = true
+                case .endOfOptions, .noOperation, nil: break
                 }
             }
             if let problem {
