@@ -50,15 +50,30 @@ extension PacketDecoder {
             return
         }
         let headerLength = dataOffset * 4
-        guard let view = view(.tcp, at: offset, count: headerLength, within: declaredEnd,
-                              enclosing: enclosing) else { return }
+        let optionCount = headerLength - TCPField.minimumLength
+        let view: ByteView
+        if let whole = ByteView(buffer, start: offset, count: headerLength, limit: min(declaredEnd ?? captured, captured)) {
+            view = whole
+        } else if optionsCutByCapture(headerEnd: offset + headerLength, declaredEnd: declaredEnd),
+                  let kept = ByteView(buffer, start: offset, count: captured - offset, limit: captured) {
+            // The fixed 20 bytes are whole, and the capture (not the header) ended inside the
+            // options: ports, numbers and flags are all there, so the segment is kept, as
+            // tcpdump keeps it and prints `[|tcp]`. Throwing it away would lose a SYN and with
+            // it the handshake's step 1 and every relative number of the connection.
+            view = kept
+        } else {
+            // Says why: invalid when a declared length leaves no room for the header.
+            _ = self.view(.tcp, at: offset, count: headerLength, within: declaredEnd, enclosing: enclosing)
+            return
+        }
 
         var options = TCPOptions()
         options.start = view.start + TCPField.minimumLength
-        if let area = view.subview(at: TCPField.minimumLength, count: headerLength - TCPField.minimumLength),
-           area.count > 0 {
+        options.declaredCount = optionCount
+        if let area = view.subview(at: TCPField.minimumLength, count: view.count - TCPField.minimumLength),
+           optionCount > 0 {
             options.bytes = TCPOptionBytes(area)
-            let problem = TCPOptions.scan(area, base: area.start) { kind, at, length in
+            let problem = TCPOptions.scan(area, declaredCount: optionCount, base: area.start) { kind, at, length in
                 switch TCPOptions.value(kind, at: at, length: length, in: area, copyingData: false) {
                 case .maximumSegmentSize(let mss): options.mss = mss
                 case .windowScale(let shift): options.windowScale = shift
@@ -72,6 +87,9 @@ extension PacketDecoder {
             if let problem {
                 options.malformed = problem
                 note(.tcpOptions, .invalid(.tcpOption(problem)), at: problem.offset)
+            }
+            if area.count < optionCount {
+                note(.tcpOptions, .truncated(needed: optionCount, available: area.count), at: area.start)
             }
         }
 
@@ -87,10 +105,19 @@ extension PacketDecoder {
             checksum: view.uint16(bigEndianAt: TCPField.checksum),
             urgentPointer: view.uint16(bigEndianAt: TCPField.urgentPointer),
             options: options,
-            payloadLength: max(0, end - view.end),
+            payloadLength: max(0, end - (offset + headerLength)),
             range: view.range)
         packet.transport = .tcp(header)
-        leaveUndecoded(from: view.end, to: end)
+        leaveUndecoded(from: offset + headerLength, to: end)
+    }
+
+    /// Whether a TCP header ending at `headerEnd` is missing bytes only because the capture
+    /// stopped: the packet was longer than what was kept (or its length is unknown, where
+    /// tcpdump too says truncated), and no declared length ends before the header does.
+    func optionsCutByCapture(headerEnd: Int, declaredEnd: Int?) -> Bool {
+        guard headerEnd > captured, !frameKnownWhole else { return false }
+        guard let declaredEnd else { return true }
+        return declaredEnd > captured && headerEnd <= declaredEnd
     }
 
     mutating func decodeUDP(at offset: Int, end: Int, declaredEnd: Int?, enclosing: LengthField) {

@@ -268,8 +268,11 @@ public struct TCPOptions: Sendable, Hashable {
     public var malformed: TCPOptionProblem?
     /// Where the option area starts in the packet buffer.
     public var start: Int
-    /// The option area's bytes (at most 40), kept so `elements` can list them in order.
+    /// The option area's bytes (at most 40), kept so `elements` can list them in order:
+    /// the captured ones, when the capture ended inside the area (see `isCutByCapture`).
     public var bytes: TCPOptionBytes
+    // Compact, as `malformed` is: this sits inside every TCP header value.
+    private var declaredStorage: UInt8
 
     public init() {
         mss = nil
@@ -281,20 +284,33 @@ public struct TCPOptions: Sendable, Hashable {
         malformed = nil
         start = 0
         bytes = TCPOptionBytes()
+        declaredStorage = 0
     }
 
-    /// The option area in the packet buffer.
+    /// How many option bytes the header declares (data offset x 4 - 20; at most 40).
+    public var declaredCount: Int {
+        get { max(Int(declaredStorage), bytes.count) }
+        set { declaredStorage = UInt8(clamping: newValue) }
+    }
+
+    /// True when the capture ended inside the option area (the snap length cut it): the
+    /// options before the cut are decoded, the rest are unknown. tcpdump prints `[|tcp]`.
+    public var isCutByCapture: Bool { declaredCount > bytes.count }
+
+    /// The option area in the packet buffer (the captured part, when it was cut).
     public var range: Range<Int> { start..<(start + bytes.count) }
     public var isMalformed: Bool { malformed != nil }
     public var isEmpty: Bool { bytes.isEmpty }
 
-    /// Every option in order, NOPs and EOL included, stopping at the first malformed one.
-    /// Allocates; meant for display, not the per-packet hot path.
+    /// Every option in order, NOPs and EOL included, stopping at the first malformed one
+    /// (or where the capture cut the area). Allocates; meant for display, not the per-packet
+    /// hot path.
     public var elements: [TCPOption] {
         let base = start
+        let declared = declaredCount
         return bytes.withView { area in
             var list: [TCPOption] = []
-            _ = TCPOptions.scan(area, base: base) { kind, at, length in
+            _ = TCPOptions.scan(area, declaredCount: declared, base: base) { kind, at, length in
                 guard let value = TCPOptions.value(kind, at: at, length: length, in: area, copyingData: true) else { return }
                 list.append(TCPOption(kind: kind, value: value, range: (base + at)..<(base + at + length)))
             }
@@ -311,10 +327,11 @@ public struct TCPOptions: Sendable, Hashable {
     }
 
     /// tcpdump's `[mss 65495,sackOK,TS val 1 ecr 0,nop,wscale 7]` (without the word
-    /// "options"), with `bad opt` at the end when the area is malformed.
+    /// "options"), with `bad opt` at the end when the area is malformed and `[|tcp]` when
+    /// the capture cut it.
     public var tcpdumpDescription: String {
         var items = elements.map(\.tcpdumpDescription)
-        if isMalformed { items.append("bad opt") }
+        if isMalformed { items.append("bad opt") } else if isCutByCapture { items.append("[|tcp]") }
         return "[" + items.joined(separator: ",") + "]"
     }
 
@@ -354,14 +371,20 @@ public struct TCPOptions: Sendable, Hashable {
     /// Walks the option area `area`, calling `visit` with each option's kind, offset in the
     /// area and length (1 for EOL and NOP). `base` is where the area starts in the packet,
     /// for the problem's offset. Lengths are checked here, once, for every caller: an option
-    /// whose length is impossible, runs past the area, or does not fit its kind stops the
+    /// whose length is impossible, runs past the header, or does not fit its kind stops the
     /// walk and is returned as the problem.
+    ///
+    /// `declaredCount` is how long the header says the area is, when the capture kept less
+    /// (`area` then holds the captured part). Lengths are judged against the declared area,
+    /// so an option the capture cut in two ends the walk quietly: it is missing, not wrong.
     @inline(__always)
     static func scan(
-        _ area: ByteView, base: Int, visit: (TCPOptionKind, Int, Int) -> Void
+        _ area: ByteView, declaredCount: Int? = nil, base: Int, visit: (TCPOptionKind, Int, Int) -> Void
     ) -> TCPOptionProblem? {
+        let declared = max(declaredCount ?? area.count, area.count)
         var index = 0
-        while let kindByte = area.byte(at: index) {
+        while index < declared {
+            guard let kindByte = area.byte(at: index) else { return nil }
             let kind = TCPOptionKind(kindByte)
             if kind == .endOfOptions {
                 // RFC 9293: EOL ends the list; what follows is padding.
@@ -373,16 +396,17 @@ public struct TCPOptions: Sendable, Hashable {
                 index += 1
                 continue
             }
-            guard let lengthByte = area.byte(at: index + 1) else {
+            guard index + 1 < declared else {
                 return TCPOptionProblem(kind: kind, length: nil, offset: base + index, reason: .missingLength)
             }
+            guard let lengthByte = area.byte(at: index + 1) else { return nil }
             let length = Int(lengthByte)
             guard length >= 2 else {
                 return TCPOptionProblem(kind: kind, length: length, offset: base + index, reason: .lengthBelowTwo)
             }
-            guard length <= area.count - index else {
+            guard length <= declared - index else {
                 return TCPOptionProblem(kind: kind, length: length, offset: base + index,
-                                        reason: .runsPastHeader, remaining: area.count - index)
+                                        reason: .runsPastHeader, remaining: declared - index)
             }
             let fits: Bool
             switch kind {
@@ -396,6 +420,7 @@ public struct TCPOptions: Sendable, Hashable {
             guard fits else {
                 return TCPOptionProblem(kind: kind, length: length, offset: base + index, reason: .wrongLength)
             }
+            guard index + length <= area.count else { return nil }
             visit(kind, index, length)
             index += length
         }

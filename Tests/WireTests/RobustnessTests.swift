@@ -32,12 +32,19 @@ final class RobustnessTests: XCTestCase {
                 XCTAssertEqual(available, length - 14)
                 XCTAssertNotNil(packet.link.ethernet)
                 XCTAssertNil(packet.network)
-            case 34..<66:
+            case 34..<54:
                 XCTAssertEqual(error.layer, .tcp, "cut at \(length)")
-                XCTAssertEqual(needed, length < 54 ? 20 : 32, "cut at \(length): the fixed header first, then the options")
+                XCTAssertEqual(needed, 20, "cut at \(length): the fixed header")
                 XCTAssertEqual(available, length - 34)
                 XCTAssertNotNil(packet.ipv4)
                 XCTAssertNil(packet.transport)
+            case 54..<66:
+                // The fixed header is whole: the segment is kept, its 12 option bytes cut.
+                XCTAssertEqual(error.layer, .tcpOptions, "cut at \(length)")
+                XCTAssertEqual(needed, 12)
+                XCTAssertEqual(available, length - 54)
+                XCTAssertEqual(packet.tcp?.options.isCutByCapture, true, "cut at \(length)")
+                XCTAssertEqual(packet.tcp?.payloadLength, 12)
             default:
                 XCTAssertEqual(error.layer, .payload, "cut at \(length)")
                 XCTAssertEqual(needed, 12)
