@@ -18,6 +18,7 @@ public enum ToolText: String, SentenceID {
     case icmpFragmentationNeeded, icmpCommunicationProhibited, icmpTTLExceeded, icmpReassemblyTimeExceeded
     case icmpNoRoute, icmpAdministrativelyProhibited, icmpAddressUnreachable, icmpHopLimitExceeded
     case otherUndecodable, otherIPv4Protocol, otherIPv6NextHeader, otherLinkFrame
+    case invalidMicroseconds, invalidNanoseconds
     // The summary after the last packet
     case summaryPacket, summaryPackets, summaryConnection, summaryConnections, summaryUnfinished, summaryUndecodable
     case summarySeparator

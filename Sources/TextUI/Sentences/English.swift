@@ -1553,6 +1553,8 @@ extension Sentences {
         "tools.otherIPv4Protocol": "IPv4 protocol {0}",
         "tools.otherIPv6NextHeader": "IPv6 next header {0}",
         "tools.otherLinkFrame": "link-layer frame",
+        "tools.invalidMicroseconds": "invalid timestamp: the record's microsecond field is {0}, but it must be below 1000000",
+        "tools.invalidNanoseconds": "invalid timestamp: the record's nanosecond field is {0}, but it must be below 1000000000",
         "tools.summaryPacket": "{0} packet",
         "tools.summaryPackets": "{0} packets",
         "tools.summaryConnection": "{0} TCP connection",
