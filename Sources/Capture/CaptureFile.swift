@@ -1,5 +1,34 @@
 import CPcap
 import Trace
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A capture file record whose fraction of a second cannot be: 1,000,000 or more in a
+/// microsecond pcap, 1,000,000,000 or more in a nanosecond one. libpcap hands the field on
+/// unchecked, as a signed 32-bit number scaled to nanoseconds, so such a time would roll
+/// over into later seconds, or go negative from 2^31 on. tcpdump prints the recorded seconds
+/// and the field's own digits; osilab says the same facts, and that the time is invalid.
+public struct InvalidTimestamp: Sendable, Hashable {
+    /// The record's seconds field.
+    public var seconds: Int64
+    /// The fraction field as the file holds it, an unsigned 32-bit number.
+    public var fraction: UInt32
+    /// True when the field counts nanoseconds (a nanosecond pcap), false for microseconds.
+    public var isNanoseconds: Bool
+
+    public init(seconds: Int64, fraction: UInt32, isNanoseconds: Bool) {
+        self.seconds = seconds
+        self.fraction = fraction
+        self.isNanoseconds = isNanoseconds
+    }
+
+    /// The time the packet is placed at: the start of its recorded second, which is all of
+    /// the time that is known.
+    public var instant: Instant { Instant(seconds: seconds, nanoseconds: 0) }
+}
 
 /// A capture file opened for reading: classic pcap (micro- or nanosecond) or pcapng,
 /// as written by tcpdump, Wireshark, dumpcap or osilab.
@@ -19,6 +48,40 @@ public final class CaptureFile {
         }
         handle = pointer
         dataLink = pcap_datalink(pointer)
+        fractionIsNanoseconds = Self.fractionUnit(of: pcap_file(pointer))
+    }
+
+    /// Whether the records' fraction fields count nanoseconds, from a classic pcap file's
+    /// magic number. Nil for pcapng, whose times libpcap computes from one 64-bit count (the
+    /// fraction cannot be out of range), and for a stream whose start cannot be read again.
+    public let fractionIsNanoseconds: Bool?
+
+    /// libpcap does not say which unit the file uses once it has scaled the times to the
+    /// precision asked for, so the magic number is read again at offset 0 (`pread` leaves
+    /// libpcap's position in the file alone).
+    private static func fractionUnit(of file: UnsafeMutablePointer<FILE>?) -> Bool? {
+        guard let file else { return nil }
+        var magic: UInt32 = 0
+        let count = withUnsafeMutableBytes(of: &magic) { pread(fileno(file), $0.baseAddress, 4, 0) }
+        guard count == 4 else { return nil }
+        switch magic {
+        case 0xa1b2_c3d4, 0xd4c3_b2a1: return false
+        case 0xa1b2_3c4d, 0x4d3c_b2a1: return true
+        default: return nil
+        }
+    }
+
+    /// The record's time as libpcap delivered it (nanoseconds asked for), checked: nil when
+    /// it is a real time. The field was read as a signed 32-bit number and, in a microsecond
+    /// file, multiplied by 1000; undoing that gives the field's own value.
+    func invalidTimestamp(_ header: pcap_pkthdr) -> InvalidTimestamp? {
+        let delivered = Int64(header.ts.tv_usec)
+        guard delivered < 0 || delivered >= 1_000_000_000 else { return nil }
+        // Without the magic number the unit is unknown; the value is then the one delivered.
+        let nanoseconds = fractionIsNanoseconds ?? true
+        let field = nanoseconds ? delivered : delivered / 1000
+        return InvalidTimestamp(seconds: Int64(header.ts.tv_sec), fraction: UInt32(truncatingIfNeeded: field),
+                                isNanoseconds: nanoseconds)
     }
 
     deinit {
@@ -42,7 +105,11 @@ public final class CaptureFile {
             switch result {
             case 1:
                 guard let header, let data else { continue }
-                let packetHeader = PacketHeader(header.pointee, nanosecond: true)
+                var packetHeader = PacketHeader(header.pointee, nanosecond: true)
+                if let invalid = invalidTimestamp(header.pointee) {
+                    packetHeader.timestamp = invalid.instant
+                    packetHeader.invalidTimestamp = invalid
+                }
                 let bytes = UnsafeRawBufferPointer(start: data, count: packetHeader.capturedLength)
                 delivered += 1
                 if !body(packetHeader, bytes) { return }

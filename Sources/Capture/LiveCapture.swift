@@ -229,6 +229,9 @@ public struct PacketHeader: Sendable {
     public var timestamp: Instant
     public var capturedLength: Int
     public var originalLength: Int
+    /// Set when a capture file's record holds a fraction of a second that cannot be; then
+    /// `timestamp` is the start of the recorded second (see ``InvalidTimestamp``).
+    public var invalidTimestamp: InvalidTimestamp? = nil
 }
 
 /// The state pcap_dispatch's C callback reaches through its user pointer.

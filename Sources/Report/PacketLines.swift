@@ -1,3 +1,4 @@
+import Capture
 import TextUI
 import Timeline
 import Trace
@@ -35,9 +36,15 @@ public struct PacketLines: Sendable {
     }
 
     /// The line for the next packet of the capture (bytes borrowed for the call only).
-    public mutating func line(timestamp: Instant, bytes: UnsafeRawBufferPointer, originalLength: Int, linkType: LinkType) -> String {
+    /// - Parameter invalidTimestamp: the record's time could not be read (``InvalidTimestamp``):
+    ///   the line shows the recorded second and field, and says the time is invalid.
+    public mutating func line(
+        timestamp: Instant, bytes: UnsafeRawBufferPointer, originalLength: Int, linkType: LinkType,
+        invalidTimestamp: InvalidTimestamp? = nil
+    ) -> String {
         var text: [UInt8] = []
-        appendLine(timestamp: timestamp, bytes: bytes, originalLength: originalLength, linkType: linkType, to: &text)
+        appendLine(timestamp: timestamp, bytes: bytes, originalLength: originalLength, linkType: linkType,
+                   invalidTimestamp: invalidTimestamp, to: &text)
         return String(decoding: text.dropLast(), as: UTF8.self)
     }
 
@@ -46,11 +53,18 @@ public struct PacketLines: Sendable {
     /// which is what lets `osilab read` keep up with tcpdump (see TextBytes.swift).
     public mutating func appendLine(
         timestamp: Instant, bytes: UnsafeRawBufferPointer, originalLength: Int, linkType: LinkType,
-        to text: inout [UInt8]
+        invalidTimestamp: InvalidTimestamp? = nil, to text: inout [UInt8]
     ) {
         count += 1
         let decoded = decodePacket(bytes, linkType: linkType, originalLength: originalLength)
-        appendTimeOfDay(timestamp, to: &text)
+        if let invalidTimestamp {
+            // tcpdump's facts: the recorded second, then the field's digits as they are.
+            appendClock(invalidTimestamp.seconds, to: &text)
+            text.appendByte(".")
+            text.appendDecimal(invalidTimestamp.fraction)
+        } else {
+            appendTimeOfDay(timestamp, to: &text)
+        }
         text.appendByte(" ")
         if let segment = Segment(decoded, number: count, timestamp: timestamp) {
             let annotated = tracker.annotate(segment)
@@ -76,6 +90,7 @@ public struct PacketLines: Sendable {
             if let error = decoded.error {
                 text.appendString(language == .english ? " [\(error)]" : " [" + problems.describe(error) + "]")
             }
+            if let invalidTimestamp { appendNote(invalidTimestamp, to: &text) }
             text.appendByte("\n")
             return
         }
@@ -94,7 +109,14 @@ public struct PacketLines: Sendable {
         case .tcp:
             break
         }
+        if let invalidTimestamp { appendNote(invalidTimestamp, to: &text) }
         text.appendByte("\n")
+    }
+
+    /// ` [invalid timestamp: ...]`, with the field's value and its limit.
+    private func appendNote(_ invalid: InvalidTimestamp, to text: inout [UInt8]) {
+        let sentence = say(invalid.isNanoseconds ? .invalidNanoseconds : .invalidMicroseconds, String(invalid.fraction))
+        text.appendString(" [" + sentence + "]")
     }
 
     /// Connections still open, or never finished, at the end of the capture.
@@ -114,15 +136,20 @@ public struct PacketLines: Sendable {
     /// localtime() stats /etc/localtime on every call, a system call per packet (tcpdump
     /// without `TZ` spends more than half its time there).
     func appendTimeOfDay(_ instant: Instant, to text: inout [UInt8]) {
-        let local = instant.seconds + Int64(utcOffsetSeconds)
+        appendClock(instant.seconds, to: &text)
+        text.appendByte(".")
+        text.appendDecimal(instant.nanosecondsOfSecond, width: 9)
+    }
+
+    /// `HH:MM:SS` of the second `seconds` after the epoch, in local time.
+    func appendClock(_ seconds: Int64, to text: inout [UInt8]) {
+        let local = seconds + Int64(utcOffsetSeconds)
         let secondOfDay = ((local % 86_400) + 86_400) % 86_400
         text.appendDecimal(secondOfDay / 3600, width: 2)
         text.appendByte(":")
         text.appendDecimal(secondOfDay / 60 % 60, width: 2)
         text.appendByte(":")
         text.appendDecimal(secondOfDay % 60, width: 2)
-        text.appendByte(".")
-        text.appendDecimal(instant.nanosecondsOfSecond, width: 9)
     }
 
     /// ` [mss=65495 sackOK TS wscale=7]`, or nothing when the SYN carries none of these.

@@ -34,7 +34,7 @@ public struct PacketPrinter {
     /// - Parameter bytes: the packet as libpcap lent it; nothing of it is kept.
     public mutating func add(_ header: PacketHeader, _ bytes: UnsafeRawBufferPointer) {
         lines.appendLine(timestamp: header.timestamp, bytes: bytes, originalLength: header.originalLength,
-                         linkType: linkType, to: &output.buffer)
+                         linkType: linkType, invalidTimestamp: header.invalidTimestamp, to: &output.buffer)
         if layers {
             for line in LayerView.render(bytes: Array(bytes), linkType: linkType, originalLength: header.originalLength,
                                          title: say(.packetTitle, String(lines.count)), width: width, colour: colour) {

@@ -19,6 +19,7 @@ public enum ToolText: String, SentenceID {
     case icmpFragmentationNeeded, icmpCommunicationProhibited, icmpTTLExceeded, icmpReassemblyTimeExceeded
     case icmpNoRoute, icmpAdministrativelyProhibited, icmpAddressUnreachable, icmpHopLimitExceeded
     case otherUndecodable, otherIPv4Protocol, otherIPv6NextHeader, otherLinkFrame, otherFragment
+    case invalidMicroseconds, invalidNanoseconds
     // The summary after the last packet
     case summaryPacket, summaryPackets, summaryConnection, summaryConnections, summaryUnfinished, summaryUndecodable
     case summarySeparator

@@ -202,26 +202,25 @@ public func layerBreakdown(of packet: DecodedPacket, bytes: [UInt8]) -> [LayerSe
 }
 
 private struct BreakdownBuilder {
-    let raw: UnsafeRawBufferPointer
+    let packetBytes: ByteView
     let packet: DecodedPacket
     var sections: [LayerSection] = []
 
     init(raw: UnsafeRawBufferPointer, packet: DecodedPacket) {
-        self.raw = raw
+        packetBytes = ByteView(raw)
         self.packet = packet
     }
 
-    // The few fields the decoded headers do not keep are read again through `ByteView`,
-    // which checks that the bytes are there: the ranges come from the decoder, but this code
-    // is for display and must not be the thing that crashes on a strange packet. Missing
-    // bytes read as 0.
-    func view(_ at: Int, _ count: Int) -> ByteView? { ByteView(raw, start: at, count: count, limit: raw.count) }
-    func u8(_ at: Int) -> UInt8 { view(at, 1)?.uint8(at: 0) ?? 0 }
-    func u16(_ at: Int) -> UInt16 { view(at, 2)?.uint16(bigEndianAt: 0) ?? 0 }
-    func u32(_ at: Int) -> UInt32 { view(at, 4)?.uint32(bigEndianAt: 0) ?? 0 }
+    // The few fields the decoded headers do not keep are read again through `ByteView`.
+    // The ranges come from the decoder, but this code is for display and must not be the
+    // thing that crashes on a strange packet, nor show a value that is not in it: a field
+    // whose bytes are missing is left out.
+    func u8(_ at: Int) -> UInt8? { packetBytes.byte(at: at) }
+    func u16(_ at: Int) -> UInt16? { packetBytes.read(UInt16.self, bigEndianAt: at) }
+    func u32(_ at: Int) -> UInt32? { packetBytes.read(UInt32.self, bigEndianAt: at) }
     func clamp(_ range: Range<Int>) -> Range<Int> {
-        let lower = min(max(range.lowerBound, 0), raw.count)
-        return lower..<min(max(range.upperBound, lower), raw.count)
+        let lower = min(max(range.lowerBound, 0), packetBytes.count)
+        return lower..<min(max(range.upperBound, lower), packetBytes.count)
     }
 
     mutating func add(_ layer: Int, _ name: SectionName, _ range: Range<Int>, _ fields: [Field]) {
@@ -357,13 +356,13 @@ private struct BreakdownBuilder {
         } else {
             add(2, .linuxCooked2, header.range, [
                 Field(name: .protocol, value: .etherType(header.protocolType.rawValue), bytes: start..<(start + 2)),
-                Field(name: .reserved, value: .hex(UInt64(u16(start + 2)), digits: 4), bytes: (start + 2)..<(start + 4)),
+                u16(start + 2).map { Field(name: .reserved, value: .hex(UInt64($0), digits: 4), bytes: (start + 2)..<(start + 4)) },
                 Field(name: .interfaceIndex, value: .number(Int(header.interfaceIndex ?? 0)), bytes: (start + 4)..<(start + 8)),
                 Field(name: .hardwareType, value: .linuxHardwareType(header.hardwareType), bytes: (start + 8)..<(start + 10)),
                 Field(name: .packetType, value: .linuxPacketType(header.packetType), bytes: (start + 10)..<(start + 11)),
                 Field(name: .addressLength, value: .number(Int(header.addressLength)), bytes: (start + 11)..<(start + 12)),
                 Field(name: .sourceAddress, value: .linkAddress(address), bytes: (start + 12)..<(start + 20)),
-            ])
+            ].compactMap { $0 })
         }
     }
 
@@ -426,11 +425,14 @@ private struct BreakdownBuilder {
     }
 
     /// The checksum the header should carry: the RFC 1071 sum with the checksum field as zero.
+    /// The decoder read the header from these bytes, so they are there; were they not, the
+    /// field's own value is the only one this code could honestly show.
     func expectedIPv4Checksum(_ ip: IPv4Header) -> UInt16 {
+        guard let header = packetBytes.subview(at: ip.range.lowerBound, count: ip.range.count) else { return ip.checksum }
         var sum: UInt32 = 0
-        var at = ip.range.lowerBound
-        while at + 1 < ip.range.upperBound {
-            if at != ip.range.lowerBound + 10 { sum += UInt32(u16(at)) }
+        var at = 0
+        while let word = header.read(UInt16.self, bigEndianAt: at) {
+            if at != IPv4Field.checksum { sum += UInt32(word) }
             at += 2
         }
         while sum > 0xffff { sum = (sum & 0xffff) + (sum >> 16) }
@@ -454,20 +456,31 @@ private struct BreakdownBuilder {
             var fields = [Field(name: .nextHeader, value: .ipProtocol(ext.nextHeader), bytes: e..<(e + 1))]
             switch ext.kind {
             case .fragment:
-                let word = u16(e + 2)
-                fields.append(Field(name: .fragmentOffset, value: .ipv6FragmentOffset(units: Int(word >> 3), byte: Int(word >> 3) * 8),
-                                    bytes: (e + 2)..<(e + 4)))
-                fields.append(Field(name: .moreFragments, value: .yesNo(word & 1 == 1), bytes: (e + 3)..<(e + 4)))
-                fields.append(Field(name: .identification, value: .hex(UInt64(u32(e + 4)), digits: 8), bytes: (e + 4)..<(e + 8)))
+                if let word = u16(e + 2) {
+                    fields.append(Field(name: .fragmentOffset, value: .ipv6FragmentOffset(units: Int(word >> 3), byte: Int(word >> 3) * 8),
+                                        bytes: (e + 2)..<(e + 4)))
+                    fields.append(Field(name: .moreFragments, value: .yesNo(word & 1 == 1), bytes: (e + 3)..<(e + 4)))
+                }
+                if let identification = u32(e + 4) {
+                    fields.append(Field(name: .identification, value: .hex(UInt64(identification), digits: 8), bytes: (e + 4)..<(e + 8)))
+                }
             case .authenticationHeader:
-                fields.append(Field(name: .length, value: .authenticationHeaderLength(raw: u8(e + 1), bytes: ext.range.count), bytes: (e + 1)..<(e + 2)))
-                fields.append(Field(name: .securityParametersIndex, value: .hex(UInt64(u32(e + 4)), digits: 8), bytes: (e + 4)..<(e + 8)))
-                fields.append(Field(name: .sequenceNumber, value: .number(Int(u32(e + 8))), bytes: (e + 8)..<(e + 12)))
+                if let length = u8(e + 1) {
+                    fields.append(Field(name: .length, value: .authenticationHeaderLength(raw: length, bytes: ext.range.count), bytes: (e + 1)..<(e + 2)))
+                }
+                if let spi = u32(e + 4) {
+                    fields.append(Field(name: .securityParametersIndex, value: .hex(UInt64(spi), digits: 8), bytes: (e + 4)..<(e + 8)))
+                }
+                if let sequence = u32(e + 8) {
+                    fields.append(Field(name: .sequenceNumber, value: .number(Int(sequence)), bytes: (e + 8)..<(e + 12)))
+                }
                 if ext.range.count > 12 {
                     fields.append(Field(name: .integrityCheckValue, value: .byteCount(ext.range.count - 12), bytes: (e + 12)..<ext.range.upperBound))
                 }
             default:
-                fields.append(Field(name: .length, value: .extensionHeaderLength(raw: u8(e + 1), bytes: ext.range.count), bytes: (e + 1)..<(e + 2)))
+                if let length = u8(e + 1) {
+                    fields.append(Field(name: .length, value: .extensionHeaderLength(raw: length, bytes: ext.range.count), bytes: (e + 1)..<(e + 2)))
+                }
                 if ext.range.count > 2 {
                     fields.append(Field(name: .optionsAndPadding, value: .byteCount(ext.range.count - 2), bytes: (e + 2)..<ext.range.upperBound))
                 }
@@ -518,9 +531,12 @@ private struct BreakdownBuilder {
         case .other(let protocolNumber) where protocolNumber == .esp && !packet.payload.isEmpty:
             // ESP (RFC 4303): only the SPI and sequence number are in the clear.
             let e = packet.payload.lowerBound
-            var fields = [Field(name: .securityParametersIndex, value: .hex(UInt64(u32(e)), digits: 8), bytes: e..<min(e + 4, packet.payload.upperBound))]
-            if packet.payload.count >= 8 {
-                fields.append(Field(name: .sequenceNumber, value: .number(Int(u32(e + 4))), bytes: (e + 4)..<(e + 8)))
+            var fields: [Field] = []
+            if let spi = u32(e), packet.payload.count >= 4 {
+                fields.append(Field(name: .securityParametersIndex, value: .hex(UInt64(spi), digits: 8), bytes: e..<(e + 4)))
+            }
+            if let sequence = u32(e + 4), packet.payload.count >= 8 {
+                fields.append(Field(name: .sequenceNumber, value: .number(Int(sequence)), bytes: (e + 4)..<(e + 8)))
             }
             if packet.payload.count > 8 {
                 fields.append(Field(name: .encryptedData, value: .encryptedData(packet.payload.count - 8), bytes: (e + 8)..<packet.payload.upperBound))
@@ -616,7 +632,7 @@ private struct BreakdownBuilder {
             fields.append(Field(name: .captured, value: .partlyCaptured(captured: payload.count, declared: declared), bytes: payload))
         }
         let shown = clamp(payload)
-        let data = shown.isEmpty ? [] : Array(UnsafeRawBufferPointer(rebasing: raw[shown]))
+        let data = packetBytes.subview(at: shown.lowerBound, count: shown.count)?.bytes ?? []
         if !data.isEmpty {
             fields.append(Field(name: looksLikeText(data) ? .text : .bytes, value: .preview(preview(data)), bytes: payload))
         }
@@ -624,7 +640,7 @@ private struct BreakdownBuilder {
     }
 
     mutating func addError(_ error: DecodeError) {
-        var range = error.offset..<raw.count
+        var range = error.offset..<packetBytes.count
         if error.layer == .tcpOptions, let tcp = packet.tcp { range = error.offset..<tcp.range.upperBound }
         var fields = [
             Field(name: .layer, value: .protocolLayer(error.layer), bytes: range),

@@ -50,47 +50,46 @@ extension PacketDecoder {
             return
         }
         let headerLength = dataOffset * 4
-        guard let view = view(.tcp, at: offset, count: headerLength, within: declaredEnd,
-                              enclosing: enclosing) else { return }
+        let optionCount = headerLength - TCPField.minimumLength
+        let view: ByteView
+        if let whole = ByteView(buffer, start: offset, count: headerLength, limit: min(declaredEnd ?? captured, captured)) {
+            view = whole
+        } else if optionsCutByCapture(headerEnd: offset + headerLength, declaredEnd: declaredEnd),
+                  let kept = ByteView(buffer, start: offset, count: captured - offset, limit: captured) {
+            // The fixed 20 bytes are whole, and the capture (not the header) ended inside the
+            // options: ports, numbers and flags are all there, so the segment is kept, as
+            // tcpdump keeps it and prints `[|tcp]`. Throwing it away would lose a SYN and with
+            // it the handshake's step 1 and every relative number of the connection.
+            view = kept
+        } else {
+            // Says why: invalid when a declared length leaves no room for the header.
+            _ = self.view(.tcp, at: offset, count: headerLength, within: declaredEnd, enclosing: enclosing)
+            return
+        }
 
         var options = TCPOptions()
         options.start = view.start + TCPField.minimumLength
-        let optionCount = headerLength - TCPField.minimumLength
-        if optionCount > 0 {
-            options.bytes = TCPOptionBytes(view: view, offset: TCPField.minimumLength, count: optionCount)
-            // Read the values straight from the view; `scan` has checked each length.
-            let area = TCPField.minimumLength
-            let problem = TCPOptions.scan(count: optionCount, base: options.start,
-                                          byte: { view.uint8(at: area + $0) }) { kind, at, length in
-                let data = area + at + 2
-                switch kind {
-                case .endOfOptions, .noOperation:
-                    break
-                case .maximumSegmentSize:
-                    options.mss = view.uint16(bigEndianAt: data)
-                case .windowScale:
-                    options.windowScale = view.uint8(at: data)
-                case .sackPermitted:
-                    options.sackPermitted = true
-                case .sack:
-                    var blocks = SACKBlocks()
-                    var block = data
-                    while block + 8 <= area + at + length {
-                        blocks.append(SACKBlock(left: SequenceNumber(view.uint32(bigEndianAt: block)),
-                                                right: SequenceNumber(view.uint32(bigEndianAt: block + 4))))
-                        block += 8
-                    }
-                    options.sackBlocks = blocks
-                case .timestamps:
-                    options.timestamps = TCPTimestamps(value: view.uint32(bigEndianAt: data),
-                                                       echo: view.uint32(bigEndianAt: data + 4))
-                default:
-                    options.hasUnknownKinds = true
+        options.declaredCount = optionCount
+        if let area = view.subview(at: TCPField.minimumLength, count: view.count - TCPField.minimumLength),
+           optionCount > 0 {
+            options.bytes = TCPOptionBytes(area)
+            let problem = TCPOptions.scan(area, declaredCount: optionCount, base: area.start) { kind, at, length in
+                switch TCPOptions.value(kind, at: at, length: length, in: area, copyingData: false) {
+                case .maximumSegmentSize(let mss): options.mss = mss
+                case .windowScale(let shift): options.windowScale = shift
+                case .sackPermitted: options.sackPermitted = true
+                case .sack(let blocks): options.sackBlocks = blocks
+                case .timestamps(let timestamps): options.timestamps = timestamps
+                case .other: options.hasUnknownKinds = true
+                case .endOfOptions, .noOperation, nil: break
                 }
             }
             if let problem {
                 options.malformed = problem
                 note(.tcpOptions, .invalid(.tcpOption(problem)), at: problem.offset)
+            }
+            if area.count < optionCount {
+                note(.tcpOptions, .truncated(needed: optionCount, available: area.count), at: area.start)
             }
         }
 
@@ -106,10 +105,19 @@ extension PacketDecoder {
             checksum: view.uint16(bigEndianAt: TCPField.checksum),
             urgentPointer: view.uint16(bigEndianAt: TCPField.urgentPointer),
             options: options,
-            payloadLength: max(0, end - view.end),
+            payloadLength: max(0, end - (offset + headerLength)),
             range: view.range)
         packet.transport = .tcp(header)
-        leaveUndecoded(from: view.end, to: end)
+        leaveUndecoded(from: offset + headerLength, to: end)
+    }
+
+    /// Whether a TCP header ending at `headerEnd` is missing bytes only because the capture
+    /// stopped: the packet was longer than what was kept (or its length is unknown, where
+    /// tcpdump too says truncated), and no declared length ends before the header does.
+    func optionsCutByCapture(headerEnd: Int, declaredEnd: Int?) -> Bool {
+        guard headerEnd > captured, !frameKnownWhole else { return false }
+        guard let declaredEnd else { return true }
+        return declaredEnd > captured && headerEnd <= declaredEnd
     }
 
     mutating func decodeUDP(at offset: Int, end: Int, declaredEnd: Int?, enclosing: LengthField) {

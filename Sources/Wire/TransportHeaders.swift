@@ -73,8 +73,9 @@ public struct TCPTimestamps: Sendable, Hashable {
 
 /// The raw bytes of a TCP option area (at most 40), stored inline.
 public struct TCPOptionBytes: RandomAccessCollection, Sendable, Hashable {
-    // Five big-endian words: byte 0 is the most significant byte of w0.
-    private var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0, w4: UInt64 = 0
+    // Five words holding the bytes in memory in packet order (each word's big-endian
+    // representation), so `withView` can lend them to `ByteView` as they are.
+    private var words: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
     private var stored: UInt8 = 0
 
     public static let capacity = 40
@@ -83,38 +84,48 @@ public struct TCPOptionBytes: RandomAccessCollection, Sendable, Hashable {
 
     /// Keeps the first 40 bytes of `bytes`.
     public init(_ bytes: some Sequence<UInt8>) {
+        var values: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
         var index = 0
         for byte in bytes where index < Self.capacity {
-            let shift = UInt64(56 - 8 * (index % 8))
-            let value = UInt64(byte) << shift
+            let value = UInt64(byte) << UInt64(56 - 8 * (index % 8))
             switch index / 8 {
-            case 0: w0 |= value
-            case 1: w1 |= value
-            case 2: w2 |= value
-            case 3: w3 |= value
-            default: w4 |= value
+            case 0: values.0 |= value
+            case 1: values.1 |= value
+            case 2: values.2 |= value
+            case 3: values.3 |= value
+            default: values.4 |= value
             }
             index += 1
         }
-        stored = UInt8(index)
+        self.init(values: values, count: index)
     }
 
-    /// Copies the `count` bytes (a multiple of 4, at most 40: the data offset counts in
-    /// 4-byte words) at `offset` of the view.
-    init(view: ByteView, offset: Int, count: Int) {
+    /// Copies the area `view` covers (its length a multiple of 4, at most 40: the data offset
+    /// counts in 4-byte words; anything past 40 is left out).
+    init(_ view: ByteView) {
         func word(_ index: Int) -> UInt64 {
             let at = index * 8
-            if at + 8 <= count { return view.uint64(bigEndianAt: offset + at) }
-            if at + 4 <= count { return UInt64(view.uint32(bigEndianAt: offset + at)) << 32 }
+            if let value = view.read(UInt64.self, bigEndianAt: at) { return value }
+            if let half = view.read(UInt32.self, bigEndianAt: at) { return UInt64(half) << 32 }
             return 0
         }
-        let used = Swift.min(count - count % 4, Self.capacity)
-        w0 = word(0)
-        w1 = word(1)
-        w2 = word(2)
-        w3 = word(3)
-        w4 = word(4)
-        stored = UInt8(used)
+        let used = Swift.min(view.count - view.count % 4, Self.capacity)
+        self.init(values: (word(0), word(1), word(2), word(3), word(4)), count: used)
+    }
+
+    /// `values` hold the bytes most significant first, as the packet has them.
+    private init(values: (UInt64, UInt64, UInt64, UInt64, UInt64), count: Int) {
+        words = (values.0.bigEndian, values.1.bigEndian, values.2.bigEndian, values.3.bigEndian, values.4.bigEndian)
+        stored = UInt8(count)
+    }
+
+    /// Lends the stored bytes to `body` as a checked view; its offsets count from the first
+    /// option byte.
+    func withView<Result>(_ body: (ByteView) -> Result) -> Result {
+        let count = Int(stored)
+        return withUnsafeBytes(of: words) { raw in
+            body(ByteView(raw, start: 0, count: count, limit: raw.count) ?? ByteView(UnsafeRawBufferPointer(start: nil, count: 0)))
+        }
     }
 
     public var startIndex: Int { 0 }
@@ -124,13 +135,13 @@ public struct TCPOptionBytes: RandomAccessCollection, Sendable, Hashable {
         precondition(position >= 0 && position < Int(stored), "option byte \(position) out of range")
         let word: UInt64
         switch position / 8 {
-        case 0: word = w0
-        case 1: word = w1
-        case 2: word = w2
-        case 3: word = w3
-        default: word = w4
+        case 0: word = words.0
+        case 1: word = words.1
+        case 2: word = words.2
+        case 3: word = words.3
+        default: word = words.4
         }
-        return UInt8(truncatingIfNeeded: word >> UInt64(56 - 8 * (position % 8)))
+        return UInt8(truncatingIfNeeded: UInt64(bigEndian: word) >> UInt64(56 - 8 * (position % 8)))
     }
 
     public static func == (lhs: TCPOptionBytes, rhs: TCPOptionBytes) -> Bool { lhs.elementsEqual(rhs) }
@@ -257,8 +268,11 @@ public struct TCPOptions: Sendable, Hashable {
     public var malformed: TCPOptionProblem?
     /// Where the option area starts in the packet buffer.
     public var start: Int
-    /// The option area's bytes (at most 40), kept so `elements` can list them in order.
+    /// The option area's bytes (at most 40), kept so `elements` can list them in order:
+    /// the captured ones, when the capture ended inside the area (see `isCutByCapture`).
     public var bytes: TCPOptionBytes
+    // Compact, as `malformed` is: this sits inside every TCP header value.
+    private var declaredStorage: UInt8
 
     public init() {
         mss = nil
@@ -270,43 +284,38 @@ public struct TCPOptions: Sendable, Hashable {
         malformed = nil
         start = 0
         bytes = TCPOptionBytes()
+        declaredStorage = 0
     }
 
-    /// The option area in the packet buffer.
+    /// How many option bytes the header declares (data offset x 4 - 20; at most 40).
+    public var declaredCount: Int {
+        get { max(Int(declaredStorage), bytes.count) }
+        set { declaredStorage = UInt8(clamping: newValue) }
+    }
+
+    /// True when the capture ended inside the option area (the snap length cut it): the
+    /// options before the cut are decoded, the rest are unknown. tcpdump prints `[|tcp]`.
+    public var isCutByCapture: Bool { declaredCount > bytes.count }
+
+    /// The option area in the packet buffer (the captured part, when it was cut).
     public var range: Range<Int> { start..<(start + bytes.count) }
     public var isMalformed: Bool { malformed != nil }
     public var isEmpty: Bool { bytes.isEmpty }
 
-    /// Every option in order, NOPs and EOL included, stopping at the first malformed one.
-    /// Allocates; meant for display, not the per-packet hot path.
+    /// Every option in order, NOPs and EOL included, stopping at the first malformed one
+    /// (or where the capture cut the area). Allocates; meant for display, not the per-packet
+    /// hot path.
     public var elements: [TCPOption] {
-        var list: [TCPOption] = []
-        let bytes = self.bytes
         let base = start
-        func u16(_ at: Int) -> UInt16 { UInt16(bytes[at]) << 8 | UInt16(bytes[at + 1]) }
-        func u32(_ at: Int) -> UInt32 { UInt32(u16(at)) << 16 | UInt32(u16(at + 2)) }
-        _ = TCPOptions.scan(count: bytes.count, base: base, byte: { bytes[$0] }) { kind, at, length in
-            let value: TCPOption.Value
-            switch kind {
-            case .endOfOptions: value = .endOfOptions
-            case .noOperation: value = .noOperation
-            case .maximumSegmentSize: value = .maximumSegmentSize(u16(at + 2))
-            case .windowScale: value = .windowScale(bytes[at + 2])
-            case .sackPermitted: value = .sackPermitted
-            case .sack:
-                var blocks = SACKBlocks()
-                var block = at + 2
-                while block + 8 <= at + length {
-                    blocks.append(SACKBlock(left: SequenceNumber(u32(block)), right: SequenceNumber(u32(block + 4))))
-                    block += 8
-                }
-                value = .sack(blocks)
-            case .timestamps: value = .timestamps(TCPTimestamps(value: u32(at + 2), echo: u32(at + 6)))
-            default: value = .other(Array(bytes[(at + 2)..<(at + length)]))
+        let declared = declaredCount
+        return bytes.withView { area in
+            var list: [TCPOption] = []
+            _ = TCPOptions.scan(area, declaredCount: declared, base: base) { kind, at, length in
+                guard let value = TCPOptions.value(kind, at: at, length: length, in: area, copyingData: true) else { return }
+                list.append(TCPOption(kind: kind, value: value, range: (base + at)..<(base + at + length)))
             }
-            list.append(TCPOption(kind: kind, value: value, range: (base + at)..<(base + at + length)))
+            return list
         }
-        return list
     }
 
     /// The kinds present that this decoder does not interpret.
@@ -318,24 +327,65 @@ public struct TCPOptions: Sendable, Hashable {
     }
 
     /// tcpdump's `[mss 65495,sackOK,TS val 1 ecr 0,nop,wscale 7]` (without the word
-    /// "options"), with `bad opt` at the end when the area is malformed.
+    /// "options"), with `bad opt` at the end when the area is malformed and `[|tcp]` when
+    /// the capture cut it.
     public var tcpdumpDescription: String {
         var items = elements.map(\.tcpdumpDescription)
-        if isMalformed { items.append("bad opt") }
+        if isMalformed { items.append("bad opt") } else if isCutByCapture { items.append("[|tcp]") }
         return "[" + items.joined(separator: ",") + "]"
     }
 
-    /// Walks an option area of `count` bytes, read through `byte`, calling `visit` with each
-    /// option's kind, offset in the area and length (1 for EOL and NOP). Lengths are checked
-    /// here, once, for every caller: an option whose length is impossible, runs past the area,
-    /// or does not fit its kind stops the walk and is returned as the problem.
+    /// The value of the option of `kind` at `at` in `area`, whose `length` `scan` has
+    /// checked; nil if its bytes are not all in the area after all. The data of a kind not
+    /// interpreted here is copied only when `copyingData` (it allocates).
+    static func value(
+        _ kind: TCPOptionKind, at: Int, length: Int, in area: ByteView, copyingData: Bool
+    ) -> TCPOption.Value? {
+        let data = at + 2
+        switch kind {
+        case .endOfOptions: return .endOfOptions
+        case .noOperation: return .noOperation
+        case .maximumSegmentSize: return area.read(UInt16.self, bigEndianAt: data).map { .maximumSegmentSize($0) }
+        case .windowScale: return area.byte(at: data).map { .windowScale($0) }
+        case .sackPermitted: return .sackPermitted
+        case .sack:
+            var blocks = SACKBlocks()
+            var block = data
+            while block + 8 <= at + length {
+                guard let left = area.read(UInt32.self, bigEndianAt: block),
+                      let right = area.read(UInt32.self, bigEndianAt: block + 4) else { return nil }
+                blocks.append(SACKBlock(left: SequenceNumber(left), right: SequenceNumber(right)))
+                block += 8
+            }
+            return .sack(blocks)
+        case .timestamps:
+            guard let value = area.read(UInt32.self, bigEndianAt: data),
+                  let echo = area.read(UInt32.self, bigEndianAt: data + 4) else { return nil }
+            return .timestamps(TCPTimestamps(value: value, echo: echo))
+        default:
+            guard copyingData else { return .other([]) }
+            return area.subview(at: data, count: length - 2).map { .other($0.bytes) }
+        }
+    }
+
+    /// Walks the option area `area`, calling `visit` with each option's kind, offset in the
+    /// area and length (1 for EOL and NOP). `base` is where the area starts in the packet,
+    /// for the problem's offset. Lengths are checked here, once, for every caller: an option
+    /// whose length is impossible, runs past the header, or does not fit its kind stops the
+    /// walk and is returned as the problem.
+    ///
+    /// `declaredCount` is how long the header says the area is, when the capture kept less
+    /// (`area` then holds the captured part). Lengths are judged against the declared area,
+    /// so an option the capture cut in two ends the walk quietly: it is missing, not wrong.
     @inline(__always)
     static func scan(
-        count: Int, base: Int, byte: (Int) -> UInt8, visit: (TCPOptionKind, Int, Int) -> Void
+        _ area: ByteView, declaredCount: Int? = nil, base: Int, visit: (TCPOptionKind, Int, Int) -> Void
     ) -> TCPOptionProblem? {
+        let declared = max(declaredCount ?? area.count, area.count)
         var index = 0
-        while index < count {
-            let kind = TCPOptionKind(byte(index))
+        while index < declared {
+            guard let kindByte = area.byte(at: index) else { return nil }
+            let kind = TCPOptionKind(kindByte)
             if kind == .endOfOptions {
                 // RFC 9293: EOL ends the list; what follows is padding.
                 visit(kind, index, 1)
@@ -346,16 +396,17 @@ public struct TCPOptions: Sendable, Hashable {
                 index += 1
                 continue
             }
-            guard index + 1 < count else {
+            guard index + 1 < declared else {
                 return TCPOptionProblem(kind: kind, length: nil, offset: base + index, reason: .missingLength)
             }
-            let length = Int(byte(index + 1))
+            guard let lengthByte = area.byte(at: index + 1) else { return nil }
+            let length = Int(lengthByte)
             guard length >= 2 else {
                 return TCPOptionProblem(kind: kind, length: length, offset: base + index, reason: .lengthBelowTwo)
             }
-            guard length <= count - index else {
+            guard length <= declared - index else {
                 return TCPOptionProblem(kind: kind, length: length, offset: base + index,
-                                        reason: .runsPastHeader, remaining: count - index)
+                                        reason: .runsPastHeader, remaining: declared - index)
             }
             let fits: Bool
             switch kind {
@@ -369,6 +420,7 @@ public struct TCPOptions: Sendable, Hashable {
             guard fits else {
                 return TCPOptionProblem(kind: kind, length: length, offset: base + index, reason: .wrongLength)
             }
+            guard index + length <= area.count else { return nil }
             visit(kind, index, length)
             index += length
         }

@@ -2,6 +2,7 @@ import Capture
 import Foundation
 import Report
 import Timeline
+import Trace
 import Wire
 import XCTest
 
@@ -20,7 +21,8 @@ final class CaptureFileTests: XCTestCase {
         var output: [String] = []
         let linkType = LinkType(rawValue: file.dataLink)
         try file.forEachPacket { header, bytes in
-            output.append(lines.line(timestamp: header.timestamp, bytes: bytes, originalLength: header.originalLength, linkType: linkType))
+            output.append(lines.line(timestamp: header.timestamp, bytes: bytes, originalLength: header.originalLength, linkType: linkType,
+                                     invalidTimestamp: header.invalidTimestamp))
             return true
         }
         output.append(lines.summary)
@@ -130,5 +132,138 @@ final class CaptureFileTests: XCTestCase {
                 }
             }
         }
+    }
+
+    /// What `tcpdump -nn -S -r` prints for a capture: the trusted reading.
+    func tcpdumpLines(_ name: String, options: [String] = ["-nn", "-S"]) throws -> [String] {
+        let tcpdump = Process()
+        tcpdump.executableURL = URL(fileURLWithPath: "/usr/bin/tcpdump")
+        tcpdump.arguments = options + ["-r", fixture(name)]
+        let pipe = Pipe()
+        tcpdump.standardOutput = pipe
+        tcpdump.standardError = Pipe()
+        try tcpdump.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        tcpdump.waitUntilExit()
+        XCTAssertEqual(tcpdump.terminationStatus, 0, "tcpdump reads \(name)")
+        return output.split(separator: "\n").map(String.init)
+    }
+
+    /// A loopback handshake recorded with `tcpdump -i lo -s 68`: 68 bytes keep Ethernet, IPv4
+    /// and the fixed 20 bytes of TCP, then 14 of the SYN's 20 option bytes (mss, sackOK, and
+    /// the timestamps option cut in two). The segment must survive with its numbers, so the
+    /// handshake keeps step 1 and J; the note says the options were cut, as tcpdump's `[|tcp]`.
+    func testOptionsCutBySnapLengthKeepTheHandshake() throws {
+        let name = "handshake-snaplen68.pcap"
+        let trusted = try tcpdumpLines(name)
+        guard trusted.count == 10 else { return XCTFail("tcpdump printed \(trusted.count) lines, not 10: \(trusted)") }
+        XCTAssertTrue(trusted[0].contains("Flags [S],") && trusted[0].contains("[|tcp]"), trusted[0])
+        XCTAssertTrue(trusted[1].contains("Flags [S.],") && trusted[1].contains("[|tcp]"), trusted[1])
+        XCTAssertFalse(trusted[2].contains("[|tcp]"), "the ACK's 12 option bytes fit in 68: \(trusted[2])")
+
+        // The numbers osilab decodes for the cut SYN and SYN-ACK are tcpdump's.
+        func number(after word: String, in line: String) -> UInt32? {
+            guard let range = line.range(of: word + " ") else { return nil }
+            return UInt32(line[range.upperBound...].prefix { $0.isNumber })
+        }
+        let file = try CaptureFile(path: fixture(name))
+        let packets = try file.readAll()
+        guard packets.count == 10 else { return XCTFail("\(packets.count) packets, not 10") }
+        for index in 0..<2 {
+            let packet = packets[index]
+            XCTAssertEqual(packet.bytes.count, 68)
+            let decoded = decodePacket(packet.bytes, linkType: LinkType(rawValue: file.dataLink), originalLength: packet.originalLength)
+            let tcp = try XCTUnwrap(decoded.tcp, "packet \(index + 1): the fixed TCP header is whole and must be kept")
+            XCTAssertEqual(tcp.sequence.rawValue, number(after: "seq", in: trusted[index]), trusted[index])
+            if index == 1 { XCTAssertEqual(tcp.acknowledgment.rawValue, number(after: "ack", in: trusted[index]), trusted[index]) }
+            XCTAssertEqual(tcp.window, number(after: "win", in: trusted[index]).map { UInt16($0) }, trusted[index])
+            XCTAssertTrue(tcp.options.isCutByCapture)
+            XCTAssertEqual(tcp.options.declaredCount, 20)
+            XCTAssertEqual(tcp.options.mss, 65495, "tcpdump shows mss 65495 before the cut")
+            XCTAssertTrue(tcp.options.sackPermitted)
+            XCTAssertNil(tcp.options.timestamps, "the timestamps option is cut in two")
+            XCTAssertNil(tcp.options.malformed, "a cut option is missing, not wrong")
+            XCTAssertEqual(decoded.error, DecodeError(layer: .tcpOptions, kind: .truncated(needed: 20, available: 14),
+                                                      offset: 54, cutBySnapLength: true))
+            XCTAssertEqual(tcp.options.tcpdumpDescription, "[mss 65495,sackOK,[|tcp]]")
+        }
+
+        let lines = try annotate(name)
+        guard lines.count == 11 else { return XCTFail("\(lines.count) lines, not 10 and the summary") }
+        XCTAssertTrue(lines[0].contains(" SYN seq=0 [mss=65495 sackOK]  (step 1: seq = J) [TCP options at byte 54 truncated: needed 20 bytes, had 14"), lines[0])
+        XCTAssertTrue(lines[1].contains(" SYN-ACK seq=0 ack=1 [mss=65495 sackOK]  (step 2: seq = K, ack = J+1 ✓) [TCP options at byte 54 truncated"), lines[1])
+        XCTAssertTrue(lines[2].hasSuffix(" ACK ack=1  (step 3: ack = K+1 ✓)"), lines[2])
+        XCTAssertEqual(lines.last, "10 packets, 1 TCP connection", "no unfinished handshake and nothing undecodable")
+
+        var chinese = PacketLines(numbers: .relative, utcOffsetSeconds: 0, language: .chinese)
+        var chineseLines: [String] = []
+        let again = try CaptureFile(path: fixture(name))
+        try again.forEachPacket { header, bytes in
+            chineseLines.append(chinese.line(timestamp: header.timestamp, bytes: bytes, originalLength: header.originalLength,
+                                             linkType: LinkType(rawValue: again.dataLink)))
+            return chineseLines.count < 3
+        }
+        guard chineseLines.count == 3 else { return XCTFail("read \(chineseLines.count) packets, not 3") }
+        XCTAssertTrue(chineseLines[0].contains("第 1 步：seq = J") && chineseLines[0].contains("[TCP 选项（从第 54 字节起）被截断了：需要 20 字节，只有 14 字节"),
+                      chineseLines[0])
+        XCTAssertTrue(chineseLines[1].contains("第 2 步") && chineseLines[1].contains("TCP 选项"), chineseLines[1])
+    }
+
+    /// Records whose fraction of a second cannot be (make-handbuilt.py): libpcap hands them
+    /// on unchecked, so they used to roll over into the next second (1,500,000 µs) or go
+    /// negative (0xffffffff). tcpdump -tt prints the recorded seconds and the field's digits;
+    /// osilab must report the same two numbers, and say the time is invalid.
+    func testInvalidRecordTimestampsAreFlaggedWithTheirRawValue() throws {
+        for (name, nanoseconds, invalidAt) in [("invalid-timestamps.pcap", false, [1, 2]),
+                                               ("invalid-timestamps-nanoseconds.pcap", true, [1, 2])] {
+            let trusted = try tcpdumpLines(name, options: ["-nn", "-tt"] + (nanoseconds ? ["--nano"] : []))
+            let file = try CaptureFile(path: fixture(name))
+            XCTAssertEqual(file.fractionIsNanoseconds, nanoseconds, "\(name): the unit comes from the magic number")
+            var headers: [PacketHeader] = []
+            try file.forEachPacket { header, _ in headers.append(header); return true }
+            guard headers.count == trusted.count, headers.count >= 3 else {
+                return XCTFail("\(name): \(headers.count) packets, tcpdump printed \(trusted.count) lines")
+            }
+            for (index, header) in headers.enumerated() {
+                let stamp = trusted[index].prefix { $0 != " " }.split(separator: ".")
+                guard stamp.count == 2, let seconds = Int64(stamp[0]), let fraction = UInt64(stamp[1]) else {
+                    XCTFail("\(name): tcpdump's time \(trusted[index]) is not seconds.fraction")
+                    continue
+                }
+                if invalidAt.contains(index) {
+                    let invalid = try XCTUnwrap(header.invalidTimestamp, "\(name) packet \(index + 1): \(trusted[index])")
+                    XCTAssertEqual(invalid.seconds, seconds, "\(name) packet \(index + 1): the recorded second, as tcpdump prints it")
+                    XCTAssertEqual(UInt64(invalid.fraction), fraction, "\(name) packet \(index + 1): the field as tcpdump prints it")
+                    XCTAssertEqual(invalid.isNanoseconds, nanoseconds)
+                    XCTAssertEqual(header.timestamp, Instant(seconds: seconds, nanoseconds: 0),
+                                   "not rolled over into later seconds nor negative: the start of its second")
+                } else {
+                    XCTAssertNil(header.invalidTimestamp, "\(name) packet \(index + 1)")
+                    XCTAssertEqual(header.timestamp, Instant(seconds: seconds, nanoseconds: Int64(fraction) * (nanoseconds ? 1 : 1000)),
+                                   "\(name) packet \(index + 1): a valid time is read as tcpdump reads it")
+                }
+            }
+        }
+        XCTAssertEqual(try CaptureFile(path: fixture("handshake.pcapng")).fractionIsNanoseconds, nil,
+                       "pcapng times come from one 64-bit count; there is no fraction field to check")
+
+        let lines = try annotate("invalid-timestamps.pcap")
+        guard lines.count == 5 else { return XCTFail("\(lines.count) lines") }
+        XCTAssertTrue(lines[1].hasPrefix("21:56:02.1500000 c1 "), lines[1])
+        XCTAssertTrue(lines[1].hasSuffix("(step 2: seq = K, ack = J+1 ✓) [invalid timestamp: the record's microsecond field is 1500000, but it must be below 1000000]"), lines[1])
+        XCTAssertTrue(lines[2].hasPrefix("21:56:02.4294967295 c1 "), lines[2])
+        XCTAssertTrue(lines[3].hasPrefix("21:56:02.999999000 c1 ") && !lines[3].contains("invalid"), lines[3])
+
+        let file = try CaptureFile(path: fixture("invalid-timestamps-nanoseconds.pcap"))
+        var chinese = PacketLines(numbers: .relative, utcOffsetSeconds: 0, language: .chinese)
+        var chineseLines: [String] = []
+        try file.forEachPacket { header, bytes in
+            chineseLines.append(chinese.line(timestamp: header.timestamp, bytes: bytes, originalLength: header.originalLength,
+                                             linkType: LinkType(rawValue: file.dataLink), invalidTimestamp: header.invalidTimestamp))
+            return true
+        }
+        XCTAssertEqual(chineseLines.count, 3)
+        XCTAssertTrue(chineseLines.last?.hasSuffix("[时间戳无效：这条记录的纳秒字段是 4294967295，可它必须小于 1000000000]") ?? false,
+                      "\(chineseLines)")
     }
 }

@@ -148,6 +148,7 @@ final class TcpdumpAgreementTests: XCTestCase {
     func disagreements(_ path: String, allowed: [Int: String] = [:]) throws -> (problems: [String], segments: Int) {
         let records = try tcpdumpRecords(path)
         var decoded: [(number: Int, segment: Segment?)] = []
+        var invalidTimes: [Int: InvalidTimestamp] = [:]
         let file = try CaptureFile(path: path)
         let linkType = LinkType(rawValue: file.dataLink)
         do {
@@ -155,6 +156,7 @@ final class TcpdumpAgreementTests: XCTestCase {
                 let number = decoded.count + 1
                 let packet = decodePacket(bytes, linkType: linkType, originalLength: header.originalLength)
                 decoded.append((number, Segment(packet, number: number, timestamp: header.timestamp)))
+                if let invalid = header.invalidTimestamp { invalidTimes[number] = invalid }
                 return true
             }
         } catch {
@@ -177,7 +179,7 @@ final class TcpdumpAgreementTests: XCTestCase {
                                 + " tcpdump none: \(record)")
             case (let printed?, let segment?):
                 segments += 1
-                problems += Self.compare(printed, segment).map { "#\(number): \($0)" }
+                problems += Self.compare(printed, segment, invalidTime: invalidTimes[number]).map { "#\(number): \($0)" }
             }
         }
         return (problems, segments)
@@ -226,13 +228,24 @@ final class TcpdumpAgreementTests: XCTestCase {
         return (problems, compared)
     }
 
-    static func compare(_ printed: Printed, _ segment: Segment) -> [String] {
+    static func compare(_ printed: Printed, _ segment: Segment, invalidTime: InvalidTimestamp? = nil) -> [String] {
         var problems: [String] = []
         func check<T: Equatable>(_ what: String, _ tcpdump: T, _ osilab: T) {
             if tcpdump != osilab { problems.append("\(what): tcpdump \(tcpdump), osilab \(osilab)") }
         }
-        check("time", "\(printed.seconds).\(printed.nanoseconds)",
-              "\(segment.timestamp.seconds).\(segment.timestamp.nanosecondsOfSecond)")
+        if let invalidTime {
+            // A record whose fraction of a second cannot be: osilab places the packet at the
+            // start of the recorded second and flags the raw field; tcpdump prints the field's
+            // digits after the point (scaled by libpcap, which does not check it). Both must
+            // agree on the second, and both must show a fraction of a whole second or more.
+            check("time (seconds of an invalid record)", printed.seconds, invalidTime.seconds)
+            check("invalid fraction shown as impossible", printed.nanoseconds >= 1_000_000_000, true)
+            check("osilab flags the raw field as impossible",
+                  Int64(invalidTime.fraction) >= (invalidTime.isNanoseconds ? 1_000_000_000 : 1_000_000), true)
+        } else {
+            check("time", "\(printed.seconds).\(printed.nanoseconds)",
+                  "\(segment.timestamp.seconds).\(segment.timestamp.nanosecondsOfSecond)")
+        }
         check("source", "\(printed.source).\(printed.sourcePort)", "\(segment.source.address).\(segment.source.port)")
         check("destination", "\(printed.destination).\(printed.destinationPort)",
               "\(segment.destination.address).\(segment.destination.port)")

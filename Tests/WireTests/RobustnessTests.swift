@@ -1,10 +1,11 @@
-import Wire
+@testable import Wire
 import WireFixtures
 import XCTest
 
 /// Short, lying and random packets: each must become a decode error (or decode), never a
-/// crash or a read past the end. Debug builds also assert every field read against the
-/// checked view it comes from, so a stray offset in the decoder fails here.
+/// crash or a read past the end. Every field read is checked against the view it comes from,
+/// in any build; one outside it is counted (`ByteView.strayReads`), so a stray offset in the
+/// decoder fails here.
 final class RobustnessTests: XCTestCase {
     /// Cutting the captured data segment (Ethernet 14, IPv4 20, TCP 32, data 12 bytes) at every
     /// length must report a truncation in the layer where the cut falls.
@@ -31,12 +32,19 @@ final class RobustnessTests: XCTestCase {
                 XCTAssertEqual(available, length - 14)
                 XCTAssertNotNil(packet.link.ethernet)
                 XCTAssertNil(packet.network)
-            case 34..<66:
+            case 34..<54:
                 XCTAssertEqual(error.layer, .tcp, "cut at \(length)")
-                XCTAssertEqual(needed, length < 54 ? 20 : 32, "cut at \(length): the fixed header first, then the options")
+                XCTAssertEqual(needed, 20, "cut at \(length): the fixed header")
                 XCTAssertEqual(available, length - 34)
                 XCTAssertNotNil(packet.ipv4)
                 XCTAssertNil(packet.transport)
+            case 54..<66:
+                // The fixed header is whole: the segment is kept, its 12 option bytes cut.
+                XCTAssertEqual(error.layer, .tcpOptions, "cut at \(length)")
+                XCTAssertEqual(needed, 12)
+                XCTAssertEqual(available, length - 54)
+                XCTAssertEqual(packet.tcp?.options.isCutByCapture, true, "cut at \(length)")
+                XCTAssertEqual(packet.tcp?.payloadLength, 12)
             default:
                 XCTAssertEqual(error.layer, .payload, "cut at \(length)")
                 XCTAssertEqual(needed, 12)
@@ -101,6 +109,7 @@ final class RobustnessTests: XCTestCase {
         let linkTypes: [LinkType] = [.ethernet, .null, .loop, .raw, .linktypeRaw, .ipv4, .ipv6, .linuxSLL, .linuxSLL2,
                                      .ppp, .pppSerial, .pppEther, LinkType(rawValue: 147)]
         var decodedTCP = 0
+        let strayBefore = ByteView.strayReads.load(ordering: .relaxed)
         for iteration in 0..<20_000 {
             var bytes: [UInt8]
             if iteration % 10 == 0 {
@@ -137,5 +146,7 @@ final class RobustnessTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(decodedTCP, 1000, "the mutations should leave many packets decodable, or the test exercises little")
+        XCTAssertEqual(ByteView.strayReads.load(ordering: .relaxed), strayBefore,
+                       "a decoder read a field outside the view it checked: an offset is wrong")
     }
 }

@@ -46,17 +46,74 @@ final class TransportTests: XCTestCase {
         XCTAssertNil(packet.transport)
     }
 
-    func testDataOffsetPastTheIPPacketIsInvalidPastTheCaptureTruncated() {
+    func testDataOffsetPastTheIPPacketIsInvalidOptionsCutByTheCaptureAreKept() throws {
         // The IP total length leaves 20 bytes, but the data offset says 60.
         let whole = decodeTCP(Build.tcp(dataOffset: 15))
         XCTAssertEqual(whole.error, DecodeError(layer: .tcp, kind: .invalid(.lengthFieldTooShort(field: .ipv4TotalLength, available: 20, needed: 60)),
                                                 offset: 34))
         XCTAssertEqual(whole.error?.description, "TCP at byte 34 invalid: the IPv4 total length leaves 20 bytes for it, but it needs 60")
 
-        // Here the header is really 32 bytes, and the capture stops after 24 of them.
+        XCTAssertNil(whole.transport, "a header that claims more than the IP packet holds is not kept")
+
+        // Here the header is really 32 bytes, and the capture stops after 24 of them: the
+        // fixed 20 are whole, so the segment is kept and only its options are marked cut.
         let full = Build.ethernetIPv4TCP(Build.tcp(options: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]))
         let cut = decodePacket(Array(full.prefix(58)), linkType: .ethernet, originalLength: full.count)
-        XCTAssertEqual(cut.error, DecodeError(layer: .tcp, kind: .truncated(needed: 32, available: 24), offset: 34, cutBySnapLength: true))
+        XCTAssertEqual(cut.error, DecodeError(layer: .tcpOptions, kind: .truncated(needed: 12, available: 4), offset: 54, cutBySnapLength: true))
+        let tcp = try XCTUnwrap(cut.tcp)
+        XCTAssertEqual(tcp.headerLength, 32, "the header length is what the data offset says")
+        XCTAssertEqual(tcp.range, 34..<58, "the header's bytes are the captured ones")
+        XCTAssertEqual(tcp.options.declaredCount, 12)
+        XCTAssertEqual(tcp.options.bytes.count, 4)
+        XCTAssertTrue(tcp.options.isCutByCapture)
+        XCTAssertEqual(cut.payload, 58..<58)
+
+        // Cut inside the fixed 20 bytes: nothing of TCP can be trusted.
+        let short = decodePacket(Array(full.prefix(50)), linkType: .ethernet, originalLength: full.count)
+        XCTAssertEqual(short.error, DecodeError(layer: .tcp, kind: .truncated(needed: 20, available: 16), offset: 34, cutBySnapLength: true))
+        XCTAssertNil(short.transport)
+
+        // The same 58 bytes said to be the whole frame: the capture cut nothing, so the
+        // packet itself is short, and its TCP header is not kept.
+        let lying = decodePacket(Array(full.prefix(58)), linkType: .ethernet, originalLength: 58)
+        XCTAssertEqual(lying.error?.layer, .ipv4)
+        XCTAssertEqual(lying.error?.isInvalid, true)
+        XCTAssertNil(lying.transport)
+    }
+
+    /// A SYN from a 68-byte snap length: MSS and SACK-permitted whole, the timestamps option
+    /// cut after 8 of its 10 bytes. The options before the cut are decoded; the cut one is
+    /// missing, not malformed.
+    func testOptionsBeforeTheCutAreDecodedAndTheCutOneIsMissingNotMalformed() throws {
+        let syn = Captured.synWithOptions
+        let cut = decodePacket(Array(syn.prefix(68)), linkType: .ethernet, originalLength: syn.count)
+        let tcp = try XCTUnwrap(cut.tcp)
+        XCTAssertEqual(tcp.flags, .syn)
+        XCTAssertEqual(tcp.sourcePort, 58550)
+        XCTAssertEqual(tcp.options.mss, 65495)
+        XCTAssertTrue(tcp.options.sackPermitted)
+        XCTAssertNil(tcp.options.timestamps)
+        XCTAssertNil(tcp.options.windowScale, "wscale comes after the cut")
+        XCTAssertNil(tcp.options.malformed)
+        XCTAssertEqual(tcp.options.elements.map(\.kind), [.maximumSegmentSize, .sackPermitted])
+        XCTAssertEqual(tcp.options.tcpdumpDescription, "[mss 65495,sackOK,[|tcp]]")
+        XCTAssertEqual(cut.error, DecodeError(layer: .tcpOptions, kind: .truncated(needed: 20, available: 14), offset: 54, cutBySnapLength: true))
+        XCTAssertEqual(cut.error?.description,
+                       "TCP options at byte 54 truncated: needed 20 bytes, had 14 (the capture's snap length cut the packet short)")
+
+        // An impossible length before the cut is still reported as what it is.
+        var bad = syn
+        bad[55] = 1
+        let badCut = decodePacket(Array(bad.prefix(68)), linkType: .ethernet, originalLength: bad.count)
+        XCTAssertEqual(badCut.tcp?.options.malformed?.reason, .lengthBelowTwo)
+        XCTAssertEqual(badCut.error?.isInvalid, true, "the first problem in the bytes wins")
+
+        // A length that runs past the header as declared is wrong even though the capture
+        // also ends there.
+        var long = syn
+        long[61] = 30 // the timestamps option at byte 60 claims 30 of the 14 bytes left
+        let longCut = decodePacket(Array(long.prefix(66)), linkType: .ethernet, originalLength: long.count)
+        XCTAssertEqual(longCut.tcp?.options.malformed?.reason, .runsPastHeader)
     }
 
     // MARK: TCP options

@@ -1582,6 +1582,8 @@ extension Sentences {
         "tools.otherIPv6NextHeader": "IPv6 下一个首部 {0}",
         "tools.otherLinkFrame": "链路层帧",
         "tools.otherFragment": "{0} > {1} {2} 分片：标识 {4}，偏移 {3} 字节（{5}）",
+        "tools.invalidMicroseconds": "时间戳无效：这条记录的微秒字段是 {0}，可它必须小于 1000000",
+        "tools.invalidNanoseconds": "时间戳无效：这条记录的纳秒字段是 {0}，可它必须小于 1000000000",
         "tools.summaryPacket": "{0} 个报文",
         "tools.summaryPackets": "{0} 个报文",
         "tools.summaryConnection": "{0} 个 TCP 连接",

@@ -1579,6 +1579,8 @@ extension Sentences {
         "tools.otherIPv6NextHeader": "IPv6 next header {0}",
         "tools.otherLinkFrame": "link-layer frame",
         "tools.otherFragment": "{0} > {1} {2} fragment at offset {3} of id {4} ({5})",
+        "tools.invalidMicroseconds": "invalid timestamp: the record's microsecond field is {0}, but it must be below 1000000",
+        "tools.invalidNanoseconds": "invalid timestamp: the record's nanosecond field is {0}, but it must be below 1000000000",
         "tools.summaryPacket": "{0} packet",
         "tools.summaryPackets": "{0} packets",
         "tools.summaryConnection": "{0} TCP connection",

@@ -197,6 +197,16 @@ write_pcap("malformed.pcap", 1, [(v4[0][0], v4[0][1], 0, eth + packet) for packe
 _, frames = read_pcap("handshake-ipv4.pcap")
 write_pcap("handshake-nanoseconds.pcap", 1, [(s, f * 1000 + 123, l, p) for s, f, l, p in frames], nanoseconds=True)
 
+# Records whose fraction of a second cannot be (libpcap passes them on unchecked): in a
+# microsecond file 1,500,000 (past the limit of 999,999) and 4,294,967,295 (0xffffffff, which
+# libpcap's signed 32-bit read makes -1), between two valid ones; in a nanosecond file
+# 1,000,000,000 and 0xffffffff after the largest valid fraction, 999,999,999.
+(s1, f1, l1, p1), (s2, _, l2, p2), (s3, _, l3, p3), (s4, _, l4, p4) = frames[:4]
+write_pcap("invalid-timestamps.pcap", 1,
+           [(s1, f1, l1, p1), (s2, 1_500_000, l2, p2), (s3, 0xFFFFFFFF, l3, p3), (s4, 999_999, l4, p4)])
+write_pcap("invalid-timestamps-nanoseconds.pcap", 1,
+           [(s1, 999_999_999, l1, p1), (s2, 1_000_000_000, l2, p2), (s3, 0xFFFFFFFF, l3, p3)], nanoseconds=True)
+
 
 def block(block_type, body):
     body += b"\x00" * (-len(body) % 4)
