@@ -16,8 +16,8 @@ import Wire
 /// entered and returned, on the clock libpcap uses for packets.
 ///
 /// A socket may be used from several threads (one receiving, one sending), and `close()`
-/// is safe to call from any thread; but closing a socket while another thread is blocked
-/// in it does not wake that thread on Linux: call ``shutdown(_:)`` first.
+/// is safe to call from any thread, even while another thread is blocked in accept() or
+/// recv() on it: see ``close()`` for what happens then.
 public final class Socket: Sendable, CustomStringConvertible {
     public let family: AddressFamily
     public let type: SocketType
@@ -27,6 +27,10 @@ public final class Socket: Sendable, CustomStringConvertible {
 
     private struct State {
         var descriptor: Int32
+        /// Calls using `descriptor` right now (close() counts itself while it wakes them).
+        var callsInFlight = 0
+        /// close() was called: no call may start, and whoever leaves last releases the number.
+        var closing = false
         var blocking = true
         var timeout: Duration?
     }
@@ -90,9 +94,9 @@ public final class Socket: Sendable, CustomStringConvertible {
     ///
     /// On Unix a socket is a file descriptor like any open file: a small integer
     /// indexing the process's table of open files.
-    public var fileno: Int32 { state.withLock { $0.descriptor } }
+    public var fileno: Int32 { state.withLock { $0.closing ? -1 : $0.descriptor } }
 
-    public var isClosed: Bool { fileno < 0 }
+    public var isClosed: Bool { state.withLock { $0.closing } }
 
     /// false after `setBlocking(false)`.
     public var isBlocking: Bool { state.withLock { $0.blocking } }
@@ -105,10 +109,47 @@ public final class Socket: Sendable, CustomStringConvertible {
         return "Socket(fd \(descriptor < 0 ? "closed" : String(descriptor)), \(family), \(type))"
     }
 
-    private func descriptor(for call: String) throws(SocketError) -> Int32 {
-        let descriptor = fileno
+    /// Runs `body` with the descriptor, which stays open and ours until `body` returns.
+    ///
+    /// Reading the number under the lock and calling after releasing it is not enough: a
+    /// close() in between frees the number, the next open() or accept() anywhere in the
+    /// process is given it, and the call then sends on, or changes the flags of, an
+    /// unrelated file. So every call is counted in flight, and close() only releases the
+    /// number once none is (as SwiftNIO keeps a descriptor open while a call uses it).
+    private func withDescriptor<T>(_ call: String, _ body: (Int32) throws(SocketError) -> T) throws(SocketError) -> T {
+        let descriptor = state.withLock { state -> Int32 in
+            guard !state.closing, state.descriptor >= 0 else { return -1 }
+            state.callsInFlight += 1
+            return state.descriptor
+        }
         guard descriptor >= 0 else { throw SocketError(call: call, reason: .closedSocket) }
-        return descriptor
+        let result = Result { () throws(SocketError) -> T in try body(descriptor) }
+        let closedMeanwhile = leave()
+        switch result {
+        case .success(let value):
+            return value
+        case .failure(let error):
+            // A call woken by close() (accept fails with EINVAL after shutdown) failed
+            // because this program closed the socket: say that, not the errno.
+            if closedMeanwhile {
+                throw SocketError(call: error.call, reason: .closedSocket, bytesTransferred: error.bytesTransferred)
+            }
+            throw error
+        }
+    }
+
+    /// Ends one use of the descriptor; the last use after close() releases it. Returns
+    /// whether close() has been called.
+    private func leave() -> Bool {
+        let (last, closing) = state.withLock { state -> (Int32, Bool) in
+            state.callsInFlight -= 1
+            guard state.closing, state.callsInFlight == 0, state.descriptor >= 0 else { return (-1, state.closing) }
+            let descriptor = state.descriptor
+            state.descriptor = -1
+            return (descriptor, true)
+        }
+        if last >= 0 { release(last) }
+        return closing
     }
 
     // MARK: Tracing
@@ -169,11 +210,12 @@ public final class Socket: Sendable, CustomStringConvertible {
     /// - Throws: `EADDRINUSE` when another socket holds the address, `EACCES` for ports
     ///   below 1024 without privilege, `EADDRNOTAVAIL` for an address this host does not have.
     public func bind(to address: SocketAddress) throws(SocketError) {
-        let descriptor = try descriptor(for: "bind")
-        try traced(.bind, descriptor: descriptor, detail: address.description,
-                   describe: { Completion(value: 0, local: (try? self.localAddress())?.endpoint) }) { () throws(SocketError) in
-            let result = Syscall.run { address.withSockaddr { c_bind(descriptor, $0, $1) } }
-            if case .failure(let errno) = result { throw SocketError(call: "bind", errno: errno) }
+        try withDescriptor("bind") { (descriptor) throws(SocketError) in
+            try traced(.bind, descriptor: descriptor, detail: address.description,
+                       describe: { Completion(value: 0, local: (try? self.localAddress())?.endpoint) }) { () throws(SocketError) in
+                let result = Syscall.run { address.withSockaddr { c_bind(descriptor, $0, $1) } }
+                if case .failure(let errno) = result { throw SocketError(call: "bind", errno: errno) }
+            }
         }
     }
 
@@ -184,11 +226,12 @@ public final class Socket: Sendable, CustomStringConvertible {
     /// queue of *completed* connections waiting for accept() (capped by
     /// `net.core.somaxconn`); half-open ones wait in a separate SYN queue.
     public func listen(backlog: Int32 = 128) throws(SocketError) {
-        let descriptor = try descriptor(for: "listen")
-        try traced(.listen, descriptor: descriptor, detail: "backlog=\(backlog)",
-                   describe: { Completion(value: 0, local: (try? self.localAddress())?.endpoint) }) { () throws(SocketError) in
-            let result = Syscall.run { c_listen(descriptor, backlog) }
-            if case .failure(let errno) = result { throw SocketError(call: "listen", errno: errno) }
+        try withDescriptor("listen") { (descriptor) throws(SocketError) in
+            try traced(.listen, descriptor: descriptor, detail: "backlog=\(backlog)",
+                       describe: { Completion(value: 0, local: (try? self.localAddress())?.endpoint) }) { () throws(SocketError) in
+                let result = Syscall.run { c_listen(descriptor, backlog) }
+                if case .failure(let errno) = result { throw SocketError(call: "listen", errno: errno) }
+            }
         }
     }
 
@@ -202,24 +245,25 @@ public final class Socket: Sendable, CustomStringConvertible {
     /// - Throws: ``SocketError/Reason/wouldBlock`` on a non-blocking socket with an empty
     ///   queue, ``SocketError/Reason/timedOut`` after the socket's timeout.
     public func accept(role: String? = nil) throws(SocketError) -> (Socket, SocketAddress) {
-        let descriptor = try descriptor(for: "accept")
-        let connectionRole = role ?? self.role
-        return try traced(.accept, descriptor: descriptor, describe: { (connection: (Socket, SocketAddress)) in
-            let local = (try? connection.0.localAddress())?.endpoint
-            return Completion(value: Int(connection.0.fileno), local: local, peer: connection.1.endpoint,
-                              detail: "from \(connection.1)")
-        }) { () throws(SocketError) -> (Socket, SocketAddress) in
-            while true {
-                let (result, address) = receiveAddress { c_accept(descriptor, $0, $1) }
-                if result >= 0 {
-                    let peer = address ?? .unix(path: "")
-                    let socket = Socket(adopting: result, family: family, type: type, tracer: tracer, role: connectionRole)
-                    return (socket, peer)
+        return try withDescriptor("accept") { (descriptor) throws(SocketError) -> (Socket, SocketAddress) in
+            let connectionRole = role ?? self.role
+            return try traced(.accept, descriptor: descriptor, describe: { (connection: (Socket, SocketAddress)) in
+                let local = (try? connection.0.localAddress())?.endpoint
+                return Completion(value: Int(connection.0.fileno), local: local, peer: connection.1.endpoint,
+                                  detail: "from \(connection.1)")
+            }) { () throws(SocketError) -> (Socket, SocketAddress) in
+                while true {
+                    let (result, address) = receiveAddress { c_accept(descriptor, $0, $1) }
+                    if result >= 0 {
+                        let peer = address ?? .unix(path: "")
+                        let socket = Socket(adopting: result, family: family, type: type, tracer: tracer, role: connectionRole)
+                        return (socket, peer)
+                    }
+                    let errno = currentErrno()
+                    // ECONNABORTED: a client reset before we took its connection; wait for the next.
+                    if errno == .interrupted || errno == .connectionAbort { continue }
+                    throw failure("accept", errno)
                 }
-                let errno = currentErrno()
-                // ECONNABORTED: a client reset before we took its connection; wait for the next.
-                if errno == .interrupted || errno == .connectionAbort { continue }
-                throw failure("accept", errno)
             }
         }
     }
@@ -232,12 +276,13 @@ public final class Socket: Sendable, CustomStringConvertible {
     ///   `ETIMEDOUT` when nobody answers at all, ``SocketError/Reason/timedOut`` after the
     ///   socket's timeout, `EINPROGRESS` on a non-blocking socket (the handshake goes on).
     public func connect(to address: SocketAddress) throws(SocketError) {
-        let descriptor = try descriptor(for: "connect")
-        try traced(.connect, descriptor: descriptor, detail: "to \(address)", describe: { _ in
-            let (local, peer) = self.endpoints()
-            return Completion(value: 0, local: local, peer: peer ?? address.endpoint)
-        }) { () throws(SocketError) in
-            try connectNow(descriptor: descriptor, to: address)
+        try withDescriptor("connect") { (descriptor) throws(SocketError) in
+            try traced(.connect, descriptor: descriptor, detail: "to \(address)", describe: { _ in
+                let (local, peer) = self.endpoints()
+                return Completion(value: 0, local: local, peer: peer ?? address.endpoint)
+            }) { () throws(SocketError) in
+                try connectNow(descriptor: descriptor, to: address)
+            }
         }
     }
 
@@ -295,11 +340,12 @@ public final class Socket: Sendable, CustomStringConvertible {
     /// nearly full: the caller must send the rest (``sendAll(_:)`` does).
     @discardableResult
     public func send(_ bytes: some Collection<UInt8>, flags: Int32 = 0) throws(SocketError) -> Int {
-        let descriptor = try descriptor(for: "send")
-        let array = Array(bytes)
-        return try traced(.send, descriptor: descriptor, detail: "\(array.count) bytes",
-                          describe: { Completion(value: $0, detail: "\($0) of \(array.count) bytes") }) { () throws(SocketError) -> Int in
-            try sendOnce(descriptor: descriptor, array[...], flags: flags)
+        return try withDescriptor("send") { (descriptor) throws(SocketError) -> Int in
+            let array = Array(bytes)
+            return try traced(.send, descriptor: descriptor, detail: "\(array.count) bytes",
+                              describe: { Completion(value: $0, detail: "\($0) of \(array.count) bytes") }) { () throws(SocketError) -> Int in
+                try sendOnce(descriptor: descriptor, array[...], flags: flags)
+            }
         }
     }
 
@@ -347,13 +393,14 @@ public final class Socket: Sendable, CustomStringConvertible {
     /// Receives into `buffer` and returns the count (0 means the peer closed). The form of
     /// ``recv(maxBytes:flags:)`` that does not allocate.
     public func recv(into buffer: UnsafeMutableRawBufferPointer, flags: Int32 = 0) throws(SocketError) -> Int {
-        let descriptor = try descriptor(for: "recv")
-        return try traced(.recv, descriptor: descriptor, detail: "up to \(buffer.count) bytes",
-                          describe: { Completion(value: $0, detail: "\($0) bytes") }) { () throws(SocketError) -> Int in
-            let result = Syscall.run { c_recv(descriptor, buffer.baseAddress, buffer.count, flags) }
-            switch result {
-            case .success(let count): return count
-            case .failure(let errno): throw failure("recv", errno)
+        return try withDescriptor("recv") { (descriptor) throws(SocketError) -> Int in
+            return try traced(.recv, descriptor: descriptor, detail: "up to \(buffer.count) bytes",
+                              describe: { Completion(value: $0, detail: "\($0) bytes") }) { () throws(SocketError) -> Int in
+                let result = Syscall.run { c_recv(descriptor, buffer.baseAddress, buffer.count, flags) }
+                switch result {
+                case .success(let count): return count
+                case .failure(let errno): throw failure("recv", errno)
+                }
             }
         }
     }
@@ -363,18 +410,19 @@ public final class Socket: Sendable, CustomStringConvertible {
     /// For UDP each call is one datagram, delivered whole or not at all.
     @discardableResult
     public func sendTo(_ bytes: some Collection<UInt8>, address: SocketAddress, flags: Int32 = 0) throws(SocketError) -> Int {
-        let descriptor = try descriptor(for: "sendto")
-        let array = Array(bytes)
-        return try traced(.sendto, descriptor: descriptor, detail: "\(array.count) bytes to \(address)",
-                          describe: { Completion(value: $0, peer: address.endpoint) }) { () throws(SocketError) -> Int in
-            let result = array.withUnsafeBytes { raw in
-                address.withSockaddr { pointer, length in
-                    Syscall.run { c_sendto(descriptor, raw.baseAddress, raw.count, flags, pointer, length) }
+        return try withDescriptor("sendto") { (descriptor) throws(SocketError) -> Int in
+            let array = Array(bytes)
+            return try traced(.sendto, descriptor: descriptor, detail: "\(array.count) bytes to \(address)",
+                              describe: { Completion(value: $0, peer: address.endpoint) }) { () throws(SocketError) -> Int in
+                let result = array.withUnsafeBytes { raw in
+                    address.withSockaddr { pointer, length in
+                        Syscall.run { c_sendto(descriptor, raw.baseAddress, raw.count, flags, pointer, length) }
+                    }
                 }
-            }
-            switch result {
-            case .success(let count): return count
-            case .failure(let errno): throw failure("sendto", errno)
+                switch result {
+                case .success(let count): return count
+                case .failure(let errno): throw failure("sendto", errno)
+                }
             }
         }
     }
@@ -384,24 +432,25 @@ public final class Socket: Sendable, CustomStringConvertible {
     ///
     /// A datagram longer than `maxBytes` is cut to fit and the rest is lost.
     public func recvFrom(maxBytes: Int = 65536, flags: Int32 = 0) throws(SocketError) -> ([UInt8], SocketAddress) {
-        let descriptor = try descriptor(for: "recvfrom")
-        var buffer = [UInt8](repeating: 0, count: max(0, maxBytes))
-        return try traced(.recvfrom, descriptor: descriptor, detail: "up to \(maxBytes) bytes",
-                          describe: { Completion(value: $0.0.count, peer: $0.1.endpoint, detail: "\($0.0.count) bytes from \($0.1)") }
-        ) { () throws(SocketError) -> ([UInt8], SocketAddress) in
-            while true {
-                let (result, address) = buffer.withUnsafeMutableBytes { raw in
-                    receiveAddress { pointer, length in
-                        Int32(truncatingIfNeeded: c_recvfrom(descriptor, raw.baseAddress, raw.count, flags, pointer, length))
+        return try withDescriptor("recvfrom") { (descriptor) throws(SocketError) -> ([UInt8], SocketAddress) in
+            var buffer = [UInt8](repeating: 0, count: max(0, maxBytes))
+            return try traced(.recvfrom, descriptor: descriptor, detail: "up to \(maxBytes) bytes",
+                              describe: { Completion(value: $0.0.count, peer: $0.1.endpoint, detail: "\($0.0.count) bytes from \($0.1)") }
+            ) { () throws(SocketError) -> ([UInt8], SocketAddress) in
+                while true {
+                    let (result, address) = buffer.withUnsafeMutableBytes { raw in
+                        receiveAddress { pointer, length in
+                            Int32(truncatingIfNeeded: c_recvfrom(descriptor, raw.baseAddress, raw.count, flags, pointer, length))
+                        }
                     }
+                    if result >= 0 {
+                        buffer.removeSubrange(Int(result)...)
+                        return (buffer, address ?? .unix(path: ""))
+                    }
+                    let errno = currentErrno()
+                    if errno == .interrupted { continue }
+                    throw failure("recvfrom", errno)
                 }
-                if result >= 0 {
-                    buffer.removeSubrange(Int(result)...)
-                    return (buffer, address ?? .unix(path: ""))
-                }
-                let errno = currentErrno()
-                if errno == .interrupted { continue }
-                throw failure("recvfrom", errno)
             }
         }
     }
@@ -415,27 +464,28 @@ public final class Socket: Sendable, CustomStringConvertible {
     /// or the file ends, and returns the total.
     @discardableResult
     public func sendFile(from file: Int32, offset: Int64 = 0, count: Int) throws(SocketError) -> Int {
-        let descriptor = try descriptor(for: "sendfile")
-        var position = off_t(offset)
-        var total = 0
-        while total < count {
-            let chunk = try traced(.sendfile, descriptor: descriptor, detail: "\(count - total) bytes from fd \(file)",
-                                   describe: { Completion(value: $0) }) { () throws(SocketError) -> Int in
-                #if canImport(Glibc)
-                let result = Syscall.run { c_sendfile(descriptor, file, &position, count - total) }
-                switch result {
-                case .success(let sent): return sent
-                case .failure(let errno): throw SocketError(call: "sendfile", reason: failure("sendfile", errno).reason,
-                                                            bytesTransferred: total)
+        return try withDescriptor("sendfile") { (descriptor) throws(SocketError) -> Int in
+            var position = off_t(offset)
+            var total = 0
+            while total < count {
+                let chunk = try traced(.sendfile, descriptor: descriptor, detail: "\(count - total) bytes from fd \(file)",
+                                       describe: { Completion(value: $0) }) { () throws(SocketError) -> Int in
+                    #if canImport(Glibc)
+                    let result = Syscall.run { c_sendfile(descriptor, file, &position, count - total) }
+                    switch result {
+                    case .success(let sent): return sent
+                    case .failure(let errno): throw SocketError(call: "sendfile", reason: failure("sendfile", errno).reason,
+                                                                bytesTransferred: total)
+                    }
+                    #else
+                    throw SocketError(call: "sendfile", reason: .system(.notSupported))
+                    #endif
                 }
-                #else
-                throw SocketError(call: "sendfile", reason: .system(.notSupported))
-                #endif
+                if chunk == 0 { break }
+                total += chunk
             }
-            if chunk == 0 { break }
-            total += chunk
+            return total
         }
-        return total
     }
 
     // MARK: Options and modes
@@ -466,17 +516,18 @@ public final class Socket: Sendable, CustomStringConvertible {
     /// `EAGAIN`/`EWOULDBLOCK` (``SocketError/Reason/wouldBlock``; Python raises
     /// `BlockingIOError`) instead of waiting.
     public func setBlocking(_ blocking: Bool) throws(SocketError) {
-        let descriptor = try descriptor(for: "fcntl")
-        let flags = Syscall.run { fcntl(descriptor, F_GETFL) }
-        guard case .success(let current) = flags else {
-            if case .failure(let errno) = flags { throw SocketError(call: "fcntl", errno: errno) }
-            return
+        try withDescriptor("fcntl") { (descriptor) throws(SocketError) in
+            let flags = Syscall.run { fcntl(descriptor, F_GETFL) }
+            guard case .success(let current) = flags else {
+                if case .failure(let errno) = flags { throw SocketError(call: "fcntl", errno: errno) }
+                return
+            }
+            let updated = blocking ? current & ~Int32(O_NONBLOCK) : current | Int32(O_NONBLOCK)
+            if case .failure(let errno) = Syscall.run({ fcntl(descriptor, F_SETFL, updated) }) {
+                throw SocketError(call: "fcntl", errno: errno)
+            }
+            state.withLock { $0.blocking = blocking }
         }
-        let updated = blocking ? current & ~Int32(O_NONBLOCK) : current | Int32(O_NONBLOCK)
-        if case .failure(let errno) = Syscall.run({ fcntl(descriptor, F_SETFL, updated) }) {
-            throw SocketError(call: "fcntl", errno: errno)
-        }
-        state.withLock { $0.blocking = blocking }
     }
 
     /// Lets bind() reuse a port whose earlier connections are still in TIME_WAIT. The
@@ -523,22 +574,24 @@ public final class Socket: Sendable, CustomStringConvertible {
 
     /// Any socket option whose value is a plain C value. The corresponding C function is `setsockopt`.
     public func setOption<Value: BitwiseCopyable>(level: Int32, name: Int32, value: Value, call: String = "setsockopt") throws(SocketError) {
-        let descriptor = try descriptor(for: call)
-        var value = value
-        let result = Syscall.run {
-            setsockopt(descriptor, level, name, &value, socklen_t(MemoryLayout<Value>.size))
+        try withDescriptor(call) { (descriptor) throws(SocketError) in
+            var value = value
+            let result = Syscall.run {
+                setsockopt(descriptor, level, name, &value, socklen_t(MemoryLayout<Value>.size))
+            }
+            if case .failure(let errno) = result { throw SocketError(call: call, errno: errno) }
         }
-        if case .failure(let errno) = result { throw SocketError(call: call, errno: errno) }
     }
 
     /// Reads an integer socket option. The corresponding C function is `getsockopt`.
     public func intOption(level: Int32, name: Int32, call: String = "getsockopt") throws(SocketError) -> Int32 {
-        let descriptor = try descriptor(for: call)
-        var value: Int32 = 0
-        var length = socklen_t(MemoryLayout<Int32>.size)
-        let result = Syscall.run { getsockopt(descriptor, level, name, &value, &length) }
-        if case .failure(let errno) = result { throw SocketError(call: call, errno: errno) }
-        return value
+        return try withDescriptor(call) { (descriptor) throws(SocketError) -> Int32 in
+            var value: Int32 = 0
+            var length = socklen_t(MemoryLayout<Int32>.size)
+            let result = Syscall.run { getsockopt(descriptor, level, name, &value, &length) }
+            if case .failure(let errno) = result { throw SocketError(call: call, errno: errno) }
+            return value
+        }
     }
 
     /// The error of a finished non-blocking connect (0 if none), cleared by reading it.
@@ -559,12 +612,13 @@ public final class Socket: Sendable, CustomStringConvertible {
     }
 
     private func waitFor(events: Int16, timeout: Duration?) throws(SocketError) -> Bool {
-        let descriptor = try descriptor(for: "poll")
-        var entry = pollfd(fd: descriptor, events: events, revents: 0)
-        let milliseconds = timeout.map { Int32(clamping: max(0, $0.milliseconds)) } ?? -1
-        switch Syscall.run({ c_poll(&entry, milliseconds) }) {
-        case .success(let ready): return ready > 0
-        case .failure(let errno): throw SocketError(call: "poll", errno: errno)
+        return try withDescriptor("poll") { (descriptor) throws(SocketError) -> Bool in
+            var entry = pollfd(fd: descriptor, events: events, revents: 0)
+            let milliseconds = timeout.map { Int32(clamping: max(0, $0.milliseconds)) } ?? -1
+            switch Syscall.run({ c_poll(&entry, milliseconds) }) {
+            case .success(let ready): return ready > 0
+            case .failure(let errno): throw SocketError(call: "poll", errno: errno)
+            }
         }
     }
 
@@ -573,21 +627,23 @@ public final class Socket: Sendable, CustomStringConvertible {
     /// The address of the other end. The corresponding C function is `getpeername`; Python's `getpeername()`.
     /// - Throws: `ENOTCONN` when the socket is not connected.
     public func peerAddress() throws(SocketError) -> SocketAddress {
-        let descriptor = try descriptor(for: "getpeername")
-        let (result, address) = receiveAddress { getpeername(descriptor, $0, $1) }
-        guard result == 0 else { throw SocketError(call: "getpeername", errno: currentErrno()) }
-        guard let address else { throw SocketError(call: "getpeername", reason: .system(.addressFamilyNotSupported)) }
-        return address
+        return try withDescriptor("getpeername") { (descriptor) throws(SocketError) -> SocketAddress in
+            let (result, address) = receiveAddress { getpeername(descriptor, $0, $1) }
+            guard result == 0 else { throw SocketError(call: "getpeername", errno: currentErrno()) }
+            guard let address else { throw SocketError(call: "getpeername", reason: .system(.addressFamilyNotSupported)) }
+            return address
+        }
     }
 
     /// This socket's own address (with the port the kernel chose, after bind to port 0 or
     /// connect). The corresponding C function is `getsockname`; Python's `getsockname()`.
     public func localAddress() throws(SocketError) -> SocketAddress {
-        let descriptor = try descriptor(for: "getsockname")
-        let (result, address) = receiveAddress { getsockname(descriptor, $0, $1) }
-        guard result == 0 else { throw SocketError(call: "getsockname", errno: currentErrno()) }
-        guard let address else { throw SocketError(call: "getsockname", reason: .system(.addressFamilyNotSupported)) }
-        return address
+        return try withDescriptor("getsockname") { (descriptor) throws(SocketError) -> SocketAddress in
+            let (result, address) = receiveAddress { getsockname(descriptor, $0, $1) }
+            guard result == 0 else { throw SocketError(call: "getsockname", errno: currentErrno()) }
+            guard let address else { throw SocketError(call: "getsockname", reason: .system(.addressFamilyNotSupported)) }
+            return address
+        }
     }
 
     // MARK: Ending
@@ -599,11 +655,12 @@ public final class Socket: Sendable, CustomStringConvertible {
     /// while this side can still receive its reply. Also wakes a thread blocked in recv()
     /// or accept() on this socket.
     public func shutdown(_ direction: ShutdownDirection) throws(SocketError) {
-        let descriptor = try descriptor(for: "shutdown")
-        try traced(.shutdown, descriptor: descriptor, detail: direction.description,
-                   describe: { Completion(value: 0) }) { () throws(SocketError) in
-            if case .failure(let errno) = Syscall.run({ c_shutdown(descriptor, direction.rawValue) }) {
-                throw SocketError(call: "shutdown", errno: errno)
+        try withDescriptor("shutdown") { (descriptor) throws(SocketError) in
+            try traced(.shutdown, descriptor: descriptor, detail: direction.description,
+                       describe: { Completion(value: 0) }) { () throws(SocketError) in
+                if case .failure(let errno) = Syscall.run({ c_shutdown(descriptor, direction.rawValue) }) {
+                    throw SocketError(call: "shutdown", errno: errno)
+                }
             }
         }
     }
@@ -612,13 +669,44 @@ public final class Socket: Sendable, CustomStringConvertible {
     ///
     /// The kernel finishes the connection (FIN, or RST if unread data was waiting) after
     /// we are gone. Closing twice is harmless here: the descriptor is released exactly once.
+    ///
+    /// From the moment close() is called no call can start on this socket (it fails with
+    /// ``SocketError/Reason/closedSocket``). If another thread is inside a call right now,
+    /// the descriptor cannot be released yet (its number would be reused under that call),
+    /// and close() must not wait for it either: a thread blocked in accept() or recv() may
+    /// wait forever, and on Linux close() alone does not wake it. So close() wakes it with
+    /// `shutdown(SHUT_RDWR)` (accept() then fails, recv() returns 0), returns at once, and
+    /// the last call to leave releases the descriptor. close() never blocks.
     public func close() {
-        let descriptor = state.withLock { state -> Int32 in
-            let descriptor = state.descriptor
-            state.descriptor = -1
-            return descriptor
+        let (now, busy) = state.withLock { state -> (Int32, Int32) in
+            guard !state.closing else { return (-1, -1) }
+            state.closing = true
+            if state.callsInFlight == 0 {
+                let descriptor = state.descriptor
+                state.descriptor = -1
+                return (descriptor, -1)
+            }
+            // close() is a user too while it wakes the others, so the number stays ours
+            // until its shutdown() has returned.
+            state.callsInFlight += 1
+            return (-1, state.descriptor)
         }
-        guard descriptor >= 0 else { return }
+        if now >= 0 { release(now) }
+        guard busy >= 0 else { return }
+        let pending = tracer?.enter(.shutdown, descriptor: busy, role: role, detail: "\(ShutdownDirection.both) (close while a call is in flight)")
+        let woken = Syscall.run { c_shutdown(busy, ShutdownDirection.both.rawValue) }
+        if let pending {
+            let outcome: SyscallOutcome = switch woken {
+            case .success: .returned(0)
+            case .failure(let errno): .failed(errno: errno.rawValue, name: ErrnoName.of(errno.rawValue))
+            }
+            tracer?.complete(pending, outcome: outcome, at: Instant.now())
+        }
+        _ = leave()
+    }
+
+    /// The close() itself, once nothing uses the descriptor.
+    private func release(_ descriptor: Int32) {
         let pending = tracer?.enter(.close, descriptor: descriptor, role: role)
         let error = Syscall.close(descriptor)
         let returned = Instant.now()
