@@ -54,7 +54,7 @@ public final class Socket: Sendable, CustomStringConvertible {
         self.role = role
         let detail = "\(family), \(type)"
         let pending = tracer?.enter(.socket, descriptor: -1, role: role, detail: detail)
-        let result = Syscall.run { c_socket(family.rawValue, type.rawValue, number) }
+        let result = Syscall.run("socket") { c_socket(family.rawValue, type.rawValue, number) }
         let returned = Instant.now()
         switch result {
         case .success(let descriptor):
@@ -213,7 +213,7 @@ public final class Socket: Sendable, CustomStringConvertible {
         try withDescriptor("bind") { (descriptor) throws(SocketError) in
             try traced(.bind, descriptor: descriptor, detail: address.description,
                        describe: { Completion(value: 0, local: (try? self.localAddress())?.endpoint) }) { () throws(SocketError) in
-                let result = Syscall.run { address.withSockaddr { c_bind(descriptor, $0, $1) } }
+                let result = Syscall.run("bind") { address.withSockaddr { c_bind(descriptor, $0, $1) } }
                 if case .failure(let errno) = result { throw SocketError(call: "bind", errno: errno) }
             }
         }
@@ -229,7 +229,7 @@ public final class Socket: Sendable, CustomStringConvertible {
         try withDescriptor("listen") { (descriptor) throws(SocketError) in
             try traced(.listen, descriptor: descriptor, detail: "backlog=\(backlog)",
                        describe: { Completion(value: 0, local: (try? self.localAddress())?.endpoint) }) { () throws(SocketError) in
-                let result = Syscall.run { c_listen(descriptor, backlog) }
+                let result = Syscall.run("listen") { c_listen(descriptor, backlog) }
                 if case .failure(let errno) = result { throw SocketError(call: "listen", errno: errno) }
             }
         }
@@ -253,16 +253,20 @@ public final class Socket: Sendable, CustomStringConvertible {
                                   detail: "from \(connection.1)")
             }) { () throws(SocketError) -> (Socket, SocketAddress) in
                 while true {
-                    let (result, address) = receiveAddress { c_accept(descriptor, $0, $1) }
-                    if result >= 0 {
-                        let peer = address ?? .unix(path: "")
-                        let socket = Socket(adopting: result, family: family, type: type, tracer: tracer, role: connectionRole)
-                        return (socket, peer)
+                    let (result, address) = receiveAddress { pointer, length in
+                        Syscall.run("accept") { c_accept(descriptor, pointer, length) }
                     }
-                    let errno = currentErrno()
-                    // ECONNABORTED: a client reset before we took its connection; wait for the next.
-                    if errno == .interrupted || errno == .connectionAbort { continue }
-                    throw failure("accept", errno)
+                    switch result {
+                    case .success(let accepted):
+                        let peer = address ?? .unix(path: "")
+                        let socket = Socket(adopting: accepted, family: family, type: type, tracer: tracer, role: connectionRole)
+                        return (socket, peer)
+                    case .failure(.connectionAbort):
+                        // A client reset before we took its connection; wait for the next.
+                        continue
+                    case .failure(let errno):
+                        throw failure("accept", errno)
+                    }
                 }
             }
         }
@@ -287,13 +291,19 @@ public final class Socket: Sendable, CustomStringConvertible {
     }
 
     private func connectNow(descriptor: Int32, to address: SocketAddress) throws(SocketError) {
-        let result = address.withSockaddr { c_connect(descriptor, $0, $1) }
-        guard result == -1 else { return }
-        let errno = currentErrno()
+        // Never repeated on EINTR: the SYN is out and the kernel goes on with the handshake;
+        // a second connect() would fail with EALREADY, or EISCONN once it has finished.
+        let result = Syscall.run("connect", retryOnInterrupt: false) { address.withSockaddr { c_connect(descriptor, $0, $1) } }
+        guard case .failure(let errno) = result else { return }
         switch errno {
-        case .interrupted:
-            // The handshake goes on without us; wait for it like a non-blocking connect.
+        case .interrupted where isBlocking, .alreadyInProcess where isBlocking:
+            // Interrupted by a signal (EINTR), or restarted after one by SA_RESTART, which
+            // Linux answers with EALREADY: either way the handshake goes on without us, so
+            // wait for it as for a non-blocking connect.
             try waitForConnection(descriptor: descriptor, timeout: timeout)
+        case .interrupted:
+            // Non-blocking: the handshake goes on, as after EINPROGRESS.
+            throw SocketError(call: "connect", errno: .nowInProgress)
         case .nowInProgress where isBlocking:
             // A blocking connect only reports EINPROGRESS when SO_SNDTIMEO expired.
             throw SocketError(call: "connect", reason: .timedOut)
@@ -309,7 +319,7 @@ public final class Socket: Sendable, CustomStringConvertible {
     private func waitForConnection(descriptor: Int32, timeout: Duration?) throws(SocketError) {
         var entry = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
         let milliseconds = timeout.map { Int32(clamping: $0.milliseconds) } ?? -1
-        let ready = Syscall.run { c_poll(&entry, milliseconds) }
+        let ready = Syscall.run("poll") { c_poll(&entry, milliseconds) }
         switch ready {
         case .failure(let errno): throw SocketError(call: "connect", errno: errno)
         case .success(0): throw SocketError(call: "connect", reason: .timedOut)
@@ -317,6 +327,13 @@ public final class Socket: Sendable, CustomStringConvertible {
         }
         let pending = try pendingError()
         if pending != 0 { throw SocketError(call: "connect", errno: Errno(rawValue: pending)) }
+        // Writable with no pending error should mean connected; if the error was already
+        // taken by someone else, getpeername() is the proof either way.
+        do throws(SocketError) {
+            _ = try peerAddress()
+        } catch {
+            throw SocketError(call: "connect", reason: error.reason)
+        }
     }
 
     /// Like ``connect(to:)`` but returns the error number instead of throwing: 0 on success.
@@ -351,7 +368,7 @@ public final class Socket: Sendable, CustomStringConvertible {
 
     private func sendOnce(descriptor: Int32, _ bytes: ArraySlice<UInt8>, flags: Int32) throws(SocketError) -> Int {
         let result = bytes.withUnsafeBytes { raw in
-            Syscall.run { c_send(descriptor, raw.baseAddress, raw.count, flags) }
+            Syscall.transfer("send", count: raw.count) { c_send(descriptor, raw.baseAddress, $0, flags) }
         }
         switch result {
         case .success(let count): return count
@@ -396,7 +413,7 @@ public final class Socket: Sendable, CustomStringConvertible {
         return try withDescriptor("recv") { (descriptor) throws(SocketError) -> Int in
             return try traced(.recv, descriptor: descriptor, detail: "up to \(buffer.count) bytes",
                               describe: { Completion(value: $0, detail: "\($0) bytes") }) { () throws(SocketError) -> Int in
-                let result = Syscall.run { c_recv(descriptor, buffer.baseAddress, buffer.count, flags) }
+                let result = Syscall.transfer("recv", count: buffer.count) { c_recv(descriptor, buffer.baseAddress, $0, flags) }
                 switch result {
                 case .success(let count): return count
                 case .failure(let errno): throw failure("recv", errno)
@@ -416,7 +433,7 @@ public final class Socket: Sendable, CustomStringConvertible {
                               describe: { Completion(value: $0, peer: address.endpoint) }) { () throws(SocketError) -> Int in
                 let result = array.withUnsafeBytes { raw in
                     address.withSockaddr { pointer, length in
-                        Syscall.run { c_sendto(descriptor, raw.baseAddress, raw.count, flags, pointer, length) }
+                        Syscall.transfer("sendto", count: raw.count) { c_sendto(descriptor, raw.baseAddress, $0, flags, pointer, length) }
                     }
                 }
                 switch result {
@@ -437,18 +454,18 @@ public final class Socket: Sendable, CustomStringConvertible {
             return try traced(.recvfrom, descriptor: descriptor, detail: "up to \(maxBytes) bytes",
                               describe: { Completion(value: $0.0.count, peer: $0.1.endpoint, detail: "\($0.0.count) bytes from \($0.1)") }
             ) { () throws(SocketError) -> ([UInt8], SocketAddress) in
-                while true {
-                    let (result, address) = buffer.withUnsafeMutableBytes { raw in
-                        receiveAddress { pointer, length in
-                            Int32(truncatingIfNeeded: c_recvfrom(descriptor, raw.baseAddress, raw.count, flags, pointer, length))
+                let (result, address) = buffer.withUnsafeMutableBytes { raw in
+                    receiveAddress { pointer, length in
+                        Syscall.transfer("recvfrom", count: raw.count) {
+                            c_recvfrom(descriptor, raw.baseAddress, $0, flags, pointer, length)
                         }
                     }
-                    if result >= 0 {
-                        buffer.removeSubrange(Int(result)...)
-                        return (buffer, address ?? .unix(path: ""))
-                    }
-                    let errno = currentErrno()
-                    if errno == .interrupted { continue }
+                }
+                switch result {
+                case .success(let count):
+                    buffer.removeSubrange(count...)
+                    return (buffer, address ?? .unix(path: ""))
+                case .failure(let errno):
                     throw failure("recvfrom", errno)
                 }
             }
@@ -471,7 +488,9 @@ public final class Socket: Sendable, CustomStringConvertible {
                 let chunk = try traced(.sendfile, descriptor: descriptor, detail: "\(count - total) bytes from fd \(file)",
                                        describe: { Completion(value: $0) }) { () throws(SocketError) -> Int in
                     #if canImport(Glibc)
-                    let result = Syscall.run { c_sendfile(descriptor, file, &position, count - total) }
+                    let result = Syscall.transfer("sendfile", count: count - total, descriptorsAreOurs: false) {
+                        c_sendfile(descriptor, file, &position, $0)
+                    }
                     switch result {
                     case .success(let sent): return sent
                     case .failure(let errno): throw SocketError(call: "sendfile", reason: failure("sendfile", errno).reason,
@@ -517,13 +536,13 @@ public final class Socket: Sendable, CustomStringConvertible {
     /// `BlockingIOError`) instead of waiting.
     public func setBlocking(_ blocking: Bool) throws(SocketError) {
         try withDescriptor("fcntl") { (descriptor) throws(SocketError) in
-            let flags = Syscall.run { fcntl(descriptor, F_GETFL) }
+            let flags = Syscall.run("fcntl") { fcntl(descriptor, F_GETFL) }
             guard case .success(let current) = flags else {
                 if case .failure(let errno) = flags { throw SocketError(call: "fcntl", errno: errno) }
                 return
             }
             let updated = blocking ? current & ~Int32(O_NONBLOCK) : current | Int32(O_NONBLOCK)
-            if case .failure(let errno) = Syscall.run({ fcntl(descriptor, F_SETFL, updated) }) {
+            if case .failure(let errno) = Syscall.run("fcntl", { fcntl(descriptor, F_SETFL, updated) }) {
                 throw SocketError(call: "fcntl", errno: errno)
             }
             state.withLock { $0.blocking = blocking }
@@ -576,7 +595,7 @@ public final class Socket: Sendable, CustomStringConvertible {
     public func setOption<Value: BitwiseCopyable>(level: Int32, name: Int32, value: Value, call: String = "setsockopt") throws(SocketError) {
         try withDescriptor(call) { (descriptor) throws(SocketError) in
             var value = value
-            let result = Syscall.run {
+            let result = Syscall.run("setsockopt") {
                 setsockopt(descriptor, level, name, &value, socklen_t(MemoryLayout<Value>.size))
             }
             if case .failure(let errno) = result { throw SocketError(call: call, errno: errno) }
@@ -588,7 +607,7 @@ public final class Socket: Sendable, CustomStringConvertible {
         return try withDescriptor(call) { (descriptor) throws(SocketError) -> Int32 in
             var value: Int32 = 0
             var length = socklen_t(MemoryLayout<Int32>.size)
-            let result = Syscall.run { getsockopt(descriptor, level, name, &value, &length) }
+            let result = Syscall.run("getsockopt") { getsockopt(descriptor, level, name, &value, &length) }
             if case .failure(let errno) = result { throw SocketError(call: call, errno: errno) }
             return value
         }
@@ -615,7 +634,7 @@ public final class Socket: Sendable, CustomStringConvertible {
         return try withDescriptor("poll") { (descriptor) throws(SocketError) -> Bool in
             var entry = pollfd(fd: descriptor, events: events, revents: 0)
             let milliseconds = timeout.map { Int32(clamping: max(0, $0.milliseconds)) } ?? -1
-            switch Syscall.run({ c_poll(&entry, milliseconds) }) {
+            switch Syscall.run("poll", { c_poll(&entry, milliseconds) }) {
             case .success(let ready): return ready > 0
             case .failure(let errno): throw SocketError(call: "poll", errno: errno)
             }
@@ -628,8 +647,8 @@ public final class Socket: Sendable, CustomStringConvertible {
     /// - Throws: `ENOTCONN` when the socket is not connected.
     public func peerAddress() throws(SocketError) -> SocketAddress {
         return try withDescriptor("getpeername") { (descriptor) throws(SocketError) -> SocketAddress in
-            let (result, address) = receiveAddress { getpeername(descriptor, $0, $1) }
-            guard result == 0 else { throw SocketError(call: "getpeername", errno: currentErrno()) }
+            let (result, address) = receiveAddress { pointer, length in Syscall.run("getpeername") { getpeername(descriptor, pointer, length) } }
+            if case .failure(let errno) = result { throw SocketError(call: "getpeername", errno: errno) }
             guard let address else { throw SocketError(call: "getpeername", reason: .system(.addressFamilyNotSupported)) }
             return address
         }
@@ -639,8 +658,8 @@ public final class Socket: Sendable, CustomStringConvertible {
     /// connect). The corresponding C function is `getsockname`; Python's `getsockname()`.
     public func localAddress() throws(SocketError) -> SocketAddress {
         return try withDescriptor("getsockname") { (descriptor) throws(SocketError) -> SocketAddress in
-            let (result, address) = receiveAddress { getsockname(descriptor, $0, $1) }
-            guard result == 0 else { throw SocketError(call: "getsockname", errno: currentErrno()) }
+            let (result, address) = receiveAddress { pointer, length in Syscall.run("getsockname") { getsockname(descriptor, pointer, length) } }
+            if case .failure(let errno) = result { throw SocketError(call: "getsockname", errno: errno) }
             guard let address else { throw SocketError(call: "getsockname", reason: .system(.addressFamilyNotSupported)) }
             return address
         }
@@ -658,7 +677,7 @@ public final class Socket: Sendable, CustomStringConvertible {
         try withDescriptor("shutdown") { (descriptor) throws(SocketError) in
             try traced(.shutdown, descriptor: descriptor, detail: direction.description,
                        describe: { Completion(value: 0) }) { () throws(SocketError) in
-                if case .failure(let errno) = Syscall.run({ c_shutdown(descriptor, direction.rawValue) }) {
+                if case .failure(let errno) = Syscall.run("shutdown", { c_shutdown(descriptor, direction.rawValue) }) {
                     throw SocketError(call: "shutdown", errno: errno)
                 }
             }
@@ -694,7 +713,7 @@ public final class Socket: Sendable, CustomStringConvertible {
         if now >= 0 { release(now) }
         guard busy >= 0 else { return }
         let pending = tracer?.enter(.shutdown, descriptor: busy, role: role, detail: "\(ShutdownDirection.both) (close while a call is in flight)")
-        let woken = Syscall.run { c_shutdown(busy, ShutdownDirection.both.rawValue) }
+        let woken = Syscall.run("shutdown") { c_shutdown(busy, ShutdownDirection.both.rawValue) }
         if let pending {
             let outcome: SyscallOutcome = switch woken {
             case .success: .returned(0)
@@ -728,7 +747,7 @@ public final class Socket: Sendable, CustomStringConvertible {
         _ = ignoreBrokenPipeSignal
         var descriptors: [Int32] = [-1, -1]
         let pending = tracer?.enter(.socketpair, descriptor: -1, role: role, detail: "\(family), \(type)")
-        let result = Syscall.run { c_socketpair(family.rawValue, type.rawValue, &descriptors) }
+        let result = Syscall.run("socketpair") { c_socketpair(family.rawValue, type.rawValue, &descriptors) }
         let returned = Instant.now()
         if case .failure(let errno) = result {
             if let pending {

@@ -1,0 +1,200 @@
+import Foundation
+import Sockets
+import Synchronization
+import SystemPackage
+import Trace
+import XCTest
+
+/// What the syscall seam's hook was asked, call by call, and what it answers.
+private final class ScriptedCalls: Sendable {
+    private let seen = Mutex<[String]>([])
+    private let script: @Sendable (_ call: String, _ earlierOfSameName: Int) -> SyscallFault
+
+    init(_ script: @escaping @Sendable (_ call: String, _ earlierOfSameName: Int) -> SyscallFault) {
+        self.script = script
+    }
+
+    var hook: SyscallSeam.Hook {
+        { call in
+            let earlier = self.seen.withLock { seen in
+                defer { seen.append(call) }
+                return seen.filter { $0 == call }.count
+            }
+            return self.script(call, earlier)
+        }
+    }
+
+    func count(_ call: String) -> Int { seen.withLock { $0.filter { $0 == call }.count } }
+}
+
+/// The funnel every socket call goes through, driven by the debug-only seam: forced EINTR,
+/// EAGAIN, partial sends and an interrupted connect, each on real sockets.
+final class SyscallSeamTests: XCTestCase {
+    var descriptorsAtStart = 0
+
+    override func setUp() {
+        descriptorsAtStart = openDescriptorCount()
+    }
+
+    override func tearDown() {
+        XCTAssertEqual(openDescriptorCount(), descriptorsAtStart, "a descriptor was left open")
+    }
+
+    private let interruptions = 5
+
+    func testForcedEINTRsAreRetriedByRecvAcceptAndRecvfrom() throws {
+        let eintr = interruptions
+        let calls = ScriptedCalls { _, earlier in earlier < eintr ? .fail(.interrupted) : .proceed }
+
+        let tracer = TraceRecorder()
+        let (left, right) = try Socket.pair(tracer: tracer)
+        defer { left.close(); right.close() }
+        try right.sendAll(Array("hi".utf8))
+        let received = try SyscallSeam.with(calls.hook) { try left.recv(maxBytes: 16) }
+        XCTAssertEqual(received, Array("hi".utf8), "after \(eintr) EINTRs recv() still returns the bytes")
+        XCTAssertEqual(calls.count("recv"), eintr + 1, "each EINTR is followed by one more recv()")
+        XCTAssertEqual(tracer.snapshot().filter { $0.call == .recv }.count, 1,
+                       "the retries are the funnel's business: the trace shows one recv()")
+
+        let (listener, address) = try makeListener()
+        defer { listener.close() }
+        let client = try Socket(family: .inet, type: .stream)
+        defer { client.close() }
+        try client.connect(to: address)
+        let (connection, peer) = try SyscallSeam.with(calls.hook) { try listener.accept() }
+        defer { connection.close() }
+        XCTAssertEqual(peer, try client.localAddress(), "the retried accept() returns the client that connected")
+        XCTAssertEqual(calls.count("accept"), eintr + 1, "accept() retried EINTR in the funnel, not in a loop of its own")
+
+        let receiver = try Socket(family: .inet, type: .datagram)
+        defer { receiver.close() }
+        try receiver.bind(to: .ipv4(.loopback, port: 0))
+        let sender = try Socket(family: .inet, type: .datagram)
+        defer { sender.close() }
+        try sender.bind(to: .ipv4(.loopback, port: 0))
+        try sender.sendTo([7, 8, 9], address: try receiver.localAddress())
+        let (datagram, source) = try SyscallSeam.with(calls.hook) { try receiver.recvFrom(maxBytes: 64) }
+        XCTAssertEqual(datagram, [7, 8, 9])
+        XCTAssertEqual(source, try sender.localAddress(), "recvfrom() still reports who sent the datagram")
+        XCTAssertEqual(calls.count("recvfrom"), eintr + 1)
+    }
+
+    func testEAGAINIsItsOwnCaseAndIsNotRetried() throws {
+        let (left, right) = try Socket.pair()
+        defer { left.close(); right.close() }
+        // Bytes are waiting, so only the seam can make recv() report EAGAIN.
+        try right.sendAll([1])
+        let calls = ScriptedCalls { call, _ in call == "recv" ? .fail(.resourceTemporarilyUnavailable) : .proceed }
+
+        try left.setBlocking(false)
+        XCTAssertThrowsError(try SyscallSeam.with(calls.hook) { try left.recv(maxBytes: 16) }) { error in
+            XCTAssertEqual((error as? SocketError)?.reason, .wouldBlock,
+                           "EAGAIN on a non-blocking socket is 'would block' (Python's BlockingIOError), not a plain errno")
+        }
+        XCTAssertEqual(calls.count("recv"), 1, "EAGAIN is handed to the caller at once, never retried")
+
+        try left.setBlocking(true)
+        XCTAssertThrowsError(try SyscallSeam.with(calls.hook) { try left.recv(maxBytes: 16) }) { error in
+            XCTAssertEqual((error as? SocketError)?.reason, .timedOut,
+                           "EAGAIN on a blocking socket means its SO_RCVTIMEO expired")
+        }
+        XCTAssertEqual(try left.recv(maxBytes: 16), [1], "without the seam the waiting byte is there")
+    }
+
+    func testPartialSendsAreCompletedBySendAll() throws {
+        let tracer = TraceRecorder()
+        let (left, right) = try Socket.pair(tracer: tracer)
+        defer { left.close(); right.close() }
+        let payload = (0..<100).map { UInt8($0) }
+        let calls = ScriptedCalls { call, _ in call == "send" ? .shortTransfer(3) : .proceed }
+        try SyscallSeam.with(calls.hook) { try left.sendAll(payload) }
+        try left.shutdown(.write)
+
+        var all: [UInt8] = []
+        while all.count <= payload.count {
+            let chunk = try right.recv(maxBytes: 256)
+            if chunk.isEmpty { break }
+            all += chunk
+        }
+        XCTAssertEqual(all, payload, "every byte arrives once, in order")
+        // 100 bytes at 3 per send(): 33 sends of 3 and one of 1.
+        XCTAssertEqual(calls.count("send"), 34)
+        let counts = tracer.snapshot().filter { $0.call == .send }.compactMap { record -> Int? in
+            if case .returned(let count) = record.outcome { return count }
+            return nil
+        }
+        XCTAssertEqual(counts, Array(repeating: 3, count: 33) + [1], "the trace shows each partial send() as it happened")
+    }
+
+    func testInterruptedConnectWaitsForTheHandshakeInsteadOfConnectingAgain() throws {
+        for interruption in [Errno.interrupted, .alreadyInProcess] {
+            let (listener, address) = try makeListener()
+            defer { listener.close() }
+            let client = try Socket(family: .inet, type: .stream)
+            defer { client.close() }
+            // The real connect() runs (its SYN goes out), then the seam reports what a signal
+            // would: EINTR, or EALREADY when SA_RESTART restarted the call.
+            let calls = ScriptedCalls { call, earlier in
+                call == "connect" && earlier == 0 ? .failAfterCall(interruption) : .proceed
+            }
+            try SyscallSeam.with(calls.hook) { try client.connect(to: address) }
+            XCTAssertEqual(calls.count("connect"), 1,
+                           "after \(ErrnoName.of(interruption.rawValue)) connect() must not be called again")
+            XCTAssertEqual(calls.count("poll"), 1, "it waits for the socket to become writable")
+            XCTAssertEqual(calls.count("getsockopt"), 1, "and reads the handshake's result with SO_ERROR")
+            let (connection, peer) = try listener.accept()
+            defer { connection.close() }
+            XCTAssertEqual(peer, try client.localAddress(), "the one handshake reached the listener")
+            try client.sendAll([42])
+            XCTAssertEqual(try connection.recv(maxBytes: 4), [42])
+        }
+    }
+
+    func testInterruptedConnectNeverReportsAConnectionThatFailed() throws {
+        let (holder, address) = try closedPort()
+        defer { holder.close() }
+        let client = try Socket(family: .inet, type: .stream)
+        defer { client.close() }
+        // The real connect() is refused and takes the error with it; the seam then says EINTR.
+        // SO_ERROR is 0 afterwards, so only getpeername() can tell that nothing connected.
+        let calls = ScriptedCalls { call, earlier in
+            call == "connect" && earlier == 0 ? .failAfterCall(.interrupted) : .proceed
+        }
+        XCTAssertThrowsError(try SyscallSeam.with(calls.hook) { try client.connect(to: address) }) { error in
+            XCTAssertEqual((error as? SocketError)?.call, "connect")
+        }
+        XCTAssertEqual(calls.count("connect"), 1)
+    }
+
+    func testACloseDuringTheCallKeepsTheNumberUntilTheCallHasLeft() throws {
+        let (socket, peer) = try Socket.pair()
+        defer { peer.close() }
+        let number = socket.fileno
+        let unrelated = Mutex<[Int32]>([])
+        // Inside send(), after the descriptor was taken and before the kernel is asked:
+        // close the socket and open an unrelated pair, exactly the window of the old race.
+        let calls = ScriptedCalls { call, earlier in
+            if call == "send" && earlier == 0 {
+                socket.close()
+                var descriptors: [Int32] = [-1, -1]
+                if socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &descriptors) == 0 {
+                    unrelated.withLock { $0 = descriptors }
+                }
+            }
+            return .proceed
+        }
+        XCTAssertThrowsError(try SyscallSeam.with(calls.hook) { try socket.send(Array("STALE".utf8)) }) { error in
+            XCTAssertEqual((error as? SocketError)?.reason, .closedSocket, "the send was woken by close()'s shutdown")
+        }
+        let pair = unrelated.withLock { $0 }
+        XCTAssertEqual(pair.count, 2, "socketpair failed")
+        for descriptor in pair {
+            XCTAssertNotEqual(descriptor, number, "the closed socket's number was handed out while send() still used it")
+            var waiting: Int32 = 0
+            XCTAssertEqual(ioctl(descriptor, UInt(FIONREAD), &waiting), 0)
+            XCTAssertEqual(waiting, 0, "the unrelated pair received bytes meant for the closed socket")
+            Glibc.close(descriptor)
+        }
+        XCTAssertEqual(fcntl(number, F_GETFD), -1, "once send() has left, the descriptor is released")
+    }
+}
