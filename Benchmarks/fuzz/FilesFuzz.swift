@@ -59,7 +59,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     case .success(.list):
         let listing = root.listing()
         let names = FileListing.names(in: FileListing.wire(listing))
-        precondition(names.allSatisfy(listing.contains), "the listing's wire form names a file the folder does not hold")
+        invariant(names.allSatisfy(listing.contains), "the listing's wire form names a file the folder does not hold")
     case .success(.get(let name)):
         switch root.open(name) {
         case .failure(let refusal):
@@ -67,7 +67,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         case .success(let file):
             let real = realBytes(of: file.descriptor)
             let inside = Array((root.path + "/").utf8)
-            precondition(real.starts(with: inside),
+            invariant(real.starts(with: inside),
                          "get \(name) opened \(String(decoding: real, as: UTF8.self)), outside \(root.path)")
             file.close()
         }
@@ -75,6 +75,12 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     // The client reads a listing from whatever the server sent.
     _ = FileListing.names(in: bytes)
     return 0
+}
+
+/// Stops the run with `message` when `condition` fails. Not `precondition`: an -O build drops
+/// its message, and the message is what says which promise the input broke.
+func invariant(_ condition: Bool, _ message: @autoclosure () -> String) {
+    if !condition { fatalError(message()) }
 }
 
 /// Every way a refusal reaches a person or the wire.
