@@ -16,8 +16,8 @@
 # executable's entry point, which clashes with libFuzzer's own main.) Each build step prints
 # what it cost.
 #
-# Seeds: decoder's come from the fixture captures; commands' and files' are committed in
-# Benchmarks/fuzz/corpus/TARGET/. What a run adds goes to $BENCH_DIR/fuzz/TARGET/corpus, never
+# Seeds: committed in Benchmarks/fuzz/corpus/TARGET/ (the decoder's: a few dozen packets of the
+# fixture captures, one per link type and size; make-seeds.py adds all of them at run time). What a run adds goes to $BENCH_DIR/fuzz/TARGET/corpus, never
 # into the repository. The script fails if any target crashed, leaked or hung, and leaves the
 # input as $BENCH_DIR/fuzz/TARGET/crash-* (or leak-, timeout-, oom-); turn it into a test
 # (decoder: Tests/WireTests; commands and files: Tests/LabsTests) before fixing it.
@@ -89,14 +89,13 @@ seed() {
     mkdir -p "$seeds"
     case $target in
         decoder)
+            # The committed few, plus every packet of the fixture captures as they are today.
             echo "== Seeds from the fixture captures and a generated busy-host capture"
             python3 "$ROOT/Benchmarks/gen-capture.py" "$work/generated.pcap" --packets 300 --concurrency 8
             python3 "$ROOT/Benchmarks/fuzz/make-seeds.py" "$seeds" "$ROOT"/Tests/CaptureTests/Fixtures/*.pcap "$work/generated.pcap"
             ;;
-        *)
-            cp "$ROOT/Benchmarks/fuzz/corpus/$target"/* "$seeds"/
-            ;;
     esac
+    cp "$ROOT/Benchmarks/fuzz/corpus/$target"/* "$seeds"/
 }
 
 # Runs one target for $SECONDS_TO_RUN; returns non-zero if it found anything.
