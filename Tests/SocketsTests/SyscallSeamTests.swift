@@ -150,6 +150,57 @@ final class SyscallSeamTests: XCTestCase {
         }
     }
 
+    /// The real thing, no seam forcing anything: a connect() that blocks (the listener's accept
+    /// queue is full, so the kernel drops the SYN and the client retransmits it after 1 s) is hit
+    /// by a signal whose handler was installed without SA_RESTART, so the kernel returns EINTR.
+    /// The seam only watches which calls are made.
+    func testARealSignalDuringConnectIsWaitedOutNotConnectedAgain() throws {
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in }
+        action.sa_flags = 0  // no SA_RESTART: the blocked call fails with EINTR
+        var previous = sigaction()
+        XCTAssertEqual(sigaction(SIGUSR1, &action, &previous), 0)
+        defer { sigaction(SIGUSR1, &previous, nil) }
+
+        // backlog 0: Linux queues one finished connection and drops the SYNs after it.
+        let (listener, address) = try makeListener(backlog: 0)
+        defer { listener.close() }
+        let first = try Socket(family: .inet, type: .stream)
+        defer { first.close() }
+        try first.connect(to: address)
+
+        let client = try Socket(family: .inet, type: .stream)
+        defer { client.close() }
+        let calls = ScriptedCalls { _, _ in .proceed }
+        let thread = Mutex<pthread_t?>(nil)
+        let outcome = Mutex<Result<Void, SocketError>?>(nil)
+        let finished = DispatchSemaphore(value: 0)
+        let connector = Thread {
+            thread.withLock { $0 = pthread_self() }
+            let result = SyscallSeam.with(calls.hook) { Result { () throws(SocketError) in try client.connect(to: address) } }
+            outcome.withLock { $0 = result }
+            finished.signal()
+        }
+        connector.start()
+        // Signal the thread until it has left connect() for poll(): proof that EINTR came.
+        let deadline = Date().addingTimeInterval(5)
+        while calls.count("poll") == 0, outcome.withLock({ $0 }) == nil, Date() < deadline {
+            usleep(20_000)
+            if let target = thread.withLock({ $0 }) { pthread_kill(target, SIGUSR1) }
+        }
+        // More than one poll() when a later signal interrupted the wait too (the funnel retries it).
+        XCTAssertGreaterThanOrEqual(calls.count("poll"), 1, "the signal interrupted connect() and it went on to wait with poll()")
+        // Make room in the accept queue; the retransmitted SYN then completes the handshake.
+        let (firstConnection, _) = try listener.accept()
+        defer { firstConnection.close() }
+        XCTAssertEqual(finished.wait(timeout: .now() + 10), .success, "connect() finished once the queue had room")
+        if case .failure(let error)? = outcome.withLock({ $0 }) { XCTFail("connect after EINTR failed: \(error)") }
+        XCTAssertEqual(calls.count("connect"), 1, "connect() was not called a second time after EINTR")
+        let (connection, peer) = try listener.accept()
+        defer { connection.close() }
+        XCTAssertEqual(peer, try client.localAddress(), "the interrupted handshake is the one the listener got")
+    }
+
     func testInterruptedConnectNeverReportsAConnectionThatFailed() throws {
         let (holder, address) = try closedPort()
         defer { holder.close() }
