@@ -201,6 +201,67 @@ final class SyscallSeamTests: XCTestCase {
         XCTAssertEqual(peer, try client.localAddress(), "the interrupted handshake is the one the listener got")
     }
 
+    /// EBADF, ENOTSOCK and EFAULT mean a bug in osilab: a debug build must stop at once and say
+    /// which call. The trap is made in a child process (this test binary, running only the
+    /// helper below), so this process survives to check how the child died.
+    func testABugErrnoStopsADebugBuildWithTheCallNamed() throws {
+        for code in ["EBADF", "ENOTSOCK", "EFAULT"] {
+            let (status, text) = try runTrapHelper(code)
+            // WIFSIGNALED: the low 7 bits hold the signal, and are neither 0 (exited) nor 0x7f (stopped).
+            let signal = status & 0x7f
+            XCTAssertTrue(signal != 0 && signal != 0x7f, "\(code) from recv() must trap in a debug build (status \(status)): \(text)")
+            XCTAssertTrue(text.contains("recv failed with \(code)"), "the trap names the call and the errno: \(text)")
+        }
+    }
+
+    /// Runs this test binary with only the helper below, and returns its wait status and output.
+    /// posix_spawn directly: Foundation's Process keeps descriptors of its own open afterwards.
+    private func runTrapHelper(_ code: String) throws -> (Int32, String) {
+        var pipeEnds: [Int32] = [-1, -1]
+        XCTAssertEqual(pipe(&pipeEnds), 0)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 2)
+        posix_spawn_file_actions_addclose(&actions, pipeEnds[0])
+        let arguments = [CommandLine.arguments[0], "SocketsTests.SyscallSeamTests/testBugErrnoTrapHelper"]
+        let environment = ProcessInfo.processInfo.environment.map { "\($0.key)=\($0.value)" } + ["OSILAB_TRAP_HELPER=\(code)"]
+        var argv = arguments.map { strdup($0) } + [nil]
+        var envp = environment.map { strdup($0) } + [nil]
+        defer { for pointer in argv + envp { free(pointer) } }
+        var child: pid_t = 0
+        let spawned = posix_spawn(&child, "/proc/self/exe", &actions, nil, &argv, &envp)
+        Glibc.close(pipeEnds[1])
+        defer { Glibc.close(pipeEnds[0]) }
+        guard spawned == 0 else { throw SocketError(call: "posix_spawn", errno: Errno(rawValue: spawned)) }
+        var output: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(pipeEnds[0], $0.baseAddress, $0.count) }
+            if count <= 0 { break }
+            output += chunk.prefix(count)
+        }
+        var status: Int32 = 0
+        waitpid(child, &status, 0)
+        return (status, String(decoding: output, as: UTF8.self))
+    }
+
+    /// Only does something in the child started above.
+    func testBugErrnoTrapHelper() throws {
+        guard let name = ProcessInfo.processInfo.environment["OSILAB_TRAP_HELPER"] else { return }
+        let code: Errno = switch name {
+        case "ENOTSOCK": .notSocket
+        case "EFAULT": .badAddress
+        default: .badFileDescriptor
+        }
+        let (left, right) = try Socket.pair()
+        defer { left.close(); right.close() }
+        let calls = ScriptedCalls { call, _ in call == "recv" ? .fail(code) : .proceed }
+        _ = try? SyscallSeam.with(calls.hook) { try left.recv(maxBytes: 1) }
+        XCTFail("recv() with \(name) returned instead of trapping")
+    }
+
     func testInterruptedConnectNeverReportsAConnectionThatFailed() throws {
         let (holder, address) = try closedPort()
         defer { holder.close() }
