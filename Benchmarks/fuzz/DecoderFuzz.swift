@@ -1,3 +1,4 @@
+import Report
 import Timeline
 import Trace
 import Wire

@@ -47,7 +47,8 @@ public struct CaptureOptions: Sendable, Equatable {
 
 /// A pcap handle that may be touched from the capture thread and the thread stopping it.
 /// libpcap allows pcap_breakloop and pcap_stats from another thread; everything else
-/// happens on the reading thread.
+/// happens on the reading thread. pcap_close frees the handle, so LiveCapture calls it
+/// only once no thread is inside pcap_dispatch and under the lock pcap_stats takes.
 struct PcapHandle: @unchecked Sendable {
     let pointer: OpaquePointer
 }
@@ -68,7 +69,14 @@ public final class LiveCapture: Sendable {
 
     private struct State {
         var stopRequested = false
+        /// close() was called: no run may start; the handle goes as soon as no run is inside it.
+        var closing = false
+        /// pcap_close has been called: the handle is gone.
         var closed = false
+        /// A thread is in ``runBorrowing(limit:caughtUp:handler:)``, and which one.
+        var loopThread: pthread_t?
+        /// close() calls waiting for the running loop to leave and close the handle.
+        var closeWaiters: [DispatchSemaphore] = []
         var delivered = 0
     }
 
@@ -142,9 +150,30 @@ public final class LiveCapture: Sendable {
     public func runBorrowing(
         limit: Int? = nil, caughtUp: () -> Void = {}, handler: (PacketHeader, UnsafeRawBufferPointer) -> Void
     ) throws(CaptureError) {
+        // One loop at a time owns the handle; a closed capture has nothing to deliver.
+        let entered = state.withLock { state -> Bool in
+            guard !state.closing, state.loopThread == nil else { return false }
+            state.loopThread = pthread_self()
+            return true
+        }
+        guard entered else { return }
+        defer { leaveLoop() }
         try withoutActuallyEscaping(handler) { (handler) throws(CaptureError) in
             try dispatchLoop(limit: limit, caughtUp: caughtUp, handler: handler)
         }
+    }
+
+    /// The loop is out of pcap_dispatch for good: if close() came meanwhile, the handle can go now.
+    private func leaveLoop() {
+        let waiters = state.withLock { state -> [DispatchSemaphore] in
+            state.loopThread = nil
+            guard state.closing, !state.closed else { return [] }
+            state.closed = true
+            pcap_close(handle.pointer)
+            defer { state.closeWaiters = [] }
+            return state.closeWaiters
+        }
+        for waiter in waiters { waiter.signal() }
     }
 
     private func dispatchLoop(
@@ -194,28 +223,58 @@ public final class LiveCapture: Sendable {
 
     /// Asks a running ``run(limit:handler:)`` to return. Safe from any thread.
     public func stop() {
-        state.withLock { $0.stopRequested = true }
-        pcap_breakloop(handle.pointer)
+        state.withLock { state in
+            state.stopRequested = true
+            // Under the lock: after close() the handle is freed memory.
+            if !state.closed { pcap_breakloop(handle.pointer) }
+        }
     }
 
     /// The kernel's counters so far. The corresponding C function is `pcap_stats`.
+    ///
+    /// After ``close()`` the counters are gone with the handle: all zero but `delivered`.
     public func statistics() -> CaptureStatistics {
-        var stats = pcap_stat()
-        let delivered = state.withLock { $0.delivered }
-        guard !state.withLock({ $0.closed }), pcap_stats(handle.pointer, &stats) == 0 else {
-            return CaptureStatistics(received: 0, dropped: 0, droppedByInterface: 0, delivered: delivered)
+        // pcap_stats runs under the lock that pcap_close also needs, so the handle cannot
+        // be freed while the kernel's counters are being read.
+        state.withLock { state in
+            var stats = pcap_stat()
+            guard !state.closed, pcap_stats(handle.pointer, &stats) == 0 else {
+                return CaptureStatistics(received: 0, dropped: 0, droppedByInterface: 0, delivered: state.delivered)
+            }
+            return CaptureStatistics(received: stats.ps_recv, dropped: stats.ps_drop, droppedByInterface: stats.ps_ifdrop,
+                                     delivered: state.delivered)
         }
-        return CaptureStatistics(received: stats.ps_recv, dropped: stats.ps_drop, droppedByInterface: stats.ps_ifdrop,
-                                 delivered: delivered)
     }
 
-    /// Releases the capture. Called by deinit if you do not.
+    /// Whether ``close()`` has been called.
+    public var isClosed: Bool { state.withLock { $0.closing } }
+
+    /// Releases the capture. Called by deinit if you do not. Safe from any thread.
+    ///
+    /// pcap_close frees the handle that pcap_dispatch is reading, so it must not run while a
+    /// loop is inside it. If a loop is running, close() breaks it (pcap_breakloop, and the
+    /// stop flag the loop checks at least every 20 ms) and waits until the loop has left; the
+    /// loop closes the handle on its way out. Called from the loop's own thread (a packet
+    /// handler closing the capture), close() cannot wait for itself: it returns, and the
+    /// handle is closed when the loop returns.
     public func close() {
-        let wasOpen = state.withLock { state -> Bool in
-            defer { state.closed = true }
-            return !state.closed
+        enum Step { case done, wait(DispatchSemaphore) }
+        let step = state.withLock { state -> Step in
+            guard !state.closed else { return .done }
+            state.stopRequested = true
+            state.closing = true
+            guard let loopThread = state.loopThread else {
+                state.closed = true
+                pcap_close(handle.pointer)
+                return .done
+            }
+            pcap_breakloop(handle.pointer)
+            if pthread_equal(loopThread, pthread_self()) != 0 { return .done }
+            let waiter = DispatchSemaphore(value: 0)
+            state.closeWaiters.append(waiter)
+            return .wait(waiter)
         }
-        if wasOpen { pcap_close(handle.pointer) }
+        if case .wait(let waiter) = step { waiter.wait() }
     }
 
     /// Runs the capture on a thread of its own, collecting packets until stopped.

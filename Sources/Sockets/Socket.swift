@@ -16,8 +16,8 @@ import Wire
 /// entered and returned, on the clock libpcap uses for packets.
 ///
 /// A socket may be used from several threads (one receiving, one sending), and `close()`
-/// is safe to call from any thread; but closing a socket while another thread is blocked
-/// in it does not wake that thread on Linux: call ``shutdown(_:)`` first.
+/// is safe to call from any thread, even while another thread is blocked in accept() or
+/// recv() on it: see ``close()`` for what happens then.
 public final class Socket: Sendable, CustomStringConvertible {
     public let family: AddressFamily
     public let type: SocketType
@@ -27,6 +27,10 @@ public final class Socket: Sendable, CustomStringConvertible {
 
     private struct State {
         var descriptor: Int32
+        /// Calls using `descriptor` right now (close() counts itself while it wakes them).
+        var callsInFlight = 0
+        /// close() was called: no call may start, and whoever leaves last releases the number.
+        var closing = false
         var blocking = true
         var timeout: Duration?
     }
@@ -50,7 +54,7 @@ public final class Socket: Sendable, CustomStringConvertible {
         self.role = role
         let detail = "\(family), \(type)"
         let pending = tracer?.enter(.socket, descriptor: -1, role: role, detail: detail)
-        let result = Syscall.run { c_socket(family.rawValue, type.rawValue, number) }
+        let result = Syscall.run("socket") { c_socket(family.rawValue, type.rawValue, number) }
         let returned = Instant.now()
         switch result {
         case .success(let descriptor):
@@ -90,9 +94,9 @@ public final class Socket: Sendable, CustomStringConvertible {
     ///
     /// On Unix a socket is a file descriptor like any open file: a small integer
     /// indexing the process's table of open files.
-    public var fileno: Int32 { state.withLock { $0.descriptor } }
+    public var fileno: Int32 { state.withLock { $0.closing ? -1 : $0.descriptor } }
 
-    public var isClosed: Bool { fileno < 0 }
+    public var isClosed: Bool { state.withLock { $0.closing } }
 
     /// false after `setBlocking(false)`.
     public var isBlocking: Bool { state.withLock { $0.blocking } }
@@ -105,10 +109,47 @@ public final class Socket: Sendable, CustomStringConvertible {
         return "Socket(fd \(descriptor < 0 ? "closed" : String(descriptor)), \(family), \(type))"
     }
 
-    private func descriptor(for call: String) throws(SocketError) -> Int32 {
-        let descriptor = fileno
+    /// Runs `body` with the descriptor, which stays open and ours until `body` returns.
+    ///
+    /// Reading the number under the lock and calling after releasing it is not enough: a
+    /// close() in between frees the number, the next open() or accept() anywhere in the
+    /// process is given it, and the call then sends on, or changes the flags of, an
+    /// unrelated file. So every call is counted in flight, and close() only releases the
+    /// number once none is (as SwiftNIO keeps a descriptor open while a call uses it).
+    private func withDescriptor<T>(_ call: String, _ body: (Int32) throws(SocketError) -> T) throws(SocketError) -> T {
+        let descriptor = state.withLock { state -> Int32 in
+            guard !state.closing, state.descriptor >= 0 else { return -1 }
+            state.callsInFlight += 1
+            return state.descriptor
+        }
         guard descriptor >= 0 else { throw SocketError(call: call, reason: .closedSocket) }
-        return descriptor
+        let result = Result { () throws(SocketError) -> T in try body(descriptor) }
+        let closedMeanwhile = leave()
+        switch result {
+        case .success(let value):
+            return value
+        case .failure(let error):
+            // A call woken by close() (accept fails with EINVAL after shutdown) failed
+            // because this program closed the socket: say that, not the errno.
+            if closedMeanwhile {
+                throw SocketError(call: error.call, reason: .closedSocket, bytesTransferred: error.bytesTransferred)
+            }
+            throw error
+        }
+    }
+
+    /// Ends one use of the descriptor; the last use after close() releases it. Returns
+    /// whether close() has been called.
+    private func leave() -> Bool {
+        let (last, closing) = state.withLock { state -> (Int32, Bool) in
+            state.callsInFlight -= 1
+            guard state.closing, state.callsInFlight == 0, state.descriptor >= 0 else { return (-1, state.closing) }
+            let descriptor = state.descriptor
+            state.descriptor = -1
+            return (descriptor, true)
+        }
+        if last >= 0 { release(last) }
+        return closing
     }
 
     // MARK: Tracing
@@ -169,11 +210,12 @@ public final class Socket: Sendable, CustomStringConvertible {
     /// - Throws: `EADDRINUSE` when another socket holds the address, `EACCES` for ports
     ///   below 1024 without privilege, `EADDRNOTAVAIL` for an address this host does not have.
     public func bind(to address: SocketAddress) throws(SocketError) {
-        let descriptor = try descriptor(for: "bind")
-        try traced(.bind, descriptor: descriptor, detail: address.description,
-                   describe: { Completion(value: 0, local: (try? self.localAddress())?.endpoint) }) { () throws(SocketError) in
-            let result = Syscall.run { address.withSockaddr { c_bind(descriptor, $0, $1) } }
-            if case .failure(let errno) = result { throw SocketError(call: "bind", errno: errno) }
+        try withDescriptor("bind") { (descriptor) throws(SocketError) in
+            try traced(.bind, descriptor: descriptor, detail: address.description,
+                       describe: { Completion(value: 0, local: (try? self.localAddress())?.endpoint) }) { () throws(SocketError) in
+                let result = Syscall.run("bind") { address.withSockaddr { c_bind(descriptor, $0, $1) } }
+                if case .failure(let errno) = result { throw SocketError(call: "bind", errno: errno) }
+            }
         }
     }
 
@@ -184,11 +226,12 @@ public final class Socket: Sendable, CustomStringConvertible {
     /// queue of *completed* connections waiting for accept() (capped by
     /// `net.core.somaxconn`); half-open ones wait in a separate SYN queue.
     public func listen(backlog: Int32 = 128) throws(SocketError) {
-        let descriptor = try descriptor(for: "listen")
-        try traced(.listen, descriptor: descriptor, detail: "backlog=\(backlog)",
-                   describe: { Completion(value: 0, local: (try? self.localAddress())?.endpoint) }) { () throws(SocketError) in
-            let result = Syscall.run { c_listen(descriptor, backlog) }
-            if case .failure(let errno) = result { throw SocketError(call: "listen", errno: errno) }
+        try withDescriptor("listen") { (descriptor) throws(SocketError) in
+            try traced(.listen, descriptor: descriptor, detail: "backlog=\(backlog)",
+                       describe: { Completion(value: 0, local: (try? self.localAddress())?.endpoint) }) { () throws(SocketError) in
+                let result = Syscall.run("listen") { c_listen(descriptor, backlog) }
+                if case .failure(let errno) = result { throw SocketError(call: "listen", errno: errno) }
+            }
         }
     }
 
@@ -202,24 +245,29 @@ public final class Socket: Sendable, CustomStringConvertible {
     /// - Throws: ``SocketError/Reason/wouldBlock`` on a non-blocking socket with an empty
     ///   queue, ``SocketError/Reason/timedOut`` after the socket's timeout.
     public func accept(role: String? = nil) throws(SocketError) -> (Socket, SocketAddress) {
-        let descriptor = try descriptor(for: "accept")
-        let connectionRole = role ?? self.role
-        return try traced(.accept, descriptor: descriptor, describe: { (connection: (Socket, SocketAddress)) in
-            let local = (try? connection.0.localAddress())?.endpoint
-            return Completion(value: Int(connection.0.fileno), local: local, peer: connection.1.endpoint,
-                              detail: "from \(connection.1)")
-        }) { () throws(SocketError) -> (Socket, SocketAddress) in
-            while true {
-                let (result, address) = receiveAddress { c_accept(descriptor, $0, $1) }
-                if result >= 0 {
-                    let peer = address ?? .unix(path: "")
-                    let socket = Socket(adopting: result, family: family, type: type, tracer: tracer, role: connectionRole)
-                    return (socket, peer)
+        return try withDescriptor("accept") { (descriptor) throws(SocketError) -> (Socket, SocketAddress) in
+            let connectionRole = role ?? self.role
+            return try traced(.accept, descriptor: descriptor, describe: { (connection: (Socket, SocketAddress)) in
+                let local = (try? connection.0.localAddress())?.endpoint
+                return Completion(value: Int(connection.0.fileno), local: local, peer: connection.1.endpoint,
+                                  detail: "from \(connection.1)")
+            }) { () throws(SocketError) -> (Socket, SocketAddress) in
+                while true {
+                    let (result, address) = receiveAddress { pointer, length in
+                        Syscall.run("accept") { c_accept(descriptor, pointer, length) }
+                    }
+                    switch result {
+                    case .success(let accepted):
+                        let peer = address ?? .unix(path: "")
+                        let socket = Socket(adopting: accepted, family: family, type: type, tracer: tracer, role: connectionRole)
+                        return (socket, peer)
+                    case .failure(.connectionAbort):
+                        // A client reset before we took its connection; wait for the next.
+                        continue
+                    case .failure(let errno):
+                        throw failure("accept", errno)
+                    }
                 }
-                let errno = currentErrno()
-                // ECONNABORTED: a client reset before we took its connection; wait for the next.
-                if errno == .interrupted || errno == .connectionAbort { continue }
-                throw failure("accept", errno)
             }
         }
     }
@@ -232,23 +280,30 @@ public final class Socket: Sendable, CustomStringConvertible {
     ///   `ETIMEDOUT` when nobody answers at all, ``SocketError/Reason/timedOut`` after the
     ///   socket's timeout, `EINPROGRESS` on a non-blocking socket (the handshake goes on).
     public func connect(to address: SocketAddress) throws(SocketError) {
-        let descriptor = try descriptor(for: "connect")
-        try traced(.connect, descriptor: descriptor, detail: "to \(address)", describe: { _ in
-            let (local, peer) = self.endpoints()
-            return Completion(value: 0, local: local, peer: peer ?? address.endpoint)
-        }) { () throws(SocketError) in
-            try connectNow(descriptor: descriptor, to: address)
+        try withDescriptor("connect") { (descriptor) throws(SocketError) in
+            try traced(.connect, descriptor: descriptor, detail: "to \(address)", describe: { _ in
+                let (local, peer) = self.endpoints()
+                return Completion(value: 0, local: local, peer: peer ?? address.endpoint)
+            }) { () throws(SocketError) in
+                try connectNow(descriptor: descriptor, to: address)
+            }
         }
     }
 
     private func connectNow(descriptor: Int32, to address: SocketAddress) throws(SocketError) {
-        let result = address.withSockaddr { c_connect(descriptor, $0, $1) }
-        guard result == -1 else { return }
-        let errno = currentErrno()
+        // Never repeated on EINTR: the SYN is out and the kernel goes on with the handshake;
+        // a second connect() would fail with EALREADY, or EISCONN once it has finished.
+        let result = Syscall.run("connect", retryOnInterrupt: false) { address.withSockaddr { c_connect(descriptor, $0, $1) } }
+        guard case .failure(let errno) = result else { return }
         switch errno {
-        case .interrupted:
-            // The handshake goes on without us; wait for it like a non-blocking connect.
+        case .interrupted where isBlocking, .alreadyInProcess where isBlocking:
+            // Interrupted by a signal (EINTR), or restarted after one by SA_RESTART, which
+            // Linux answers with EALREADY: either way the handshake goes on without us, so
+            // wait for it as for a non-blocking connect.
             try waitForConnection(descriptor: descriptor, timeout: timeout)
+        case .interrupted:
+            // Non-blocking: the handshake goes on, as after EINPROGRESS.
+            throw SocketError(call: "connect", errno: .nowInProgress)
         case .nowInProgress where isBlocking:
             // A blocking connect only reports EINPROGRESS when SO_SNDTIMEO expired.
             throw SocketError(call: "connect", reason: .timedOut)
@@ -264,7 +319,7 @@ public final class Socket: Sendable, CustomStringConvertible {
     private func waitForConnection(descriptor: Int32, timeout: Duration?) throws(SocketError) {
         var entry = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
         let milliseconds = timeout.map { Int32(clamping: $0.milliseconds) } ?? -1
-        let ready = Syscall.run { c_poll(&entry, milliseconds) }
+        let ready = Syscall.run("poll") { c_poll(&entry, milliseconds) }
         switch ready {
         case .failure(let errno): throw SocketError(call: "connect", errno: errno)
         case .success(0): throw SocketError(call: "connect", reason: .timedOut)
@@ -272,6 +327,13 @@ public final class Socket: Sendable, CustomStringConvertible {
         }
         let pending = try pendingError()
         if pending != 0 { throw SocketError(call: "connect", errno: Errno(rawValue: pending)) }
+        // Writable with no pending error should mean connected; if the error was already
+        // taken by someone else, getpeername() is the proof either way.
+        do throws(SocketError) {
+            _ = try peerAddress()
+        } catch {
+            throw SocketError(call: "connect", reason: error.reason)
+        }
     }
 
     /// Like ``connect(to:)`` but returns the error number instead of throwing: 0 on success.
@@ -295,17 +357,18 @@ public final class Socket: Sendable, CustomStringConvertible {
     /// nearly full: the caller must send the rest (``sendAll(_:)`` does).
     @discardableResult
     public func send(_ bytes: some Collection<UInt8>, flags: Int32 = 0) throws(SocketError) -> Int {
-        let descriptor = try descriptor(for: "send")
-        let array = Array(bytes)
-        return try traced(.send, descriptor: descriptor, detail: "\(array.count) bytes",
-                          describe: { Completion(value: $0, detail: "\($0) of \(array.count) bytes") }) { () throws(SocketError) -> Int in
-            try sendOnce(descriptor: descriptor, array[...], flags: flags)
+        return try withDescriptor("send") { (descriptor) throws(SocketError) -> Int in
+            let array = Array(bytes)
+            return try traced(.send, descriptor: descriptor, detail: "\(array.count) bytes",
+                              describe: { Completion(value: $0, detail: "\($0) of \(array.count) bytes") }) { () throws(SocketError) -> Int in
+                try sendOnce(descriptor: descriptor, array[...], flags: flags)
+            }
         }
     }
 
     private func sendOnce(descriptor: Int32, _ bytes: ArraySlice<UInt8>, flags: Int32) throws(SocketError) -> Int {
         let result = bytes.withUnsafeBytes { raw in
-            Syscall.run { c_send(descriptor, raw.baseAddress, raw.count, flags) }
+            Syscall.transfer("send", count: raw.count) { c_send(descriptor, raw.baseAddress, $0, flags) }
         }
         switch result {
         case .success(let count): return count
@@ -347,13 +410,14 @@ public final class Socket: Sendable, CustomStringConvertible {
     /// Receives into `buffer` and returns the count (0 means the peer closed). The form of
     /// ``recv(maxBytes:flags:)`` that does not allocate.
     public func recv(into buffer: UnsafeMutableRawBufferPointer, flags: Int32 = 0) throws(SocketError) -> Int {
-        let descriptor = try descriptor(for: "recv")
-        return try traced(.recv, descriptor: descriptor, detail: "up to \(buffer.count) bytes",
-                          describe: { Completion(value: $0, detail: "\($0) bytes") }) { () throws(SocketError) -> Int in
-            let result = Syscall.run { c_recv(descriptor, buffer.baseAddress, buffer.count, flags) }
-            switch result {
-            case .success(let count): return count
-            case .failure(let errno): throw failure("recv", errno)
+        return try withDescriptor("recv") { (descriptor) throws(SocketError) -> Int in
+            return try traced(.recv, descriptor: descriptor, detail: "up to \(buffer.count) bytes",
+                              describe: { Completion(value: $0, detail: "\($0) bytes") }) { () throws(SocketError) -> Int in
+                let result = Syscall.transfer("recv", count: buffer.count) { c_recv(descriptor, buffer.baseAddress, $0, flags) }
+                switch result {
+                case .success(let count): return count
+                case .failure(let errno): throw failure("recv", errno)
+                }
             }
         }
     }
@@ -363,18 +427,19 @@ public final class Socket: Sendable, CustomStringConvertible {
     /// For UDP each call is one datagram, delivered whole or not at all.
     @discardableResult
     public func sendTo(_ bytes: some Collection<UInt8>, address: SocketAddress, flags: Int32 = 0) throws(SocketError) -> Int {
-        let descriptor = try descriptor(for: "sendto")
-        let array = Array(bytes)
-        return try traced(.sendto, descriptor: descriptor, detail: "\(array.count) bytes to \(address)",
-                          describe: { Completion(value: $0, peer: address.endpoint) }) { () throws(SocketError) -> Int in
-            let result = array.withUnsafeBytes { raw in
-                address.withSockaddr { pointer, length in
-                    Syscall.run { c_sendto(descriptor, raw.baseAddress, raw.count, flags, pointer, length) }
+        return try withDescriptor("sendto") { (descriptor) throws(SocketError) -> Int in
+            let array = Array(bytes)
+            return try traced(.sendto, descriptor: descriptor, detail: "\(array.count) bytes to \(address)",
+                              describe: { Completion(value: $0, peer: address.endpoint) }) { () throws(SocketError) -> Int in
+                let result = array.withUnsafeBytes { raw in
+                    address.withSockaddr { pointer, length in
+                        Syscall.transfer("sendto", count: raw.count) { c_sendto(descriptor, raw.baseAddress, $0, flags, pointer, length) }
+                    }
                 }
-            }
-            switch result {
-            case .success(let count): return count
-            case .failure(let errno): throw failure("sendto", errno)
+                switch result {
+                case .success(let count): return count
+                case .failure(let errno): throw failure("sendto", errno)
+                }
             }
         }
     }
@@ -384,24 +449,25 @@ public final class Socket: Sendable, CustomStringConvertible {
     ///
     /// A datagram longer than `maxBytes` is cut to fit and the rest is lost.
     public func recvFrom(maxBytes: Int = 65536, flags: Int32 = 0) throws(SocketError) -> ([UInt8], SocketAddress) {
-        let descriptor = try descriptor(for: "recvfrom")
-        var buffer = [UInt8](repeating: 0, count: max(0, maxBytes))
-        return try traced(.recvfrom, descriptor: descriptor, detail: "up to \(maxBytes) bytes",
-                          describe: { Completion(value: $0.0.count, peer: $0.1.endpoint, detail: "\($0.0.count) bytes from \($0.1)") }
-        ) { () throws(SocketError) -> ([UInt8], SocketAddress) in
-            while true {
+        return try withDescriptor("recvfrom") { (descriptor) throws(SocketError) -> ([UInt8], SocketAddress) in
+            var buffer = [UInt8](repeating: 0, count: max(0, maxBytes))
+            return try traced(.recvfrom, descriptor: descriptor, detail: "up to \(maxBytes) bytes",
+                              describe: { Completion(value: $0.0.count, peer: $0.1.endpoint, detail: "\($0.0.count) bytes from \($0.1)") }
+            ) { () throws(SocketError) -> ([UInt8], SocketAddress) in
                 let (result, address) = buffer.withUnsafeMutableBytes { raw in
                     receiveAddress { pointer, length in
-                        Int32(truncatingIfNeeded: c_recvfrom(descriptor, raw.baseAddress, raw.count, flags, pointer, length))
+                        Syscall.transfer("recvfrom", count: raw.count) {
+                            c_recvfrom(descriptor, raw.baseAddress, $0, flags, pointer, length)
+                        }
                     }
                 }
-                if result >= 0 {
-                    buffer.removeSubrange(Int(result)...)
+                switch result {
+                case .success(let count):
+                    buffer.removeSubrange(count...)
                     return (buffer, address ?? .unix(path: ""))
+                case .failure(let errno):
+                    throw failure("recvfrom", errno)
                 }
-                let errno = currentErrno()
-                if errno == .interrupted { continue }
-                throw failure("recvfrom", errno)
             }
         }
     }
@@ -415,27 +481,30 @@ public final class Socket: Sendable, CustomStringConvertible {
     /// or the file ends, and returns the total.
     @discardableResult
     public func sendFile(from file: Int32, offset: Int64 = 0, count: Int) throws(SocketError) -> Int {
-        let descriptor = try descriptor(for: "sendfile")
-        var position = off_t(offset)
-        var total = 0
-        while total < count {
-            let chunk = try traced(.sendfile, descriptor: descriptor, detail: "\(count - total) bytes from fd \(file)",
-                                   describe: { Completion(value: $0) }) { () throws(SocketError) -> Int in
-                #if canImport(Glibc)
-                let result = Syscall.run { c_sendfile(descriptor, file, &position, count - total) }
-                switch result {
-                case .success(let sent): return sent
-                case .failure(let errno): throw SocketError(call: "sendfile", reason: failure("sendfile", errno).reason,
-                                                            bytesTransferred: total)
+        return try withDescriptor("sendfile") { (descriptor) throws(SocketError) -> Int in
+            var position = off_t(offset)
+            var total = 0
+            while total < count {
+                let chunk = try traced(.sendfile, descriptor: descriptor, detail: "\(count - total) bytes from fd \(file)",
+                                       describe: { Completion(value: $0) }) { () throws(SocketError) -> Int in
+                    #if canImport(Glibc)
+                    let result = Syscall.transfer("sendfile", count: count - total, descriptorsAreOurs: false) {
+                        c_sendfile(descriptor, file, &position, $0)
+                    }
+                    switch result {
+                    case .success(let sent): return sent
+                    case .failure(let errno): throw SocketError(call: "sendfile", reason: failure("sendfile", errno).reason,
+                                                                bytesTransferred: total)
+                    }
+                    #else
+                    throw SocketError(call: "sendfile", reason: .system(.notSupported))
+                    #endif
                 }
-                #else
-                throw SocketError(call: "sendfile", reason: .system(.notSupported))
-                #endif
+                if chunk == 0 { break }
+                total += chunk
             }
-            if chunk == 0 { break }
-            total += chunk
+            return total
         }
-        return total
     }
 
     // MARK: Options and modes
@@ -466,17 +535,18 @@ public final class Socket: Sendable, CustomStringConvertible {
     /// `EAGAIN`/`EWOULDBLOCK` (``SocketError/Reason/wouldBlock``; Python raises
     /// `BlockingIOError`) instead of waiting.
     public func setBlocking(_ blocking: Bool) throws(SocketError) {
-        let descriptor = try descriptor(for: "fcntl")
-        let flags = Syscall.run { fcntl(descriptor, F_GETFL) }
-        guard case .success(let current) = flags else {
-            if case .failure(let errno) = flags { throw SocketError(call: "fcntl", errno: errno) }
-            return
+        try withDescriptor("fcntl") { (descriptor) throws(SocketError) in
+            let flags = Syscall.run("fcntl") { fcntl(descriptor, F_GETFL) }
+            guard case .success(let current) = flags else {
+                if case .failure(let errno) = flags { throw SocketError(call: "fcntl", errno: errno) }
+                return
+            }
+            let updated = blocking ? current & ~Int32(O_NONBLOCK) : current | Int32(O_NONBLOCK)
+            if case .failure(let errno) = Syscall.run("fcntl", { fcntl(descriptor, F_SETFL, updated) }) {
+                throw SocketError(call: "fcntl", errno: errno)
+            }
+            state.withLock { $0.blocking = blocking }
         }
-        let updated = blocking ? current & ~Int32(O_NONBLOCK) : current | Int32(O_NONBLOCK)
-        if case .failure(let errno) = Syscall.run({ fcntl(descriptor, F_SETFL, updated) }) {
-            throw SocketError(call: "fcntl", errno: errno)
-        }
-        state.withLock { $0.blocking = blocking }
     }
 
     /// Lets bind() reuse a port whose earlier connections are still in TIME_WAIT. The
@@ -523,22 +593,24 @@ public final class Socket: Sendable, CustomStringConvertible {
 
     /// Any socket option whose value is a plain C value. The corresponding C function is `setsockopt`.
     public func setOption<Value: BitwiseCopyable>(level: Int32, name: Int32, value: Value, call: String = "setsockopt") throws(SocketError) {
-        let descriptor = try descriptor(for: call)
-        var value = value
-        let result = Syscall.run {
-            setsockopt(descriptor, level, name, &value, socklen_t(MemoryLayout<Value>.size))
+        try withDescriptor(call) { (descriptor) throws(SocketError) in
+            var value = value
+            let result = Syscall.run("setsockopt") {
+                setsockopt(descriptor, level, name, &value, socklen_t(MemoryLayout<Value>.size))
+            }
+            if case .failure(let errno) = result { throw SocketError(call: call, errno: errno) }
         }
-        if case .failure(let errno) = result { throw SocketError(call: call, errno: errno) }
     }
 
     /// Reads an integer socket option. The corresponding C function is `getsockopt`.
     public func intOption(level: Int32, name: Int32, call: String = "getsockopt") throws(SocketError) -> Int32 {
-        let descriptor = try descriptor(for: call)
-        var value: Int32 = 0
-        var length = socklen_t(MemoryLayout<Int32>.size)
-        let result = Syscall.run { getsockopt(descriptor, level, name, &value, &length) }
-        if case .failure(let errno) = result { throw SocketError(call: call, errno: errno) }
-        return value
+        return try withDescriptor(call) { (descriptor) throws(SocketError) -> Int32 in
+            var value: Int32 = 0
+            var length = socklen_t(MemoryLayout<Int32>.size)
+            let result = Syscall.run("getsockopt") { getsockopt(descriptor, level, name, &value, &length) }
+            if case .failure(let errno) = result { throw SocketError(call: call, errno: errno) }
+            return value
+        }
     }
 
     /// The error of a finished non-blocking connect (0 if none), cleared by reading it.
@@ -559,12 +631,13 @@ public final class Socket: Sendable, CustomStringConvertible {
     }
 
     private func waitFor(events: Int16, timeout: Duration?) throws(SocketError) -> Bool {
-        let descriptor = try descriptor(for: "poll")
-        var entry = pollfd(fd: descriptor, events: events, revents: 0)
-        let milliseconds = timeout.map { Int32(clamping: max(0, $0.milliseconds)) } ?? -1
-        switch Syscall.run({ c_poll(&entry, milliseconds) }) {
-        case .success(let ready): return ready > 0
-        case .failure(let errno): throw SocketError(call: "poll", errno: errno)
+        return try withDescriptor("poll") { (descriptor) throws(SocketError) -> Bool in
+            var entry = pollfd(fd: descriptor, events: events, revents: 0)
+            let milliseconds = timeout.map { Int32(clamping: max(0, $0.milliseconds)) } ?? -1
+            switch Syscall.run("poll", { c_poll(&entry, milliseconds) }) {
+            case .success(let ready): return ready > 0
+            case .failure(let errno): throw SocketError(call: "poll", errno: errno)
+            }
         }
     }
 
@@ -573,21 +646,23 @@ public final class Socket: Sendable, CustomStringConvertible {
     /// The address of the other end. The corresponding C function is `getpeername`; Python's `getpeername()`.
     /// - Throws: `ENOTCONN` when the socket is not connected.
     public func peerAddress() throws(SocketError) -> SocketAddress {
-        let descriptor = try descriptor(for: "getpeername")
-        let (result, address) = receiveAddress { getpeername(descriptor, $0, $1) }
-        guard result == 0 else { throw SocketError(call: "getpeername", errno: currentErrno()) }
-        guard let address else { throw SocketError(call: "getpeername", reason: .system(.addressFamilyNotSupported)) }
-        return address
+        return try withDescriptor("getpeername") { (descriptor) throws(SocketError) -> SocketAddress in
+            let (result, address) = receiveAddress { pointer, length in Syscall.run("getpeername") { getpeername(descriptor, pointer, length) } }
+            if case .failure(let errno) = result { throw SocketError(call: "getpeername", errno: errno) }
+            guard let address else { throw SocketError(call: "getpeername", reason: .system(.addressFamilyNotSupported)) }
+            return address
+        }
     }
 
     /// This socket's own address (with the port the kernel chose, after bind to port 0 or
     /// connect). The corresponding C function is `getsockname`; Python's `getsockname()`.
     public func localAddress() throws(SocketError) -> SocketAddress {
-        let descriptor = try descriptor(for: "getsockname")
-        let (result, address) = receiveAddress { getsockname(descriptor, $0, $1) }
-        guard result == 0 else { throw SocketError(call: "getsockname", errno: currentErrno()) }
-        guard let address else { throw SocketError(call: "getsockname", reason: .system(.addressFamilyNotSupported)) }
-        return address
+        return try withDescriptor("getsockname") { (descriptor) throws(SocketError) -> SocketAddress in
+            let (result, address) = receiveAddress { pointer, length in Syscall.run("getsockname") { getsockname(descriptor, pointer, length) } }
+            if case .failure(let errno) = result { throw SocketError(call: "getsockname", errno: errno) }
+            guard let address else { throw SocketError(call: "getsockname", reason: .system(.addressFamilyNotSupported)) }
+            return address
+        }
     }
 
     // MARK: Ending
@@ -599,11 +674,12 @@ public final class Socket: Sendable, CustomStringConvertible {
     /// while this side can still receive its reply. Also wakes a thread blocked in recv()
     /// or accept() on this socket.
     public func shutdown(_ direction: ShutdownDirection) throws(SocketError) {
-        let descriptor = try descriptor(for: "shutdown")
-        try traced(.shutdown, descriptor: descriptor, detail: direction.description,
-                   describe: { Completion(value: 0) }) { () throws(SocketError) in
-            if case .failure(let errno) = Syscall.run({ c_shutdown(descriptor, direction.rawValue) }) {
-                throw SocketError(call: "shutdown", errno: errno)
+        try withDescriptor("shutdown") { (descriptor) throws(SocketError) in
+            try traced(.shutdown, descriptor: descriptor, detail: direction.description,
+                       describe: { Completion(value: 0) }) { () throws(SocketError) in
+                if case .failure(let errno) = Syscall.run("shutdown", { c_shutdown(descriptor, direction.rawValue) }) {
+                    throw SocketError(call: "shutdown", errno: errno)
+                }
             }
         }
     }
@@ -612,13 +688,44 @@ public final class Socket: Sendable, CustomStringConvertible {
     ///
     /// The kernel finishes the connection (FIN, or RST if unread data was waiting) after
     /// we are gone. Closing twice is harmless here: the descriptor is released exactly once.
+    ///
+    /// From the moment close() is called no call can start on this socket (it fails with
+    /// ``SocketError/Reason/closedSocket``). If another thread is inside a call right now,
+    /// the descriptor cannot be released yet (its number would be reused under that call),
+    /// and close() must not wait for it either: a thread blocked in accept() or recv() may
+    /// wait forever, and on Linux close() alone does not wake it. So close() wakes it with
+    /// `shutdown(SHUT_RDWR)` (accept() then fails, recv() returns 0), returns at once, and
+    /// the last call to leave releases the descriptor. close() never blocks.
     public func close() {
-        let descriptor = state.withLock { state -> Int32 in
-            let descriptor = state.descriptor
-            state.descriptor = -1
-            return descriptor
+        let (now, busy) = state.withLock { state -> (Int32, Int32) in
+            guard !state.closing else { return (-1, -1) }
+            state.closing = true
+            if state.callsInFlight == 0 {
+                let descriptor = state.descriptor
+                state.descriptor = -1
+                return (descriptor, -1)
+            }
+            // close() is a user too while it wakes the others, so the number stays ours
+            // until its shutdown() has returned.
+            state.callsInFlight += 1
+            return (-1, state.descriptor)
         }
-        guard descriptor >= 0 else { return }
+        if now >= 0 { release(now) }
+        guard busy >= 0 else { return }
+        let pending = tracer?.enter(.shutdown, descriptor: busy, role: role, detail: "\(ShutdownDirection.both) (close while a call is in flight)")
+        let woken = Syscall.run("shutdown") { c_shutdown(busy, ShutdownDirection.both.rawValue) }
+        if let pending {
+            let outcome: SyscallOutcome = switch woken {
+            case .success: .returned(0)
+            case .failure(let errno): .failed(errno: errno.rawValue, name: ErrnoName.of(errno.rawValue))
+            }
+            tracer?.complete(pending, outcome: outcome, at: Instant.now())
+        }
+        _ = leave()
+    }
+
+    /// The close() itself, once nothing uses the descriptor.
+    private func release(_ descriptor: Int32) {
         let pending = tracer?.enter(.close, descriptor: descriptor, role: role)
         let error = Syscall.close(descriptor)
         let returned = Instant.now()
@@ -640,7 +747,7 @@ public final class Socket: Sendable, CustomStringConvertible {
         _ = ignoreBrokenPipeSignal
         var descriptors: [Int32] = [-1, -1]
         let pending = tracer?.enter(.socketpair, descriptor: -1, role: role, detail: "\(family), \(type)")
-        let result = Syscall.run { c_socketpair(family.rawValue, type.rawValue, &descriptors) }
+        let result = Syscall.run("socketpair") { c_socketpair(family.rawValue, type.rawValue, &descriptors) }
         let returned = Instant.now()
         if case .failure(let errno) = result {
             if let pending {

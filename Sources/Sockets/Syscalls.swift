@@ -13,28 +13,122 @@ import Wire
 enum Syscall {
     /// Runs `body` (a C call returning -1 on failure) and returns its result or the errno.
     /// EINTR means a signal arrived before anything happened, so the call is simply repeated.
+    ///
+    /// - Parameters:
+    ///   - name: the C function, as errors and the test seam name it.
+    ///   - retryOnInterrupt: false for calls that must not be repeated (close, connect).
+    ///   - descriptorsAreOurs: false when a descriptor came from the caller (sendfile's file),
+    ///     so that EBADF may be the caller's mistake rather than ours.
     @inline(__always)
-    static func run<T: FixedWidthInteger>(retryOnInterrupt: Bool = true, _ body: () -> T) -> Result<T, Errno> {
+    static func run<T: FixedWidthInteger>(
+        _ name: String, retryOnInterrupt: Bool = true, descriptorsAreOurs: Bool = true, _ body: () -> T
+    ) -> Result<T, Errno> {
+        funnel(name, retryOnInterrupt: retryOnInterrupt, descriptorsAreOurs: descriptorsAreOurs, count: nil) { _ in body() }
+    }
+
+    /// Like ``run(_:retryOnInterrupt:descriptorsAreOurs:_:)`` for a call that moves up to
+    /// `count` bytes: `body` is given the count to pass on, which the test seam may shorten
+    /// (a partial send is then a real send of fewer bytes).
+    @inline(__always)
+    static func transfer(
+        _ name: String, count: Int, descriptorsAreOurs: Bool = true, _ body: (Int) -> Int
+    ) -> Result<Int, Errno> {
+        funnel(name, retryOnInterrupt: true, descriptorsAreOurs: descriptorsAreOurs, count: count, body)
+    }
+
+    /// The one place that reads errno after a socket call: at once, before anything else
+    /// can overwrite it.
+    private static func funnel<T: FixedWidthInteger>(
+        _ name: String, retryOnInterrupt: Bool, descriptorsAreOurs: Bool, count: Int?, _ body: (Int) -> T
+    ) -> Result<T, Errno> {
         while true {
-            let result = body()
-            if result != -1 { return .success(result) }
-            let code = Errno(rawValue: errno)
+            var limit = count ?? 0
+            var forced: Errno? = nil
+            #if DEBUG
+            if let hook = SyscallSeam.hook {
+                switch hook(name) {
+                case .proceed: break
+                case .fail(let code): forced = code
+                case .shortTransfer(let most): if count != nil { limit = min(limit, max(0, most)) }
+                case .failAfterCall(let code):
+                    _ = body(limit)
+                    forced = code
+                }
+            }
+            #endif
+            let code: Errno
+            if let forced {
+                code = forced
+            } else {
+                let result = body(limit)
+                if result != -1 { return .success(result) }
+                code = Errno(rawValue: errno)
+            }
             if retryOnInterrupt && code == .interrupted { continue }
+            checkNotOurBug(name, code, descriptorsAreOurs: descriptorsAreOurs)
             return .failure(code)
+        }
+    }
+
+    /// EBADF, ENOTSOCK and EFAULT cannot come from anything a learner does through Socket:
+    /// Socket refuses calls once closed and passes only its own descriptor and buffers. They
+    /// mean a bug in osilab, so a debug build stops right there, with the call in the backtrace
+    /// (as SwiftNIO does); a release build reports the error like any other.
+    private static func checkNotOurBug(_ name: String, _ code: Errno, descriptorsAreOurs: Bool) {
+        let bug = code == .notSocket || code == .badAddress || (code == .badFileDescriptor && descriptorsAreOurs)
+        if bug {
+            assertionFailure("\(name) failed with \(ErrnoName.of(code.rawValue)): osilab passed a wrong descriptor or buffer")
         }
     }
 
     /// close() is never retried: on Linux the descriptor is gone even when close reports EINTR,
     /// and a retry could close a descriptor another thread has just been given.
     static func close(_ descriptor: Int32) -> Errno? {
-        #if canImport(Glibc)
-        let result = Glibc.close(descriptor)
-        #else
-        let result = Darwin.close(descriptor)
-        #endif
-        return result == -1 ? Errno(rawValue: errno) : nil
+        let result = run("close", retryOnInterrupt: false) {
+            #if canImport(Glibc)
+            Glibc.close(descriptor)
+            #else
+            Darwin.close(descriptor)
+            #endif
+        }
+        if case .failure(let errno) = result { return errno }
+        return nil
     }
 }
+
+#if DEBUG
+/// What the test seam makes of one system call. Debug builds only.
+public enum SyscallFault: Sendable, Equatable {
+    /// Make the real call.
+    case proceed
+    /// Skip the call and fail with this errno, as if the kernel had returned it at once
+    /// (EINTR from a signal before anything happened, EAGAIN from an empty queue).
+    case fail(Errno)
+    /// Make the real call, but pass at most this many bytes: a real partial send or short read.
+    case shortTransfer(Int)
+    /// Make the real call, then report this errno instead of its result, as a signal that
+    /// arrives while connect() waits for the SYN-ACK does: the SYN is already out. The real
+    /// result is dropped, so use it only for calls whose result is not a new descriptor.
+    case failAfterCall(Errno)
+}
+
+/// A debug-only seam in the syscall funnel, after swift-system's mocking: a test installs
+/// a hook for the calls made on its own thread (a task-local, so parallel tests and the lab's
+/// other threads are untouched), and the hook decides, call by call, what happens. The
+/// calls themselves stay real unless the hook says otherwise.
+public enum SyscallSeam {
+    /// Called with the C function's name (`send`, `recvfrom`, `connect`, ...) before each call.
+    public typealias Hook = @Sendable (_ call: String) -> SyscallFault
+
+    @TaskLocal static var hook: Hook?
+
+    /// Runs `body` with `hook` consulted before every system call the sockets layer makes
+    /// on this thread (or in this task).
+    public static func with<R>(_ hook: @escaping Hook, _ body: () throws -> R) rethrows -> R {
+        try $hook.withValue(hook) { try body() }
+    }
+}
+#endif
 
 extension SocketAddress {
     /// Calls `body` with this address as a C `sockaddr` and its length.
@@ -112,15 +206,15 @@ extension SocketAddress {
 }
 
 /// Calls `body` with room for any address and its length, then reads what the kernel wrote.
-func receiveAddress(_ body: (UnsafeMutablePointer<sockaddr>, UnsafeMutablePointer<socklen_t>) -> Int32)
-    -> (result: Int32, address: SocketAddress?)
-{
+func receiveAddress<T: FixedWidthInteger>(
+    _ body: (UnsafeMutablePointer<sockaddr>, UnsafeMutablePointer<socklen_t>) -> Result<T, Errno>
+) -> (result: Result<T, Errno>, address: SocketAddress?) {
     var storage = sockaddr_storage()
     var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
     let result = withUnsafeMutablePointer(to: &storage) { pointer in
         pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, &length) }
     }
-    guard result != -1 else { return (result, nil) }
+    guard case .success = result else { return (result, nil) }
     let address = withUnsafePointer(to: &storage) { SocketAddress(storage: $0, length: length) }
     return (result, address)
 }
@@ -146,8 +240,8 @@ let ignoreBrokenPipeSignal: Void = {
 }()
 
 // The C functions the sockets layer calls, under names that cannot collide with the
-// Socket methods named after them (inside Socket, `bind` means Socket.bind).
-@inline(__always) func currentErrno() -> Errno { Errno(rawValue: errno) }
+// Socket methods named after them (inside Socket, `bind` means Socket.bind). Each is called
+// only inside Syscall.run or Syscall.transfer, which alone read errno.
 
 @inline(__always) func c_socket(_ family: Int32, _ type: Int32, _ proto: Int32) -> Int32 {
     #if canImport(Glibc)
