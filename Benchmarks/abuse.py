@@ -39,6 +39,7 @@ BASE_PORT = 4820
 
 failures = []
 checks = 0
+figures = []  # what the new attacks measured, printed at the end (Benchmarks/REPORT.md)
 
 
 def check(condition, message):
@@ -149,8 +150,10 @@ class Server:
 # ---------------------------------------------------------------- clients
 
 
-def connect(port, timeout=10):
-    sock = socket.create_connection(("127.0.0.1", port), timeout)
+def connect(port, timeout=10, source="127.0.0.1"):
+    """A connection from `source`: every 127.x.y.z is this machine's loopback, so clients
+    from several addresses can be had on one machine (the server limits each address)."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout, source_address=(source, 0))
     sock.settimeout(timeout)
     return sock
 
@@ -190,7 +193,7 @@ def sized_exchange(sock, request):
     return head + b"|" + read_exactly(sock, int(head))
 
 
-def normal_exchange(lab, port, timeout=10):
+def normal_exchange(lab, port, timeout=10, source="127.0.0.1"):
     """One well-behaved client; returns True when the answer is right."""
     if lab == "udp-echo":
         # UDP may drop a datagram (a full receive queue after a flood), so a client tries
@@ -204,7 +207,7 @@ def normal_exchange(lab, port, timeout=10):
                 except TimeoutError:
                     continue
             return False
-    with connect(port, timeout) as sock:
+    with connect(port, timeout, source) as sock:
         if lab == "echo":
             sock.sendall(b"hello osilab 0123456789 abcdefgh")
             return read_exactly(sock, 32) == b"HELLO OSILAB 0123456789 ABCDEFGH"
@@ -221,17 +224,18 @@ def concurrent_clients(lab, port, count):
     lock = threading.Lock()
     start = threading.Barrier(count)
 
-    def one():
+    def one(number):
         ok = False
         try:
             start.wait(30)
-            ok = normal_exchange(lab, port, timeout=30)
+            # A class on four machines: one address may hold only half the server's slots.
+            ok = normal_exchange(lab, port, timeout=30, source=f"127.0.0.{1 + number % 4}")
         except Exception:
             ok = False
         with lock:
             results.append(ok)
 
-    threads = [threading.Thread(target=one) for _ in range(count)]
+    threads = [threading.Thread(target=one, args=(number,)) for number in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -386,6 +390,94 @@ def run_attacks(lab, port, canary, root, workdir):
     return answers
 
 
+def server_figures(pid):
+    """The server's open descriptors and resident memory, from /proc."""
+    rss = 0
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                rss = int(line.split()[1])
+    return descriptor_count(pid), rss
+
+
+def established_from(port, source):
+    """How many connections to `port` from `source` the kernel has ESTABLISHED on the
+    server's side (ss, not the server's own counts)."""
+    output = subprocess.run(["ss", "-Htn", "state", "established", f"( sport = :{port} )"],
+                            capture_output=True, text=True).stdout
+    return sum(1 for line in output.splitlines() if line.split()[-1].startswith(source + ":"))
+
+
+HOG_CONNECTIONS = 600
+
+
+def slot_attacks(lab, port, pid, figures):
+    """One client address opens more connections than the server has slots and holds
+    them (the attack of issue 17.4); a client from another address must still be served.
+    At the files server, a client that reads its file in a trickle must be cut at the
+    answer's deadline (--io-timeout 3 s, plus 8 s for 8 MiB at 1 MiB/s)."""
+    held = []
+    trickle = {}
+
+    def trickle_reader():
+        started = time.time()
+        try:
+            sock = socket.socket()
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            sock.settimeout(10)
+            sock.connect(("127.0.0.1", port))
+            sock.sendall(b"get big.bin")
+            if not sock.recv(64).strip().isdigit():
+                trickle["result"] = "no size"
+                return
+            sock.sendall(b"ok")
+            started, received = time.time(), 0
+            while time.time() - started < 20:
+                chunk = sock.recv(4096)
+                if not chunk:
+                    break
+                received += len(chunk)
+                time.sleep(0.25)
+            trickle["result"] = f"held {time.time() - started:.0f} s, {received} bytes"
+            trickle["cut"] = time.time() - started < 20
+        except OSError as error:
+            trickle["result"] = f"cut after {time.time() - started:.0f} s ({error.strerror})"
+            trickle["cut"] = True
+
+    reader = threading.Thread(target=trickle_reader) if lab == "files" else None
+    if reader:
+        reader.start()
+    before = server_figures(pid)
+    try:
+        for _ in range(HOG_CONNECTIONS):
+            held.append(connect(port, 5, "127.0.0.1"))
+    except OSError:
+        pass
+    for sock in held[-5:]:  # a byte now and then: at the echo server each one is answered
+        try:
+            sock.sendall(b"x")
+        except OSError:
+            pass
+    time.sleep(1)
+    hogged = established_from(port, "127.0.0.1")
+    during = server_figures(pid)
+    try:
+        fresh = normal_exchange(lab, port, timeout=5, source="127.0.0.9")
+    except OSError:
+        fresh = False  # refused: the server closed it at once
+    check(fresh, f"{lab}: with {len(held)} connections held from 127.0.0.1 ({hogged} served), "
+                 "a client from 127.0.0.9 is answered")
+    check(hogged <= 256, f"{lab}: one address holds at most half the 512 slots (it holds {hogged})")
+    for sock in held:
+        sock.close()
+    if reader:
+        reader.join(30)
+        check(trickle.get("cut", False), f"files: a client reading 8 MiB at 16 KiB/s is cut at the "
+                                         f"answer's deadline ({trickle.get('result')})")
+    figures.append(f"{lab}: one address opened {len(held)}, server held {hogged}; fds {before[0]} -> {during[0]}, "
+                   f"VmRSS {before[1]} -> {during[1]} KiB" + (f"; trickle reader {trickle.get('result')}" if reader else ""))
+
+
 def udp_attacks(port):
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         for size in (0, 1, 1400, 9000, 65507):
@@ -426,6 +518,7 @@ def abuse(binary, lab, port, workdir):
             served = concurrent_clients(lab, port, CONNECTIONS)
             check(served == CONNECTIONS, f"{lab}: {served} of {CONNECTIONS} concurrent clients were answered")
             answers = run_attacks(lab, port, canary, root, base)
+            slot_attacks(lab, port, server.pid, figures)
 
         check(server.process.poll() is None, f"{lab}: the server is still running after the abuse")
         check(normal_exchange(lab, port), f"{lab}: a normal client is answered after the abuse")
@@ -471,6 +564,8 @@ def main():
                 check(False, f"{lab}: the abuse run failed: {error!r}")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    for line in figures:
+        print(f"  {line}")
     print(f"abuse: {checks - len(failures)} of {checks} checks held in {time.time() - started:.0f} s")
     if failures:
         print("Failed:\n  " + "\n  ".join(failures))

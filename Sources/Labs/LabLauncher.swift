@@ -27,6 +27,7 @@ public struct ServeOptions: Sendable {
         if root != nil && lab != .files { problems.append(say(.problemRootFilesOnly)) }
         if allowAnyCommand && lab != .remote { problems.append(say(.problemAllowAnyRemoteOnly)) }
         if limits.maxConnections < 1 { problems.append(say(.problemMaxConnections)) }
+        if let perPeer = limits.maxConnectionsPerPeer, perPeer < 1 { problems.append(say(.problemMaxPerPeer)) }
         if limits.maxRequestBytes < 16 { problems.append(say(.problemMaxRequest)) }
         if limits.idleTimeout <= .zero || limits.ioTimeout <= .zero || runner.timeout <= .zero {
             problems.append(say(.problemTimeouts))
@@ -103,7 +104,8 @@ public struct ServeOptions: Sendable {
         var banner = [say(.bannerListening, lab.rawValue, "\(server.address)", lab.transport, lab.summary(language))]
         banner += details
         if lab != .udpEcho {
-            banner.append(say(.bannerThreads, String(limits.maxConnections), seconds(limits.idleTimeout, language)))
+            banner.append(say(.bannerThreads, String(limits.maxConnections), seconds(limits.idleTimeout, language),
+                               String(limits.perPeerLimit)))
         }
         banner.append(say(.bannerTry, "\(lab.rawValue)\(hostOption)\(portOption)"))
         if lab != .udpEcho && reachedByLocalhost {

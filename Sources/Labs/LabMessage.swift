@@ -28,7 +28,7 @@ public enum LabMessage: String, SentenceID {
     // Units and quoted bytes.
     case durationMilliseconds, durationSeconds, bytesSmall, bytesLarge, quotedNotUTF8, quotedCut, just, listSeparator
     // The TCP server's log.
-    case acceptFailedPausing, acceptFailed, fromPeer, serverFull, connectedFrom, connectionEnded
+    case acceptFailedPausing, acceptFailed, fromPeer, serverFull, serverFullForPeer, connectedFrom, connectionEnded
     case stoppingClosingOne, stoppingClosingMany, serverCouldNotListen, serverNoAcceptThread, noThread
     // How a connection ended.
     case endingClientClosed, endingReset, endingTimedOut, endingProtocolError, endingServerStopping, endingRefused, endingFailed
@@ -52,7 +52,7 @@ public enum LabMessage: String, SentenceID {
     case summaryConnection, summaryConnections, summaryDatagram, summaryDatagrams, summaryEndings, summaryEndingCount
     case summaryAtMost, summaryBytes, summaryAbandoned
     // `osilab serve`: problems, warnings, the banner, stopping.
-    case problemRootFilesOnly, problemAllowAnyRemoteOnly, problemMaxConnections, problemMaxRequest, problemTimeouts
+    case problemRootFilesOnly, problemAllowAnyRemoteOnly, problemMaxConnections, problemMaxPerPeer, problemMaxRequest, problemTimeouts
     case warningNotLoopback, warningAllowAny
     case labSummaryEcho, labSummaryRemote, labSummaryFiles, labSummaryUdpEcho
     case bannerListening, bannerRemoteRuns, anyProgram, bannerRemoteLimits, bannerFiles, bannerFilesEmpty

@@ -42,10 +42,13 @@ struct Serve: ParsableCommand {
     @Option(help: "Connections served at once; more are closed at once.")
     var maxConnections = 512
 
-    @Option(help: "Seconds a connection may stay silent before it is closed.")
+    @Option(help: "Connections one client address may hold at once (default: half of --max-connections).")
+    var maxPerPeer: Int?
+
+    @Option(help: "Seconds the server waits for each whole request before it closes the connection.")
     var idleTimeout: Double = 120
 
-    @Option(help: "Seconds a send may stall, and seconds to wait for an acknowledgement.")
+    @Option(help: "Seconds to wait for an acknowledgement, and for an answer to go out (plus its time at 1 MiB/s).")
     var ioTimeout: Double = 10
 
     @Option(help: "remote, files: the longest request read, in bytes.")
@@ -77,7 +80,7 @@ struct Serve: ParsableCommand {
         options.root = root
         options.allowAnyCommand = allowAnyCommand
         options.limits = ServerLimits(
-            maxConnections: maxConnections, idleTimeout: .seconds(idleTimeout), ioTimeout: .seconds(ioTimeout),
+            maxConnections: maxConnections, maxConnectionsPerPeer: maxPerPeer, idleTimeout: .seconds(idleTimeout), ioTimeout: .seconds(ioTimeout),
             maxRequestBytes: maxRequest)
         options.runner = CommandRunner(timeout: .seconds(commandTimeout), maxOutputBytes: maxOutput)
         return options
