@@ -15,11 +15,14 @@ Afterwards the server must still answer a normal client, its open descriptors
 the served folder must not have been opened (inotify sees no open, its atime is
 unchanged) nor its unique content appear in any answer. Traffic stays on 127.0.0.1.
 
-Usage: abuse.py OSILAB_BINARY [--lab echo|files|remote|udp-echo]...
+Also `unread-log`: `osilab serve echo` with its log going to a pipe nobody reads.
+
+Usage: abuse.py OSILAB_BINARY [--lab echo|files|remote|udp-echo|unread-log]...
 """
 
 import ctypes
 import errno
+import fcntl
 import os
 import resource
 import select
@@ -30,6 +33,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import threading
 import time
 import uuid
@@ -478,6 +482,56 @@ def slot_attacks(lab, port, pid, figures):
                    f"VmRSS {before[1]} -> {during[1]} KiB" + (f"; trickle reader {trickle.get('result')}" if reader else ""))
 
 
+def unread_log(binary, port, workdir):
+    """`osilab serve echo | (sleep 999)` (issue 17.5): the log goes to a pipe nobody reads.
+    The server must answer 1500 clients one after the other (each logs three lines, far
+    more than the pipe's 64 KiB), and still stop on SIGINT."""
+    print(f"== osilab serve echo, its log unread (port {port})", flush=True)
+    errors = open(os.path.join(workdir, "unread.err"), "w+")
+    process = subprocess.Popen([binary, "serve", "echo", "--port", str(port)], stdout=subprocess.PIPE,
+                               stderr=errors, stdin=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), 0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        before = server_figures(process.pid)
+        answered = 0
+        for number in range(1500):
+            try:
+                with connect(port, 3) as sock:
+                    message = f"hi {number}".encode()
+                    sock.sendall(message)
+                    if read_exactly(sock, len(message)) != message.upper():
+                        break
+                answered += 1
+            except OSError:
+                break
+        after = server_figures(process.pid)
+        waiting = struct.unpack("i", fcntl.ioctl(process.stdout.fileno(), termios.FIONREAD, b"\0\0\0\0"))[0]
+        check(answered == 1500, f"echo, log unread: {answered} of 1500 clients answered")
+        check(waiting >= 60000, f"echo, log unread: the pipe is full ({waiting} bytes wait in it)")
+        figures.append(f"echo, log unread: {answered} of 1500 answered, {waiting} bytes waiting in the pipe; "
+                       f"fds {before[0]} -> {after[0]}, VmRSS {before[1]} -> {after[1]} KiB")
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            code = process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            code = "killed after 15 s"
+        process.stdout.close()
+    errors.seek(0)
+    said = errors.read()
+    errors.close()
+    check(code == 0, f"echo, log unread: stopped on SIGINT (exit status {code})")
+    check("log lines dropped" in said, f"echo, log unread: says on standard error what it dropped ({said.strip()[:120]!r})")
+
+
 def udp_attacks(port):
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         for size in (0, 1, 1400, 9000, 65507):
@@ -546,7 +600,7 @@ def main():
     if not arguments:
         sys.exit(__doc__)
     binary = os.path.abspath(arguments[0])
-    labs = [arguments[i + 1] for i, a in enumerate(arguments) if a == "--lab"] or ["echo", "files", "remote", "udp-echo"]
+    labs = [arguments[i + 1] for i, a in enumerate(arguments) if a == "--lab"] or ["echo", "files", "remote", "udp-echo", "unread-log"]
     # 500 connections, plus the half-open and other clients, need more than the usual 1024
     # descriptors in this process; the server raises its own limit.
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -559,6 +613,9 @@ def main():
     try:
         for index, lab in enumerate(labs):
             try:
+                if lab == "unread-log":
+                    unread_log(binary, BASE_PORT + index, workdir)
+                    continue
                 abuse(binary, lab, BASE_PORT + index, workdir)
             except Exception as error:  # a harness failure is a failure, with its reason
                 check(False, f"{lab}: the abuse run failed: {error!r}")

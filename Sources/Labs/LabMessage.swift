@@ -50,7 +50,7 @@ public enum LabMessage: String, SentenceID {
     case fileSendStopped, fileShrank, endingFileShrank, fileSent, listingSent
     // The summary at the end.
     case summaryConnection, summaryConnections, summaryDatagram, summaryDatagrams, summaryEndings, summaryEndingCount
-    case summaryAtMost, summaryBytes, summaryAbandoned
+    case summaryAtMost, summaryBytes, summaryAbandoned, logLinesDropped
     // `osilab serve`: problems, warnings, the banner, stopping.
     case problemRootFilesOnly, problemAllowAnyRemoteOnly, problemMaxConnections, problemMaxPerPeer, problemMaxRequest, problemTimeouts
     case warningNotLoopback, warningAllowAny

@@ -100,6 +100,9 @@ struct Serve: ParsableCommand {
         let options = options
         for warning in options.warnings(language: language) { StandardStream.error.writeLine(warning) }
         let log = LabLog.standardOutput(detail: quiet ? .connections : .messages, language: language)
+        // Everything said while serving goes through one writer thread: a full pipe or a
+        // paused terminal then holds up no connection (the server's threads only queue).
+        let output = LineWriter.standardOutput(language: language)
         // 1. Bind and listen: the real port is known from here on.
         let started: ServeOptions.Started
         do throws(LabServerError) {
@@ -109,9 +112,9 @@ struct Serve: ParsableCommand {
             throw ExitCode.failure
         }
         // One write: whoever reads the banner sees all of it at once, never half.
-        StandardStream.output.writeLine(started.banner.joined(separator: "\n"))
+        output.enqueue(started.banner.joined(separator: "\n"))
         if case .privateNetwork(let name?) = place {
-            StandardStream.output.writeLine(say(.servePrivateNetwork, name, lab.rawValue))
+            output.enqueue(say(.servePrivateNetwork, name, lab.rawValue))
         }
         // 2. Capture the lab's port before any client can connect.
         var labCapture: LabCapture?
@@ -119,8 +122,8 @@ struct Serve: ParsableCommand {
             do {
                 let port = started.server.address.port ?? options.effectivePort
                 labCapture = try LabCapture(lab: options.lab, port: port, host: host)
-                labCapture?.printLive(language: language) { StandardStream.output.writeLine($0) }
-                StandardStream.output.writeLine(say(.serveCapturing))
+                labCapture?.printLive(language: language) { output.enqueue($0) }
+                output.enqueue(say(.serveCapturing))
             } catch {
                 StandardStream.error.writeLine(error.describe(in: language))
                 StandardStream.error.writeLine(say(.serveRunsOnWithoutCapture))
@@ -128,17 +131,19 @@ struct Serve: ParsableCommand {
         }
         // 3. Serve until Ctrl-C or SIGTERM.
         let signal = StopSignal.wait()
-        StandardStream.output.writeLine("\n" + say(.serveStopping, signal, options.lab.rawValue))
+        output.enqueue("\n" + say(.serveStopping, signal, options.lab.rawValue))
         // 4. Stop accepting, close every connection, report.
         let summary = started.server.stop()
-        StandardStream.output.writeLine(summary.text(language))
+        output.enqueue(summary.text(language))
         if let labCapture, let run = try? labCapture.finish(trace: []), let statistics = run.statistics {
             // The capture's counters, as every captured run says them.
             let counters = LabStrings(language)
-            StandardStream.output.writeLine(statistics.droppedByInterface > 0
+            output.enqueue(statistics.droppedByInterface > 0
                 ? counters(.captureCountersInterface, "\(statistics.delivered)", "\(statistics.received)",
                            "\(statistics.dropped)", "\(statistics.droppedByInterface)")
                 : counters(.captureCounters, "\(statistics.delivered)", "\(statistics.received)", "\(statistics.dropped)"))
         }
+        // Nobody reading the output must not keep the server from ending either.
+        output.finish(within: .seconds(2))
     }
 }

@@ -1152,6 +1152,7 @@ extension Sentences {
         "lab.summaryEndingCount": "{1} {0} 个",
         "lab.summaryAtMost": "，最多同时 {0} 个",
         "lab.summaryBytes": "；收到 {0}，发出 {1}",
+        "lab.logLinesDropped": "[osilab：没有人读取日志，丢掉了 {0} 行日志]",
         "lab.summaryAbandoned": "；服务器停止等待时，仍有 {0} 个连接在忙",
         "lab.problemRootFilesOnly": "--root 只用于 files 实验",
         "lab.problemAllowAnyRemoteOnly": "--allow-any-command 只用于 remote 实验",

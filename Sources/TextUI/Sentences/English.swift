@@ -1149,6 +1149,7 @@ extension Sentences {
         "lab.summaryEndingCount": "{0} {1}",
         "lab.summaryAtMost": ", at most {0} at once",
         "lab.summaryBytes": "; received {0}, sent {1}",
+        "lab.logLinesDropped": "[osilab: {0} log lines dropped: nobody was reading the log]",
         "lab.summaryAbandoned": "; {0} still busy when the server gave up waiting",
         "lab.problemRootFilesOnly": "--root is for the files lab only",
         "lab.problemAllowAnyRemoteOnly": "--allow-any-command is for the remote lab only",
