@@ -540,6 +540,61 @@ def udp_attacks(port):
             sock.sendto(b"\xff\xfe flood", ("127.0.0.1", port))
 
 
+def spoofed_udp(payload, source_port, port):
+    """One datagram 127.0.0.1:source_port -> 127.0.0.1:port from a raw socket that writes
+    its own IP header (IPPROTO_RAW): the kernel fills in the IP checksum, and a UDP
+    checksum of 0 means none (RFC 768)."""
+    udp = struct.pack("!HHHH", source_port, port, 8 + len(payload), 0) + payload
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0x4000, 64, socket.IPPROTO_UDP, 0,
+                     socket.inet_aton("127.0.0.1"), socket.inet_aton("127.0.0.1"))
+    with socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW) as raw:
+        raw.sendto(ip + udp, ("127.0.0.1", 0))
+
+
+def cpu_seconds(pid):
+    """User + system CPU time of a process so far (/proc/PID/stat, clock ticks)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def udp_out_datagrams():
+    """The kernel's count of UDP datagrams sent (/proc/net/snmp: all of this network
+    namespace, so other programs add to it)."""
+    with open("/proc/net/snmp") as snmp:
+        rows = [line.split() for line in snmp if line.startswith("Udp:")]
+    return int(rows[1][rows[0].index("OutDatagrams")])
+
+
+def udp_self_loop(port, pid, workdir):
+    """Issue 17.6: a datagram whose source is the server's own endpoint. tcpdump counts
+    what goes from the port to itself: the spoofed datagram only, never an answer."""
+    if os.geteuid() != 0:
+        print("  (skipped: spoofing a source needs a raw socket, that is root)")
+        return
+    capture = os.path.join(workdir, "self.pcap")
+    tcpdump = subprocess.Popen(["tcpdump", "-i", "lo", "-nn", "-U", "-w", capture,
+                                f"udp and src port {port} and dst port {port}"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        tcpdump.stderr.readline()  # "listening on lo ..." once the filter is in place
+        cpu, out, fds = cpu_seconds(pid), udp_out_datagrams(), server_figures(pid)
+        spoofed_udp(b"who echoes the echo?", port, port)
+        spoofed_udp(b"from port zero", 0, port)
+        time.sleep(1.5)
+        cpu, out = cpu_seconds(pid) - cpu, udp_out_datagrams() - out
+        check(normal_exchange("udp-echo", port), "udp-echo: a client is answered after the spoofed datagrams")
+    finally:
+        tcpdump.send_signal(signal.SIGINT)
+        tcpdump.wait(10)
+    packets = subprocess.run(["tcpdump", "-nn", "-r", capture], capture_output=True, text=True).stdout.splitlines()
+    check(len(packets) == 1, f"udp-echo: no answer to a datagram from its own port ({len(packets)} went port to port)")
+    after = server_figures(pid)
+    figures.append(f"udp-echo, spoofed from its own port: {len(packets)} datagrams port to port in 1.5 s, server CPU "
+                   f"{cpu:.2f} s, Udp OutDatagrams +{out} (whole machine); fds {fds[0]} -> {after[0]}, "
+                   f"VmRSS {fds[1]} -> {after[1]} KiB")
+
+
 # ---------------------------------------------------------------- one lab
 
 
@@ -567,6 +622,7 @@ def abuse(binary, lab, port, workdir):
 
         if lab == "udp-echo":
             udp_attacks(port)
+            udp_self_loop(port, server.pid, base)
             answers = []
         else:
             served = concurrent_clients(lab, port, CONNECTIONS)

@@ -37,6 +37,7 @@ public enum LabMessage: String, SentenceID {
     case requestTooLong, requestTooLongClosing, requestTooLongLog, closedInsteadOfAcknowledging
     // The echo and UDP echo servers.
     case echoExchange, recvfromFailed, sendtoFailed, datagramLog, udpCouldNotBind, udpNoThread
+    case udpIgnored, udpIgnoredOwnPort, udpIgnoredPortZero, udpIgnoredServicePort, kindIgnored
     // The remote server: its log, and what it sends as output.
     case refusedNotUTF8Log, refusedLog, couldNotRunLog, ranCommand, howExit, howSignal, howKilledAfter, howOutputCut, answered
     case wireNotUTF8, wireCannotSplit, wireNotRun, wireRunError, wireTimedOutMarker, wireOutputCutMarker

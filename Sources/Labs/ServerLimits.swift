@@ -87,7 +87,7 @@ public enum ConnectionEnding: Sendable, Equatable, CustomStringConvertible {
     static let kindIDs: [String: LabMessage] = [
         "client closed": .kindClientClosed, "reset": .kindReset, "timed out": .kindTimedOut,
         "protocol error": .kindProtocolError, "server stopping": .kindServerStopping, "refused": .kindRefused,
-        "failed": .kindFailed,
+        "failed": .kindFailed, "ignored": .kindIgnored,
     ]
 
     /// The ending as a sentence.
