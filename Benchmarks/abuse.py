@@ -15,9 +15,10 @@ Afterwards the server must still answer a normal client, its open descriptors
 the served folder must not have been opened (inotify sees no open, its atime is
 unchanged) nor its unique content appear in any answer. Traffic stays on 127.0.0.1.
 
-Also `unread-log`: `osilab serve echo` with its log going to a pipe nobody reads.
+Also `unread-log`: `osilab serve echo` with its log going to a pipe nobody reads; and
+`request-memory`: the memory 200 connections waiting for a request cost.
 
-Usage: abuse.py OSILAB_BINARY [--lab echo|files|remote|udp-echo|unread-log]...
+Usage: abuse.py OSILAB_BINARY [--lab echo|files|remote|udp-echo|unread-log|request-memory]...
 """
 
 import ctypes
@@ -532,6 +533,47 @@ def unread_log(binary, port, workdir):
     check("log lines dropped" in said, f"echo, log unread: says on standard error what it dropped ({said.strip()[:120]!r})")
 
 
+def request_memory(binary, port, workdir):
+    """Issue 17.7: `--max-request` was allocated whole for every connection waiting for a
+    request. 200 connections wait at a files server allowing 1 MiB requests: its resident
+    memory must grow by far less than 200 MiB."""
+    print(f"== osilab serve files --max-request 1048576, 200 waiting connections (port {port})", flush=True)
+    root = os.path.join(workdir, "memory-root")
+    os.makedirs(root, exist_ok=True)
+    log = open(os.path.join(workdir, "memory.log"), "w")
+    process = subprocess.Popen([binary, "serve", "files", "--port", str(port), "--root", root, "--quiet",
+                                "--max-request", "1048576"], stdout=log, stderr=subprocess.STDOUT)
+    held = []
+    try:
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), 0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        time.sleep(0.3)
+        before = server_figures(process.pid)
+        for number in range(200):
+            held.append(connect(port, 5, f"127.0.0.{1 + number % 2}"))
+        time.sleep(1)
+        during = server_figures(process.pid)
+        grown = (during[1] - before[1]) / 1024
+        check(grown < 50, f"files, --max-request 1 MiB: 200 waiting connections add {grown:.0f} MiB (under 50)")
+        figures.append(f"files, --max-request 1048576, 200 waiting connections: fds {before[0]} -> {during[0]}, "
+                       f"VmRSS {before[1]} -> {during[1]} KiB")
+    finally:
+        for sock in held:
+            sock.close()
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
 def udp_attacks(port):
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         for size in (0, 1, 1400, 9000, 65507):
@@ -656,7 +698,7 @@ def main():
     if not arguments:
         sys.exit(__doc__)
     binary = os.path.abspath(arguments[0])
-    labs = [arguments[i + 1] for i, a in enumerate(arguments) if a == "--lab"] or ["echo", "files", "remote", "udp-echo", "unread-log"]
+    labs = [arguments[i + 1] for i, a in enumerate(arguments) if a == "--lab"] or ["echo", "files", "remote", "udp-echo", "unread-log", "request-memory"]
     # 500 connections, plus the half-open and other clients, need more than the usual 1024
     # descriptors in this process; the server raises its own limit.
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -671,6 +713,9 @@ def main():
             try:
                 if lab == "unread-log":
                     unread_log(binary, BASE_PORT + index, workdir)
+                    continue
+                if lab == "request-memory":
+                    request_memory(binary, BASE_PORT + index, workdir)
                     continue
                 abuse(binary, lab, BASE_PORT + index, workdir)
             except Exception as error:  # a harness failure is a failure, with its reason

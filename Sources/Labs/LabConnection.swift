@@ -179,10 +179,31 @@ public final class LabConnection {
         case tooLong(firstBytes: [UInt8])
     }
 
+    /// What one recv() of `limit` bytes returns (whatever has arrived, waiting if nothing
+    /// has), without a buffer of `limit` bytes for every connection that waits: a first
+    /// recv() of a few KiB, then, only if that filled up, what else is already queued.
+    func receiveQueued(upTo limit: Int) throws(SocketError) -> [UInt8] {
+        let first = min(limit, LabConnection.firstReadBytes)
+        var bytes = try receive(upTo: first)
+        guard bytes.count == first else { return bytes }
+        while bytes.count < limit {
+            // Grows as bytes arrive: at most what is there (MSG_DONTWAIT), never the limit at once.
+            let asked = min(limit - bytes.count, max(LabConnection.firstReadBytes, bytes.count))
+            guard let more = try? socket.recv(maxBytes: asked, flags: Int32(MSG_DONTWAIT)), !more.isEmpty else { break }
+            bytesIn += more.count
+            bytes += more
+            if more.count < asked { break }  // nothing more was queued
+        }
+        return bytes
+    }
+
+    /// The first recv() of a request: larger than any request of the notes (they read 1024).
+    static let firstReadBytes = 4096
+
     /// Waits (up to the idle timeout) for the next request and reads it with one recv().
     public func receiveRequest() throws(SocketError) -> Request {
         // One byte more than allowed tells "exactly at the limit" from "over it".
-        let bytes = try receive(upTo: limits.maxRequestBytes + 1)
+        let bytes = try receiveQueued(upTo: limits.maxRequestBytes + 1)
         if bytes.isEmpty { return .closed }
         if bytes.count > limits.maxRequestBytes { return .tooLong(firstBytes: Array(bytes.prefix(32))) }
         return .bytes(bytes)
@@ -196,7 +217,7 @@ public final class LabConnection {
     /// from arriving in one recv() on the client (粘包, "sticky packets").
     public func receiveAcknowledgement() throws(SocketError) -> [UInt8]? {
         try setReceiveTimeout(limits.ioTimeout)
-        let bytes = try receive(upTo: limits.maxRequestBytes + 1)
+        let bytes = try receiveQueued(upTo: limits.maxRequestBytes + 1)
         try setReceiveTimeout(limits.idleTimeout)
         return bytes.isEmpty ? nil : bytes
     }

@@ -53,14 +53,14 @@ public enum LabMessage: String, SentenceID {
     case summaryConnection, summaryConnections, summaryDatagram, summaryDatagrams, summaryEndings, summaryEndingCount
     case summaryAtMost, summaryBytes, summaryAbandoned, logLinesDropped
     // `osilab serve`: problems, warnings, the banner, stopping.
-    case problemRootFilesOnly, problemAllowAnyRemoteOnly, problemMaxConnections, problemMaxPerPeer, problemMaxRequest, problemTimeouts
+    case problemRootFilesOnly, problemAllowAnyRemoteOnly, problemSeconds, problemWhole
     case warningNotLoopback, warningAllowAny
     case labSummaryEcho, labSummaryRemote, labSummaryFiles, labSummaryUdpEcho
     case bannerListening, bannerRemoteRuns, anyProgram, bannerRemoteLimits, bannerFiles, bannerFilesEmpty
     case bannerUdpPorts, bannerUdpSameNumber, bannerThreads, bannerTry, bannerPythonClient, bannerStop
     case serveWithoutCapture, errorLine, servePrivateNetwork, serveCapturing, serveRunsOnWithoutCapture, serveStopping
     // `osilab client`: options, the console, what came back.
-    case clientTimeoutPositive, clientIntoFilesOnly, clientWithoutCapture, clientGoingOn, clientTryNetwork
+    case clientIntoFilesOnly, clientWithoutCapture, clientGoingOn, clientTryNetwork
     case greet, usageEcho, usageRemote, usageFiles, usageFilesHere, emptyLineEcho, outputSizeOne, outputSizeMany
     case serverRefused, filesCommands, listingEmpty, savedOne, savedMany, udpGreet, udpEmptyBack, udpNoAnswer
     // The client's errors, and what it was doing when they happened.

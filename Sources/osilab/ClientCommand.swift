@@ -49,7 +49,10 @@ struct Client: ParsableCommand {
     func validate() throws {
         try checkPort(port)
         let say = LabSay(language)
-        if let timeout, timeout <= 0 { throw ValidationError(say(.clientTimeoutPositive)) }
+        if let timeout, let problem = NumberCheck.seconds(timeout, option: "--timeout", in: ClientOptions.timeoutSecondsRange,
+                                                          language: language) {
+            throw ValidationError(problem)
+        }
         if into != "." && lab != .files { throw ValidationError(say(.clientIntoFilesOnly)) }
     }
 

@@ -88,6 +88,19 @@ struct Serve: ParsableCommand {
 
     func validate() throws {
         try checkPort(port)
+        // Before `options` turns them into durations: Duration.seconds traps on nan and inf.
+        let seconds: [(String, Double, ClosedRange<Double>)] = [
+            ("--idle-timeout", idleTimeout, ServerLimits.idleSecondsRange),
+            ("--io-timeout", ioTimeout, ServerLimits.ioSecondsRange),
+            ("--command-timeout", commandTimeout, CommandRunner.secondsRange),
+        ]
+        for (option, value, range) in seconds {
+            if let problem = NumberCheck.seconds(value, option: option, in: range, language: language) { throw ValidationError(problem) }
+        }
+        // CommandRunner makes a 0 into 1: check what was typed.
+        if let problem = NumberCheck.whole(maxOutput, option: "--max-output", in: CommandRunner.outputBytesRange, language: language) {
+            throw ValidationError(problem)
+        }
         if let problem = options.problems(language: language).first { throw ValidationError(problem) }
     }
 

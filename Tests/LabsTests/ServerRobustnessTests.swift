@@ -278,6 +278,22 @@ final class ServerRobustnessTests: XCTestCase {
                            goodRequest: "echo fine", goodAnswer: "fine\n")
     }
 
+    func testARequestLongerThanTheFirstReadIsStillReadAsOne() throws {
+        // The server no longer reads into a buffer of --max-request bytes at once: it reads
+        // 4 KiB, then what else is queued. 30000 bytes in one segment must still be one
+        // request (over a 20000-byte limit), not 4 KiB and then a second request.
+        var limits = testLimits
+        limits.maxRequestBytes = 20_000
+        let root = try FileRoot.prepare(at: try temporaryFolder(self) + "/served")
+        let lab = try ServerUnderTest(FileService(root: root), limits: limits)
+        defer { lab.server.stop() }
+        let socket = try rawClient(port: lab.port)
+        defer { socket.close() }
+        try socket.sendAll(Array(("get " + String(repeating: "a", count: 29_996)).utf8))
+        XCTAssertEqual(text(try receiveAnswer(socket)), "ERR request longer than 20000 bytes; closing the connection")
+        lab.eventually("the log should count the request whole") { lab.log.contains { $0.contains("request longer than 20000 bytes") } }
+    }
+
     func testClientThatNeverAcknowledgesIsTimedOut() throws {
         var limits = testLimits
         limits.ioTimeout = .milliseconds(300)
