@@ -416,12 +416,9 @@ def established_from(port, source):
 HOG_CONNECTIONS = 600
 
 
-def slot_attacks(lab, port, pid, figures):
-    """One client address opens more connections than the server has slots and holds
-    them (the attack of issue 17.4); a client from another address must still be served.
-    At the files server, a client that reads its file in a trickle must be cut at the
-    answer's deadline (--io-timeout 3 s, plus 8 s for 8 MiB at 1 MiB/s)."""
-    held = []
+def start_trickle_reader(port):
+    """A files client that reads big.bin (8 MiB) at 16 KiB/s: it must be cut at the answer's
+    deadline (--io-timeout 3 s, plus 8 s for 8 MiB at 1 MiB/s). Runs while the other attacks do."""
     trickle = {}
 
     def trickle_reader():
@@ -449,9 +446,20 @@ def slot_attacks(lab, port, pid, figures):
             trickle["result"] = f"cut after {time.time() - started:.0f} s ({error.strerror})"
             trickle["cut"] = True
 
-    reader = threading.Thread(target=trickle_reader) if lab == "files" else None
-    if reader:
-        reader.start()
+    reader = threading.Thread(target=trickle_reader)
+    reader.start()
+    return reader, trickle
+
+
+def slot_attacks(lab, port, pid, figures, trickle=None):
+    """One client address opens more connections than the server has slots and holds
+    them (the attack of issue 17.4); a client from another address must still be served.
+    `trickle`: the files server's slow reader (start_trickle_reader), checked here."""
+    held = []
+    reader, trickle = trickle if trickle else (None, {})
+    settle = time.time() + 5  # the earlier attacks' connections are still closing
+    while descriptor_count(pid) > 16 and time.time() < settle:
+        time.sleep(0.1)
     before = server_figures(pid)
     try:
         for _ in range(HOG_CONNECTIONS):
@@ -669,8 +677,9 @@ def abuse(binary, lab, port, workdir):
         else:
             served = concurrent_clients(lab, port, CONNECTIONS)
             check(served == CONNECTIONS, f"{lab}: {served} of {CONNECTIONS} concurrent clients were answered")
+            trickle = start_trickle_reader(port) if lab == "files" else None
             answers = run_attacks(lab, port, canary, root, base)
-            slot_attacks(lab, port, server.pid, figures)
+            slot_attacks(lab, port, server.pid, figures, trickle)
 
         check(server.process.poll() is None, f"{lab}: the server is still running after the abuse")
         check(normal_exchange(lab, port), f"{lab}: a normal client is answered after the abuse")
