@@ -24,6 +24,8 @@ public final class LabConnection {
     /// Whether SO_SNDTIMEO holds the whole I/O timeout (an answer's last send may have
     /// left it at what remained of that answer's deadline).
     private var sendTimeoutIsWhole = false
+    /// The time the latest answer was given (``answerDeadline(bytes:)``), for the log.
+    private var answerAllowance: Duration?
 
     init(id: Int, socket: Socket, peer: SocketAddress, limits: ServerLimits, log: LabLog,
          stopping: @escaping @Sendable () -> Bool) {
@@ -139,6 +141,7 @@ public final class LabConnection {
     func answerDeadline(bytes: Int) -> ContinuousClock.Instant {
         let rate = max(1, limits.minimumSendRate)
         let transfer = Duration.milliseconds(Int64(clamping: bytes / rate * 1000 + bytes % rate * 1000 / rate))
+        answerAllowance = limits.ioTimeout + transfer
         return ContinuousClock.now + limits.ioTimeout + transfer
     }
 
@@ -342,7 +345,7 @@ public final class LabConnection {
             switch phase {
             case .request: return .timedOut(LabSentence(.timeoutNoRequest, .duration(limits.idleTimeout)))
             case .acknowledgement: return .timedOut(LabSentence(.timeoutNoAcknowledgement, .duration(limits.ioTimeout)))
-            case .answer: return .timedOut(LabSentence(.timeoutClientNotReading, .duration(limits.ioTimeout)))
+            case .answer: return .timedOut(LabSentence(.timeoutClientNotReading, .duration(answerAllowance ?? limits.ioTimeout)))
             }
         case .system(.connectionReset), .system(.brokenPipe):
             return .reset
