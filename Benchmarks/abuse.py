@@ -15,11 +15,15 @@ Afterwards the server must still answer a normal client, its open descriptors
 the served folder must not have been opened (inotify sees no open, its atime is
 unchanged) nor its unique content appear in any answer. Traffic stays on 127.0.0.1.
 
-Usage: abuse.py OSILAB_BINARY [--lab echo|files|remote|udp-echo]...
+Also `unread-log`: `osilab serve echo` with its log going to a pipe nobody reads; and
+`request-memory`: the memory 200 connections waiting for a request cost.
+
+Usage: abuse.py OSILAB_BINARY [--lab echo|files|remote|udp-echo|unread-log|request-memory]...
 """
 
 import ctypes
 import errno
+import fcntl
 import os
 import resource
 import select
@@ -30,6 +34,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import threading
 import time
 import uuid
@@ -39,6 +44,7 @@ BASE_PORT = 4820
 
 failures = []
 checks = 0
+figures = []  # what the new attacks measured, printed at the end (Benchmarks/REPORT.md)
 
 
 def check(condition, message):
@@ -149,8 +155,10 @@ class Server:
 # ---------------------------------------------------------------- clients
 
 
-def connect(port, timeout=10):
-    sock = socket.create_connection(("127.0.0.1", port), timeout)
+def connect(port, timeout=10, source="127.0.0.1"):
+    """A connection from `source`: every 127.x.y.z is this machine's loopback, so clients
+    from several addresses can be had on one machine (the server limits each address)."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout, source_address=(source, 0))
     sock.settimeout(timeout)
     return sock
 
@@ -190,7 +198,7 @@ def sized_exchange(sock, request):
     return head + b"|" + read_exactly(sock, int(head))
 
 
-def normal_exchange(lab, port, timeout=10):
+def normal_exchange(lab, port, timeout=10, source="127.0.0.1"):
     """One well-behaved client; returns True when the answer is right."""
     if lab == "udp-echo":
         # UDP may drop a datagram (a full receive queue after a flood), so a client tries
@@ -204,7 +212,7 @@ def normal_exchange(lab, port, timeout=10):
                 except TimeoutError:
                     continue
             return False
-    with connect(port, timeout) as sock:
+    with connect(port, timeout, source) as sock:
         if lab == "echo":
             sock.sendall(b"hello osilab 0123456789 abcdefgh")
             return read_exactly(sock, 32) == b"HELLO OSILAB 0123456789 ABCDEFGH"
@@ -221,17 +229,18 @@ def concurrent_clients(lab, port, count):
     lock = threading.Lock()
     start = threading.Barrier(count)
 
-    def one():
+    def one(number):
         ok = False
         try:
             start.wait(30)
-            ok = normal_exchange(lab, port, timeout=30)
+            # A class on four machines: one address may hold only half the server's slots.
+            ok = normal_exchange(lab, port, timeout=30, source=f"127.0.0.{1 + number % 4}")
         except Exception:
             ok = False
         with lock:
             results.append(ok)
 
-    threads = [threading.Thread(target=one) for _ in range(count)]
+    threads = [threading.Thread(target=one, args=(number,)) for number in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -393,12 +402,254 @@ def run_attacks(lab, port, canary, root, workdir):
     return answers
 
 
+def server_figures(pid):
+    """The server's open descriptors and resident memory, from /proc."""
+    rss = 0
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                rss = int(line.split()[1])
+    return descriptor_count(pid), rss
+
+
+def established_from(port, source):
+    """How many connections to `port` from `source` the kernel has ESTABLISHED on the
+    server's side (ss, not the server's own counts)."""
+    output = subprocess.run(["ss", "-Htn", "state", "established", f"( sport = :{port} )"],
+                            capture_output=True, text=True).stdout
+    return sum(1 for line in output.splitlines() if line.split()[-1].startswith(source + ":"))
+
+
+HOG_CONNECTIONS = 600
+
+
+def start_trickle_reader(port):
+    """A files client that reads big.bin (8 MiB) at 16 KiB/s: it must be cut at the answer's
+    deadline (--io-timeout 3 s, plus 8 s for 8 MiB at 1 MiB/s). Runs while the other attacks do."""
+    trickle = {}
+
+    def trickle_reader():
+        started = time.time()
+        try:
+            sock = socket.socket()
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            sock.settimeout(10)
+            sock.connect(("127.0.0.1", port))
+            sock.sendall(b"get big.bin")
+            if not sock.recv(64).strip().isdigit():
+                trickle["result"] = "no size"
+                return
+            sock.sendall(b"ok")
+            started, received = time.time(), 0
+            while time.time() - started < 20:
+                chunk = sock.recv(4096)
+                if not chunk:
+                    break
+                received += len(chunk)
+                time.sleep(0.25)
+            trickle["result"] = f"held {time.time() - started:.0f} s, {received} bytes"
+            trickle["cut"] = time.time() - started < 20
+        except OSError as error:
+            trickle["result"] = f"cut after {time.time() - started:.0f} s ({error.strerror})"
+            trickle["cut"] = True
+
+    reader = threading.Thread(target=trickle_reader)
+    reader.start()
+    return reader, trickle
+
+
+def slot_attacks(lab, port, pid, figures, trickle=None):
+    """One client address opens more connections than the server has slots and holds
+    them (the attack of issue 17.4); a client from another address must still be served.
+    `trickle`: the files server's slow reader (start_trickle_reader), checked here."""
+    held = []
+    reader, trickle = trickle if trickle else (None, {})
+    settle = time.time() + 5  # the earlier attacks' connections are still closing
+    while descriptor_count(pid) > 16 and time.time() < settle:
+        time.sleep(0.1)
+    before = server_figures(pid)
+    try:
+        for _ in range(HOG_CONNECTIONS):
+            held.append(connect(port, 5, "127.0.0.1"))
+    except OSError:
+        pass
+    for sock in held[-5:]:  # a byte now and then: at the echo server each one is answered
+        try:
+            sock.sendall(b"x")
+        except OSError:
+            pass
+    time.sleep(1)
+    hogged = established_from(port, "127.0.0.1")
+    during = server_figures(pid)
+    try:
+        fresh = normal_exchange(lab, port, timeout=5, source="127.0.0.9")
+    except OSError:
+        fresh = False  # refused: the server closed it at once
+    check(fresh, f"{lab}: with {len(held)} connections held from 127.0.0.1 ({hogged} served), "
+                 "a client from 127.0.0.9 is answered")
+    check(hogged <= 256, f"{lab}: one address holds at most half the 512 slots (it holds {hogged})")
+    for sock in held:
+        sock.close()
+    if reader:
+        reader.join(30)
+        check(trickle.get("cut", False), f"files: a client reading 8 MiB at 16 KiB/s is cut at the "
+                                         f"answer's deadline ({trickle.get('result')})")
+    figures.append(f"{lab}: one address opened {len(held)}, server held {hogged}; fds {before[0]} -> {during[0]}, "
+                   f"VmRSS {before[1]} -> {during[1]} KiB" + (f"; trickle reader {trickle.get('result')}" if reader else ""))
+
+
+def unread_log(binary, port, workdir):
+    """`osilab serve echo | (sleep 999)` (issue 17.5): the log goes to a pipe nobody reads.
+    The server must answer 1500 clients one after the other (each logs three lines, far
+    more than the pipe's 64 KiB), and still stop on SIGINT."""
+    print(f"== osilab serve echo, its log unread (port {port})", flush=True)
+    errors = open(os.path.join(workdir, "unread.err"), "w+")
+    process = subprocess.Popen([binary, "serve", "echo", "--port", str(port)], stdout=subprocess.PIPE,
+                               stderr=errors, stdin=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), 0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        before = server_figures(process.pid)
+        answered = 0
+        for number in range(1500):
+            try:
+                with connect(port, 3) as sock:
+                    message = f"hi {number}".encode()
+                    sock.sendall(message)
+                    if read_exactly(sock, len(message)) != message.upper():
+                        break
+                answered += 1
+            except OSError:
+                break
+        after = server_figures(process.pid)
+        waiting = struct.unpack("i", fcntl.ioctl(process.stdout.fileno(), termios.FIONREAD, b"\0\0\0\0"))[0]
+        check(answered == 1500, f"echo, log unread: {answered} of 1500 clients answered")
+        check(waiting >= 60000, f"echo, log unread: the pipe is full ({waiting} bytes wait in it)")
+        figures.append(f"echo, log unread: {answered} of 1500 answered, {waiting} bytes waiting in the pipe; "
+                       f"fds {before[0]} -> {after[0]}, VmRSS {before[1]} -> {after[1]} KiB")
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            code = process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            code = "killed after 15 s"
+        process.stdout.close()
+    errors.seek(0)
+    said = errors.read()
+    errors.close()
+    check(code == 0, f"echo, log unread: stopped on SIGINT (exit status {code})")
+    check("log lines dropped" in said, f"echo, log unread: says on standard error what it dropped ({said.strip()[:120]!r})")
+
+
+def request_memory(binary, port, workdir):
+    """Issue 17.7: `--max-request` was allocated whole for every connection waiting for a
+    request. 200 connections wait at a files server allowing 1 MiB requests: its resident
+    memory must grow by far less than 200 MiB."""
+    print(f"== osilab serve files --max-request 1048576, 200 waiting connections (port {port})", flush=True)
+    root = os.path.join(workdir, "memory-root")
+    os.makedirs(root, exist_ok=True)
+    log = open(os.path.join(workdir, "memory.log"), "w")
+    process = subprocess.Popen([binary, "serve", "files", "--port", str(port), "--root", root, "--quiet",
+                                "--max-request", "1048576"], stdout=log, stderr=subprocess.STDOUT)
+    held = []
+    try:
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), 0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        time.sleep(0.3)
+        before = server_figures(process.pid)
+        for number in range(200):
+            held.append(connect(port, 5, f"127.0.0.{1 + number % 2}"))
+        time.sleep(1)
+        during = server_figures(process.pid)
+        grown = (during[1] - before[1]) / 1024
+        check(grown < 50, f"files, --max-request 1 MiB: 200 waiting connections add {grown:.0f} MiB (under 50)")
+        figures.append(f"files, --max-request 1048576, 200 waiting connections: fds {before[0]} -> {during[0]}, "
+                       f"VmRSS {before[1]} -> {during[1]} KiB")
+    finally:
+        for sock in held:
+            sock.close()
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
 def udp_attacks(port):
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         for size in (0, 1, 1400, 9000, 65507):
             sock.sendto(os.urandom(size), ("127.0.0.1", port))
         for _ in range(2000):
             sock.sendto(b"\xff\xfe flood", ("127.0.0.1", port))
+
+
+def spoofed_udp(payload, source_port, port):
+    """One datagram 127.0.0.1:source_port -> 127.0.0.1:port from a raw socket that writes
+    its own IP header (IPPROTO_RAW): the kernel fills in the IP checksum, and a UDP
+    checksum of 0 means none (RFC 768)."""
+    udp = struct.pack("!HHHH", source_port, port, 8 + len(payload), 0) + payload
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0x4000, 64, socket.IPPROTO_UDP, 0,
+                     socket.inet_aton("127.0.0.1"), socket.inet_aton("127.0.0.1"))
+    with socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW) as raw:
+        raw.sendto(ip + udp, ("127.0.0.1", 0))
+
+
+def cpu_seconds(pid):
+    """User + system CPU time of a process so far (/proc/PID/stat, clock ticks)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def udp_out_datagrams():
+    """The kernel's count of UDP datagrams sent (/proc/net/snmp: all of this network
+    namespace, so other programs add to it)."""
+    with open("/proc/net/snmp") as snmp:
+        rows = [line.split() for line in snmp if line.startswith("Udp:")]
+    return int(rows[1][rows[0].index("OutDatagrams")])
+
+
+def udp_self_loop(port, pid, workdir):
+    """Issue 17.6: a datagram whose source is the server's own endpoint. tcpdump counts
+    what goes from the port to itself: the spoofed datagram only, never an answer."""
+    if os.geteuid() != 0:
+        print("  (skipped: spoofing a source needs a raw socket, that is root)")
+        return
+    capture = os.path.join(workdir, "self.pcap")
+    tcpdump = subprocess.Popen(["tcpdump", "-i", "lo", "-nn", "-U", "-w", capture,
+                                f"udp and src port {port} and dst port {port}"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        tcpdump.stderr.readline()  # "listening on lo ..." once the filter is in place
+        cpu, out, fds = cpu_seconds(pid), udp_out_datagrams(), server_figures(pid)
+        spoofed_udp(b"who echoes the echo?", port, port)
+        spoofed_udp(b"from port zero", 0, port)
+        time.sleep(1.5)
+        cpu, out = cpu_seconds(pid) - cpu, udp_out_datagrams() - out
+        check(normal_exchange("udp-echo", port), "udp-echo: a client is answered after the spoofed datagrams")
+    finally:
+        tcpdump.send_signal(signal.SIGINT)
+        tcpdump.wait(10)
+    packets = subprocess.run(["tcpdump", "-nn", "-r", capture], capture_output=True, text=True).stdout.splitlines()
+    check(len(packets) == 1, f"udp-echo: no answer to a datagram from its own port ({len(packets)} went port to port)")
+    after = server_figures(pid)
+    figures.append(f"udp-echo, spoofed from its own port: {len(packets)} datagrams port to port in 1.5 s, server CPU "
+                   f"{cpu:.2f} s, Udp OutDatagrams +{out} (whole machine); fds {fds[0]} -> {after[0]}, "
+                   f"VmRSS {fds[1]} -> {after[1]} KiB")
 
 
 # ---------------------------------------------------------------- one lab
@@ -430,11 +681,14 @@ def abuse(binary, lab, port, workdir):
 
         if lab == "udp-echo":
             udp_attacks(port)
+            udp_self_loop(port, server.pid, base)
             answers = []
         else:
             served = concurrent_clients(lab, port, CONNECTIONS)
             check(served == CONNECTIONS, f"{lab}: {served} of {CONNECTIONS} concurrent clients were answered")
+            trickle = start_trickle_reader(port) if lab == "files" else None
             answers = run_attacks(lab, port, canary, root, base)
+            slot_attacks(lab, port, server.pid, figures, trickle)
 
         check(server.process.poll() is None, f"{lab}: the server is still running after the abuse")
         check(normal_exchange(lab, port), f"{lab}: a normal client is answered after the abuse")
@@ -462,7 +716,7 @@ def main():
     if not arguments:
         sys.exit(__doc__)
     binary = os.path.abspath(arguments[0])
-    labs = [arguments[i + 1] for i, a in enumerate(arguments) if a == "--lab"] or ["echo", "files", "remote", "udp-echo"]
+    labs = [arguments[i + 1] for i, a in enumerate(arguments) if a == "--lab"] or ["echo", "files", "remote", "udp-echo", "unread-log", "request-memory"]
     # 500 connections, plus the half-open and other clients, need more than the usual 1024
     # descriptors in this process; the server raises its own limit.
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -475,11 +729,19 @@ def main():
     try:
         for index, lab in enumerate(labs):
             try:
+                if lab == "unread-log":
+                    unread_log(binary, BASE_PORT + index, workdir)
+                    continue
+                if lab == "request-memory":
+                    request_memory(binary, BASE_PORT + index, workdir)
+                    continue
                 abuse(binary, lab, BASE_PORT + index, workdir)
             except Exception as error:  # a harness failure is a failure, with its reason
                 check(False, f"{lab}: the abuse run failed: {error!r}")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    for line in figures:
+        print(f"  {line}")
     print(f"abuse: {checks - len(failures)} of {checks} checks held in {time.time() - started:.0f} s")
     if failures:
         print("Failed:\n  " + "\n  ".join(failures))

@@ -21,6 +21,11 @@ public final class LabConnection {
 
     public private(set) var bytesIn = 0
     public private(set) var bytesOut = 0
+    /// Whether SO_SNDTIMEO holds the whole I/O timeout (an answer's last send may have
+    /// left it at what remained of that answer's deadline).
+    private var sendTimeoutIsWhole = false
+    /// The time the latest answer was given (``answerDeadline(bytes:)``), for the log.
+    private var answerAllowance: Duration?
 
     init(id: Int, socket: Socket, peer: SocketAddress, limits: ServerLimits, log: LabLog,
          stopping: @escaping @Sendable () -> Bool) {
@@ -77,26 +82,90 @@ public final class LabConnection {
     }
 
     /// Sends every byte (Python's `sendall`; the notes use `send`, which may send only part).
+    ///
+    /// All of it must go out by one deadline (``answerDeadline(bytes:)``), not within a
+    /// timeout per send: a client that reads a few bytes now and then would otherwise
+    /// keep each send() progressing, and hold its connection for as long as it likes.
     public func send(_ bytes: some Collection<UInt8>) throws(SocketError) {
-        do throws(SocketError) {
-            try socket.sendAll(bytes)
-            bytesOut += bytes.count
-        } catch {
-            bytesOut += error.bytesTransferred
-            throw error
+        let array = Array(bytes)
+        let deadline = answerDeadline(bytes: array.count)
+        var sent = 0
+        defer { bytesOut += sent }
+        while sent < array.count {
+            try limitSendTimeout(to: deadline, call: "sendall", sent: sent)
+            do throws(SocketError) {
+                sent += try socket.send(array[sent..<min(array.count, sent + LabConnection.sendPiece)])
+            } catch {
+                sent += error.bytesTransferred
+                if error.reason == .timedOut { dropUnsentOnClose() }
+                throw SocketError(call: "sendall", reason: error.reason, bytesTransferred: sent)
+            }
         }
     }
 
     /// Sends `count` bytes of an open file with the kernel's zero-copy `sendfile`; returns
-    /// how many went out (fewer only if the file shrank meanwhile).
+    /// how many went out (fewer only if the file shrank meanwhile). One deadline for all
+    /// of it, as in ``send(_:)``.
     public func sendFile(_ descriptor: Int32, count: Int) throws(SocketError) -> Int {
-        do throws(SocketError) {
-            let sent = try socket.sendFile(from: descriptor, count: count)
-            bytesOut += sent
-            return sent
-        } catch {
-            bytesOut += error.bytesTransferred
-            throw error
+        let deadline = answerDeadline(bytes: count)
+        var sent = 0
+        defer { bytesOut += sent }
+        while sent < count {
+            try limitSendTimeout(to: deadline, call: "sendfile", sent: sent)
+            // Socket.sendFile calls sendfile() again after each partial send, each call with
+            // the whole SO_SNDTIMEO: a small piece keeps that from stretching the deadline.
+            let piece = min(count - sent, LabConnection.filePiece)
+            do throws(SocketError) {
+                let went = try socket.sendFile(from: descriptor, offset: Int64(sent), count: piece)
+                sent += went
+                if went < piece { break }
+            } catch {
+                sent += error.bytesTransferred
+                if error.reason == .timedOut { dropUnsentOnClose() }
+                throw SocketError(call: "sendfile", reason: error.reason, bytesTransferred: sent)
+            }
+        }
+        return sent
+    }
+
+    /// The most one send() or sendfile() is given: small enough that a stalled client is
+    /// noticed within a piece, large enough that a fast one costs few system calls.
+    static let sendPiece = 256 * 1024
+    /// The most one ``sendFile(_:count:)`` step gives the socket layer: at the slowest rate
+    /// allowed this is a quarter of a second past the deadline at most.
+    static let filePiece = 64 * 1024
+
+    /// When an answer of `bytes` must have gone out: the I/O timeout, plus the time the
+    /// answer takes at ``ServerLimits/minimumSendRate`` (a big file over a slow link is fine,
+    /// a client that reads a trickle is not).
+    func answerDeadline(bytes: Int) -> ContinuousClock.Instant {
+        let rate = max(1, limits.minimumSendRate)
+        let transfer = Duration.milliseconds(Int64(clamping: bytes / rate * 1000 + bytes % rate * 1000 / rate))
+        answerAllowance = limits.ioTimeout + transfer
+        return ContinuousClock.now + limits.ioTimeout + transfer
+    }
+
+    /// Makes the coming close() reset the connection (SO_LINGER 0) instead of leaving the
+    /// kernel to deliver what is still queued: a client too slow for the deadline would
+    /// otherwise go on draining megabytes from an orphaned socket, and never see the cut.
+    private func dropUnsentOnClose() {
+        try? socket.setLinger(seconds: 0)
+    }
+
+    /// Sets SO_SNDTIMEO to what is left until `deadline`, or throws a timeout when nothing is.
+    private func limitSendTimeout(to deadline: ContinuousClock.Instant, call: String, sent: Int) throws(SocketError) {
+        let left = deadline - ContinuousClock.now
+        guard left > .zero else {
+            dropUnsentOnClose()
+            throw SocketError(call: call, reason: .timedOut, bytesTransferred: sent)
+        }
+        if left >= limits.ioTimeout {
+            // Most answers are small and go out at once: no setsockopt() for them.
+            if !sendTimeoutIsWhole { try setSendTimeout(limits.ioTimeout) }
+            sendTimeoutIsWhole = true
+        } else {
+            try setSendTimeout(left)
+            sendTimeoutIsWhole = false
         }
     }
 
@@ -113,10 +182,31 @@ public final class LabConnection {
         case tooLong(firstBytes: [UInt8])
     }
 
+    /// What one recv() of `limit` bytes returns (whatever has arrived, waiting if nothing
+    /// has), without a buffer of `limit` bytes for every connection that waits: a first
+    /// recv() of a few KiB, then, only if that filled up, what else is already queued.
+    func receiveQueued(upTo limit: Int) throws(SocketError) -> [UInt8] {
+        let first = min(limit, LabConnection.firstReadBytes)
+        var bytes = try receive(upTo: first)
+        guard bytes.count == first else { return bytes }
+        while bytes.count < limit {
+            // Grows as bytes arrive: at most what is there (MSG_DONTWAIT), never the limit at once.
+            let asked = min(limit - bytes.count, max(LabConnection.firstReadBytes, bytes.count))
+            guard let more = try? socket.recv(maxBytes: asked, flags: Int32(MSG_DONTWAIT)), !more.isEmpty else { break }
+            bytesIn += more.count
+            bytes += more
+            if more.count < asked { break }  // nothing more was queued
+        }
+        return bytes
+    }
+
+    /// The first recv() of a request: larger than any request of the notes (they read 1024).
+    static let firstReadBytes = 4096
+
     /// Waits (up to the idle timeout) for the next request and reads it with one recv().
     public func receiveRequest() throws(SocketError) -> Request {
         // One byte more than allowed tells "exactly at the limit" from "over it".
-        let bytes = try receive(upTo: limits.maxRequestBytes + 1)
+        let bytes = try receiveQueued(upTo: limits.maxRequestBytes + 1)
         if bytes.isEmpty { return .closed }
         if bytes.count > limits.maxRequestBytes { return .tooLong(firstBytes: Array(bytes.prefix(32))) }
         return .bytes(bytes)
@@ -130,7 +220,7 @@ public final class LabConnection {
     /// from arriving in one recv() on the client (粘包, "sticky packets").
     public func receiveAcknowledgement() throws(SocketError) -> [UInt8]? {
         try setReceiveTimeout(limits.ioTimeout)
-        let bytes = try receive(upTo: limits.maxRequestBytes + 1)
+        let bytes = try receiveQueued(upTo: limits.maxRequestBytes + 1)
         try setReceiveTimeout(limits.idleTimeout)
         return bytes.isEmpty ? nil : bytes
     }
@@ -230,6 +320,7 @@ public final class LabConnection {
     }
 
     func setSendTimeout(_ timeout: Duration) throws(SocketError) {
+        sendTimeoutIsWhole = timeout == limits.ioTimeout
         try socket.setOption(level: SOL_SOCKET, name: SO_SNDTIMEO, value: timeval(timeout),
                              call: "setsockopt(SO_SNDTIMEO)")
     }
@@ -254,7 +345,7 @@ public final class LabConnection {
             switch phase {
             case .request: return .timedOut(LabSentence(.timeoutNoRequest, .duration(limits.idleTimeout)))
             case .acknowledgement: return .timedOut(LabSentence(.timeoutNoAcknowledgement, .duration(limits.ioTimeout)))
-            case .answer: return .timedOut(LabSentence(.timeoutClientNotReading, .duration(limits.ioTimeout)))
+            case .answer: return .timedOut(LabSentence(.timeoutClientNotReading, .duration(answerAllowance ?? limits.ioTimeout)))
             }
         case .system(.connectionReset), .system(.brokenPipe):
             return .reset

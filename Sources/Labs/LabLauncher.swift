@@ -26,11 +26,19 @@ public struct ServeOptions: Sendable {
         var problems: [String] = []
         if root != nil && lab != .files { problems.append(say(.problemRootFilesOnly)) }
         if allowAnyCommand && lab != .remote { problems.append(say(.problemAllowAnyRemoteOnly)) }
-        if limits.maxConnections < 1 { problems.append(say(.problemMaxConnections)) }
-        if limits.maxRequestBytes < 16 { problems.append(say(.problemMaxRequest)) }
-        if limits.idleTimeout <= .zero || limits.ioTimeout <= .zero || runner.timeout <= .zero {
-            problems.append(say(.problemTimeouts))
-        }
+        let counts: [(String, Int, ClosedRange<Int>)] = [
+            ("--max-connections", limits.maxConnections, ServerLimits.connectionsRange),
+            ("--max-per-peer", limits.maxConnectionsPerPeer ?? 1, 1...max(1, limits.maxConnections)),
+            ("--max-request", limits.maxRequestBytes, ServerLimits.requestBytesRange),
+            ("--max-output", runner.maxOutputBytes, CommandRunner.outputBytesRange),
+        ]
+        let durations: [(String, Duration, ClosedRange<Double>)] = [
+            ("--idle-timeout", limits.idleTimeout, ServerLimits.idleSecondsRange),
+            ("--io-timeout", limits.ioTimeout, ServerLimits.ioSecondsRange),
+            ("--command-timeout", runner.timeout, CommandRunner.secondsRange),
+        ]
+        problems += counts.compactMap { NumberCheck.whole($0.1, option: $0.0, in: $0.2, language: language) }
+        problems += durations.compactMap { NumberCheck.seconds($0.1.secondsValue, option: $0.0, in: $0.2, language: language) }
         return problems
     }
 
@@ -105,7 +113,8 @@ public struct ServeOptions: Sendable {
         var banner = [say(.bannerListening, lab.rawValue, "\(server.address)", lab.transport, lab.summary(language))]
         banner += details
         if lab != .udpEcho {
-            banner.append(say(.bannerThreads, String(limits.maxConnections), seconds(limits.idleTimeout, language)))
+            banner.append(say(.bannerThreads, String(limits.maxConnections), seconds(limits.idleTimeout, language),
+                               String(limits.perPeerLimit)))
         }
         banner.append(say(.bannerTry, "\(lab.rawValue)\(hostOption)\(portOption)"))
         if lab != .udpEcho && reachedByLocalhost {

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Dispatch
 import Synchronization
 import TextUI
 
@@ -34,9 +35,12 @@ public struct LabLog: Sendable {
         self.sink = sink
     }
 
-    /// Writes to standard output, each line at once so a learner sees it as it happens.
+    /// Writes to standard output through ``LineWriter/standardOutput``: each line as soon
+    /// as it can, so a learner sees it as it happens, and never holding a connection up
+    /// when nobody reads (a full pipe, a terminal paused with Ctrl-S).
     public static func standardOutput(detail: Detail = .messages, language: Language = .english) -> LabLog {
-        LabLog(detail: detail, language: language) { line in StandardStream.output.writeLine(line) }
+        let writer = LineWriter.standardOutput(language: language)
+        return LabLog(detail: detail, language: language) { line in writer.enqueue(line) }
     }
 
     /// The log's sentences.
@@ -104,9 +108,135 @@ public enum StandardStream: Sendable {
         }
     }
 
+    /// Whether a short write would not block now (a pipe or terminal with room; poll POLLOUT).
+    public var canTakeALineNow: Bool {
+        var entry = pollfd(fd: self == .output ? STDOUT_FILENO : STDERR_FILENO, events: Int16(POLLOUT), revents: 0)
+        return poll(&entry, 1, 0) == 1 && entry.revents & Int16(POLLOUT) != 0
+    }
+
     /// Writes `text` and a line end (unless it already ends with one).
     public func writeLine(_ text: String) {
         write(text.hasSuffix("\n") ? text : text + "\n")
+    }
+}
+
+/// Lines for one output, written by a thread of their own so that whoever logs never waits.
+///
+/// A write() to a pipe nobody reads, or to a terminal paused with Ctrl-S, blocks. Made on
+/// a connection's thread it would hold that connection, and then every other one, since
+/// they all log. Here a line goes into a bounded queue and the caller goes on; the writer
+/// thread does the waiting. When the queue is full the line is dropped and counted, and
+/// the count is written as soon as writing works again (and at exit: ``finish(within:)``).
+public final class LineWriter: Sendable {
+    private struct Queue {
+        var lines: [String] = []
+        var dropped = 0
+        /// The writer thread holds lines it took and has not finished writing.
+        var writing = false
+        var started = false
+    }
+
+    private let state = Mutex(Queue())
+    private let wake = DispatchSemaphore(value: 0)
+    /// The most lines waiting at once (a few hundred KiB: log lines are short).
+    public let capacity: Int
+    private let output: @Sendable (String) -> Void
+    private let droppedNotice: @Sendable (Int) -> String
+
+    /// - Parameters:
+    ///   - output: writes one chunk of text (lines with their line ends); may block.
+    ///   - droppedNotice: the line that says how many lines were dropped.
+    public init(capacity: Int = 4096, droppedNotice: @escaping @Sendable (Int) -> String,
+                output: @escaping @Sendable (String) -> Void) {
+        self.capacity = max(1, capacity)
+        self.droppedNotice = droppedNotice
+        self.output = output
+    }
+
+    private static let shared = Mutex<LineWriter?>(nil)
+
+    /// The one writer for standard output (created by the first caller, in its language).
+    public static func standardOutput(language: Language) -> LineWriter {
+        shared.withLock { writer in
+            if let writer { return writer }
+            let made = LineWriter(droppedNotice: { LabSay(language)(.logLinesDropped, String($0)) },
+                                  output: { StandardStream.output.write($0) })
+            writer = made
+            return made
+        }
+    }
+
+    /// Queues `line` (a line end is added) and returns at once; drops it if the queue is full.
+    public func enqueue(_ line: String) {
+        let text = line.hasSuffix("\n") ? line : line + "\n"
+        let start = state.withLock { queue -> Bool in
+            guard queue.lines.count < capacity else {
+                queue.dropped += 1
+                return false
+            }
+            queue.lines.append(text)
+            defer { queue.started = true }
+            return !queue.started
+        }
+        if start && !startThread(stackBytes: 256 * 1024, { [self] in writeLoop() }) {
+            // No thread: write here rather than lose the log.
+            state.withLock { $0.started = false }
+            flushHere()
+        }
+        wake.signal()
+    }
+
+    /// Lines dropped so far (their count not written yet).
+    public var droppedCount: Int { state.withLock { $0.dropped } }
+
+    private func take() -> ([String], Int) {
+        state.withLock { queue in
+            let taken = (queue.lines, queue.dropped)
+            queue.lines = []
+            queue.dropped = 0
+            queue.writing = !taken.0.isEmpty || taken.1 > 0
+            return taken
+        }
+    }
+
+    private func write(_ lines: [String], dropped: Int) {
+        // One write() for the lot: fewer system calls when lines come fast.
+        if !lines.isEmpty { output(lines.joined()) }
+        // The dropped lines came after those just written (the queue was full of them).
+        if dropped > 0 { output(droppedNotice(dropped) + "\n") }
+        state.withLock { $0.writing = false }
+    }
+
+    private func writeLoop() {
+        while true {
+            wake.wait()
+            let (lines, dropped) = take()
+            write(lines, dropped: dropped)
+        }
+    }
+
+    private func flushHere() {
+        let (lines, dropped) = take()
+        write(lines, dropped: dropped)
+    }
+
+    /// Waits up to `timeout` for every queued line to be written, and says whether they were.
+    ///
+    /// A program ends with this: if the output is still blocked, what was dropped is said
+    /// on standard error if that can take a line without waiting, and the rest is lost.
+    @discardableResult
+    public func finish(within timeout: Duration) -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if state.withLock({ $0.lines.isEmpty && !$0.writing && $0.dropped == 0 }) { return true }
+            wake.signal()
+            sleepBriefly(.milliseconds(10))
+        }
+        let (waiting, dropped) = state.withLock { ($0.lines.count, $0.dropped) }
+        if waiting + dropped > 0, StandardStream.error.canTakeALineNow {
+            StandardStream.error.write(droppedNotice(waiting + dropped) + "\n")
+        }
+        return false
     }
 }
 

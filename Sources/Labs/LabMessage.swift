@@ -28,7 +28,7 @@ public enum LabMessage: String, SentenceID {
     // Units and quoted bytes.
     case durationMilliseconds, durationSeconds, bytesSmall, bytesLarge, quotedNotUTF8, quotedCut, just, listSeparator
     // The TCP server's log.
-    case acceptFailedPausing, acceptFailed, fromPeer, serverFull, connectedFrom, connectionEnded
+    case acceptFailedPausing, acceptFailed, fromPeer, serverFull, serverFullForPeer, connectedFrom, connectionEnded
     case stoppingClosingOne, stoppingClosingMany, serverCouldNotListen, serverNoAcceptThread, noThread
     // How a connection ended.
     case endingClientClosed, endingReset, endingTimedOut, endingProtocolError, endingServerStopping, endingRefused, endingFailed
@@ -37,6 +37,7 @@ public enum LabMessage: String, SentenceID {
     case requestTooLong, requestTooLongClosing, requestTooLongLog, closedInsteadOfAcknowledging
     // The echo and UDP echo servers.
     case echoExchange, recvfromFailed, sendtoFailed, datagramLog, udpCouldNotBind, udpNoThread
+    case udpIgnored, udpIgnoredOwnPort, udpIgnoredPortZero, udpIgnoredServicePort, kindIgnored
     // The remote server: its log, and what it sends as output.
     case refusedNotUTF8Log, refusedLog, couldNotRunLog, ranCommand, howExit, howSignal, howKilledAfter, howOutputCut, answered
     case wireNotUTF8, wireCannotSplit, wireNotRun, wireRunError, wireTimedOutMarker, wireOutputCutMarker
@@ -51,16 +52,16 @@ public enum LabMessage: String, SentenceID {
     case fileSendStopped, fileShrank, endingFileShrank, fileSent, listingSent
     // The summary at the end.
     case summaryConnection, summaryConnections, summaryDatagram, summaryDatagrams, summaryEndings, summaryEndingCount
-    case summaryAtMost, summaryBytes, summaryAbandoned
+    case summaryAtMost, summaryBytes, summaryAbandoned, logLinesDropped
     // `osilab serve`: problems, warnings, the banner, stopping.
-    case problemRootFilesOnly, problemAllowAnyRemoteOnly, problemMaxConnections, problemMaxRequest, problemTimeouts
+    case problemRootFilesOnly, problemAllowAnyRemoteOnly, problemSeconds, problemWhole
     case warningNotLoopback, warningAllowAny
     case labSummaryEcho, labSummaryRemote, labSummaryFiles, labSummaryUdpEcho
     case bannerListening, bannerRemoteRuns, anyProgram, bannerRemoteLimits, bannerFiles, bannerFilesEmpty
     case bannerUdpPorts, bannerUdpSameNumber, bannerThreads, bannerTry, bannerPythonClient, bannerStop
     case serveWithoutCapture, errorLine, servePrivateNetwork, serveCapturing, serveRunsOnWithoutCapture, serveStopping
     // `osilab client`: options, the console, what came back.
-    case clientTimeoutPositive, clientIntoFilesOnly, clientWithoutCapture, clientGoingOn, clientTryNetwork
+    case clientIntoFilesOnly, clientWithoutCapture, clientGoingOn, clientTryNetwork
     case greet, usageEcho, usageRemote, usageFiles, usageFilesHere, emptyLineEcho, outputSizeOne, outputSizeMany
     case serverRefused, filesCommands, listingEmpty, savedOne, savedMany, udpGreet, udpEmptyBack, udpNoAnswer
     // The client's errors, and what it was doing when they happened.

@@ -8,26 +8,46 @@ import TextUI
 public struct ServerLimits: Sendable, Equatable {
     /// Connections served at once; more are accepted and closed at once, with a log line.
     public var maxConnections: Int
-    /// How long a connection may sit without sending its next request.
+    /// Connections served at once for one client address (nil: half of ``maxConnections``).
+    ///
+    /// Without it one client can hold every slot and lock everybody else out. A fraction
+    /// rather than a small number, because in a class demo every client may come from one
+    /// machine (on loopback every client is 127.0.0.1).
+    public var maxConnectionsPerPeer: Int?
+    /// The deadline for a whole request: how long the server waits, from the end of its
+    /// last answer, until the next request has arrived. A client that sends a byte now and
+    /// then does not restart it.
     public var idleTimeout: Duration
-    /// How long one send may stall (the client is not reading), and how long the server
-    /// waits for the client's acknowledgement in the remote and files labs.
+    /// The deadline for a whole answer (every send of it together: a client that reads a
+    /// few bytes now and then does not restart it), and for the client's acknowledgement
+    /// in the remote and files labs.
     public var ioTimeout: Duration
     /// The longest request (a command, `get NAME`, or an acknowledgement) the remote and
     /// files servers read; the notes read requests with `recv(1024)`.
     public var maxRequestBytes: Int
     /// How long `stop()` waits for connections to finish after closing them.
     public var stopGrace: Duration
+    /// The slowest an answer may go out, in bytes per second, after the first
+    /// ``ioTimeout``: an answer of N bytes must be sent within ioTimeout + N / this rate.
+    /// 1 MiB/s is slow for a lab network (loopback moves gigabytes a second) and far faster
+    /// than a client that reads a trickle to keep its connection.
+    public var minimumSendRate = 1024 * 1024
 
     public init(
-        maxConnections: Int = 512, idleTimeout: Duration = .seconds(120), ioTimeout: Duration = .seconds(10),
-        maxRequestBytes: Int = 4096, stopGrace: Duration = .seconds(3)
+        maxConnections: Int = 512, maxConnectionsPerPeer: Int? = nil, idleTimeout: Duration = .seconds(120),
+        ioTimeout: Duration = .seconds(10), maxRequestBytes: Int = 4096, stopGrace: Duration = .seconds(3)
     ) {
         self.maxConnections = maxConnections
+        self.maxConnectionsPerPeer = maxConnectionsPerPeer
         self.idleTimeout = idleTimeout
         self.ioTimeout = ioTimeout
         self.maxRequestBytes = maxRequestBytes
         self.stopGrace = stopGrace
+    }
+
+    /// The connections one client address may hold at once.
+    public var perPeerLimit: Int {
+        min(maxConnections, maxConnectionsPerPeer ?? max(1, maxConnections / 2))
     }
 
     public static let standard = ServerLimits()
@@ -67,7 +87,7 @@ public enum ConnectionEnding: Sendable, Equatable, CustomStringConvertible {
     static let kindIDs: [String: LabMessage] = [
         "client closed": .kindClientClosed, "reset": .kindReset, "timed out": .kindTimedOut,
         "protocol error": .kindProtocolError, "server stopping": .kindServerStopping, "refused": .kindRefused,
-        "failed": .kindFailed,
+        "failed": .kindFailed, "ignored": .kindIgnored,
     ]
 
     /// The ending as a sentence.

@@ -46,6 +46,8 @@ public final class TCPLabServer: RunningLabServer {
         /// Connections being served, by number. A socket leaves this table before it is
         /// closed, so stop() never shuts down a descriptor that has been reused.
         var live: [Int: Socket] = [:]
+        /// Connections being served, by client address (``peerKey(_:)``).
+        var perPeer: [String: Int] = [:]
         var nextID = 1
         var summary: ServerSummary
     }
@@ -126,19 +128,26 @@ public final class TCPLabServer: RunningLabServer {
         listener.close()
     }
 
-    private enum Admission { case admitted(Int), full(Int), stopping }
+    private enum Admission { case admitted(Int), full(Int), peerFull(Int), stopping }
 
     private func admit(_ socket: Socket, from peer: SocketAddress) {
+        let key = peerKey(peer)
         let admission = state.withLock { state -> Admission in
             if state.stopping { return .stopping }
             let id = state.nextID
             state.nextID += 1
             state.summary.connections += 1
+            let refused = ConnectionEnding.refused(LabSentence(.just)).kind
             guard state.live.count < limits.maxConnections else {
-                state.summary.endings[ConnectionEnding.refused(LabSentence(.just)).kind, default: 0] += 1
+                state.summary.endings[refused, default: 0] += 1
                 return .full(id)
             }
+            guard state.perPeer[key, default: 0] < limits.perPeerLimit else {
+                state.summary.endings[refused, default: 0] += 1
+                return .peerFull(id)
+            }
             state.live[id] = socket
+            state.perPeer[key, default: 0] += 1
             state.summary.mostAtOnce = max(state.summary.mostAtOnce, state.live.count)
             return .admitted(id)
         }
@@ -150,6 +159,10 @@ public final class TCPLabServer: RunningLabServer {
             // leaving it in the accept queue would leave it hanging.
             socket.close()
             let ending = ConnectionEnding.refused(LabSentence(.serverFull, .number(limits.maxConnections)))
+            log.write(.connections, .fromPeer, .number(id), .text("\(peer)"), .sentence(ending.sentence))
+        case .peerFull(let id):
+            socket.close()
+            let ending = ConnectionEnding.refused(LabSentence(.serverFullForPeer, .text(key), .number(limits.perPeerLimit)))
             log.write(.connections, .fromPeer, .number(id), .text("\(peer)"), .sentence(ending.sentence))
         case .admitted(let id):
             threads.enter()
@@ -192,6 +205,8 @@ public final class TCPLabServer: RunningLabServer {
                         bytesIn: Int, bytesOut: Int, started: ContinuousClock.Instant) {
         state.withLock { state in
             state.live[id] = nil
+            let key = peerKey(peer)
+            if let count = state.perPeer[key], count > 1 { state.perPeer[key] = count - 1 } else { state.perPeer[key] = nil }
             state.summary.endings[ending.kind, default: 0] += 1
             state.summary.bytesIn += bytesIn
             state.summary.bytesOut += bytesOut
@@ -231,6 +246,12 @@ public final class TCPLabServer: RunningLabServer {
     deinit {
         listener.close()
     }
+}
+
+/// The client address connections are counted by for ``ServerLimits/perPeerLimit``: the
+/// IP address without the port, since one client opens many connections from many ports.
+func peerKey(_ peer: SocketAddress) -> String {
+    peer.endpoint.map { "\($0.address)" } ?? "\(peer)"
 }
 
 /// The address a server binds to: `host` resolved for listening (numeric or a name).

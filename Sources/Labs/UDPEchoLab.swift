@@ -28,6 +28,39 @@ public final class UDPEchoServer: RunningLabServer {
     private struct State {
         var stopping = false
         var summary: ServerSummary
+        /// The reasons a datagram was left unanswered that the log has already told.
+        var ignoredToldOf: Set<IgnoredSender> = []
+    }
+
+    /// Senders the server never answers, because the answer could start a loop.
+    enum IgnoredSender: Hashable {
+        /// The server's own port: the source is spoofed, or another echo server on the same
+        /// port. Answering it echoes the echo, forever (itself, or the two servers in turn).
+        case ownPort
+        /// Port 0 is no port a client can receive on.
+        case portZero
+        /// A well-known service port (below 1024): echo (7) or chargen (19) there would
+        /// answer the answer, a loop between two services. Clients use ephemeral ports.
+        case servicePort
+    }
+
+    /// ``ignored(_:ownPort:)`` as a word, for tests and tools.
+    public static func ignoredReason(_ sender: SocketAddress, ownPort: UInt16) -> String? {
+        switch ignored(sender, ownPort: ownPort) {
+        case .ownPort?: "own port"
+        case .portZero?: "port 0"
+        case .servicePort?: "service port"
+        case nil: nil
+        }
+    }
+
+    /// Why a datagram from `sender` must go unanswered, or nil to answer it.
+    static func ignored(_ sender: SocketAddress, ownPort: UInt16) -> IgnoredSender? {
+        guard let port = sender.port else { return nil }
+        if port == 0 { return .portZero }
+        if port == ownPort { return .ownPort }
+        if port < 1024 { return .servicePort }
+        return nil
     }
 
     /// The largest UDP payload over IPv4 (65535 minus the IP and UDP headers). A smaller
@@ -85,6 +118,24 @@ public final class UDPEchoServer: RunningLabServer {
             }
             // shutdown() by stop() wakes recvfrom() with 0 bytes: that is no datagram.
             if state.withLock({ $0.stopping }) { break }
+            if let reason = UDPEchoServer.ignored(sender, ownPort: address.port ?? 0) {
+                // Told once per reason: a loop or a flood of them would otherwise fill the log.
+                let first = state.withLock { state -> Bool in
+                    state.summary.connections += 1
+                    state.summary.bytesIn += datagram.count
+                    state.summary.endings["ignored", default: 0] += 1
+                    return state.ignoredToldOf.insert(reason).inserted
+                }
+                if first {
+                    let why: LabMessage = switch reason {
+                    case .ownPort: .udpIgnoredOwnPort
+                    case .portZero: .udpIgnoredPortZero
+                    case .servicePort: .udpIgnoredServicePort
+                    }
+                    log.write(.connections, .udpIgnored, .text("\(sender)"), .sentence(LabSentence(why, .number(Int(sender.port ?? 0)))))
+                }
+                continue
+            }
             var reply = datagram
             upperCasedASCII(&reply)
             var sent = 0

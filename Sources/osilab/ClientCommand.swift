@@ -49,8 +49,10 @@ struct Client: ParsableCommand {
     func validate() throws {
         try checkPort(port)
         let say = LabSay(language)
-        // `!(x > 0)` also catches nan, which Duration(seconds:) would trap on.
-        if let timeout, !(timeout > 0 && timeout <= 86_400) { throw ValidationError(say(.clientTimeoutPositive)) }
+        if let timeout, let problem = NumberCheck.seconds(timeout, option: "--timeout", in: ClientOptions.timeoutSecondsRange,
+                                                          language: language) {
+            throw ValidationError(problem)
+        }
         if into != "." && lab != .files { throw ValidationError(say(.clientIntoFilesOnly)) }
     }
 

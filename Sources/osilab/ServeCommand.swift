@@ -42,10 +42,13 @@ struct Serve: ParsableCommand {
     @Option(help: "Connections served at once; more are closed at once.")
     var maxConnections = 512
 
-    @Option(help: "Seconds a connection may stay silent before it is closed.")
+    @Option(help: "Connections one client address may hold at once (default: half of --max-connections).")
+    var maxPerPeer: Int?
+
+    @Option(help: "Seconds the server waits for each whole request before it closes the connection.")
     var idleTimeout: Double = 120
 
-    @Option(help: "Seconds a send may stall, and seconds to wait for an acknowledgement.")
+    @Option(help: "Seconds to wait for an acknowledgement, and for an answer to go out (plus its time at 1 MiB/s).")
     var ioTimeout: Double = 10
 
     @Option(help: "remote, files: the longest request read, in bytes.")
@@ -77,7 +80,7 @@ struct Serve: ParsableCommand {
         options.root = root
         options.allowAnyCommand = allowAnyCommand
         options.limits = ServerLimits(
-            maxConnections: maxConnections, idleTimeout: .seconds(idleTimeout), ioTimeout: .seconds(ioTimeout),
+            maxConnections: maxConnections, maxConnectionsPerPeer: maxPerPeer, idleTimeout: .seconds(idleTimeout), ioTimeout: .seconds(ioTimeout),
             maxRequestBytes: maxRequest)
         options.runner = CommandRunner(timeout: .seconds(commandTimeout), maxOutputBytes: maxOutput)
         return options
@@ -85,6 +88,19 @@ struct Serve: ParsableCommand {
 
     func validate() throws {
         try checkPort(port)
+        // Before `options` turns them into durations: Duration.seconds traps on nan and inf.
+        let seconds: [(String, Double, ClosedRange<Double>)] = [
+            ("--idle-timeout", idleTimeout, ServerLimits.idleSecondsRange),
+            ("--io-timeout", ioTimeout, ServerLimits.ioSecondsRange),
+            ("--command-timeout", commandTimeout, CommandRunner.secondsRange),
+        ]
+        for (option, value, range) in seconds {
+            if let problem = NumberCheck.seconds(value, option: option, in: range, language: language) { throw ValidationError(problem) }
+        }
+        // CommandRunner makes a 0 into 1: check what was typed.
+        if let problem = NumberCheck.whole(maxOutput, option: "--max-output", in: CommandRunner.outputBytesRange, language: language) {
+            throw ValidationError(problem)
+        }
         if let problem = options.problems(language: language).first { throw ValidationError(problem) }
     }
 
@@ -97,6 +113,9 @@ struct Serve: ParsableCommand {
         let options = options
         for warning in options.warnings(language: language) { StandardStream.error.writeLine(warning) }
         let log = LabLog.standardOutput(detail: quiet ? .connections : .messages, language: language)
+        // Everything said while serving goes through one writer thread: a full pipe or a
+        // paused terminal then holds up no connection (the server's threads only queue).
+        let output = LineWriter.standardOutput(language: language)
         // 1. Bind and listen: the real port is known from here on.
         let started: ServeOptions.Started
         do throws(LabServerError) {
@@ -106,9 +125,9 @@ struct Serve: ParsableCommand {
             throw ExitCode.failure
         }
         // One write: whoever reads the banner sees all of it at once, never half.
-        StandardStream.output.writeLine(started.banner.joined(separator: "\n"))
+        output.enqueue(started.banner.joined(separator: "\n"))
         if case .privateNetwork(let name?) = place {
-            StandardStream.output.writeLine(say(.servePrivateNetwork, name, lab.rawValue))
+            output.enqueue(say(.servePrivateNetwork, name, lab.rawValue))
         }
         // 2. Capture the lab's port before any client can connect.
         var labCapture: LabCapture?
@@ -116,8 +135,8 @@ struct Serve: ParsableCommand {
             do {
                 let port = started.server.address.port ?? options.effectivePort
                 labCapture = try LabCapture(lab: options.lab, port: port, host: host)
-                labCapture?.printLive(language: language) { StandardStream.output.writeLine($0) }
-                StandardStream.output.writeLine(say(.serveCapturing))
+                labCapture?.printLive(language: language) { output.enqueue($0) }
+                output.enqueue(say(.serveCapturing))
             } catch {
                 StandardStream.error.writeLine(error.describe(in: language))
                 StandardStream.error.writeLine(say(.serveRunsOnWithoutCapture))
@@ -125,17 +144,19 @@ struct Serve: ParsableCommand {
         }
         // 3. Serve until Ctrl-C or SIGTERM.
         let signal = StopSignal.wait()
-        StandardStream.output.writeLine("\n" + say(.serveStopping, signal, options.lab.rawValue))
+        output.enqueue("\n" + say(.serveStopping, signal, options.lab.rawValue))
         // 4. Stop accepting, close every connection, report.
         let summary = started.server.stop()
-        StandardStream.output.writeLine(summary.text(language))
+        output.enqueue(summary.text(language))
         if let labCapture, let run = try? labCapture.finish(trace: []), let statistics = run.statistics {
             // The capture's counters, as every captured run says them.
             let counters = LabStrings(language)
-            StandardStream.output.writeLine(statistics.droppedByInterface > 0
+            output.enqueue(statistics.droppedByInterface > 0
                 ? counters(.captureCountersInterface, "\(statistics.delivered)", "\(statistics.received)",
                            "\(statistics.dropped)", "\(statistics.droppedByInterface)")
                 : counters(.captureCounters, "\(statistics.delivered)", "\(statistics.received)", "\(statistics.dropped)"))
         }
+        // Nobody reading the output must not keep the server from ending either.
+        output.finish(within: .seconds(2))
     }
 }

@@ -140,7 +140,7 @@ final class DrippingServerTests: XCTestCase {
             defer { client.stop() }
             XCTAssertEqual(client.waitForExit(), 64, "--timeout \(value): a usage error, not a crash: \(client.errors)")
             XCTAssertEqual(client.process.terminationReason, .exit)
-            XCTAssertTrue(client.errors.contains("--timeout must be a number of seconds above 0 and at most 86400"), client.errors)
+            XCTAssertTrue(client.errors.contains("give a number of seconds from 0.001 to 86400"), client.errors)
         }
     }
 }

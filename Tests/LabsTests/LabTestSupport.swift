@@ -67,6 +67,16 @@ func rawClient(port: UInt16, timeout: Duration = .seconds(5)) throws -> Socket {
     return socket
 }
 
+/// A plain TCP client socket bound to `source` (any 127.x.y.z is this machine), so the
+/// server sees a client address other than 127.0.0.1.
+func rawClient(port: UInt16, from source: String, timeout: Duration = .seconds(5)) throws -> Socket {
+    let socket = try Socket(family: .inet, type: .stream, role: "test client")
+    try socket.setTimeout(timeout)
+    try socket.bind(to: try SocketAddress(host: source, port: 0))
+    try socket.connect(to: .ipv4(.loopback, port: port))
+    return socket
+}
+
 /// Receives until `count` bytes have arrived or the peer closes.
 func receive(_ count: Int, from socket: Socket) throws -> [UInt8] {
     var bytes: [UInt8] = []

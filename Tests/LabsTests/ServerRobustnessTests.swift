@@ -112,6 +112,7 @@ final class ServerRobustnessTests: XCTestCase {
     func testConnectionsBeyondTheLimitAreClosedAtOnceAndLogged() throws {
         var limits = testLimits
         limits.maxConnections = 2
+        limits.maxConnectionsPerPeer = 2
         let lab = try ServerUnderTest(EchoService(), limits: limits)
         defer { lab.server.stop() }
         let first = try rawClient(port: lab.port)
@@ -125,6 +126,77 @@ final class ServerRobustnessTests: XCTestCase {
         lab.eventually("the refusal should be logged") { lab.log.contains { $0.contains("refused: the server already serves 2") } }
         try first.sendAll(Array("ok".utf8))
         XCTAssertEqual(try receive(2, from: first), Array("OK".utf8), "connections within the limit go on")
+    }
+
+    // MARK: One client against the others
+
+    func testOneClientAddressCannotTakeEverySlot() throws {
+        // Six slots; one address may hold half of them.
+        let lab = try ServerUnderTest(EchoService(), limits: ServerLimits(maxConnections: 6, idleTimeout: .seconds(10), ioTimeout: .seconds(3)))
+        defer { lab.server.stop() }
+        var held: [Socket] = []
+        defer { for socket in held { socket.close() } }
+        for _ in 0..<3 { held.append(try rawClient(port: lab.port)) }
+        lab.eventually("three connections from 127.0.0.1 should be served") { lab.server.openConnections == 3 }
+        let fourth = try rawClient(port: lab.port)
+        defer { fourth.close() }
+        XCTAssertEqual(try fourth.recv(maxBytes: 10), [], "a fourth connection from the same address is closed at once")
+        lab.eventually("the refusal should name the address and the limit") {
+            lab.log.contains { $0.contains("refused: 127.0.0.1 already has 3 connections open") }
+        }
+        // Every 127.x.y.z is this machine's loopback: another client address, with slots left for it.
+        let other = try rawClient(port: lab.port, from: "127.0.0.2")
+        defer { other.close() }
+        try other.sendAll(Array("fresh".utf8))
+        XCTAssertEqual(try receive(5, from: other), Array("FRESH".utf8), "a client from another address is still served")
+        try held[0].sendAll(Array("ok".utf8))
+        XCTAssertEqual(try receive(2, from: held[0]), Array("OK".utf8), "the first address's connections go on")
+        held.removeFirst().close()
+        lab.eventually("a closed connection frees its address's slot") { lab.server.openConnections == 3 }
+        let again = try rawClient(port: lab.port)
+        defer { again.close() }
+        try again.sendAll(Array("again".utf8))
+        XCTAssertEqual(try receive(5, from: again), Array("AGAIN".utf8), "once a slot is free the address is served again")
+    }
+
+    func testClientReadingATrickleIsCutAtTheAnswerDeadline() throws {
+        let folder = try temporaryFolder(self)
+        // Larger than what the kernel buffers for the connection (some MiB on loopback), so
+        // the server is still sending when the deadline comes.
+        let size = 8 << 20
+        try Data(repeating: 0x42, count: size).write(to: URL(fileURLWithPath: folder + "/big.bin"))
+        let root = try FileRoot.prepare(at: folder)
+        // 1 s for an answer, plus its time at the slowest rate allowed (1 MiB/s): 9 s for 8 MiB.
+        let lab = try ServerUnderTest(FileService(root: root), limits: ServerLimits(idleTimeout: .seconds(10), ioTimeout: .seconds(1)))
+        defer { lab.server.stop() }
+        let socket = try Socket(family: .inet, type: .stream, role: "test client")
+        defer { socket.close() }
+        // A small receive buffer keeps the kernel from taking the whole file at once for us.
+        try socket.setReceiveBufferSize(4096)
+        try socket.setTimeout(.seconds(5))
+        try socket.connect(to: .ipv4(.loopback, port: lab.port))
+        try socket.sendAll(Array("get big.bin".utf8))
+        XCTAssertEqual(text(try receiveAnswer(socket)), String(size))
+        try socket.sendAll(Array("ack".utf8))
+        // 16 KiB a second would take over eight minutes for the file; each read makes the
+        // server's sends progress, which once restarted their timeout. At the deadline the
+        // server resets the connection, so what the kernel still holds is dropped.
+        var received = 0
+        var closed = false
+        let started = ContinuousClock.now
+        while ContinuousClock.now - started < .seconds(20) {
+            guard let piece = try? socket.recv(maxBytes: 4096), !piece.isEmpty else {
+                closed = true
+                break
+            }
+            received += piece.count
+            Thread.sleep(forTimeInterval: 0.25)
+        }
+        XCTAssertTrue(closed, "the server should give up on a client that takes \(size) bytes at 16 KiB/s; it had sent \(received)")
+        XCTAssertLessThan(received, size)
+        lab.eventually("the log should say the answer was not taken in time") {
+            lab.log.contains { $0.contains("timed out: the client did not take the whole answer within 9 s") }
+        }
     }
 
     // MARK: Bad input
@@ -204,6 +276,22 @@ final class ServerRobustnessTests: XCTestCase {
         ]
         try checkBadInputs(RemoteCommandService(), inputs, acknowledgementNeeded: true,
                            goodRequest: "echo fine", goodAnswer: "fine\n")
+    }
+
+    func testARequestLongerThanTheFirstReadIsStillReadAsOne() throws {
+        // The server no longer reads into a buffer of --max-request bytes at once: it reads
+        // 4 KiB, then what else is queued. 30000 bytes in one segment must still be one
+        // request (over a 20000-byte limit), not 4 KiB and then a second request.
+        var limits = testLimits
+        limits.maxRequestBytes = 20_000
+        let root = try FileRoot.prepare(at: try temporaryFolder(self) + "/served")
+        let lab = try ServerUnderTest(FileService(root: root), limits: limits)
+        defer { lab.server.stop() }
+        let socket = try rawClient(port: lab.port)
+        defer { socket.close() }
+        try socket.sendAll(Array(("get " + String(repeating: "a", count: 29_996)).utf8))
+        XCTAssertEqual(text(try receiveAnswer(socket)), "ERR request longer than 20000 bytes; closing the connection")
+        lab.eventually("the log should count the request whole") { lab.log.contains { $0.contains("request longer than 20000 bytes") } }
     }
 
     func testClientThatNeverAcknowledgesIsTimedOut() throws {
