@@ -25,7 +25,14 @@ let fuzzRoot: FileRoot = {
     mkdir(outside, 0o755)
     let secret = open(outside + "/secret.txt", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
     if secret >= 0 { _ = write(secret, "secret\n", 7); close(secret) }
-    guard let root = try? FileRoot.prepare(at: base + "/root") else {
+    // The root is named in NFC (`café`) beside its NFD twin (`cafe` + U+0301), which holds a
+    // file that must never be served: a comparison of Unicode strings instead of bytes takes
+    // the twin for the root (issue 17, item 3).
+    let twin = base + "/cafe\u{301}"
+    mkdir(twin, 0o755)
+    let twinSecret = open(twin + "/secret.txt", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    if twinSecret >= 0 { _ = write(twinSecret, "twin secret\n", 12); close(twinSecret) }
+    guard let root = try? FileRoot.prepare(at: base + "/caf\u{e9}") else {
         fatalError("cannot prepare the fuzz root under \(base)")
     }
     mkdir(root.path + "/sub", 0o755)
@@ -35,6 +42,9 @@ let fuzzRoot: FileRoot = {
     symlink(outside, root.path + "/outside-link")
     symlink("../outside", root.path + "/sub/up")
     symlink("inner.txt", root.path + "/sub/inner-link.txt")
+    symlink(twin + "/secret.txt", root.path + "/twin.txt")
+    // A second name for the outside file, made inside: only its link count tells.
+    link(outside + "/secret.txt", root.path + "/hard.txt")
     return root
 }()
 
