@@ -108,7 +108,6 @@ final class LayerBreakdownTextTests: XCTestCase {
 
     func testHexDumpMarksEachByteWithItsSection() throws {
         let bytes = Captured.dataSegment
-        let sections = breakdown(bytes, linkType: .ethernet)
         let lines = hexDump(bytes, marking: layerBreakdown(bytes, linkType: .ethernet))
         XCTAssertEqual(lines.count, 5)
         XCTAssertEqual(lines[0].text, "0000  00 00 00 00 00 00 00 00  00 00 00 00 08 00 45 00  ..............E.")
