@@ -498,6 +498,18 @@ def slot_attacks(lab, port, pid, figures, trickle=None):
                    f"VmRSS {before[1]} -> {during[1]} KiB" + (f"; trickle reader {trickle.get('result')}" if reader else ""))
 
 
+def wait_for_listener(port, seconds=20):
+    """Returns once something accepts TCP connections on 127.0.0.1:port, or after `seconds`
+    (the check that follows then fails and says what was not answered)."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+
+
 def unread_log(binary, port, workdir):
     """`osilab serve echo | (sleep 999)` (issue 17.5): the log goes to a pipe nobody reads.
     The server must answer 1500 clients one after the other (each logs three lines, far
@@ -507,13 +519,7 @@ def unread_log(binary, port, workdir):
     process = subprocess.Popen([binary, "serve", "echo", "--port", str(port)], stdout=subprocess.PIPE,
                                stderr=errors, stdin=subprocess.DEVNULL)
     try:
-        deadline = time.time() + 20
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), 0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
+        wait_for_listener(port)
         before = server_figures(process.pid)
         answered = 0
         for number in range(1500):
@@ -560,13 +566,7 @@ def request_memory(binary, port, workdir):
                                 "--max-request", "1048576"], stdout=log, stderr=subprocess.STDOUT)
     held = []
     try:
-        deadline = time.time() + 20
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), 0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
+        wait_for_listener(port)
         time.sleep(0.3)
         before = server_figures(process.pid)
         for number in range(200):

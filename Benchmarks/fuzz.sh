@@ -72,12 +72,15 @@ link_target() {
     done
     local system_headers
     system_headers=$(find "$work/spm/checkouts" -path '*/Sources/CSystem/include' -type d | head -1)
+    # The labs' targets share their checks (LabsFuzzSupport.swift); the decoder's needs none.
+    local sources=("$ROOT/Benchmarks/fuzz/$source.swift")
+    [[ $source == DecoderFuzz ]] || sources+=("$ROOT/Benchmarks/fuzz/LabsFuzzSupport.swift")
     rm -f "$build/$name-fuzz"
     swiftc "${flags[@]}" -module-name "$source" -I "$products/Modules" \
         -Xcc -fmodule-map-file="$products/CSupport.build/module.modulemap" \
         -Xcc -fmodule-map-file="$products/CSandbox.build/module.modulemap" \
         -Xcc -fmodule-map-file="$ROOT/Sources/CPcap/module.modulemap" -I "$system_headers" \
-        "$ROOT/Benchmarks/fuzz/$source.swift" "${objects[@]}" -lpcap -o "$build/$name-fuzz" 2>&1 | quiet_link
+        "${sources[@]}" "${objects[@]}" -lpcap -o "$build/$name-fuzz" 2>&1 | quiet_link
     [[ -x $build/$name-fuzz ]] || { echo "The $name fuzz target did not build." >&2; exit 1; }
     echo "linked in $((SECONDS - started)) s"
 }

@@ -86,16 +86,3 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     _ = FileListing.names(in: bytes)
     return 0
 }
-
-/// Stops the run with `message` when `condition` fails. Not `precondition`: an -O build drops
-/// its message, and the message is what says which promise the input broke.
-func invariant(_ condition: Bool, _ message: @autoclosure () -> String) {
-    if !condition { fatalError(message()) }
-}
-
-/// Every way a refusal reaches a person or the wire.
-func say(_ sentence: LabSentence) {
-    for language in Language.allCases { _ = sentence.text(language) }
-    _ = sentence.wire
-    _ = sentence.description
-}

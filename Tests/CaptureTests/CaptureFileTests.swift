@@ -136,17 +136,7 @@ final class CaptureFileTests: XCTestCase {
 
     /// What `tcpdump -nn -S -r` prints for a capture: the trusted reading.
     func tcpdumpLines(_ name: String, options: [String] = ["-nn", "-S"]) throws -> [String] {
-        let tcpdump = Process()
-        tcpdump.executableURL = URL(fileURLWithPath: "/usr/bin/tcpdump")
-        tcpdump.arguments = options + ["-r", fixture(name)]
-        let pipe = Pipe()
-        tcpdump.standardOutput = pipe
-        tcpdump.standardError = Pipe()
-        try tcpdump.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        tcpdump.waitUntilExit()
-        XCTAssertEqual(tcpdump.terminationStatus, 0, "tcpdump reads \(name)")
-        return output.split(separator: "\n").map(String.init)
+        try CaptureTests.tcpdumpLines(reading: fixture(name), options: options)
     }
 
     /// A loopback handshake recorded with `tcpdump -i lo -s 68`: 68 bytes keep Ethernet, IPv4

@@ -14,22 +14,7 @@ final class EncapsulationTests: XCTestCase {
 
     /// tcpdump's text for a capture file, one line per line it prints.
     func tcpdump(_ arguments: [String], _ name: String) throws -> [String] {
-        let tool = "/usr/bin/tcpdump"
-        guard FileManager.default.isExecutableFile(atPath: tool) else {
-            XCTFail("tcpdump is needed as the independent decoder (apt-get install tcpdump)")
-            return []
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments + ["-r", fixture(name)]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = Pipe()
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "tcpdump reads \(name)")
-        return text.split(separator: "\n").map(String.init)
+        try tcpdumpLines(reading: fixture(name), options: arguments)
     }
 
     /// The first match of `pattern`'s capture groups in `line`.

@@ -128,16 +128,7 @@ final class LiveCaptureTests: XCTestCase {
 
         XCTAssertEqual(try CaptureFile(path: path).readAll(), packets, "bytes, lengths and nanosecond times survive")
 
-        let tcpdump = Process()
-        tcpdump.executableURL = URL(fileURLWithPath: "/usr/bin/tcpdump")
-        tcpdump.arguments = ["-nn", "-r", path]
-        let pipe = Pipe()
-        tcpdump.standardOutput = pipe
-        tcpdump.standardError = Pipe()
-        try tcpdump.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        tcpdump.waitUntilExit()
-        XCTAssertEqual(tcpdump.terminationStatus, 0, "tcpdump opens the file osilab wrote")
+        let output = try tcpdumpOutput(["-nn", "-r", path], reading: "the file osilab wrote")
         XCTAssertEqual(output.split(separator: "\n").count, packets.count)
         XCTAssertTrue(output.contains("Flags [S]"), output)
     }

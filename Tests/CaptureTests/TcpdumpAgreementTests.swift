@@ -14,7 +14,6 @@ import XCTest
 /// no TCP segment where tcpdump finds none.
 final class TcpdumpAgreementTests: XCTestCase {
     static let fixtures: URL = Bundle.module.resourceURL!.appendingPathComponent("Fixtures")
-    static let tcpdumpPath = "/usr/bin/tcpdump"
 
     /// Documented policy differences, by fixture name and packet number (from 1), each with
     /// the reason osilab is right to differ. Keep it tiny. Where tcpdump stops printing a
@@ -75,17 +74,13 @@ final class TcpdumpAgreementTests: XCTestCase {
     /// tcpdump's text for `path`: one record per packet (a record's continuation lines start
     /// with white space). Nanosecond precision, so times compare exactly for both kinds of file.
     func tcpdumpRecords(_ path: String, absolute: Bool = true) throws -> [String] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.tcpdumpPath)
-        process.arguments = (absolute ? ["-S"] : []) + ["-nn", "-tt", "-v", "--time-stamp-precision=nano", "-r", path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let text = try tcpdumpOutput((absolute ? ["-S"] : []) + ["-nn", "-tt", "-v", "--time-stamp-precision=nano", "-r", path],
+                                     reading: (path as NSString).lastPathComponent,
+                                     // A damaged file makes tcpdump exit 1 after printing what
+                                     // came before the damage, which is still compared.
+                                     damageExpected: true)
         var records: [String] = []
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true) {
+        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
             if let first = line.first, first.isNumber {
                 records.append(String(line))
             } else if !records.isEmpty {
@@ -265,7 +260,7 @@ final class TcpdumpAgreementTests: XCTestCase {
     }
 
     func requireTcpdump() throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.tcpdumpPath) else {
+        guard FileManager.default.isExecutableFile(atPath: tcpdumpPath) else {
             XCTFail("tcpdump is the independent truth of these tests: install it (apt-get install tcpdump)")
             throw CocoaError(.fileNoSuchFile)
         }
