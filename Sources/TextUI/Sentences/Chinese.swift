@@ -1197,7 +1197,7 @@ extension Sentences {
         "lab.bannerFilesEmpty": "只共享 {0} 里的文件（文件夹是空的）",
         "lab.bannerUdpPorts": "UDP 端口 {0} 和 TCP 端口 {0} 不是同一个端口：两者互不相干，",
         "lab.bannerUdpSameNumber": "所以 `osilab serve echo` 可以同时用同一个端口号运行。",
-        "lab.bannerThreads": "每个连接有自己的线程；最多同时 {0} 个（同一地址最多 {2} 个），一个请求超过 {1}还没到就关闭。",
+        "lab.bannerThreads": "每个连接有自己的线程；最多同时 {0} 个（同一地址最多 {2} 个），超过 {1}没有收到请求就关闭。",
         "lab.bannerTry": "在另一个终端里试试：osilab client {0}",
         "lab.bannerPythonClient": "（也可以用讲义里的 Python 客户端，它连接 (\"localhost\", {0})。）",
         "lab.bannerStop": "按 Ctrl-C 停止。",

@@ -1194,7 +1194,7 @@ extension Sentences {
         "lab.bannerFilesEmpty": "Serves files from {0} only (empty)",
         "lab.bannerUdpPorts": "UDP port {0} is not TCP port {0}: the two are separate,",
         "lab.bannerUdpSameNumber": "so `osilab serve echo` can run on the same number at the same time.",
-        "lab.bannerThreads": "Each connection has a thread of its own; at most {0} at once ({2} from one address), closed when a request takes longer than {1}.",
+        "lab.bannerThreads": "Each connection has a thread of its own; at most {0} at once ({2} from one address), closed when no request has come for {1}.",
         "lab.bannerTry": "Try it from another terminal: osilab client {0}",
         "lab.bannerPythonClient": "(or the notes' Python client, which connects to (\"localhost\", {0})).",
         "lab.bannerStop": "Stop with Ctrl-C.",
