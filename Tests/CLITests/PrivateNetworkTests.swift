@@ -179,6 +179,75 @@ final class PrivateNetworkTests: XCTestCase {
             && $0.contains("(step 3: ack = K+1 ✓)") }, result.output)
     }
 
+    /// The unprivileged twin of TcpdumpAgreementTests' live tests: a connection with data and
+    /// a close, captured by nobody in a private network (`watch --write`), then read by
+    /// tcpdump and by `osilab read --absolute`. Every segment must agree: ports, flags, seq,
+    /// ack, payload length and the nanoseconds of its time.
+    func testACaptureRecordedAsNobodyAgreesWithTcpdumpOnEverySegment() throws {
+        let path = NSTemporaryDirectory() + "osilab-nobody-agree-\(getpid()).pcap"
+        defer { unlink(path) }
+        try writableByNobody(path)
+        let script = """
+            import socket
+            s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen()
+            c = socket.create_connection(s.getsockname()); a, _ = s.accept()
+            c.sendall(b"hello osilab"); a.recv(100); a.sendall(b"HELLO OSILAB"); c.recv(100)
+            c.close(); a.recv(100); a.close()
+            """
+        let watched = try OsilabProcess.run(["watch", "--write", path, "--", "python3", "-c", script], asUser: nobody)
+        XCTAssertEqual(watched.status, 0, watched.error)
+
+        struct Seen: Equatable {
+            var ports: String, flags: String, seq: UInt32?, ack: UInt32?, length: Int, nanoseconds: String
+        }
+        // tcpdump -nn -S -tt --nano: "1795643762.926709000 IP 127.0.0.1.5 > 127.0.0.1.6: Flags [P.], seq 1:13, ack 1, ..., length 12"
+        let tcpdump = Process()
+        tcpdump.executableURL = URL(fileURLWithPath: "/usr/bin/tcpdump")
+        tcpdump.arguments = ["-nn", "-S", "-tt", "--time-stamp-precision=nano", "-r", path]
+        let pipe = Pipe()
+        tcpdump.standardOutput = pipe
+        tcpdump.standardError = FileHandle.nullDevice
+        try tcpdump.run()
+        let printed = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        tcpdump.waitUntilExit()
+        XCTAssertEqual(tcpdump.terminationStatus, 0, "tcpdump reads what nobody's watch wrote")
+        let tcpdumpFlags: [Character: String] = ["S": "SYN", "F": "FIN", "R": "RST", "P": "PSH", ".": "ACK"]
+        let trusted: [Seen] = printed.split(separator: "\n").compactMap { line in
+            let words = line.split(separator: " ").map(String.init)
+            guard words.count > 6, words[1] == "IP", let flagsAt = words.firstIndex(of: "Flags") else { return nil }
+            func port(_ word: String) -> String { String(word.split(separator: ".").last ?? "").trimmingCharacters(in: [":"]) }
+            let flags = words[flagsAt + 1].dropFirst().dropLast(2).compactMap { tcpdumpFlags[$0] }
+            func number(after key: String) -> String? {
+                words.firstIndex(of: key).map { words[$0 + 1].trimmingCharacters(in: [","]) }
+            }
+            let seq = number(after: "seq").flatMap { UInt32($0.split(separator: ":").first ?? "") }
+            return Seen(ports: port(words[2]) + ">" + port(words[4]),
+                        flags: flags.sorted().joined(separator: "-"),
+                        seq: seq, ack: number(after: "ack").flatMap { UInt32($0) },
+                        length: Int(words.last ?? "") ?? -1,
+                        nanoseconds: String(words[0].split(separator: ".").last ?? ""))
+        }
+
+        // osilab read --absolute: "21:56:02.926709000 c1 127.0.0.1:5 > 127.0.0.1:6 PSH-ACK seq=1 ack=1 len=12 ..."
+        let read = try OsilabProcess.run(["read", "--absolute", path])
+        XCTAssertEqual(read.status, 0, read.error)
+        let shown: [Seen] = read.output.split(separator: "\n").compactMap { line in
+            let words = line.split(separator: " ").map(String.init)
+            guard words.count > 5, words[1].hasPrefix("c"), words[3] == ">" else { return nil }
+            func port(_ word: String) -> String { String(word.split(separator: ":").last ?? "") }
+            func field(_ key: String) -> String? {
+                words.first { $0.hasPrefix(key + "=") }.map { String($0.dropFirst(key.count + 1)) }
+            }
+            return Seen(ports: port(words[2]) + ">" + port(words[4]),
+                        flags: words[5].split(separator: "-").map(String.init).sorted().joined(separator: "-"),
+                        seq: field("seq").flatMap { UInt32($0) }, ack: field("ack").flatMap { UInt32($0) },
+                        length: field("len").flatMap { Int($0) } ?? 0,
+                        nanoseconds: String(words[0].split(separator: ".").last ?? ""))
+        }
+        XCTAssertGreaterThanOrEqual(trusted.count, 9, "handshake, two data segments and their ACKs, the close: \(printed)")
+        XCTAssertEqual(shown, trusted, "osilab read and tcpdump, segment by segment, of nobody's capture:\n\(read.output)\n\(printed)")
+    }
+
     func testANamedNetworkIsSharedByItsTerminalsAndGoneWithTheLast() throws {
         let network = "t-share-\(getpid() % 100_000)"
         let port = 30_000 + Int(getpid() % 10_000)
