@@ -90,6 +90,7 @@ public struct PacketLines: Sendable {
             if let error = decoded.error {
                 text.appendString(language == .english ? " [\(error)]" : " [" + problems.describe(error) + "]")
             }
+            appendTunnels(decoded, to: &text)
             if let invalidTimestamp { appendNote(invalidTimestamp, to: &text) }
             text.appendByte("\n")
             return
@@ -109,8 +110,26 @@ public struct PacketLines: Sendable {
         case .tcp:
             break
         }
+        // What was not decoded already says where it stopped; the tunnels are named on the
+        // lines of the packets inside them.
+        if decoded.udp != nil || decoded.icmp != nil { appendTunnels(decoded, to: &text) }
         if let invalidTimestamp { appendNote(invalidTimestamp, to: &text) }
         text.appendByte("\n")
+    }
+
+    /// ` [in a tunnel: 2001:db8::1 > 2001:db8::2]`, one per outer IP header, outermost first:
+    /// the addresses above are the inner packet's, and the line must not pass a tunnelled
+    /// packet off as one sent between those hosts directly (tcpdump prints both too).
+    private func appendTunnels(_ decoded: DecodedPacket, to text: inout [UInt8]) {
+        for outer in decoded.tunnels {
+            let addresses: (IPAddress, IPAddress)
+            switch outer {
+            case .ipv4(let header): addresses = (.v4(header.source), .v4(header.destination))
+            case .ipv6(let header): addresses = (.v6(header.source), .v6(header.destination))
+            default: continue
+            }
+            text.appendString(" [" + say(.inTunnel, "\(addresses.0)", "\(addresses.1)") + "]")
+        }
     }
 
     /// ` [invalid timestamp: ...]`, with the field's value and its limit.

@@ -11,7 +11,7 @@ import Wire
 public enum ToolText: String, SentenceID {
     public static let namespace = "tools"
     // Packet lines
-    case inParentheses, icmpAbout, icmpTypeAndCode, icmpType
+    case inParentheses, inTunnel, icmpAbout, icmpTypeAndCode, icmpType
     case icmpEchoReply, icmpDestinationUnreachable, icmpSourceQuench, icmpRedirect, icmpEchoRequest
     case icmpTimeExceeded, icmpParameterProblem, icmpTimestampRequest, icmpTimestampReply, icmpPacketTooBig
     case icmpRouterSolicitation, icmpRouterAdvertisement, icmpNeighborSolicitation, icmpNeighborAdvertisement

@@ -1553,6 +1553,7 @@ extension Sentences {
         // BEGIN tools
         // watch and read: packet lines, summary, messages (tools.*)
         "tools.inParentheses": "（{0}）",
+        "tools.inTunnel": "在隧道里：外层 {0} > {1}",
         "tools.icmpAbout": "{0}（针对 {1} > {2}）",
         "tools.icmpTypeAndCode": "{0}：{1}",
         "tools.icmpType": "类型 {0}",

@@ -1550,6 +1550,7 @@ extension Sentences {
         // BEGIN tools
         // watch and read: packet lines, summary, messages (tools.*)
         "tools.inParentheses": "({0})",
+        "tools.inTunnel": "in a tunnel: {0} > {1}",
         "tools.icmpAbout": "{0} (about {1} > {2})",
         "tools.icmpTypeAndCode": "{0}: {1}",
         "tools.icmpType": "type {0}",
