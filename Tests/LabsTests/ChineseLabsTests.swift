@@ -368,7 +368,7 @@ final class ChineseLabsTests: XCTestCase {
         let banner = server.output.split(separator: "\n").map(String.init)
         XCTAssertEqual(banner, [
             "osilab echo 服务器正在 127.0.0.1:\(found) 上监听（TCP）：服务器把每条消息转成大写发回（讲义例 1）。",
-            "每个连接有自己的线程；最多同时 512 个（同一地址最多 256 个），一个请求超过 120 秒还没到就关闭。",
+            "每个连接有自己的线程；最多同时 512 个（同一地址最多 256 个），超过 120 秒没有收到请求就关闭。",
             "在另一个终端里试试：osilab client echo --port \(found)",
             "（也可以用讲义里的 Python 客户端，它连接 (\"localhost\", \(found))。）",
             "按 Ctrl-C 停止。",
