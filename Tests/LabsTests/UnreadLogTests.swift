@@ -64,13 +64,21 @@ final class UnreadLogTests: XCTestCase {
 
     func testLinesThatFindTheQueueFullAreCountedAndTheCountWrittenWhenWritingResumes() {
         let blocked = DispatchSemaphore(value: 0)
+        let stalled = DispatchSemaphore(value: 0)
         let written = Mutex<[String]>([])
         let writer = LineWriter(capacity: 10, droppedNotice: { "dropped \($0)" }) { text in
             // The first write stalls as a full pipe would, until the test lets it go.
-            if written.withLock({ $0.isEmpty }) { blocked.wait() }
+            if written.withLock({ $0.isEmpty }) {
+                stalled.signal()
+                blocked.wait()
+            }
             written.withLock { $0 += text.split(separator: "\n").map(String.init) }
         }
-        for number in 0..<100 { writer.enqueue("line \(number)") }
+        // The writer takes the first line and stalls on it before the rest arrive, so that
+        // what happens next does not depend on when its thread got to run.
+        writer.enqueue("line 0")
+        XCTAssertEqual(stalled.wait(timeout: .now() + 5), .success, "the writer thread never wrote")
+        for number in 1..<100 { writer.enqueue("line \(number)") }
         blocked.signal()
         XCTAssertTrue(writer.finish(within: .seconds(5)), "the writer should drain once writing works again")
         let lines = written.withLock { $0 }
