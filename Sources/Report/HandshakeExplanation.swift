@@ -159,8 +159,9 @@ public enum TimelineJSON {
                 fields += [("protocol", .string("icmp")), ("source", .string(source.description)),
                            ("destination", .string(destination.description)), ("summary", .string(summary))]
                 if let quoted { fields.append(("about", .string("\(quoted.0) > \(quoted.1)"))) }
-            case .other(let summary):
-                fields += [("protocol", .string("other")), ("summary", .string(summary))]
+            case .other:
+                let decoded = decodePacket(entry.packet.bytes, linkType: entry.packet.linkType, originalLength: entry.packet.originalLength)
+                fields += [("protocol", .string("other")), ("summary", .string(ToolStrings(.english).otherSummary(decoded)))]
             }
             if let remark = entry.remark {
                 fields += [("remark", .string(remark.text)), ("dropped", .bool(remark.dropped))]

@@ -26,7 +26,6 @@ public enum StepNarration {
                 }
                 return say(.narrateICMP, "\(source)", summary)
             case .other:
-                // Timeline's summary is English; the tools' table says it in the learner's language.
                 let decoded = decodePacket(entry.packet.bytes, linkType: entry.packet.linkType, originalLength: entry.packet.originalLength)
                 return say(.narrateOther, ToolStrings(language).otherSummary(decoded))
             }

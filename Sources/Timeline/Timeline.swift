@@ -9,8 +9,9 @@ public struct PacketEntry: Sendable, Hashable {
         case udp(source: IPEndpoint, destination: IPEndpoint, length: Int)
         /// An ICMP or ICMPv6 message, e.g. "port unreachable".
         case icmp(source: IPAddress, destination: IPAddress, summary: String, quoted: (IPEndpoint, IPEndpoint)?)
-        /// Anything else, described in a few words (or the decode error).
-        case other(summary: String)
+        /// Anything else (ARP, a protocol not decoded, a later fragment, a decode error). The
+        /// presenters say what it is from the packet's bytes, in the reader's language.
+        case other
 
         public static func == (lhs: Content, rhs: Content) -> Bool {
             switch (lhs, rhs) {
@@ -18,7 +19,7 @@ public struct PacketEntry: Sendable, Hashable {
             case (.udp(let a, let b, let c), .udp(let d, let e, let f)): a == d && b == e && c == f
             case (.icmp(let a, let b, let c, let d), .icmp(let e, let f, let g, let h)):
                 a == e && b == f && c == g && d?.0 == h?.0 && d?.1 == h?.1
-            case (.other(let a), .other(let b)): a == b
+            case (.other, .other): true
             default: false
             }
         }
@@ -28,7 +29,7 @@ public struct PacketEntry: Sendable, Hashable {
             case .tcp(let segment): hasher.combine(segment)
             case .udp(let source, let destination, let length): hasher.combine(source); hasher.combine(destination); hasher.combine(length)
             case .icmp(let source, let destination, let summary, _): hasher.combine(source); hasher.combine(destination); hasher.combine(summary)
-            case .other(let summary): hasher.combine(summary)
+            case .other: hasher.combine(3)
             }
         }
     }
@@ -225,20 +226,7 @@ public struct Timeline: Sendable {
         default:
             break
         }
-        if let error = packet.error { return .other(summary: "undecodable: \(error)") }
-        if let fragment = laterFragment(packet) {
-            return .other(summary: "\(fragment.source) > \(fragment.destination) \(fragment.version) fragment at offset "
-                          + "\(fragment.offset) of id \(fragment.identification) (\(fragment.protocol))")
-        }
-        switch packet.network {
-        case .arp: return .other(summary: "ARP")
-        case .ipv4(let header): return .other(summary: "IPv4 protocol \(header.protocol)")
-        // The protocol after the extension headers, not the first of them: "AH" says nothing
-        // about what the packet carries.
-        case .ipv6(let header): return .other(summary: "IPv6 next header \(header.upperLayerProtocol)")
-        case .other(let type): return .other(summary: "EtherType \(type)")
-        default: return .other(summary: "link-layer frame")
-        }
+        return .other
     }
 }
 

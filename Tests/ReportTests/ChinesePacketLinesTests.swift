@@ -83,8 +83,8 @@ final class ChinesePacketLinesTests: XCTestCase {
         let chain = Build.ipv6Extension(nextHeader: 51) + Build.authenticationHeader(nextHeader: 253) + [0, 0, 0, 0]
         let packet = Build.ipv6(nextHeader: 0, payload: chain)
         let decoded = decodePacket(packet, linkType: .raw)
-        guard case .other(let summary) = Timeline.describeOther(decoded) else { return XCTFail("not TCP, UDP or ICMP") }
-        XCTAssertEqual(summary, "IPv6 next header \(IPProtocol(253))")
+        guard case .other = Timeline.describeOther(decoded) else { return XCTFail("not TCP, UDP or ICMP") }
+        XCTAssertEqual(ToolStrings(.english).otherSummary(decoded), "IPv6 next header \(IPProtocol(253))")
         let english = line(packet, .english), chinese = line(packet, .chinese)
         XCTAssertTrue(english.hasSuffix(" IPv6 next header \(IPProtocol(253))"), english)
         XCTAssertEqual(chinese, english.replacingOccurrences(of: "IPv6 next header", with: "IPv6 下一个首部"))
