@@ -43,6 +43,9 @@ let package = Package(
         .target(name: "Wire"),
         .target(name: "Trace", dependencies: ["Wire"]),
         .target(name: "TextUI"),
+        // The kernel's socket table as NETLINK_SOCK_DIAG answers (what `ss` reads) and its
+        // counters, parsed from bytes; and the values of a run's recorded kernel state.
+        .target(name: "SockDiag", dependencies: ["Wire", "Trace"]),
 
         // Operating-system facing layers.
         .target(name: "Sockets", dependencies: [
@@ -51,11 +54,13 @@ let package = Package(
         ]),
         .target(name: "Capture", dependencies: ["CPcap", "Wire", "Trace", "Sandbox", "TextUI"]),
         .target(name: "Terminal", dependencies: ["TextUI"]),
+        // Sampling the kernel's state of a run's sockets (the netlink socket, the counter files).
+        .target(name: "KernelState", dependencies: ["SockDiag", "Trace", "Wire"]),
         // Live features without root: a private network in namespaces the learner owns.
         .target(name: "Sandbox", dependencies: ["CSandbox", "TextUI"]),
 
         // Meaning: connections, handshake labels, packets merged with calls.
-        .target(name: "Timeline", dependencies: ["Wire", "Trace"]),
+        .target(name: "Timeline", dependencies: ["Wire", "Trace", "SockDiag"]),
         // How a run is shown: the recorded run, the ladder, layers, narration, the explanation,
         // plain/JSON/step output, the watch/read lines.
         .target(name: "Report", dependencies: ["Timeline", "Capture", "Trace", "Wire", "TextUI", "Terminal"]),
@@ -97,6 +102,7 @@ let package = Package(
         .target(name: "WireFixtures", dependencies: ["Wire"], path: "Tests/WireFixtures"),
         .testTarget(name: "WireTests", dependencies: ["Wire", "WireFixtures"]),
         .testTarget(name: "TextUITests", dependencies: ["TextUI"]),
+        .testTarget(name: "KernelStateTests", dependencies: ["KernelState", "SockDiag", "Sockets", "Trace", "Wire"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
         .testTarget(name: "SocketsTests", dependencies: ["Sockets", "Trace"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Sockets"], resources: [.copy("Fixtures")]),

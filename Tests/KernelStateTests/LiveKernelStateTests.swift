@@ -1,0 +1,185 @@
+import Foundation
+import KernelState
+import SockDiag
+import Sockets
+import Trace
+import Wire
+import XCTest
+
+/// The sampler against real sockets on loopback, with `ss` (iproute2, reading the same
+/// table through its own code) as the independent truth where it can say the same thing.
+final class LiveKernelStateTests: XCTestCase {
+    /// A listener on a port the kernel picks, with `backlog`.
+    private func listener(backlog: Int32 = 8) throws -> (Socket, IPEndpoint) {
+        let socket = try Socket(family: .inet, type: .stream, role: "server")
+        try socket.bind(to: .ipv4(.loopback, port: 0))
+        try socket.listen(backlog: backlog)
+        guard let endpoint = try socket.localAddress().endpoint else { throw XCTSkip("no local address") }
+        return (socket, endpoint)
+    }
+
+    private func connected(to server: IPEndpoint) throws -> (Socket, IPEndpoint) {
+        let client = try Socket(family: .inet, type: .stream, role: "client")
+        try client.setTimeout(.seconds(3))
+        try client.connect(to: .ip(server))
+        guard let endpoint = try client.localAddress().endpoint else { throw XCTSkip("no local address") }
+        return (client, endpoint)
+    }
+
+    /// `ss -tanH` lines for sockets with `port` at either end: state, Recv-Q, Send-Q, local, peer.
+    private func ss(port: UInt16) throws -> [(state: String, recvQ: UInt32, sendQ: UInt32, local: String, peer: String)] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["ss", "-tanH"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            guard fields.count >= 5, let recvQ = UInt32(fields[1]), let sendQ = UInt32(fields[2]) else { return nil }
+            guard fields[3].hasSuffix(":\(port)") || fields[4].hasSuffix(":\(port)") else { return nil }
+            return (fields[0], recvQ, sendQ, fields[3], fields[4])
+        }
+    }
+
+    private func dump(port: UInt16) throws -> [SocketDiagnosis] {
+        try SockDiagSocket().dump().filter { $0.local.port == port || $0.remote.port == port }
+    }
+
+    func testTheTableAgreesWithSsOnEverySocketOfAConnection() throws {
+        let (server, serverEnd) = try listener(backlog: 8)
+        defer { server.close() }
+        let (client, clientEnd) = try connected(to: serverEnd)
+        defer { client.close() }
+        let ours = try dump(port: serverEnd.port)
+        let theirs = try ss(port: serverEnd.port)
+        XCTAssertEqual(ours.count, theirs.count, "\(ours) vs \(theirs)")
+        for line in theirs {
+            let match = ours.first { "\($0.local)" == line.local && "\($0.remote)" == line.peer.replacingOccurrences(of: "*", with: "0") }
+            guard let match else { XCTFail("ss shows \(line) and the dump does not"); continue }
+            XCTAssertEqual(match.state?.ssName, line.state, "\(line)")
+            XCTAssertEqual(match.receiveQueue, line.recvQ, "Recv-Q of \(line)")
+            XCTAssertEqual(match.sendQueue, line.sendQ, "Send-Q of \(line)")
+        }
+        // By construction: the listener holds one finished connection of at most 8.
+        let listening = try XCTUnwrap(ours.first { $0.state == .listen })
+        XCTAssertEqual(listening.receiveQueue, 1)
+        XCTAssertEqual(listening.sendQueue, 8)
+        XCTAssertEqual(ours.first { $0.local == clientEnd }?.state, .established)
+        XCTAssertEqual(ours.first { $0.local == serverEnd && $0.remote == clientEnd }?.state, .established)
+    }
+
+    func testTheAcceptQueueRisesAsClientsConnectAndFallsAsAcceptTakesThem() throws {
+        let (server, serverEnd) = try listener(backlog: 5)
+        defer { server.close() }
+        func queue() throws -> (UInt32, UInt32)? {
+            try dump(port: serverEnd.port).first { $0.state == .listen }.map { ($0.receiveQueue, $0.sendQueue) }
+        }
+        var clients: [Socket] = []
+        defer { clients.forEach { $0.close() } }
+        XCTAssertEqual(try queue()?.0, 0)
+        for expected in 1...3 {
+            clients.append(try connected(to: serverEnd).0)
+            XCTAssertTrue(waitFor { (try? queue()?.0) == UInt32(expected) }, "queue after \(expected) connects")
+            XCTAssertEqual(try queue()?.1, 5)
+        }
+        for expected in stride(from: 2, through: 0, by: -1) {
+            let (accepted, _) = try server.accept()
+            accepted.close()
+            XCTAssertEqual(try queue()?.0, UInt32(expected), "queue after an accept()")
+        }
+    }
+
+    func testTheSamplerSeesEveryStateOfBothSidesInOrder() throws {
+        let (server, serverEnd) = try listener(backlog: 8)
+        defer { server.close() }
+        let sampler = try KernelSampler(ports: [serverEnd.port], interval: .microseconds(500))
+        sampler.start()
+        let (client, clientEnd) = try connected(to: serverEnd)
+        XCTAssertTrue(waitFor { (try? self.dump(port: serverEnd.port).first { $0.state == .listen }?.receiveQueue) == 1 })
+        sampler.poke()
+        Thread.sleep(forTimeInterval: 0.01)
+        let (accepted, _) = try server.accept()
+        Thread.sleep(forTimeInterval: 0.01)
+        // The client closes first: it will hold TIME-WAIT, the server sits in CLOSE-WAIT until it closes.
+        client.close()
+        XCTAssertTrue(waitFor { (try? self.dump(port: serverEnd.port).first { $0.local == serverEnd && $0.remote == clientEnd }?.state) == .closeWait })
+        Thread.sleep(forTimeInterval: 0.01)
+        accepted.close()
+        XCTAssertTrue(waitFor { (try? self.dump(port: serverEnd.port).first { $0.local == clientEnd }?.state) == .timeWait })
+        Thread.sleep(forTimeInterval: 0.01)
+        let recording = sampler.stop()
+        XCTAssertNil(recording.problem)
+        XCTAssertGreaterThanOrEqual(recording.taken, recording.samples.count - 1)
+        XCTAssertGreaterThan(recording.longestGapNanoseconds, 0)
+        func states(_ key: KernelSocketKey) -> [TCPState?] {
+            recording.changes.compactMap { change in
+                if case .state(let changed, _, let to) = change.kind, changed == key { return .some(to) }
+                return nil
+            }
+        }
+        let clientStates = states(KernelSocketKey(local: clientEnd, remote: serverEnd))
+        let serverStates = states(KernelSocketKey(local: serverEnd, remote: clientEnd))
+        // On loopback SYN-SENT and FIN-WAIT-1 last microseconds (until the peer's kernel
+        // answers): the sampler may or may not see them, but what it saw must come in the
+        // order RFC 9293 gives.
+        let fleeting: Set<TCPState?> = [.synSent, .finWait1]
+        XCTAssertEqual(clientStates.filter { !fleeting.contains($0) }, [.established, .finWait2, .timeWait], "\(clientStates)")
+        XCTAssertTrue(isSubsequence(clientStates, of: [.synSent, .established, .finWait1, .finWait2, .timeWait]), "\(clientStates)")
+        XCTAssertEqual(serverStates.filter { $0 != .newSynRecv && $0 != .synRecv }, [.established, .closeWait, nil], "\(serverStates)")
+        let queues = recording.changes.compactMap { change -> UInt32? in
+            if case .acceptQueue(_, let length, let limit, _) = change.kind { XCTAssertEqual(limit, 8); return length }
+            return nil
+        }
+        XCTAssertEqual(queues, [1, 0])
+        // Each change is stamped after the sample before it: on the packets' clock, in order.
+        let times = recording.changes.map(\.time)
+        XCTAssertEqual(times, times.sorted())
+    }
+
+    func testTCPInfoAfterDataIsPlausible() throws {
+        let (server, serverEnd) = try listener()
+        defer { server.close() }
+        let (client, clientEnd) = try connected(to: serverEnd)
+        defer { client.close() }
+        let (accepted, _) = try server.accept()
+        defer { accepted.close() }
+        let message = [UInt8](repeating: 65, count: 1000)
+        try client.sendAll(message)
+        var received = 0
+        while received < message.count { received += try accepted.recv(maxBytes: 4096).count }
+        XCTAssertTrue(waitFor { (try? self.dump(port: serverEnd.port).first { $0.local == clientEnd }?.tcpInfo?.unacked) == 0 })
+        let table = try dump(port: serverEnd.port)
+        let sender = try XCTUnwrap(table.first { $0.local == clientEnd }?.tcpInfo)
+        let receiver = try XCTUnwrap(table.first { $0.local == serverEnd && $0.remote == clientEnd }?.tcpInfo)
+        XCTAssertEqual(sender.state, TCPState.established.rawValue)
+        XCTAssertGreaterThan(sender.rtt, 0, "an RTT is measured once data has been acknowledged")
+        XCTAssertGreaterThanOrEqual(sender.rto, 200_000, "Linux's smallest RTO is 200 ms")
+        // The client's bytes_acked counts its SYN too (the SYN-ACK's ack moves snd_una by one).
+        XCTAssertEqual(sender.bytesAcked, UInt64(message.count) + 1)
+        XCTAssertEqual(receiver.bytesReceived, UInt64(message.count))
+        XCTAssertGreaterThan(sender.congestionWindow, 0)
+        XCTAssertGreaterThan(try XCTUnwrap(sender.peerWindow), 0)
+        XCTAssertGreaterThan(try XCTUnwrap(receiver.advertisedWindow), 0)
+    }
+
+    private func isSubsequence(_ seen: [TCPState?], of order: [TCPState?]) -> Bool {
+        var rest = order[...]
+        for state in seen {
+            guard let index = rest.firstIndex(of: state) else { return false }
+            rest = rest[(index + 1)...]
+        }
+        return true
+    }
+
+    private func waitFor(_ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(2)
+        while Date() < deadline {
+            if condition() { return true }
+            Thread.sleep(forTimeInterval: 0.002)
+        }
+        return condition()
+    }
+}
