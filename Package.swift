@@ -4,8 +4,9 @@
 // Dependencies point one way (see README.md, "How the code is organised"):
 //   osilab -> Labs, Experiments, LessonKit, Grading, Report
 //   Labs / Experiments -> Sockets, Report
-//   Report -> Timeline, Capture, Terminal (how a run is shown: ladder, explanation, JSON, step mode)
-//   Timeline -> Wire, Trace              Capture -> CPcap, Wire, Trace, Sandbox, TextUI
+//   Report -> Timeline, Capture, Terminal, KernelState (how a run is shown: ladder, explanation, JSON, step mode)
+//   KernelState -> SockDiag (the kernel's socket table and counters, sampled)   SockDiag -> Wire, Trace
+//   Timeline -> Wire, Trace, SockDiag              Capture -> CPcap, Wire, Trace, Sandbox, TextUI
 //   Sockets -> Trace, Wire, TextUI       Trace -> Wire
 //   Sandbox -> CSandbox (entering a private network before main), TextUI
 //   Wire, TextUI -> nothing of ours (TextUI holds every sentence, one file per language)
@@ -63,11 +64,11 @@ let package = Package(
         .target(name: "Timeline", dependencies: ["Wire", "Trace", "SockDiag"]),
         // How a run is shown: the recorded run, the ladder, layers, narration, the explanation,
         // plain/JSON/step output, the watch/read lines.
-        .target(name: "Report", dependencies: ["Timeline", "Capture", "Trace", "Wire", "TextUI", "Terminal"]),
+        .target(name: "Report", dependencies: ["Timeline", "Capture", "Trace", "Wire", "TextUI", "Terminal", "SockDiag", "KernelState"]),
 
         // The notes' programs and the kernel experiments.
         .target(name: "Labs", dependencies: ["Sockets", "Capture", "Timeline", "Report", "TextUI"]),
-        .target(name: "Experiments", dependencies: ["Sockets", "Capture", "Timeline", "Report", "CSupport", "Sandbox"]),
+        .target(name: "Experiments", dependencies: ["Sockets", "Capture", "Timeline", "Report", "CSupport", "Sandbox", "SockDiag", "KernelState"]),
 
         // Teaching: where the lab lives, the learner's progress, lessons and exercises.
         .target(name: "Workspace", dependencies: ["Sandbox", "TextUI"]),
@@ -102,7 +103,7 @@ let package = Package(
         .target(name: "WireFixtures", dependencies: ["Wire"], path: "Tests/WireFixtures"),
         .testTarget(name: "WireTests", dependencies: ["Wire", "WireFixtures"]),
         .testTarget(name: "TextUITests", dependencies: ["TextUI"]),
-        .testTarget(name: "KernelStateTests", dependencies: ["KernelState", "SockDiag", "Sockets", "Trace", "Wire"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "KernelStateTests", dependencies: ["KernelState", "SockDiag", "Sockets", "Trace", "Wire", "TextUI"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
         .testTarget(name: "SocketsTests", dependencies: ["Sockets", "Trace"]),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "Sockets"], resources: [.copy("Fixtures")]),

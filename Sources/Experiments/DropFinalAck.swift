@@ -124,7 +124,7 @@ public struct DropFinalAck: Experiment {
         defer { listener.close() }
         try listener.setReuseAddress(true)
         try listener.bind(to: .ipv4(.loopback, port: port))
-        let recorder = try ExperimentRecorder(filter: "tcp port \(port)", capture: capture, tracer: tracer)
+        let recorder = try ExperimentRecorder(filter: "tcp port \(port)", capture: capture, tracer: tracer, kernelPorts: [port])
         recorder.note(say(.dropNoteRule, String(port)))
         var released = Instant.now()
         var ruleLifted = Instant.now()

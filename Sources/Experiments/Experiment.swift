@@ -182,24 +182,6 @@ extension ExperimentOutcome {
     }
 }
 
-extension Timeline {
-    /// Every TCP segment on the timeline, annotated, in capture order.
-    public var segments: [AnnotatedSegment] {
-        events.compactMap { event in
-            if case .packet(let entry) = event, case .tcp(let segment) = entry.content { return segment }
-            return nil
-        }
-    }
-
-    /// Every packet on the timeline, in capture order.
-    public var packets: [PacketEntry] {
-        events.compactMap { event in
-            if case .packet(let entry) = event { return entry }
-            return nil
-        }
-    }
-}
-
 /// The experiments, in the order the lessons meet them.
 public enum ExperimentCatalogue {
     public static let all: [any Experiment.Type] = [

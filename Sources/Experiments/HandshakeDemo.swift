@@ -68,7 +68,7 @@ public struct HandshakeDemo: Sendable {
         guard let port = try listener.localAddress().port else { throw DemoError.noPort }
 
         let ipFilter = options.ipv6 ? "ip6" : "ip"
-        return try CapturedScenario.run(filter: "\(ipFilter) and tcp port \(port)", tracer: tracer) { tracer in
+        return try CapturedScenario.run(filter: "\(ipFilter) and tcp port \(port)", tracer: tracer, kernelPorts: [port]) { tracer in
             try exchange(listener: listener, family: family, port: port, tracer: tracer)
         }
     }

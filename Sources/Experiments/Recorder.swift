@@ -1,6 +1,8 @@
 import Capture
 import Foundation
+import KernelState
 import Report
+import SockDiag
 import Sockets
 import Synchronization
 import Timeline
@@ -14,11 +16,15 @@ public final class ExperimentRecorder: Sendable {
     private let background: BackgroundCapture?
     private let linkType: LinkType
     private let notes = Mutex<[TimelineNote]>([])
+    /// Sampling the kernel's state of the experiment's sockets, or why it could not start.
+    private let sampling: Result<KernelSampler, KernelStateError>?
 
-    /// Starts capturing on `interface` with `filter`, unless `capture` is false. Open it on
-    /// the thread whose network namespace should be captured.
+    /// Starts capturing on `interface` with `filter`, unless `capture` is false, and samples
+    /// the kernel's state of the sockets on `kernelPorts` (with or without the capture: the
+    /// socket table needs no privilege). Open it on the thread whose network namespace
+    /// should be captured.
     public init(filter: String, capture: Bool, interface: String = CaptureOptions.loopbackInterface,
-                tracer: TraceRecorder = TraceRecorder()) throws(CaptureError) {
+                tracer: TraceRecorder = TraceRecorder(), kernelPorts: Set<UInt16> = []) throws(CaptureError) {
         self.tracer = tracer
         if capture {
             let live = try LiveCapture(options: CaptureOptions(interface: interface, filter: filter))
@@ -28,6 +34,17 @@ public final class ExperimentRecorder: Sendable {
             background = nil
             linkType = .ethernet
         }
+        sampling = kernelPorts.isEmpty ? nil : KernelRecording.startSampling(ports: kernelPorts, tracer: tracer)
+        if let background, case .success(let sampler)? = sampling { background.observe { packet in
+            sampler.packetSeen(packet.bytes, linkType: LinkType(rawValue: packet.dataLink), originalLength: packet.originalLength)
+        } }
+    }
+
+    /// What the kernel's socket table holds now for the experiment's sockets (nil when it
+    /// is not sampled): for steps that wait for a state.
+    public func kernelSnapshot() -> [SocketDiagnosis]? {
+        guard case .success? = sampling, let table = try? SockDiagSocket() else { return nil }
+        return try? table.dump()
     }
 
     public var isCapturing: Bool { background != nil }
@@ -71,16 +88,27 @@ public final class ExperimentRecorder: Sendable {
             CapturedScenario.settle(background, quiet: quiet, limit: limit)
             (packets, statistics) = try background.stop()
         }
-        let run = RecordedRun(packets: packets, trace: tracer.snapshot(), statistics: statistics, linkType: linkType)
+        let kernel = stopSampling()
+        let run = RecordedRun(packets: packets, trace: tracer.snapshot(), statistics: statistics, linkType: linkType,
+                              kernel: kernel)
         let timeline = Timeline.build(
             packets: packets.map { ($0.timestamp, $0.bytes, $0.originalLength, LinkType(rawValue: $0.dataLink)) },
-            trace: run.trace, notes: notes.withLock { $0 })
+            trace: run.trace, notes: notes.withLock { $0 }, kernel: kernel)
         return (run, timeline)
+    }
+
+    private func stopSampling() -> KernelRecording? {
+        switch sampling {
+        case .success(let sampler)?: sampler.stop()
+        case .failure(let error)?: KernelRecording(failure: error)
+        case nil: nil
+        }
     }
 
     /// Stops the capture without collecting anything (after a failure).
     func abandon() {
         _ = try? background?.stop()
+        _ = stopSampling()
     }
 
     /// Runs the experiment's steps, then finishes the recording (see ``finish(quiet:limit:)``).
@@ -235,7 +263,8 @@ struct LoopbackStage {
         say = ExperimentStrings(settings.language)
         (listener, address) = try loopbackListener(tracer: tracer, say: say)
         do {
-            recorder = try ExperimentRecorder(filter: "tcp port \(address.port ?? 0)", capture: settings.capture, tracer: tracer)
+            recorder = try ExperimentRecorder(filter: "tcp port \(address.port ?? 0)", capture: settings.capture, tracer: tracer,
+                                              kernelPorts: [address.port ?? 0])
         } catch {
             listener.close()
             throw error

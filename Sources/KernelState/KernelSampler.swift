@@ -23,14 +23,26 @@ public final class KernelSampler: Sendable {
         var problem: String?
         var stopping = false
         var started = false
+        /// The connections seen so far (from calls, packets and full dumps), looked up one by one.
+        var known: Set<KernelSocketKey> = []
+        var lastFullDump: Instant?
     }
 
+    /// Two netlink sockets, so that a sample after a call never waits behind a full dump.
     private let table: SockDiagSocket
+    private let fullTable: SockDiagSocket
     private let counterFiles: CounterFiles?
     private let selects: @Sendable (SocketDiagnosis) -> Bool
     private let families: [UInt8]
     public let interval: Duration
     private let state = Mutex(State())
+    /// One request at a time on the netlink socket: answers to two would interleave.
+    private let tableLock = Mutex(0)
+    private let fullTableLock = Mutex(0)
+    private let ports: Set<UInt16>
+    /// How often the background thread's full dump looks for sockets no call or packet told
+    /// of (a full dump walks the kernel's whole established hash: milliseconds).
+    public static let fullDumpEvery: Int64 = 100_000_000
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
     /// Kept samples at most, so a long `watch` cannot grow without bound.
@@ -42,9 +54,11 @@ public final class KernelSampler: Sendable {
     public init(ports: Set<UInt16>, interval: Duration = .milliseconds(1),
                 families: [UInt8] = [SockDiagRequest.familyIPv4, SockDiagRequest.familyIPv6]) throws(KernelStateError) {
         table = try SockDiagSocket()
+        fullTable = try SockDiagSocket()
         // The counters explain drops; without them (a /proc without net) the states still show.
         counterFiles = try? CounterFiles()
         selects = { ports.contains($0.local.port) || ports.contains($0.remote.port) }
+        self.ports = ports
         self.families = families
         self.interval = max(.microseconds(100), interval)
     }
@@ -56,13 +70,16 @@ public final class KernelSampler: Sendable {
             return !state.started
         }
         guard first else { return }
-        sample()
+        sample(full: true)
         let thread = Thread { [self] in
             let nanoseconds = Int(interval.components.seconds) * 1_000_000_000 + Int(interval.components.attoseconds / 1_000_000_000)
             while !state.withLock({ $0.stopping || $0.problem != nil }) {
                 _ = wake.wait(timeout: .now() + .nanoseconds(nanoseconds))
                 if state.withLock({ $0.stopping }) { break }
-                sample()
+                let due = state.withLock { state in
+                    state.lastFullDump.map { Instant.now().nanoseconds(since: $0) >= Self.fullDumpEvery } ?? true
+                }
+                sample(full: due)
             }
             finished.signal()
         }
@@ -75,27 +92,81 @@ public final class KernelSampler: Sendable {
         wake.signal()
     }
 
-    /// Pokes the sampler after every call `tracer` records as returned.
+    /// Samples right after every call `tracer` records as returned, on the thread that made
+    /// it (before the program's next step), and pokes the sampler when a call is entered.
     public func follow(_ tracer: TraceRecorder) {
         tracer.observe { [weak self] event in
-            if case .returned = event { self?.poke() }
+            guard let self else { return }
+            switch event {
+            case .entered:
+                self.poke()
+            case .returned(let record):
+                if let local = record.local, let peer = record.peer { self.learn(local, peer) }
+                self.sample()
+            }
         }
     }
 
-    /// Takes one sample now, on the calling thread (also what the background thread does).
-    public func sample() {
+    /// Tells the sampler of a connection (its two ends, in either order), so that each
+    /// sample looks its sockets up directly: both sides' sockets when both are local.
+    public func learn(_ one: IPEndpoint, _ other: IPEndpoint) {
+        guard ports.contains(one.port) || ports.contains(other.port) else { return }
+        state.withLock { state in
+            state.known.insert(KernelSocketKey(local: one, remote: other))
+            state.known.insert(KernelSocketKey(local: other, remote: one))
+        }
+    }
+
+    /// Tells the sampler of a captured packet: its connection is learnt, and a sample taken soon.
+    public func packetSeen(_ bytes: [UInt8], linkType: LinkType, originalLength: Int) {
+        let decoded = decodePacket(bytes, linkType: linkType, originalLength: originalLength)
+        if let source = decoded.sourceEndpoint, let destination = decoded.destinationEndpoint,
+           case .tcp = decoded.transport {
+            learn(source, destination)
+        }
+        poke()
+    }
+
+    /// Takes one sample now, on the calling thread: the listeners on the run's ports, then
+    /// each known connection's sockets by their ends (tens of microseconds). With `full`,
+    /// a dump of every socket instead, which finds sockets nothing told of (milliseconds:
+    /// the background thread does it every ``fullDumpEvery`` nanoseconds).
+    public func sample(full: Bool = false) {
         let asked = Instant.now()
-        let sockets: [SocketDiagnosis]
-        do {
-            sockets = try table.dump(families: families).filter(selects)
+        let known = state.withLock { $0.known }
+        let fullDumpDue = full
+        let sockets: [SocketDiagnosis], time: Instant
+        do throws(KernelStateError) {
+            // The time is read before the lock is let go, so samples are stamped in the order they were taken.
+            if full {
+                (sockets, time) = try fullTableLock.withLock { _ throws(KernelStateError) -> ([SocketDiagnosis], Instant) in
+                    (try fullTable.dump(families: families).filter(selects), Instant.now())
+                }
+            } else {
+                (sockets, time) = try tableLock.withLock { _ throws(KernelStateError) -> ([SocketDiagnosis], Instant) in
+                var found = try table.dump(families: families, states: TCPState.listenMask).filter(selects)
+                for key in known.sorted() {
+                    if let socket = try table.lookup(local: key.local, remote: key.remote) { found.append(socket) }
+                }
+                return (found, Instant.now())
+                }
+            }
         } catch {
             state.withLock { $0.problem = $0.problem ?? error.description }
             return
         }
-        let time = Instant.now()
         let counters = try? counterFiles?.read()
         let signature = sockets.map(SocketSignature.init).sorted()
         state.withLock { state in
+            if fullDumpDue {
+                state.lastFullDump = asked
+                for socket in sockets where socket.state != .listen {
+                    state.known.insert(KernelSocketKey(local: socket.local, remote: socket.remote))
+                }
+            }
+            // A sample taken on a calling thread may finish after a later one of the
+            // background thread: keep them in time order.
+            if let last = state.lastTime, time < last { return }
             state.taken += 1
             if let last = state.lastTime { state.longestGap = max(state.longestGap, time.nanoseconds(since: last)) }
             state.lastTime = time

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import SockDiag
+import Wire
 
 /// Why the kernel's socket table could not be read.
 public enum KernelStateError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -43,29 +44,50 @@ public final class SockDiagSocket: Sendable {
 
     deinit { close(descriptor) }
 
-    /// Every TCP socket of these families, in any state, with `tcp_info` where the kernel has one.
+    /// Every TCP socket of these families in `states` (by default any), with `tcp_info`
+    /// where the kernel has one.
     public func dump(families: [UInt8] = [SockDiagRequest.familyIPv4, SockDiagRequest.familyIPv6],
-                     sequence: UInt32 = 1) throws(KernelStateError) -> [SocketDiagnosis] {
+                     states: UInt32 = TCPState.allStatesMask, sequence: UInt32 = 1) throws(KernelStateError) -> [SocketDiagnosis] {
         var sockets: [SocketDiagnosis] = []
         for family in families {
-            let request = SockDiagRequest.dump(family: family, sequence: sequence)
-            let sent = request.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, 0) }
-            guard sent == request.count else { throw .call("send(NETLINK_SOCK_DIAG)", errno: errno) }
+            try transmit(SockDiagRequest.dump(family: family, sequence: sequence, states: states))
             // One dump answers in several datagrams; NLMSG_DONE ends it.
-            var buffer = [UInt8](repeating: 0, count: 32 * 1024)
             while true {
-                let received = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
-                if received < 0 {
-                    if errno == EINTR { continue }
-                    throw .call("recv(NETLINK_SOCK_DIAG)", errno: errno)
-                }
-                let reply = SockDiagReply.parse(Array(buffer[0..<received]))
+                let reply = try receive()
                 sockets += reply.sockets
                 if let problem = reply.problem { throw .reply(problem) }
-                if reply.done || received == 0 { break }
+                if reply.done { break }
             }
         }
         return sockets
+    }
+
+    /// The one socket with these two ends, or nil when the kernel has none.
+    public func lookup(local: IPEndpoint, remote: IPEndpoint, sequence: UInt32 = 1) throws(KernelStateError) -> SocketDiagnosis? {
+        try transmit(SockDiagRequest.lookup(local: local, remote: remote, sequence: sequence))
+        let reply = try receive()
+        if case .kernel(let code)? = reply.problem, code == ENOENT { return nil }
+        if let problem = reply.problem { throw .reply(problem) }
+        return reply.sockets.first
+    }
+
+    private func transmit(_ request: [UInt8]) throws(KernelStateError) {
+        let sent = request.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, 0) }
+        guard sent == request.count else { throw .call("send(NETLINK_SOCK_DIAG)", errno: errno) }
+    }
+
+    private func receive() throws(KernelStateError) -> SockDiagReply {
+        var buffer = [UInt8](repeating: 0, count: 32 * 1024)
+        while true {
+            let received = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            if received < 0 {
+                if errno == EINTR { continue }
+                throw .call("recv(NETLINK_SOCK_DIAG)", errno: errno)
+            }
+            var reply = SockDiagReply.parse(Array(buffer[0..<received]))
+            if received == 0 { reply.done = true }
+            return reply
+        }
     }
 }
 

@@ -168,6 +168,8 @@ public enum TimelineJSON {
             }
         case .note(let note):
             fields += [("event", .string("note")), ("text", .string(note.text))]
+        case .kernel(let change):
+            fields += KernelStateJSON.fields(change)
         case .callEntered(let record), .callReturned(let record):
             let returned: Bool = if case .callReturned = event { true } else { false }
             fields += [

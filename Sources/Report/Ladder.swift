@@ -29,6 +29,10 @@ public struct Ladder: Sendable {
         case other(text: String)
         /// A step of the program that sends nothing itself (a firewall rule lifted...).
         case note(text: String)
+        /// A change in the kernel's state, marked on the lifeline of the side whose socket
+        /// changed (`SYN-SENT → ESTABLISHED`, `accept queue 1/8`), or across the middle for
+        /// the namespace's counters (`side` nil).
+        case kernel(side: Side?, text: String)
     }
 
     /// Which connections get arrows.
@@ -69,6 +73,8 @@ public struct Ladder: Sendable {
         let serverEnd = server ?? firstSegment?.server ?? timeline.findings.first?.server
         var layout = Layout(numbers: numbers, client: clientEnd, server: serverEnd, everyClient: false,
                             strings: .timeline(language))
+        layout.sides = KernelSides(timeline: timeline, client: clientEnd, server: serverEnd)
+        layout.kernelStrings = KernelStrings(language)
         // The header reads "client <endpoint>"; with no endpoint known (no packets), just "client".
         var clientTitle = clientEnd?.description ?? ""
         if scope == .everyClient, let serverEnd {
@@ -79,6 +85,7 @@ public struct Ladder: Sendable {
             })
             layout.everyClient = true
             layout.numbered = connections.count > 1
+            layout.sides.numbered = layout.numbered
             // Short enough for the header at 80 columns; the numbers match the rows' [n].
             if connections.count > 1 { clientTitle = "\(serverEnd.address) [1]-[\(connections.count)]" }
         }
@@ -98,6 +105,8 @@ public struct Ladder: Sendable {
         var everyClient: Bool
         var numbered = false
         var strings: TimelineStrings = .timeline(.english)
+        var sides = KernelSides()
+        var kernelStrings = KernelStrings(.english)
     }
 
     static func row(for event: TimelineEvent, numbers: NumberStyle, client: IPEndpoint?, server: IPEndpoint?) -> Row? {
@@ -127,6 +136,17 @@ public struct Ladder: Sendable {
                          tone: record.outcome?.isSuccess == false ? .failure : .neutral)
         case .note(let note):
             return .note(text: note.text)
+        case .kernel(let change):
+            switch change.kind {
+            case .state(let key, _, _):
+                guard let side = layout.sides.side(of: key, everyClient: layout.everyClient) else { return nil }
+                return .kernel(side: side, text: layout.sides.prefix(key) + KernelStateText.mark(change, layout.kernelStrings))
+            case .acceptQueue(let listener, _, _, _):
+                guard let server = layout.server, listener.port == server.port else { return nil }
+                return .kernel(side: .server, text: KernelStateText.mark(change, layout.kernelStrings))
+            case .counter:
+                return .kernel(side: nil, text: KernelStateText.mark(change, layout.kernelStrings))
+            }
         }
     }
 
@@ -197,6 +217,8 @@ public struct Ladder: Sendable {
                 entry.row = .other(text: PlainText.ascii(text))
             case .note(let text):
                 entry.row = .note(text: PlainText.ascii(text))
+            case .kernel(let side, let text):
+                entry.row = .kernel(side: side, text: PlainText.ascii(text))
             }
             return entry
         }
@@ -448,7 +470,9 @@ public struct LadderRenderer: Sendable {
             case .arrow(_, let label, let note, _):
                 labels.append(label)
                 notes.append(note)
-            case .note(let text): middleNotes.append(text)
+            case .note(let text), .kernel(nil, let text): middleNotes.append(text)
+            case .kernel(.client?, let text): clientCalls.append(text)
+            case .kernel(.server?, let text): serverCalls.append(text)
             case .other: break
             }
         }
@@ -622,7 +646,7 @@ public struct LadderRenderer: Sendable {
         return line.truncated(to: width, marker: Span(unicode ? "…" : "~", TextStyle(bold: true, foreground: .blue)))
     }
 
-    private func draw(_ row: Ladder.Row, _ columns: Columns, bar: String) -> [DrawnLine] {
+    private func draw(_ row: Ladder.Row, _ columns: Columns, bar: String, style callStyle: TextStyle? = nil) -> [DrawnLine] {
         let blankLeft = String(repeating: " ", count: columns.left)
         let blankArrow = String(repeating: " ", count: columns.arrow)
         switch row {
@@ -651,8 +675,8 @@ public struct LadderRenderer: Sendable {
             }
             return drawn
         case .call(let side, let text, let tone):
-            let style = tone == .failure ? TextStyle(bold: true, foreground: .red)
-                : TextStyle(foreground: side == .client ? .green : .blue)
+            let style = callStyle ?? (tone == .failure ? TextStyle(bold: true, foreground: .red)
+                : TextStyle(foreground: side == .client ? .green : .blue))
             switch side {
             case .client:
                 let wrapped = TextWrapper.wrap(text, width: columns.left)
@@ -673,13 +697,21 @@ public struct LadderRenderer: Sendable {
             }
         case .note(let text):
             // Across the middle, between the two lifelines, so it reads as "meanwhile".
-            let marker = unicode ? "◆ " : "* "
-            let wrapped = TextWrapper.wrap(text, width: max(20, columns.arrow + columns.right - 2))
-            return wrapped.enumerated().map { index, piece in
-                DrawnLine(spans: [Span(blankLeft + " " + bar + " "), Span((index == 0 ? marker : "  ") + piece,
-                                                                         TextStyle(bold: true, foreground: .yellow))],
-                          isFirstLine: index == 0)
-            }
+            return middle(text, marker: unicode ? "◆ " : "* ", TextStyle(bold: true, foreground: .yellow), columns, bar: bar)
+        case .kernel(let side?, let text):
+            // On the lifeline of the side whose socket it is, in the kernel's colour.
+            return draw(.call(side: side, text: text, tone: .neutral), columns, bar: bar, style: TextStyle(foreground: .magenta))
+        case .kernel(nil, let text):
+            return middle(text, marker: unicode ? "◇ " : "+ ", TextStyle(foreground: .magenta), columns, bar: bar)
+        }
+    }
+
+    private func middle(_ text: String, marker: String, _ style: TextStyle, _ columns: Columns, bar: String) -> [DrawnLine] {
+        let blankLeft = String(repeating: " ", count: columns.left)
+        let wrapped = TextWrapper.wrap(text, width: max(20, columns.arrow + columns.right - 2))
+        return wrapped.enumerated().map { index, piece in
+            DrawnLine(spans: [Span(blankLeft + " " + bar + " "), Span((index == 0 ? marker : "  ") + piece, style)],
+                      isFirstLine: index == 0)
         }
     }
 

@@ -1,5 +1,7 @@
 import Capture
 import Foundation
+import KernelState
+import SockDiag
 import TextUI
 import Timeline
 import Trace
@@ -11,19 +13,23 @@ public struct RecordedRun: Sendable {
     public var trace: [SyscallRecord]
     public var statistics: CaptureStatistics?
     public var linkType: LinkType
+    /// The kernel's state of the run's sockets, sampled during it (nil: a saved run, or not sampled).
+    public var kernel: KernelRecording?
 
-    public init(packets: [CapturedPacket], trace: [SyscallRecord], statistics: CaptureStatistics?, linkType: LinkType) {
+    public init(packets: [CapturedPacket], trace: [SyscallRecord], statistics: CaptureStatistics?, linkType: LinkType,
+                kernel: KernelRecording? = nil) {
         self.packets = packets
         self.trace = trace
         self.statistics = statistics
         self.linkType = linkType
+        self.kernel = kernel
     }
 
-    /// The packets and calls merged and annotated.
+    /// The packets, calls and kernel-state changes merged and annotated.
     public func timeline(includeSetup: Bool = false) -> Timeline {
         Timeline.build(
             packets: packets.map { ($0.timestamp, $0.bytes, $0.originalLength, LinkType(rawValue: $0.dataLink)) },
-            trace: trace, includeSetup: includeSetup)
+            trace: trace, includeSetup: includeSetup, kernel: kernel)
     }
 }
 
@@ -39,15 +45,21 @@ public enum CapturedScenario {
     ///   - limit: ...or after this long at most.
     ///   - tracer: the recorder `body` should give its sockets (one made earlier can carry
     ///     calls made before the capture started, such as a bind).
+    ///   - kernelPorts: sample the kernel's state of the sockets on these ports during the run
+    ///     (empty: do not sample).
     /// - Throws: ``CaptureError`` when the capture cannot be opened (no privilege, ...), and
     ///   whatever `body` throws.
     public static func run(
         interface: String = CaptureOptions.loopbackInterface, filter: String,
         quiet: Duration = .milliseconds(60), limit: Duration = .seconds(2), tracer: TraceRecorder = TraceRecorder(),
-        _ body: (TraceRecorder) throws -> Void
+        kernelPorts: Set<UInt16> = [], _ body: (TraceRecorder) throws -> Void
     ) throws -> RecordedRun {
         let capture = try LiveCapture(options: CaptureOptions(interface: interface, filter: filter))
         let background = capture.startInBackground()
+        let sampling = kernelPorts.isEmpty ? nil : KernelRecording.startSampling(ports: kernelPorts, tracer: tracer)
+        if case .success(let sampler)? = sampling { background.observe { packet in
+            sampler.packetSeen(packet.bytes, linkType: LinkType(rawValue: packet.dataLink), originalLength: packet.originalLength)
+        } }
         var bodyError: (any Error)?
         do {
             try body(tracer)
@@ -55,10 +67,16 @@ public enum CapturedScenario {
             bodyError = error
         }
         settle(background, quiet: quiet, limit: limit)
+        let kernel = sampling.map { started in
+            switch started {
+            case .success(let sampler): sampler.stop()
+            case .failure(let error): KernelRecording(failure: error)
+            }
+        }
         let (packets, statistics) = try background.stop()
         if let bodyError { throw bodyError }
         return RecordedRun(packets: packets, trace: tracer.snapshot(), statistics: statistics,
-                           linkType: LinkType(rawValue: capture.dataLink))
+                           linkType: LinkType(rawValue: capture.dataLink), kernel: kernel)
     }
 
     /// Waits until no new packet has arrived for `quiet`, or `limit` has passed: the kernel

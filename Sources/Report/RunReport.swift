@@ -48,6 +48,7 @@ public enum RunReport {
                 summary += [("packets_captured", .int(statistics.delivered)), ("kernel_dropped", .int(Int(statistics.dropped)))]
             }
             summary.append(("explanation", .string(explanation.joined(separator: " "))))
+            summary += KernelStateJSON.summary(timeline.kernel)
             lines.append(JSONValue.object(summary).encoded)
             return lines
         case .ladder, .plain:
@@ -57,7 +58,7 @@ public enum RunReport {
             var lines = renderer.render(ladder).map { $0.rendered(style.mode) }
             lines.append("")
             let bullet = style.format == .ladder ? "• " : "- "
-            for sentence in explanation {
+            for sentence in explanation + KernelStateText.summary(timeline.kernel, language: style.language) {
                 lines += TextWrapper.wrap(style.spelled(sentence), width: style.width, firstPrefix: bullet, restPrefix: "  ")
             }
             if style.layers { lines += layerLines(for: run, timeline: timeline, style: style) }
@@ -74,8 +75,10 @@ public enum RunReport {
         var lines: [String] = []
         let say = LabStrings(style.language)
         var labels: [Int: String] = [:]
+        var segments: [Int: AnnotatedSegment] = [:]
         for case .packet(let entry) in timeline.events {
             if case .tcp(let segment) = entry.content {
+                segments[entry.number] = segment
                 let note = PacketText.note(segment, numbers: style.numbers, strings: .timeline(style.language))
                 let label = PacketText.arrowLabel(segment, numbers: style.numbers)
                 // Spelled before the layer view lays the title out: `[ok]` is wider than `✓`.
@@ -90,6 +93,13 @@ public enum RunReport {
                                       originalLength: packet.originalLength, title: title,
                                       width: style.width, colour: style.mode == .ansi, language: style.language)
                 .map { style.spelled($0.rendered(style.mode)) }
+            // The connection's sockets in the kernel as this packet was captured.
+            if let segment = segments[index + 1] {
+                let kernel = KernelStateText.infoLines(timeline.kernel, at: packet.timestamp, client: segment.client,
+                                                       server: segment.server, language: style.language)
+                if !kernel.isEmpty { lines.append("") }
+                lines += kernel.flatMap { TextWrapper.wrap(style.spelled($0), width: style.width) }
+            }
         }
         return lines
     }

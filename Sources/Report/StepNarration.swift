@@ -7,9 +7,17 @@ import Wire
 /// the learner reveals the events one at a time, like a simulator, but from a real capture.
 public enum StepNarration {
     /// The sentence for `event`, in `language` (protocol and call names and numbers stay as they are).
-    public static func sentence(for event: TimelineEvent, numbers: NumberStyle = .relative, language: Language = .english) -> String {
+    /// `timeline` (the one `event` is from) says whose socket a kernel-state change is.
+    public static func sentence(for event: TimelineEvent, numbers: NumberStyle = .relative, language: Language = .english,
+                                timeline: Timeline? = nil) -> String {
+        sentence(for: event, numbers: numbers, language: language, sides: timeline.map { KernelSides(timeline: $0) } ?? KernelSides())
+    }
+
+    static func sentence(for event: TimelineEvent, numbers: NumberStyle, language: Language, sides: KernelSides) -> String {
         let say = TimelineStrings.timeline(language)
         switch event {
+        case .kernel(let change):
+            return KernelStateText.sentence(change, sides: sides, KernelStrings(language), say)
         case .callEntered(let record):
             return entered(record, say)
         case .callReturned(let record):

@@ -20,6 +20,8 @@ public struct StepScreen: Sendable {
     }
     /// How many lines of the layer view are scrolled off the top.
     public var layerScroll = 0
+    /// Whose sockets the kernel-state changes are about.
+    let sides: KernelSides
 
     public init(run: RecordedRun, timeline: Timeline, numbers: NumberStyle, language: Language = .english) {
         self.run = run
@@ -27,6 +29,7 @@ public struct StepScreen: Sendable {
         self.numbers = numbers
         self.language = language
         ladder = Ladder.make(from: timeline, numbers: numbers, language: language)
+        sides = KernelSides(timeline: timeline)
     }
 
     var say: LabStrings { LabStrings(language) }
@@ -54,7 +57,21 @@ public struct StepScreen: Sendable {
         guard position < ladder.entries.count else { return say(.stepNothingCaptured) }
         let eventIndex = ladder.entries[position].eventIndex
         guard eventIndex < timeline.events.count else { return "" }
-        return StepNarration.sentence(for: timeline.events[eventIndex], numbers: numbers, language: language)
+        return StepNarration.sentence(for: timeline.events[eventIndex], numbers: numbers, language: language, sides: sides)
+    }
+
+    /// The connection's sockets in the kernel at the current event: their states, queues and
+    /// `tcp_info` as last sampled (empty when the run has no kernel samples).
+    var kernelLines: [String] {
+        guard position < ladder.entries.count, let client = sides.client, let server = sides.server else { return [] }
+        let eventIndex = ladder.entries[position].eventIndex
+        guard eventIndex < timeline.events.count else { return [] }
+        var (from, to) = (client, server)
+        if case .packet(let entry) = timeline.events[eventIndex], case .tcp(let segment) = entry.content {
+            (from, to) = (segment.client, segment.server)
+        }
+        return KernelStateText.infoLines(timeline.kernel, at: timeline.events[eventIndex].time, client: from, server: to,
+                                         language: language)
     }
 
     /// The captured packet behind the current event, if it is a packet.
@@ -78,6 +95,8 @@ public struct StepScreen: Sendable {
             body = LayerView.render(bytes: packet.packet.bytes, linkType: packet.packet.linkType,
                                     originalLength: packet.packet.originalLength, title: say(.packetTitle, "\(packet.number)"),
                                     width: width - 1, colour: mode == .ansi, language: language).map { $0.rendered(mode) }
+            let kernel = kernelLines
+            if !kernel.isEmpty { body += [""] + kernel.flatMap { TextWrapper.wrap($0, width: width - 1) } }
             if body.count > available {
                 let start = min(layerScroll, body.count - (available - 1))
                 let end = start + available - 1
@@ -92,7 +111,16 @@ public struct StepScreen: Sendable {
             } else {
                 body = drawn
             }
-            if showLayers { body.append(say(.stepNoPacket)) }
+            if showLayers {
+                // A call or a kernel change: no packet to break down, but the kernel's view of the connection.
+                let kernel = kernelLines
+                if kernel.isEmpty {
+                    body.append(say(.stepNoPacket))
+                } else {
+                    let wrapped = kernel.flatMap { TextWrapper.wrap($0, width: width - 1) }
+                    body = Array(body.prefix(max(1, available - wrapped.count))) + wrapped
+                }
+            }
         }
         let padding = max(0, rows - body.count - narrationLines.count - 2)
         return body + Array(repeating: "", count: padding) + [""] + narrationLines + [StyledLine(help, TextStyle(dim: true)).truncated(to: width - 1).rendered(mode)]

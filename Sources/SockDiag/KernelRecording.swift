@@ -75,8 +75,10 @@ public struct KernelRecording: Sendable {
     /// The counters of the namespace at the start and at the end (all of them, for deltas).
     public var countersAtStart: NetstatCounters?
     public var countersAtEnd: NetstatCounters?
-    /// Why sampling stopped early, if it did.
+    /// Why sampling stopped early (or never started), if it did.
     public var problem: String?
+    /// The system has no NETLINK_SOCK_DIAG (macOS): nothing could be sampled.
+    public var unsupported = false
 
     public init(samples: [KernelSample] = [], taken: Int = 0, intervalNanoseconds: Int64 = 1_000_000,
                 longestGapNanoseconds: Int64 = 0, countersAtStart: NetstatCounters? = nil,

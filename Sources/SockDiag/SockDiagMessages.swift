@@ -43,13 +43,31 @@ public enum SockDiagRequest {
     public static let familyIPv6: UInt8 = 10
 
     /// The 72 bytes of `nlmsghdr` + `inet_diag_req_v2` asking for every TCP socket of
-    /// `family` in any state (listeners, request sockets and TIME-WAIT included), each with
-    /// its `tcp_info` when it has one.
-    public static func dump(family: UInt8, sequence: UInt32) -> [UInt8] {
+    /// `family` in `states` (a bit per ``TCPState``; by default all: listeners, request
+    /// sockets and TIME-WAIT included), each with its `tcp_info` when it has one.
+    ///
+    /// Asking for listeners alone is cheap (the kernel walks only its listening hash); any
+    /// other state makes it walk the whole established hash, which on a large machine takes
+    /// milliseconds even when it holds three sockets.
+    public static func dump(family: UInt8, sequence: UInt32, states: UInt32 = TCPState.allStatesMask) -> [UInt8] {
+        request(family: family, sequence: sequence, flags: flagRequest | flagDump, states: states, socket: nil)
+    }
+
+    /// The request for one socket, found by its two ends (a hash lookup in the kernel, as
+    /// cheap as a dump of listeners): the kernel answers with its record, or NLMSG_ERROR
+    /// ENOENT when it has no such socket (never made, or gone).
+    public static func lookup(local: IPEndpoint, remote: IPEndpoint, sequence: UInt32) -> [UInt8] {
+        let family: UInt8 = if case .v6 = local.address { familyIPv6 } else { familyIPv4 }
+        return request(family: family, sequence: sequence, flags: flagRequest, states: TCPState.allStatesMask,
+                       socket: (local, remote))
+    }
+
+    private static func request(family: UInt8, sequence: UInt32, flags: UInt16, states: UInt32,
+                                socket: (local: IPEndpoint, remote: IPEndpoint)?) -> [UInt8] {
         var writer = NetlinkWriter()
         writer.host(UInt32(72))
         writer.host(messageType)
-        writer.host(flagRequest | flagDump)
+        writer.host(flags)
         writer.host(sequence)
         writer.host(UInt32(0))  // the kernel fills in our port id
         writer.u8(family)
@@ -57,8 +75,24 @@ public enum SockDiagRequest {
         // idiag_ext counts attributes from 1: bit (INET_DIAG_INFO - 1) asks for tcp_info.
         writer.u8(UInt8(1 << (attributeInfo - 1)))
         writer.u8(0)
-        writer.host(TCPState.allStatesMask)
-        writer.zeros(48)  // inet_diag_sockid: no particular socket, every one
+        writer.host(states)
+        // inet_diag_sockid: ports and addresses in network order; zeros for a dump.
+        guard let socket else {
+            writer.zeros(48)
+            return writer.bytes
+        }
+        for port in [socket.local.port, socket.remote.port] {
+            writer.u8(UInt8(port >> 8))
+            writer.u8(UInt8(port & 0xFF))
+        }
+        for address in [socket.local.address, socket.remote.address] {
+            let bytes = address.bytes
+            writer.bytes += bytes
+            writer.zeros(16 - bytes.count)
+        }
+        writer.host(UInt32(0))  // any interface
+        writer.host(UInt32.max)  // INET_DIAG_NOCOOKIE: find it by its ends, not its cookie
+        writer.host(UInt32.max)
         return writer.bytes
     }
 }

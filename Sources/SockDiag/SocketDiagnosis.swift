@@ -46,6 +46,8 @@ public enum TCPState: UInt8, Sendable, Hashable, CaseIterable {
 
     /// Every state, as the `idiag_states` bit mask of a dump request wants it.
     public static let allStatesMask: UInt32 = 0xFFF_FFFF
+    /// Listeners only.
+    public static let listenMask: UInt32 = 1 << 10
 }
 
 /// One socket as NETLINK_SOCK_DIAG describes it: `struct inet_diag_msg` and the attributes

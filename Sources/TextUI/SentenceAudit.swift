@@ -15,6 +15,10 @@ public enum SentenceAudit {
         "IPv4", "IPv6", "PPPoE", "seq", "ack", "win", "len", "mss", "sackOK", "wscale", "ttl", "lo", "localhost",
         "nftables", "nft", "tcpdump", "Wireshark", "libpcap", "pcap", "pcapng", "netns", "veth", "iproute2", "ss",
         "Ethernet", "MAC", "Python", "Swift", "XCTest", "Linux", "macOS", "Windows", "Debian", "Ubuntu", "AppArmor",
+        // The kernel's state as ss, nstat and tcp_info name it (/proc/net/netstat and snmp counters).
+        "rtt", "rto", "cwnd", "ssthresh", "nstat", "ListenOverflows", "ListenDrops", "TCPTimeouts", "TCPSynRetrans",
+        "SyncookiesSent", "SyncookiesRecv", "TCPReqQFullDrop", "TCPAbortOnData", "TCPAbortOnClose", "RetransSegs",
+        "AttemptFails", "EstabResets", "OutRsts",
         // osilab itself and its commands and files.
         "ms", "ns", "KiB", "MiB", "GiB",
         "osilab", "sudo", "root", "apt", "swift", "python3", "json", "md", "zh", "en",

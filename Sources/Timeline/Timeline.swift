@@ -1,3 +1,4 @@
+import SockDiag
 import Trace
 import Wire
 
@@ -90,6 +91,9 @@ public enum TimelineEvent: Sendable, Hashable {
     case callReturned(SyscallRecord)
     /// A step the running program took that sends nothing itself (see ``TimelineNote``).
     case note(TimelineNote)
+    /// A change in the kernel's state of the run's sockets, seen by sampling its socket
+    /// table: a TCP state entered, an accept queue's length, a counter that grew.
+    case kernel(KernelChange)
 
     public var time: Instant {
         switch self {
@@ -97,6 +101,7 @@ public enum TimelineEvent: Sendable, Hashable {
         case .callEntered(let record): record.entered
         case .callReturned(let record): record.returned ?? record.entered
         case .note(let note): note.time
+        case .kernel(let change): change.time
         }
     }
 }
@@ -108,15 +113,19 @@ public struct Timeline: Sendable {
     public var findings: [HandshakeFindings]
     /// Connections whose handshake never finished during the capture.
     public var incomplete: [(number: Int, client: IPEndpoint, server: IPEndpoint, sawSYNACK: Bool)]
+    /// The kernel's state sampled during the run (nil: not sampled, e.g. a saved capture).
+    public var kernel: KernelRecording? = nil
 
     /// Builds the timeline from captured packets (in capture order) and the syscall trace.
     ///
     /// Calls that only set things up (socket, bind, setsockopt) are kept only if
     /// `includeSetup` is true; the ladder is about the calls that touch the network.
-    /// `notes` are merged in by time, after packets and calls stamped at the same moment.
+    /// `notes` are merged in by time, after packets and calls stamped at the same moment, and
+    /// so are the changes `kernel` recorded.
     public static func build(
         packets: [(timestamp: Instant, bytes: [UInt8], originalLength: Int, linkType: LinkType)],
-        trace: [SyscallRecord], includeSetup: Bool = false, notes: [TimelineNote] = []
+        trace: [SyscallRecord], includeSetup: Bool = false, notes: [TimelineNote] = [],
+        kernel: KernelRecording? = nil
     ) -> Timeline {
         var tracker = ConnectionTracker()
         var events: [TimelineEvent] = []
@@ -143,13 +152,14 @@ public struct Timeline: Sendable {
             if record.returned != nil { events.append(.callReturned(record)) }
         }
         events += notes.map(TimelineEvent.note)
+        events += (kernel?.changes ?? []).map(TimelineEvent.kernel)
         // Sort by time; at equal times keep packets in capture order and calls in trace order.
         let ordered = events.enumerated().sorted { left, right in
             let (a, b) = (left.element.time, right.element.time)
             return a == b ? left.offset < right.offset : a < b
         }.map(\.element)
         let findings = HandshakeFindings.analyse(segments: segments, trace: trace)
-        return Timeline(events: ordered, findings: findings, incomplete: tracker.incompleteHandshakes)
+        return Timeline(events: ordered, findings: findings, incomplete: tracker.incompleteHandshakes, kernel: kernel)
     }
 
     /// Attaches `remark` to the packet with this capture number (from 1); returns false when
@@ -227,6 +237,24 @@ public struct Timeline: Sendable {
             break
         }
         return .other
+    }
+}
+
+extension Timeline {
+    /// Every TCP segment on the timeline, annotated, in capture order.
+    public var segments: [AnnotatedSegment] {
+        events.compactMap { event in
+            if case .packet(let entry) = event, case .tcp(let segment) = entry.content { return segment }
+            return nil
+        }
+    }
+
+    /// Every packet on the timeline, in capture order.
+    public var packets: [PacketEntry] {
+        events.compactMap { event in
+            if case .packet(let entry) = event { return entry }
+            return nil
+        }
     }
 }
 

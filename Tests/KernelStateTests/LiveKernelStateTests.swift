@@ -98,6 +98,8 @@ final class LiveKernelStateTests: XCTestCase {
         let sampler = try KernelSampler(ports: [serverEnd.port], interval: .microseconds(500))
         sampler.start()
         let (client, clientEnd) = try connected(to: serverEnd)
+        // What the labs' tracer and capture do: tell the sampler of the connection.
+        sampler.learn(clientEnd, serverEnd)
         XCTAssertTrue(waitFor { (try? self.dump(port: serverEnd.port).first { $0.state == .listen }?.receiveQueue) == 1 })
         sampler.poke()
         Thread.sleep(forTimeInterval: 0.01)

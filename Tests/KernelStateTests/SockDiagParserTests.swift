@@ -1,5 +1,6 @@
 import Foundation
 import SockDiag
+import TextUI
 import Wire
 import XCTest
 
@@ -155,5 +156,13 @@ final class SockDiagParserTests: XCTestCase {
         let live = try NetstatCounters.parse(String(contentsOfFile: "/proc/net/netstat", encoding: .utf8)
                                              + String(contentsOfFile: "/proc/net/snmp", encoding: .utf8))
         for name in NetstatCounters.explainers { XCTAssertNotNil(live[name], name) }
+    }
+
+    /// The counters osilab names stay in English in every language (they are what `nstat` prints).
+    func testEveryExplainingCounterIsAWordChineseSentencesKeep() {
+        for name in NetstatCounters.explainers {
+            let word = String(name.split(separator: ".").last ?? "")
+            XCTAssertTrue(SentenceAudit.keptWords.contains(word), "add \(word) to SentenceAudit.keptWords")
+        }
     }
 }

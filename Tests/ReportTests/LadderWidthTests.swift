@@ -26,7 +26,7 @@ final class LadderWidthTests: XCTestCase {
     func texts(_ row: Ladder.Row) -> [String] {
         switch row {
         case .arrow(_, let label, let note, _): [label] + (note.map { [$0] } ?? [])
-        case .call(_, let text, _), .other(let text), .note(let text): [text]
+        case .call(_, let text, _), .other(let text), .note(let text), .kernel(_, let text): [text]
         }
     }
 

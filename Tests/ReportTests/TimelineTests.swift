@@ -17,6 +17,7 @@ final class TimelineTests: XCTestCase {
             case .callEntered(let record): return "\(record.call) in"
             case .callReturned(let record): return "\(record.call) out"
             case .note(let note): return note.text
+            case .kernel: return "kernel"
             }
         }
         XCTAssertEqual(kinds, ["accept in", "connect in", "SYN", "SYN-ACK", "connect out", "ACK", "accept out"])

@@ -20,6 +20,9 @@ final class SentenceFilesTests: XCTestCase {
         (TimelineText.namespace, TimelineText.allKeys),
         (LabText.namespace, LabText.allKeys),
         (SocketText.namespace, SocketText.allKeys),
+        // BEGIN kernel
+        (KernelText.namespace, KernelText.allKeys),
+        // END kernel
         // BEGIN decode
         (DecodeText.namespace, DecodeText.allKeys),
         // END decode

@@ -302,6 +302,36 @@ extension Sentences {
         "report.stepNoPacket": "（这一步是系统调用，没有报文可以拆解）",
 
 
+        // MARK: The kernel's own state of a run's sockets (kernel.*)
+        // BEGIN kernel
+        "kernel.markChanged": "▸ {0} → {1}",
+        "kernel.markAppeared": "▸ → {0}",
+        "kernel.markGone": "▸ {0} → 已消失",
+        "kernel.markRequest": "▸ 请求套接字：{0}",
+        "kernel.markQueue": "▸ 全连接队列 {0}/{1}",
+        "kernel.markQueueFull": "▸ 全连接队列 {0}/{1}：已满",
+        "kernel.markCounter": "{0} +{1}",
+        "kernel.narrateChanged": "内核里，{0}的套接字从 {1} 变为 {2}。",
+        "kernel.narrateAppeared": "内核里，{0}有了一个新的套接字，状态为 {1}。",
+        "kernel.narrateRequest": "内核里，{0}用一个处于 SYN-RECV 的请求套接字回应这个 SYN：这是半连接，还不是 accept() 能返回的连接。",
+        "kernel.narrateGone": "内核里，{0}的套接字（{1}）已从套接字表中消失：这一端的连接结束了。",
+        "kernel.narrateQueueUp": "监听套接字的全连接队列里现在有 {0} 个已完成握手的连接（backlog 是 {1}）：每个都在这里等 accept() 取走。",
+        "kernel.narrateQueueDown": "accept() 从队列里取走了一个连接：还剩 {0} 个（backlog 是 {1}）。",
+        "kernel.narrateQueueFull": "全连接队列里有 {0} 个连接，backlog 是 {1}：Linux 认为它已满（超过 backlog），此后发往这个端口的新 SYN 一律丢弃。",
+        "kernel.narrateCounter": "内核计数器 {0} 增加了 {1}（现在是 {2}）：`nstat` 显示的也一样。",
+        "kernel.summarySampled": "内核状态：套接字表共读取 {0} 次（每 {1} 一次，每个调用和报文之后也读；最长间隔 {2}），看到 {3} 次状态变化。停留时间短于这个间隔的状态可能没被看到。",
+        "kernel.summaryCounters": "运行期间增长的内核计数器：{0}。",
+        "kernel.summaryProblem": "读取内核状态提前停止了：{0}",
+        "kernel.summaryLinuxOnly": "内核状态视图（TCP 状态、队列、tcp_info）只在 Linux 上有：这个系统没有 NETLINK_SOCK_DIAG。报文和调用照常显示。",
+        "kernel.summaryNotSampled": "没有采样内核状态：{0}",
+        "kernel.infoTitle": "{0}的套接字 {1}：{2}（内核套接字表在 {3} 之前的样子）",
+        "kernel.infoRTT": "rtt {0}（±{1}），rto {2}",
+        "kernel.infoWindows": "cwnd {0} 个报文段，ssthresh {1}，对端窗口 {2} 字节，本端窗口 {3} 字节",
+        "kernel.infoQueue": "Recv-Q {0}，Send-Q {1}",
+        "kernel.infoCounts": "未确认 {0} 个报文段，重传 {1} 次，已被确认 {2} 字节，已收到 {3} 字节",
+        "kernel.infoNone": "没有 tcp_info（请求套接字和 TIME-WAIT 不保存它）",
+        // END kernel
+
         // MARK: A failed socket call (socket.*)
         // BEGIN sockets
         "socket.failed": "{0}() 失败：{1}（errno {2}）",

@@ -299,6 +299,36 @@ extension Sentences {
         "report.stepNoPacket": "(this event is a system call: no packet to break down)",
 
 
+        // MARK: The kernel's own state of a run's sockets (kernel.*)
+        // BEGIN kernel
+        "kernel.markChanged": "▸ {0} → {1}",
+        "kernel.markAppeared": "▸ → {0}",
+        "kernel.markGone": "▸ {0} → gone",
+        "kernel.markRequest": "▸ request socket: {0}",
+        "kernel.markQueue": "▸ accept queue {0}/{1}",
+        "kernel.markQueueFull": "▸ accept queue {0}/{1}: full",
+        "kernel.markCounter": "{0} +{1}",
+        "kernel.narrateChanged": "In the kernel, the {0}'s socket goes from {1} to {2}.",
+        "kernel.narrateAppeared": "In the kernel, the {0} has a new socket, in {1}.",
+        "kernel.narrateRequest": "In the kernel, the {0} answers the SYN with a request socket in SYN-RECV: a half-open connection, not yet one accept() can return.",
+        "kernel.narrateGone": "In the kernel, the {0}'s socket ({1}) has left the socket table: the connection is gone on that side.",
+        "kernel.narrateQueueUp": "The listener's accept queue now holds {0} finished connection(s) (its backlog is {1}): each waits there until accept() takes it.",
+        "kernel.narrateQueueDown": "accept() took a connection off the queue: {0} left (the backlog is {1}).",
+        "kernel.narrateQueueFull": "The accept queue holds {0} with a backlog of {1}: Linux counts it full (more than the backlog) and now drops every new SYN to this port.",
+        "kernel.narrateCounter": "The kernel's counter {0} grew by {1} (now {2}): `nstat` shows the same.",
+        "kernel.summarySampled": "Kernel state: the socket table was read {0} times (every {1}, and after each call and packet; the longest gap was {2}); {3} state changes seen. A state held for less than the gap can be missed.",
+        "kernel.summaryCounters": "Kernel counters that grew during the run: {0}.",
+        "kernel.summaryProblem": "Reading the kernel's state stopped early: {0}",
+        "kernel.summaryLinuxOnly": "The kernel-state view (TCP states, queues, tcp_info) is Linux-only: this system has no NETLINK_SOCK_DIAG. The packets and calls are shown as usual.",
+        "kernel.summaryNotSampled": "The kernel's state was not sampled: {0}",
+        "kernel.infoTitle": "{0}'s socket {1}: {2} (as the kernel's table showed it {3} earlier)",
+        "kernel.infoRTT": "rtt {0} (±{1}), rto {2}",
+        "kernel.infoWindows": "cwnd {0} segments, ssthresh {1}, peer's window {2} bytes, our window {3} bytes",
+        "kernel.infoQueue": "Recv-Q {0}, Send-Q {1}",
+        "kernel.infoCounts": "unacked {0} segments, retransmitted {1}, bytes acked {2}, bytes received {3}",
+        "kernel.infoNone": "no tcp_info (a request socket or TIME-WAIT keeps none)",
+        // END kernel
+
         // MARK: A failed socket call (socket.*)
         // BEGIN sockets
         "socket.failed": "{0}() failed: {1} (errno {2})",
