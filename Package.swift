@@ -67,7 +67,7 @@ let package = Package(
         .target(name: "Report", dependencies: ["Timeline", "Capture", "Trace", "Wire", "TextUI", "Terminal", "SockDiag", "KernelState"]),
 
         // The notes' programs and the kernel experiments.
-        .target(name: "Labs", dependencies: ["Sockets", "Capture", "Timeline", "Report", "TextUI"]),
+        .target(name: "Labs", dependencies: ["Sockets", "Capture", "Timeline", "Report", "TextUI", "KernelState", "SockDiag"]),
         .target(name: "Experiments", dependencies: ["Sockets", "Capture", "Timeline", "Report", "CSupport", "Sandbox", "SockDiag", "KernelState"]),
 
         // Teaching: where the lab lives, the learner's progress, lessons and exercises.

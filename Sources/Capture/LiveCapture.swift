@@ -144,7 +144,8 @@ public final class LiveCapture: Sendable {
     /// Waits with poll() in short slices, so a stop request is noticed within 20 ms.
     ///
     /// - Parameter caughtUp: called each time the packets the kernel had ready have all been
-    ///   handed over (after one packet when traffic is light, after thousands in a burst).
+    ///   handed over (after one packet when traffic is light, after thousands in a burst),
+    ///   and every 20 ms while nothing arrives.
     ///   The place to flush output: flushing per packet costs a system call per packet,
     ///   which under a connection storm made the kernel drop a third of the packets.
     public func runBorrowing(
@@ -204,7 +205,8 @@ public final class LiveCapture: Sendable {
                                    subject: options.interface)
             }
             if result == PCAP_ERROR_BREAK { break }
-            if busy && result == 0 { caughtUp() }
+            // Also when idle (a poll that found nothing): output queued by others gets out.
+            if result == 0 { caughtUp() }
             busy = result > 0
             state.withLock { $0.delivered = context.delivered }
         }

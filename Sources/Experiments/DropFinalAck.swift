@@ -101,7 +101,8 @@ public struct DropFinalAck: Experiment {
         let ruleAdded = Instant.now()
         let release = self.release
         var observed = try namespace.run(timeout: .seconds(12)) { () throws -> Observed in
-            try Self.scenario(namespace: namespace, release: release, capture: settings.capture, ruleAdded: ruleAdded, say: say)
+            try Self.scenario(namespace: namespace, release: release, capture: settings.capture, ruleAdded: ruleAdded, say: say,
+                               kernelInterval: settings.kernelInterval)
         }
         observed.timeline = Self.marked(observed.timeline, observed, release: release, say: say)
         var outcome = ExperimentOutcome(
@@ -118,13 +119,13 @@ public struct DropFinalAck: Experiment {
 
     /// Runs on a thread inside the namespace: server, client, capture, release.
     static func scenario(namespace: NetworkNamespace, release: Release, capture: Bool, ruleAdded: Instant,
-                         say: ExperimentStrings) throws -> Observed {
+                         say: ExperimentStrings, kernelInterval: Duration = .milliseconds(1)) throws -> Observed {
         let tracer = TraceRecorder()
         let listener = try Socket(family: .inet, type: .stream, tracer: tracer, role: "server")
         defer { listener.close() }
         try listener.setReuseAddress(true)
         try listener.bind(to: .ipv4(.loopback, port: port))
-        let recorder = try ExperimentRecorder(filter: "tcp port \(port)", capture: capture, tracer: tracer, kernelPorts: [port])
+        let recorder = try ExperimentRecorder(filter: "tcp port \(port)", capture: capture, tracer: tracer, kernelPorts: [port], kernelInterval: kernelInterval)
         recorder.note(say(.dropNoteRule, String(port)))
         var released = Instant.now()
         var ruleLifted = Instant.now()

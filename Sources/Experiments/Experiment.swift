@@ -28,10 +28,13 @@ public struct ExperimentSettings: Sendable {
     public var capture: Bool
     /// The language of the run's notes, claims, sections and errors (JSON output asks for English).
     public var language: Language
+    /// How often the kernel's socket table is read between events.
+    public var kernelInterval: Duration
 
-    public init(capture: Bool = true, language: Language = .english) {
+    public init(capture: Bool = true, language: Language = .english, kernelInterval: Duration = .milliseconds(1)) {
         self.capture = capture
         self.language = language
+        self.kernelInterval = kernelInterval
     }
 }
 

@@ -19,11 +19,14 @@ public struct HandshakeDemo: Sendable {
         public var port: UInt16 = 0
         public var ipv6 = false
         public var message = "hello"
+        /// How often the kernel's socket table is read between events.
+        public var kernelInterval: Duration = .milliseconds(1)
 
-        public init(port: UInt16 = 0, ipv6: Bool = false, message: String = "hello") {
+        public init(port: UInt16 = 0, ipv6: Bool = false, message: String = "hello", kernelInterval: Duration = .milliseconds(1)) {
             self.port = port
             self.ipv6 = ipv6
             self.message = message
+            self.kernelInterval = kernelInterval
         }
     }
 
@@ -68,7 +71,8 @@ public struct HandshakeDemo: Sendable {
         guard let port = try listener.localAddress().port else { throw DemoError.noPort }
 
         let ipFilter = options.ipv6 ? "ip6" : "ip"
-        return try CapturedScenario.run(filter: "\(ipFilter) and tcp port \(port)", tracer: tracer, kernelPorts: [port]) { tracer in
+        return try CapturedScenario.run(filter: "\(ipFilter) and tcp port \(port)", tracer: tracer, kernelPorts: [port],
+                                        kernelInterval: options.kernelInterval) { tracer in
             try exchange(listener: listener, family: family, port: port, tracer: tracer)
         }
     }

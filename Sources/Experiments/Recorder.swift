@@ -24,7 +24,8 @@ public final class ExperimentRecorder: Sendable {
     /// socket table needs no privilege). Open it on the thread whose network namespace
     /// should be captured.
     public init(filter: String, capture: Bool, interface: String = CaptureOptions.loopbackInterface,
-                tracer: TraceRecorder = TraceRecorder(), kernelPorts: Set<UInt16> = []) throws(CaptureError) {
+                tracer: TraceRecorder = TraceRecorder(), kernelPorts: Set<UInt16> = [],
+                kernelInterval: Duration = .milliseconds(1)) throws(CaptureError) {
         self.tracer = tracer
         if capture {
             let live = try LiveCapture(options: CaptureOptions(interface: interface, filter: filter))
@@ -34,7 +35,7 @@ public final class ExperimentRecorder: Sendable {
             background = nil
             linkType = .ethernet
         }
-        sampling = kernelPorts.isEmpty ? nil : KernelRecording.startSampling(ports: kernelPorts, tracer: tracer)
+        sampling = kernelPorts.isEmpty ? nil : KernelRecording.startSampling(ports: kernelPorts, tracer: tracer, interval: kernelInterval)
         if let background, case .success(let sampler)? = sampling { background.observe { packet in
             sampler.packetSeen(packet.bytes, linkType: LinkType(rawValue: packet.dataLink), originalLength: packet.originalLength)
         } }
@@ -264,7 +265,7 @@ struct LoopbackStage {
         (listener, address) = try loopbackListener(tracer: tracer, say: say)
         do {
             recorder = try ExperimentRecorder(filter: "tcp port \(address.port ?? 0)", capture: settings.capture, tracer: tracer,
-                                              kernelPorts: [address.port ?? 0])
+                                              kernelPorts: [address.port ?? 0], kernelInterval: settings.kernelInterval)
         } catch {
             listener.close()
             throw error

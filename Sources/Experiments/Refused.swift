@@ -41,7 +41,7 @@ public struct Refused: Experiment {
         guard let port = try holder.localAddress().port else { throw ExperimentError.setup(say(.setupNoPort)) }
         let target = SocketAddress.ipv4(.loopback, port: port)
 
-        let recorder = try ExperimentRecorder(filter: "tcp port \(port)", capture: settings.capture, kernelPorts: [port])
+        let recorder = try ExperimentRecorder(filter: "tcp port \(port)", capture: settings.capture, kernelPorts: [port], kernelInterval: settings.kernelInterval)
         var connectError: SocketError?
         var connectExResult: Int32 = 0
         let (run, timeline) = try recorder.record {

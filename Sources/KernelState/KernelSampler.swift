@@ -26,6 +26,7 @@ public final class KernelSampler: Sendable {
         /// The connections seen so far (from calls, packets and full dumps), looked up one by one.
         var known: Set<KernelSocketKey> = []
         var lastFullDump: Instant?
+        var observers: [@Sendable ([KernelChange]) -> Void] = []
     }
 
     /// Two netlink sockets, so that a sample after a call never waits behind a full dump.
@@ -85,6 +86,12 @@ public final class KernelSampler: Sendable {
         }
         thread.name = "osilab kernel state"
         thread.start()
+    }
+
+    /// Calls `observer` with the changes of each new sample from now on, on the thread that
+    /// took it (for output that shows them as they happen: `watch`, a server's `--capture`).
+    public func observeChanges(_ observer: @escaping @Sendable ([KernelChange]) -> Void) {
+        state.withLock { $0.observers.append(observer) }
     }
 
     /// Asks for a sample as soon as possible (after a call returned, a packet arrived).
@@ -157,7 +164,7 @@ public final class KernelSampler: Sendable {
         }
         let counters = try? counterFiles?.read()
         let signature = sockets.map(SocketSignature.init).sorted()
-        state.withLock { state in
+        let news = state.withLock { state -> (changes: [KernelChange], observers: [@Sendable ([KernelChange]) -> Void])? in
             if fullDumpDue {
                 state.lastFullDump = asked
                 for socket in sockets where socket.state != .listen {
@@ -166,7 +173,7 @@ public final class KernelSampler: Sendable {
             }
             // A sample taken on a calling thread may finish after a later one of the
             // background thread: keep them in time order.
-            if let last = state.lastTime, time < last { return }
+            if let last = state.lastTime, time < last { return nil }
             state.taken += 1
             if let last = state.lastTime { state.longestGap = max(state.longestGap, time.nanoseconds(since: last)) }
             state.lastTime = time
@@ -177,10 +184,18 @@ public final class KernelSampler: Sendable {
             }
             let changed = state.kept.isEmpty || signature != state.lastSignature
                 || (explaining != nil && explaining != state.lastCounters)
-            guard changed, state.kept.count < Self.sampleLimit else { return }
-            state.kept.append(KernelSample(time: time, asked: asked, sockets: sockets, counters: explaining))
+            guard changed, state.kept.count < Self.sampleLimit else { return nil }
+            let sample = KernelSample(time: time, asked: asked, sockets: sockets, counters: explaining)
+            let previous = state.kept.last
+            state.kept.append(sample)
             state.lastSignature = signature
             state.lastCounters = explaining
+            guard !state.observers.isEmpty else { return nil }
+            let changes = KernelRecording(samples: (previous.map { [$0] } ?? []) + [sample]).changes.filter { $0.time == time }
+            return (changes, state.observers)
+        }
+        if let news, !news.changes.isEmpty {
+            for observer in news.observers { observer(news.changes) }
         }
     }
 

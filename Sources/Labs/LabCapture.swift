@@ -1,6 +1,8 @@
 import Capture
 import Foundation
+import KernelState
 import Report
+import SockDiag
 import Synchronization
 import TextUI
 import Timeline
@@ -17,6 +19,8 @@ public final class LabCapture: Sendable {
     private let background: BackgroundCapture
     public let port: UInt16
     public let isUDP: Bool
+    /// The kernel's state of the lab's TCP sockets, sampled while capturing (or why not).
+    private let sampling: Result<KernelSampler, KernelStateError>?
 
     /// Starts capturing the lab's traffic on `port`.
     /// - Parameter host: the address the lab uses; loopback addresses are captured on the
@@ -29,6 +33,27 @@ public final class LabCapture: Sendable {
         let interface = LabCapture.isLoopback(host) ? CaptureOptions.loopbackInterface : "any"
         capture = try LiveCapture(options: CaptureOptions(interface: interface, filter: filter))
         background = capture.startInBackground()
+        sampling = isUDP ? nil : KernelRecording.startSampling(ports: [port], tracer: TraceRecorder())
+        if case .success(let sampler)? = sampling {
+            let linkType = LinkType(rawValue: capture.dataLink)
+            background.observe { packet in
+                sampler.packetSeen(packet.bytes, linkType: linkType, originalLength: packet.originalLength)
+            }
+        }
+    }
+
+    /// Samples the kernel's state after each call `tracer` records (a client's calls).
+    public func follow(_ tracer: TraceRecorder) {
+        if case .success(let sampler)? = sampling { sampler.follow(tracer) }
+    }
+
+    /// Prints each change of the kernel's state of the lab's sockets as it is seen, through `emit`.
+    public func printKernelLive(prefix: String = "[kernel] ", language: Language = .english,
+                                _ emit: @escaping @Sendable (String) -> Void) {
+        guard case .success(let sampler)? = sampling else { return }
+        sampler.observeChanges { changes in
+            for change in changes { emit(prefix + KernelStateText.liveLine(change, language: language)) }
+        }
     }
 
     static func isLoopback(_ host: String) -> Bool {
@@ -53,7 +78,13 @@ public final class LabCapture: Sendable {
     /// Stops after the last packets have arrived, and returns them with `trace`.
     public func finish(trace: [SyscallRecord]) throws(CaptureError) -> RecordedRun {
         CapturedScenario.settle(background, quiet: .milliseconds(60), limit: .seconds(1))
+        let kernel: KernelRecording? = switch sampling {
+        case .success(let sampler)?: sampler.stop()
+        case .failure(let error)?: KernelRecording(failure: error)
+        case nil: nil
+        }
         let (packets, statistics) = try background.stop()
-        return RecordedRun(packets: packets, trace: trace, statistics: statistics, linkType: LinkType(rawValue: capture.dataLink))
+        return RecordedRun(packets: packets, trace: trace, statistics: statistics, linkType: LinkType(rawValue: capture.dataLink),
+                           kernel: kernel)
     }
 }

@@ -19,6 +19,10 @@ public enum KernelText: String, SentenceID {
     case summarySampled, summaryCounters, summaryProblem, summaryLinuxOnly, summaryNotSampled
     // tcp_info at a moment (step mode's layer key, --layers)
     case infoTitle, infoRTT, infoWindows, infoQueue, infoCounts, infoNone
+    // Live lines (`watch --port`, a server's `--capture`)
+    case liveSocket, liveListener
+    // Options
+    case intervalOutOfRange
 }
 
 public typealias KernelStrings = StringTable<KernelText>
@@ -77,9 +81,10 @@ extension KernelRecording {
     /// Starts sampling the sockets on `ports` on the calling thread's network namespace,
     /// poked after every call `tracer` sees return; or, where that cannot be, the recording
     /// that says why (``KernelRecording/unsupported`` on macOS).
-    public static func startSampling(ports: Set<UInt16>, tracer: TraceRecorder) -> Result<KernelSampler, KernelStateError> {
+    public static func startSampling(ports: Set<UInt16>, tracer: TraceRecorder,
+                                     interval: Duration = .milliseconds(1)) -> Result<KernelSampler, KernelStateError> {
         do {
-            let sampler = try KernelSampler(ports: ports)
+            let sampler = try KernelSampler(ports: ports, interval: interval)
             sampler.follow(tracer)
             sampler.start()
             return .success(sampler)
@@ -120,6 +125,19 @@ public enum KernelStateText {
     /// `ListenOverflows`, `RetransSegs`: the name without its group, as `nstat` shows it after `TcpExt`.
     static func counterName(_ name: String) -> String {
         String(name.split(separator: ".").last ?? Substring(name))
+    }
+
+    /// One line for a change as it happens (`watch`, a server's `--capture`): whose socket
+    /// (by its ends: a live view has no ladder columns) and the mark.
+    public static func liveLine(_ change: KernelChange, language: Language) -> String {
+        let say = KernelStrings(language)
+        let mark = Self.mark(change, say)
+        switch change.kind {
+        case .state(let key, _, _) where key.remote.port == 0: return say(.liveListener, "\(key.local)", mark)
+        case .state(let key, _, _): return say(.liveSocket, "\(key.local)", "\(key.remote)", mark)
+        case .acceptQueue(let listener, _, _, _): return say(.liveListener, "\(listener)", mark)
+        case .counter: return mark
+        }
     }
 
     /// The step-mode sentence for a change.

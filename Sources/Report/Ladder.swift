@@ -91,9 +91,14 @@ public struct Ladder: Sendable {
         }
         var entries: [Entry] = []
         for (index, event) in timeline.events.enumerated() {
-            if let row = row(for: event, layout) {
-                entries.append(Entry(time: event.time, row: row, eventIndex: index))
+            guard let row = row(for: event, layout) else { continue }
+            // The counters one sample saw grow share a row: `ListenOverflows +1, ListenDrops +1`.
+            if case .kernel(nil, let text) = row, let last = entries.last, last.time == event.time,
+               case .kernel(nil, let before) = last.row {
+                entries[entries.count - 1].row = .kernel(side: nil, text: before + ", " + text)
+                continue
             }
+            entries.append(Entry(time: event.time, row: row, eventIndex: index))
         }
         return Ladder(client: clientTitle, server: serverEnd?.description ?? "", entries: entries, language: language)
     }

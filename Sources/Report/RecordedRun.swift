@@ -52,11 +52,11 @@ public enum CapturedScenario {
     public static func run(
         interface: String = CaptureOptions.loopbackInterface, filter: String,
         quiet: Duration = .milliseconds(60), limit: Duration = .seconds(2), tracer: TraceRecorder = TraceRecorder(),
-        kernelPorts: Set<UInt16> = [], _ body: (TraceRecorder) throws -> Void
+        kernelPorts: Set<UInt16> = [], kernelInterval: Duration = .milliseconds(1), _ body: (TraceRecorder) throws -> Void
     ) throws -> RecordedRun {
         let capture = try LiveCapture(options: CaptureOptions(interface: interface, filter: filter))
         let background = capture.startInBackground()
-        let sampling = kernelPorts.isEmpty ? nil : KernelRecording.startSampling(ports: kernelPorts, tracer: tracer)
+        let sampling = kernelPorts.isEmpty ? nil : KernelRecording.startSampling(ports: kernelPorts, tracer: tracer, interval: kernelInterval)
         if case .success(let sampler)? = sampling { background.observe { packet in
             sampler.packetSeen(packet.bytes, linkType: LinkType(rawValue: packet.dataLink), originalLength: packet.originalLength)
         } }

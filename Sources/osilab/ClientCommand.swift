@@ -72,7 +72,9 @@ struct Client: ParsableCommand {
         if capture {
             do {
                 labCapture = try LabCapture(lab: lab, port: options.effectivePort, host: host)
-                options.tracer = TraceRecorder()
+                let tracer = TraceRecorder()
+                labCapture?.follow(tracer)
+                options.tracer = tracer
             } catch {
                 StandardStream.error.writeLine(error.describe(in: language))
                 StandardStream.error.writeLine(say(.clientGoingOn))

@@ -48,6 +48,8 @@ struct ExperimentRunOptions: ParsableArguments {
     @OptionGroup var network: PrivateNetworkOption
 
     @OptionGroup var output: TimelineOutputOptions
+
+    @OptionGroup var kernelInterval: KernelIntervalOption
 }
 
 /// `osilab experiment NAME` for an experiment without options of its own.
@@ -89,7 +91,8 @@ extension DropFinalAck.Release: ExpressibleByArgument {}
 /// English with `--json`), so its notes, claims and errors match the ladder around them.
 func runExperiment(_ experiment: some Experiment, info: ExperimentInfo, options: ExperimentRunOptions) throws {
     let style = options.output.style
-    let settings = ExperimentSettings(capture: !options.noCapture, language: style.language)
+    let settings = ExperimentSettings(capture: !options.noCapture, language: style.language,
+                                      kernelInterval: options.kernelInterval.duration)
     let say = StringTable<ExperimentText>(settings.language)
     var needs: Set<PrivateNetwork.Need> = settings.capture ? [.capture] : []
     if info.needs.contains(.netns) { needs.insert(.administer) }

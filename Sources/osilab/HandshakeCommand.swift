@@ -38,6 +38,8 @@ struct Handshake: ParsableCommand {
 
     @OptionGroup var output: TimelineOutputOptions
 
+    @OptionGroup var kernelInterval: KernelIntervalOption
+
     @OptionGroup var network: PrivateNetworkOption
 
     func validate() throws {
@@ -54,7 +56,7 @@ struct Handshake: ParsableCommand {
             try prepareLiveRun(needs: [.capture], requested: network.requested, instead: say(.demoRecordedInstead),
                                language: language)
             do {
-                run = try HandshakeDemo(options: .init(port: port.number ?? 0, ipv6: ipv6)).run()
+                run = try HandshakeDemo(options: .init(port: port.number ?? 0, ipv6: ipv6, kernelInterval: kernelInterval.duration)).run()
             } catch let error as CaptureError {
                 printError(error.describe(in: language))
                 if case .permissionDenied = error.kind { printError("\n" + say(.demoRecordedInstead)) }

@@ -136,6 +136,7 @@ struct Serve: ParsableCommand {
                 let port = started.server.address.port ?? options.effectivePort
                 labCapture = try LabCapture(lab: options.lab, port: port, host: host)
                 labCapture?.printLive(language: language) { output.enqueue($0) }
+                labCapture?.printKernelLive(language: language) { output.enqueue($0) }
                 output.enqueue(say(.serveCapturing))
             } catch {
                 StandardStream.error.writeLine(error.describe(in: language))
@@ -149,6 +150,7 @@ struct Serve: ParsableCommand {
         let summary = started.server.stop()
         output.enqueue(summary.text(language))
         if let labCapture, let run = try? labCapture.finish(trace: []), let statistics = run.statistics {
+            for line in KernelStateText.summary(run.kernel, language: language) { output.enqueue(line) }
             // The capture's counters, as every captured run says them.
             let counters = LabStrings(language)
             output.enqueue(statistics.droppedByInterface > 0

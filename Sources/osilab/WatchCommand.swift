@@ -1,6 +1,7 @@
 import ArgumentParser
 import Capture
 import Foundation
+import KernelState
 import Report
 import Sandbox
 import Synchronization
@@ -46,6 +47,8 @@ struct Watch: ParsableCommand {
 
     @Flag(help: "Show raw 32-bit sequence numbers instead of relative ones.")
     var absolute = false
+
+    @OptionGroup var kernelInterval: KernelIntervalOption
 
     @OptionGroup var languageOption: LanguageOption
 
@@ -119,6 +122,20 @@ struct Watch: ParsableCommand {
         let stopper = SignalStopper { capture.stop() }
         defer { stopper.cancel() }
 
+        // With a port to follow, the kernel's state of its TCP sockets shows between the packets.
+        let sampler = port?.number.flatMap { number -> KernelSampler? in
+            try? KernelSampler(ports: [number], interval: kernelInterval.duration)
+        }
+        let kernelLines = Mutex<[String]>([])
+        if let sampler {
+            sampler.observeChanges { changes in
+                let lines = changes.map { "[kernel] " + KernelStateText.liveLine($0, language: language) }
+                kernelLines.withLock { $0 += lines }
+            }
+            sampler.start()
+        }
+        let linkType = LinkType(rawValue: capture.dataLink)
+
         let (width, colour) = layerViewSettings()
         var printer = PacketPrinter(linkType: LinkType(rawValue: capture.dataLink), absolute: absolute, layers: layers,
                                     width: width, colour: colour, language: language)
@@ -135,11 +152,22 @@ struct Watch: ParsableCommand {
             // is flushed whenever the capture has caught up with the kernel, which is after
             // every packet when a person is typing into nc, and once per burst under load
             // (a write per packet there cost a third of the packets in a connection storm).
-            try capture.runBorrowing(limit: count, caughtUp: { output.flush() }) { header, bytes in
+            // Kernel-state lines wait for the capture thread, which owns the output: between packets.
+            func drainKernelLines() {
+                for line in kernelLines.withLock({ lines in defer { lines = [] }; return lines }) { output.write(line) }
+            }
+            try capture.runBorrowing(limit: count, caughtUp: { drainKernelLines(); output.flush() }) { header, bytes in
                 writer?.write(timestamp: header.timestamp, bytes: bytes, originalLength: header.originalLength)
+                if let sampler {
+                    drainKernelLines()
+                    sampler.packetSeen(Array(bytes), linkType: linkType, originalLength: header.originalLength)
+                }
                 printer.add(header, bytes)
             }
+            let recording = sampler?.stop()
+            drainKernelLines()
             output.flush()
+            for line in KernelStateText.summary(recording, language: language) { print(line) }
         } catch {
             printError(error.describe(in: language))
             throw ExitCode(1)

@@ -330,6 +330,9 @@ extension Sentences {
         "kernel.infoQueue": "Recv-Q {0}，Send-Q {1}",
         "kernel.infoCounts": "未确认 {0} 个报文段，重传 {1} 次，已被确认 {2} 字节，已收到 {3} 字节",
         "kernel.infoNone": "没有 tcp_info（请求套接字和 TIME-WAIT 不保存它）",
+        "kernel.liveSocket": "{0}（对端 {1}）{2}",
+        "kernel.liveListener": "{0}（监听）{1}",
+        "kernel.intervalOutOfRange": "--kernel-interval {0}：请给出 {1} 到 {2} 毫秒之间的值。",
         // END kernel
 
         // MARK: A failed socket call (socket.*)

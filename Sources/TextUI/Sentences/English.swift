@@ -327,6 +327,9 @@ extension Sentences {
         "kernel.infoQueue": "Recv-Q {0}, Send-Q {1}",
         "kernel.infoCounts": "unacked {0} segments, retransmitted {1}, bytes acked {2}, bytes received {3}",
         "kernel.infoNone": "no tcp_info (a request socket or TIME-WAIT keeps none)",
+        "kernel.liveSocket": "{0} (peer {1}) {2}",
+        "kernel.liveListener": "{0} (listening) {1}",
+        "kernel.intervalOutOfRange": "--kernel-interval {0}: give between {1} and {2} milliseconds.",
         // END kernel
 
         // MARK: A failed socket call (socket.*)
