@@ -5,8 +5,10 @@
 #             client's RemoteOutput.shown (fuzz/CommandFuzz.swift)
 #   files     the files lab's request path: FileRequest.parse, FileRoot.open on a real folder
 #             with links leading out, and the client's FileListing.names (fuzz/FilesFuzz.swift)
+#   netlink   the kernel-state readers: a NETLINK_SOCK_DIAG reply, tcp_info, /proc/net/netstat,
+#             and two replies as samples through the timeline's changes (fuzz/NetlinkFuzz.swift)
 #
-#   Benchmarks/fuzz.sh [--time SECONDS] [--jobs N] [--target decoder|commands|files|all]
+#   Benchmarks/fuzz.sh [--time SECONDS] [--jobs N] [--target decoder|commands|files|netlink|all]
 #                      (default: 180 seconds per target, 1 job, every target)
 #
 # The targets need Report (the per-packet lines) and Labs, which need Sockets (swift-system and
@@ -32,13 +34,13 @@ while [[ $# -gt 0 ]]; do
         --time) SECONDS_TO_RUN=$2; shift 2 ;;
         --jobs) JOBS=$2; shift 2 ;;
         --target) TARGET=$2; shift 2 ;;
-        *) echo "usage: $0 [--time SECONDS] [--jobs N] [--target decoder|commands|files|all]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--time SECONDS] [--jobs N] [--target decoder|commands|files|netlink|all]" >&2; exit 2 ;;
     esac
 done
 case $TARGET in
-    all) targets=(decoder commands files) ;;
-    decoder|commands|files) targets=("$TARGET") ;;
-    *) echo "unknown target $TARGET: decoder, commands, files or all" >&2; exit 2 ;;
+    all) targets=(decoder commands files netlink) ;;
+    decoder|commands|files|netlink) targets=("$TARGET") ;;
+    *) echo "unknown target $TARGET: decoder, commands, files, netlink or all" >&2; exit 2 ;;
 esac
 
 work=$BENCH_DIR/fuzz
@@ -66,7 +68,7 @@ link_target() {
     echo "== Linking the $name fuzz target"
     local products=$work/spm/release objects=() module
     # Labs and every module under it (Report, Timeline, Wire, ...), C targets and swift-system included.
-    for module in Labs Sockets Capture Timeline Report Terminal Sandbox TextUI Trace Wire \
+    for module in Labs Sockets Capture Timeline Report Terminal Sandbox TextUI Trace Wire SockDiag KernelState \
                   CSupport CSandbox SystemPackage CSystem; do
         objects+=("$products/$module.build"/*.o)
     done
@@ -74,7 +76,7 @@ link_target() {
     system_headers=$(find "$work/spm/checkouts" -path '*/Sources/CSystem/include' -type d | head -1)
     # The labs' targets share their checks (LabsFuzzSupport.swift); the decoder's needs none.
     local sources=("$ROOT/Benchmarks/fuzz/$source.swift")
-    [[ $source == DecoderFuzz ]] || sources+=("$ROOT/Benchmarks/fuzz/LabsFuzzSupport.swift")
+    [[ $source == DecoderFuzz || $source == NetlinkFuzz ]] || sources+=("$ROOT/Benchmarks/fuzz/LabsFuzzSupport.swift")
     rm -f "$build/$name-fuzz"
     swiftc "${flags[@]}" -module-name "$source" -I "$products/Modules" \
         -Xcc -fmodule-map-file="$products/CSupport.build/module.modulemap" \
@@ -133,6 +135,7 @@ for target in "${targets[@]}"; do
         decoder) link_target decoder DecoderFuzz ;;
         commands) link_target commands CommandFuzz ;;
         files) link_target files FilesFuzz ;;
+        netlink) link_target netlink NetlinkFuzz ;;
     esac
 done
 
