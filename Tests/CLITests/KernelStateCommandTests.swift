@@ -121,7 +121,7 @@ final class KernelStateCommandTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.error)
         let kernel = result.output.split(separator: "\n").map(String.init).filter { $0.hasPrefix("[kernel] ") }
         // With 200 ms between steps, 1 ms sampling sees every state that lasts: in this order.
-        let wanted = ["▸ → LISTEN", "accept queue 1/4", "accept queue 0/4", "ESTABLISHED → CLOSE-WAIT",
+        let wanted = ["LISTEN", "accept queue 1/4", "accept queue 0/4", "ESTABLISHED → CLOSE-WAIT",
                       "→ TIME-WAIT"]
         var position = kernel.startIndex
         for text in wanted {
