@@ -71,7 +71,7 @@ public final class KernelSampler: Sendable {
             return !state.started
         }
         guard first else { return }
-        sample(full: true)
+        sample(full: true, withCounters: true)
         let thread = Thread { [self] in
             let nanoseconds = Int(interval.components.seconds) * 1_000_000_000 + Int(interval.components.attoseconds / 1_000_000_000)
             while !state.withLock({ $0.stopping || $0.problem != nil }) {
@@ -80,7 +80,7 @@ public final class KernelSampler: Sendable {
                 let due = state.withLock { state in
                     state.lastFullDump.map { Instant.now().nanoseconds(since: $0) >= Self.fullDumpEvery } ?? true
                 }
-                sample(full: due)
+                sample(full: due, withCounters: true)
             }
             finished.signal()
         }
@@ -138,7 +138,7 @@ public final class KernelSampler: Sendable {
     /// each known connection's sockets by their ends (tens of microseconds). With `full`,
     /// a dump of every socket instead, which finds sockets nothing told of (milliseconds:
     /// the background thread does it every ``fullDumpEvery`` nanoseconds).
-    public func sample(full: Bool = false) {
+    public func sample(full: Bool = false, withCounters: Bool = false) {
         let asked = Instant.now()
         let known = state.withLock { $0.known }
         let fullDumpDue = full
@@ -162,7 +162,9 @@ public final class KernelSampler: Sendable {
             state.withLock { $0.problem = $0.problem ?? error.description }
             return
         }
-        let counters = try? counterFiles?.read()
+        // The counters on the background thread's samples only (and the first and last): the
+        // samples after calls must be quick, and a counter's growth is seen within 1 ms anyway.
+        let counters = withCounters ? try? counterFiles?.read(only: NetstatCounters.explainerSet) : nil
         let signature = sockets.map(SocketSignature.init).sorted()
         let news = state.withLock { state -> (changes: [KernelChange], observers: [@Sendable ([KernelChange]) -> Void])? in
             if fullDumpDue {
@@ -179,9 +181,7 @@ public final class KernelSampler: Sendable {
             state.lastTime = time
             if state.countersAtStart == nil { state.countersAtStart = counters }
             if let counters { state.countersAtEnd = counters }
-            let explaining = counters.map { all in
-                NetstatCounters(values: all.values.filter { NetstatCounters.explainers.contains($0.key) })
-            }
+            let explaining = counters
             let changed = state.kept.isEmpty || signature != state.lastSignature
                 || (explaining != nil && explaining != state.lastCounters)
             guard changed, state.kept.count < Self.sampleLimit else { return nil }
@@ -211,7 +211,7 @@ public final class KernelSampler: Sendable {
             finished.wait()
             // The last sample: what the run left behind (TIME-WAIT, CLOSE-WAIT).
             state.withLock { $0.stopping = false }
-            sample()
+            sample(withCounters: true)
         }
         return state.withLock { state in
             let lastTime = state.lastTime

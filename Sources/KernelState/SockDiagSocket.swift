@@ -114,7 +114,8 @@ public final class CounterFiles: Sendable {
 
     deinit { for (_, fd) in descriptors { close(fd) } }
 
-    public func read() throws(KernelStateError) -> NetstatCounters {
+    /// - Parameter only: just these counters (all of them when nil).
+    public func read(only: Set<String>? = nil) throws(KernelStateError) -> NetstatCounters {
         var counters = NetstatCounters()
         for (name, fd) in descriptors {
             var text: [UInt8] = []
@@ -131,7 +132,7 @@ public final class CounterFiles: Sendable {
                 offset += off_t(count)
             }
             do {
-                try counters.merge(String(decoding: text, as: UTF8.self))
+                try counters.merge(String(decoding: text, as: UTF8.self), only: only)
             } catch {
                 throw .counters("/proc/net/\(name)", error)
             }

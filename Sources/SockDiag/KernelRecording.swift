@@ -72,7 +72,7 @@ public struct KernelRecording: Sendable {
     /// The longest gap between two samples actually seen: a state held for less than this
     /// may have been missed.
     public var longestGapNanoseconds: Int64
-    /// The counters of the namespace at the start and at the end (all of them, for deltas).
+    /// The explaining counters (``NetstatCounters/explainers``) of the namespace at the start and at the end.
     public var countersAtStart: NetstatCounters?
     public var countersAtEnd: NetstatCounters?
     /// Why sampling stopped early (or never started), if it did.

@@ -11,6 +11,8 @@ public struct NetstatCounters: Sendable, Hashable {
 
     /// The counters osilab shows beside a run: what explains a dropped SYN or ACK, and
     /// the retransmissions that follow.
+    public static let explainerSet = Set(explainers)
+
     public static let explainers = [
         "TcpExt.ListenOverflows", "TcpExt.ListenDrops", "TcpExt.TCPTimeouts", "TcpExt.TCPSynRetrans",
         "TcpExt.SyncookiesSent", "TcpExt.SyncookiesRecv", "TcpExt.TCPReqQFullDrop", "TcpExt.TCPAbortOnData",
@@ -36,8 +38,9 @@ public struct NetstatCounters: Sendable, Hashable {
         return counters
     }
 
-    /// Adds the counters of another file's text.
-    public mutating func merge(_ text: String) throws(ParseError) {
+    /// Adds the counters of another file's text; with `only`, just those counters (a
+    /// sampler reading the files a thousand times a second keeps a dozen of some 400).
+    public mutating func merge(_ text: String, only: Set<String>? = nil) throws(ParseError) {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
         var index = 0
         while index < lines.count {
@@ -52,9 +55,11 @@ public struct NetstatCounters: Sendable, Hashable {
             }
             let group = prefix.dropLast()
             for (name, number) in zip(header.dropFirst(), numbers.dropFirst()) {
+                let key = "\(group).\(name)"
+                if let only, !only.contains(key) { continue }
                 // Some snmp values are signed (Tcp.MaxConn is -1).
                 guard let value = Int64(number) else { throw .notANumber(line: index + 2, text: String(number)) }
-                values["\(group).\(name)"] = value
+                values[key] = value
             }
             index += 2
         }
