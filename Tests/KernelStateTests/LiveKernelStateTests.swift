@@ -167,6 +167,43 @@ final class LiveKernelStateTests: XCTestCase {
         XCTAssertGreaterThan(try XCTUnwrap(receiver.advertisedWindow), 0)
     }
 
+    /// tcp_info of an idle connection as `ss -tin` prints it (its own parse of the same
+    /// attribute): rto, rtt/rttvar, cwnd, bytes_acked and the windows must be what osilab read.
+    func testTCPInfoAgreesWithSsOnAnIdleConnection() throws {
+        let (server, serverEnd) = try listener()
+        defer { server.close() }
+        let (client, clientEnd) = try connected(to: serverEnd)
+        defer { client.close() }
+        let (accepted, _) = try server.accept()
+        defer { accepted.close() }
+        try client.sendAll(Array("hello".utf8))
+        _ = try accepted.recv(maxBytes: 16)
+        Thread.sleep(forTimeInterval: 0.05)
+        let ours = try XCTUnwrap(try dump(port: serverEnd.port).first { $0.local == clientEnd }?.tcpInfo)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["ss", "-tinH", "src", "\(clientEnd)"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        func field(_ name: String) -> String? {
+            text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
+                .first { $0.hasPrefix(name + ":") }.map { String($0.dropFirst(name.count + 1)) }
+        }
+        // ss prints rto in milliseconds (%g of microseconds / 1000).
+        XCTAssertEqual(try XCTUnwrap(field("rto").flatMap(Double.init), text), Double(ours.rto) / 1000, accuracy: 0.001)
+        let rtt = try XCTUnwrap(field("rtt"), text).split(separator: "/").compactMap { Double($0) }
+        XCTAssertEqual(rtt.count, 2, text)
+        // ss prints microseconds as milliseconds with three decimals.
+        XCTAssertEqual(Int((rtt.first ?? 0) * 1000 + 0.5), Int(ours.rtt), text)
+        XCTAssertEqual(Int((rtt.last ?? 0) * 1000 + 0.5), Int(ours.rttVariance), text)
+        XCTAssertEqual(field("cwnd").flatMap(UInt32.init), ours.congestionWindow, text)
+        XCTAssertEqual(field("bytes_acked").flatMap(UInt64.init), ours.bytesAcked, text)
+        XCTAssertEqual(field("snd_wnd").flatMap(UInt32.init), ours.peerWindow, text)
+    }
+
     private func isSubsequence(_ seen: [TCPState?], of order: [TCPState?]) -> Bool {
         var rest = order[...]
         for state in seen {
