@@ -23,6 +23,8 @@ public final class KernelSampler: Sendable {
         var problem: String?
         var stopping = false
         var started = false
+        /// stop() has returned the recording: later calls (a program closing its sockets) are not sampled.
+        var ended = false
         /// The connections seen so far (from calls, packets and full dumps), looked up one by one.
         var known: Set<KernelSocketKey> = []
         var lastFullDump: Instant?
@@ -140,7 +142,7 @@ public final class KernelSampler: Sendable {
     /// the background thread does it every ``fullDumpEvery`` nanoseconds).
     public func sample(full: Bool = false, withCounters: Bool = false) {
         let asked = Instant.now()
-        let known = state.withLock { $0.known }
+        guard let known = state.withLock({ $0.ended ? nil : $0.known }) else { return }
         let fullDumpDue = full
         let sockets: [SocketDiagnosis], time: Instant
         do throws(KernelStateError) {
@@ -214,6 +216,7 @@ public final class KernelSampler: Sendable {
             sample(withCounters: true)
         }
         return state.withLock { state in
+            state.ended = true
             let lastTime = state.lastTime
             var samples = state.kept
             // Keep the very last sample too, so the recording ends when sampling ended.

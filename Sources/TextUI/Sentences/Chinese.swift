@@ -312,7 +312,7 @@ extension Sentences {
         "kernel.markQueueFull": "▸ 全连接队列 {0}/{1}：已满",
         "kernel.markCounter": "{0} +{1}",
         "kernel.narrateChanged": "内核里，{0}的套接字从 {1} 变为 {2}。",
-        "kernel.narrateAppeared": "内核里，{0}有了一个新的套接字，状态为 {1}。",
+        "kernel.narrateAppeared": "内核的套接字表里现在列出了{0}的一个套接字，状态为 {1}。",
         "kernel.narrateRequest": "内核里，{0}用一个处于 SYN-RECV 的请求套接字回应这个 SYN：这是半连接，还不是 accept() 能返回的连接。",
         "kernel.narrateGone": "内核里，{0}的套接字（{1}）已从套接字表中消失：这一端的连接结束了。",
         "kernel.narrateQueueUp": "监听套接字的全连接队列里现在有 {0} 个已完成握手的连接（backlog 是 {1}）：每个都在这里等 accept() 取走。",

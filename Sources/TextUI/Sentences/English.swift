@@ -309,7 +309,7 @@ extension Sentences {
         "kernel.markQueueFull": "▸ accept queue {0}/{1}: full",
         "kernel.markCounter": "{0} +{1}",
         "kernel.narrateChanged": "In the kernel, the {0}'s socket goes from {1} to {2}.",
-        "kernel.narrateAppeared": "In the kernel, the {0} has a new socket, in {1}.",
+        "kernel.narrateAppeared": "The kernel's socket table now lists a socket of the {0}, in {1}.",
         "kernel.narrateRequest": "In the kernel, the {0} answers the SYN with a request socket in SYN-RECV: a half-open connection, not yet one accept() can return.",
         "kernel.narrateGone": "In the kernel, the {0}'s socket ({1}) has left the socket table: the connection is gone on that side.",
         "kernel.narrateQueueUp": "The listener's accept queue now holds {0} finished connection(s) (its backlog is {1}): each waits there until accept() takes it.",
