@@ -11,8 +11,9 @@ extension ManyClients {
         public var repliesCorrect: Bool
         /// What failed, if something did.
         public var failure: String?
-        /// When its connect() returned and when its last reply was complete.
+        /// When its connect() returned, when its first reply was complete, and its last.
         public var connected: Instant?
+        public var firstReply: Instant?
         public var served: Instant?
     }
 
@@ -93,7 +94,10 @@ extension ManyClients {
                     try client.sendAll(line)
                     let reply = try readReply(client, length: line.count)
                     correct = correct && reply == ManyClients.upper(line)
-                    if part == 1 { Thread.sleep(forTimeInterval: pause.seconds) }
+                    if part == 1 {
+                        result.firstReply = Instant.now()
+                        Thread.sleep(forTimeInterval: pause.seconds)
+                    }
                 }
                 result.served = Instant.now()
                 result.repliesCorrect = correct
