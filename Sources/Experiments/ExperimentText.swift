@@ -278,7 +278,9 @@ public enum ExperimentText: String, SentenceID {
     case mcNamePoll
     case mcHungConnect
     case mcHungAccept
-    case mcLine
+    case mcLineHeld
+    case mcLineCalls
+    case mcTableKey
     case mcFailure
     case mcIterative
     case mcIterativeWrong

@@ -149,7 +149,7 @@ public struct ManyClients: Experiment {
         var facts: [String: String] = [:]
         let all = String(Self.clientCount)
         var lines: [String] = []
-        var tables: [String] = []
+        var tables: [String] = [say(.mcTableKey)]
         for round in rounds {
             let final = round.final
             let variant = round.variant
@@ -157,8 +157,9 @@ public struct ManyClients: Experiment {
             facts["\(variant.rawValue)-server-threads"] = Self.threadBucket(final.threads)
             let served = round.correct == Self.clientCount
             let time = round.nanoseconds.map(secondsText) ?? "?"
-            lines.append(say.format(.mcLine, [name(variant, say: say), String(final.maxInService), String(final.acceptCalls),
-                                              String(final.pollCalls), String(final.threads), String(round.correct), all, time]))
+            lines.append(say(.mcTableLine, name(variant, say: say)))
+            lines.append("  " + say(.mcLineHeld, String(final.maxInService), String(final.threads)))
+            lines.append("  " + say(.mcLineCalls, String(final.acceptCalls), String(final.pollCalls), String(round.correct), all, time))
             if let failure = final.failure ?? round.clients.first(where: { $0.failure != nil })?.failure {
                 explanation.context(say(.mcFailure, name(variant, say: say), failure))
             }
@@ -200,7 +201,7 @@ public struct ManyClients: Experiment {
             explanation.context(say(.mcTimes, say.list(times), formatSeconds(Self.pause), all))
         }
         outcome.sections = [ReportSection(title: say(.mcSectionCounts), lines: lines)]
-        if !tables.isEmpty { outcome.sections.append(ReportSection(title: say(.mcSectionTable), lines: tables)) }
+        if tables.count > 1 { outcome.sections.append(ReportSection(title: say(.mcSectionTable), lines: tables)) }
         outcome.explanation = explanation
         outcome.facts = facts
     }
