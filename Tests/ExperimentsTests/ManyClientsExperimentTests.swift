@@ -12,7 +12,11 @@ final class ManyClientsExperimentTests: ExperimentTestCase {
 
     func testTheIterativeServerLeavesEveryOtherClientInTheAcceptQueue() throws {
         // An earlier test's server threads end just after they signal that they are done.
-        for _ in 0..<100 where serverThreads() > 0 { usleep(10_000) }
+        var tries = 0
+        while serverThreads() > 0 && tries < 100 {
+            usleep(10_000)
+            tries += 1
+        }
         XCTAssertEqual(serverThreads(), 0, "no server thread is left from an earlier test")
         let server = try ManyClients.Server(.iterative, expected: count)
         defer { server.stop() }
@@ -37,7 +41,11 @@ final class ManyClientsExperimentTests: ExperimentTestCase {
 
     func testTheThreadedServerServesEveryClientAtOnceWithAThreadEach() throws {
         // An earlier test's server threads end just after they signal that they are done.
-        for _ in 0..<100 where serverThreads() > 0 { usleep(10_000) }
+        var tries = 0
+        while serverThreads() > 0 && tries < 100 {
+            usleep(10_000)
+            tries += 1
+        }
         XCTAssertEqual(serverThreads(), 0, "no server thread is left from an earlier test")
         let server = try ManyClients.Server(.threads, expected: count)
         defer { server.stop() }
@@ -56,7 +64,11 @@ final class ManyClientsExperimentTests: ExperimentTestCase {
 
     func testThePollServerServesEveryClientAtOnceFromOneThread() throws {
         // An earlier test's server threads end just after they signal that they are done.
-        for _ in 0..<100 where serverThreads() > 0 { usleep(10_000) }
+        var tries = 0
+        while serverThreads() > 0 && tries < 100 {
+            usleep(10_000)
+            tries += 1
+        }
         XCTAssertEqual(serverThreads(), 0, "no server thread is left from an earlier test")
         let server = try ManyClients.Server(.poll, expected: count)
         defer { server.stop() }
@@ -91,39 +103,67 @@ final class ManyClientsExperimentTests: ExperimentTestCase {
     /// fifty clients, on one thread.
     func testTheLessonsSelectorsServerServesFiftyClientsOnOneThread() throws {
         for language in ["en", "zh"] {
-            let code = try lessonPython(language)
-            XCTAssertTrue(code.contains("selectors.DefaultSelector()"), "the lesson's Python uses selectors")
-            let port = try freePort()
-            let script = code.replacingOccurrences(of: "4545", with: String(port))
-            let python = Process()
-            python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            python.arguments = ["python3", "-c", script]
-            python.standardOutput = FileHandle.nullDevice
-            let errors = Pipe()
-            python.standardError = errors
-            try python.run()
-            defer {
-                python.terminate()
-                python.waitUntilExit()
+            try runLessonServer(language, using: "selectors.DefaultSelector()") { threads in
+                XCTAssertEqual(threads, 1, "Python's selectors server (lesson.\(language).md) is one thread")
             }
-            var listening = false
-            for _ in 0..<200 where !listening {
-                usleep(10_000)
-                listening = (try? listeningRow(port: port)) != nil
-            }
-            XCTAssertTrue(listening, "the lesson's (\(language)) server listens on \(port)")
-            guard listening else { continue }
-            let clients = ManyClients.Clients(port: port)
-            XCTAssertTrue(clients.waitUntilConnected(timeout: .seconds(5)))
-            let threads = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(python.processIdentifier)/task")
-            XCTAssertEqual(threads.count, 1, "Python's selectors server is one thread")
-            clients.release()
-            let results = clients.results(timeout: .seconds(30))
-            assertEveryReplyCorrect(results, "lesson.\(language).md's selectors server")
-            XCTAssertGreaterThan(mostServedAtOnce(results), 1, "it served clients side by side, not one after another")
-            XCTAssertTrue(python.isRunning,
-                          "the server is still running: " + String(decoding: errors.fileHandleForReading.availableData, as: UTF8.self))
         }
+    }
+
+    /// The lesson's threaded server, as printed: one thread per connected client, plus the main one.
+    func testTheLessonsThreadedServerRunsAThreadPerClient() throws {
+        for language in ["en", "zh"] {
+            try runLessonServer(language, using: "threading.Thread(") { threads in
+                XCTAssertEqual(threads, count + 1, "lesson.\(language).md's threaded server: the main thread and one per client")
+            }
+        }
+    }
+
+    /// Runs the lesson's Python block that contains `marker` with python3 on a free port, sends
+    /// it the fifty clients, and hands `check` its thread count (/proc/PID/task) once every
+    /// client has connected and before any has sent.
+    func runLessonServer(_ language: String, using marker: String, check: (Int) -> Void,
+                         file: StaticString = #filePath, line: UInt = #line) throws {
+        let code = try lessonPython(language, containing: marker)
+        let port = try freePort()
+        let script = code.replacingOccurrences(of: "4545", with: String(port))
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = ["python3", "-c", script]
+        python.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        python.standardError = errors
+        try python.run()
+        defer {
+            python.terminate()
+            python.waitUntilExit()
+        }
+        var listening = false
+        var waited = 0
+        while !listening && waited < 300 {
+            usleep(10_000)
+            waited += 1
+            listening = (try? listeningRow(port: port)) != nil
+        }
+        XCTAssertTrue(listening, "the lesson's (\(language)) server listens on \(port)", file: file, line: line)
+        guard listening else { return }
+        let clients = ManyClients.Clients(port: port)
+        XCTAssertTrue(clients.waitUntilConnected(timeout: .seconds(5)), file: file, line: line)
+        // Give the server a moment to take every connection off the queue.
+        var tries = 0
+        while (try? listeningRow(port: port).recvQ) != 0 && tries < 100 {
+            usleep(10_000)
+            tries += 1
+        }
+        let threads = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(python.processIdentifier)/task").count
+        check(threads)
+        clients.release()
+        let results = clients.results(timeout: .seconds(30))
+        assertEveryReplyCorrect(results, "lesson.\(language).md's server", file: file, line: line)
+        XCTAssertGreaterThan(mostServedAtOnce(results), 1, "it served clients side by side, not one after another",
+                             file: file, line: line)
+        XCTAssertTrue(python.isRunning,
+                      "the server is still running: " + String(decoding: errors.fileHandleForReading.availableData, as: UTF8.self),
+                      file: file, line: line)
     }
 
     // MARK: Independent views
@@ -185,14 +225,14 @@ final class ManyClientsExperimentTests: ExperimentTestCase {
         return try probe.localAddress().port ?? 0
     }
 
-    /// The lesson's Python block that uses selectors.
-    func lessonPython(_ language: String) throws -> String {
+    /// The lesson's Python block that contains `marker`.
+    func lessonPython(_ language: String, containing marker: String) throws -> String {
         let lessons = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Lessons")
         let folder = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: lessons.path)
             .first { $0.hasSuffix("-many-clients") }, "a lesson folder named NN-many-clients")
         let text = try String(contentsOf: lessons.appendingPathComponent("\(folder)/lesson.\(language).md"), encoding: .utf8)
         let blocks = text.components(separatedBy: "```python\n").dropFirst().compactMap { $0.components(separatedBy: "\n```").first }
-        return try XCTUnwrap(blocks.first { $0.contains("selectors") }, "lesson.\(language).md has a Python block with selectors")
+        return try XCTUnwrap(blocks.first { $0.contains(marker) }, "lesson.\(language).md has a Python block with \(marker)")
     }
 }
