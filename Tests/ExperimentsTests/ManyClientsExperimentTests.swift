@@ -99,6 +99,36 @@ final class ManyClientsExperimentTests: ExperimentTestCase {
         XCTAssertTrue(table.lines.contains { $0.contains("ss -ltn") }, "the socket table is shown as ss printed it")
     }
 
+    /// The experiment captures nothing, so an ordinary user runs it as it is, without a
+    /// private network: the same facts, exit status 0.
+    func testAnOrdinaryUserRunsItWithoutPrivilege() throws {
+        let facts = FileManager.default.temporaryDirectory.appendingPathComponent("many-clients-\(getpid()).json")
+        XCTAssertTrue(FileManager.default.createFile(atPath: facts.path, contents: nil))
+        chown(facts.path, 65534, 65534)
+        defer { try? FileManager.default.removeItem(at: facts) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", try osilabBinary().path,
+                             "experiment", "many-clients", "--plain", "--facts", facts.path]
+        process.environment = ["HOME": "/tmp", "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let ended = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            process.waitUntilExit()
+            ended.signal()
+        }
+        guard ended.wait(timeout: .now() + 40) == .success else {
+            process.terminate()
+            return XCTFail("osilab experiment many-clients as nobody did not end within 40 s")
+        }
+        XCTAssertEqual(process.terminationStatus, 0, "every claim held for an ordinary user")
+        let written = try JSONSerialization.jsonObject(with: Data(contentsOf: facts)) as? [String: String]
+        XCTAssertEqual(written?["iterative-waiting"], "49")
+        XCTAssertEqual(written?["poll-server-threads"], "1")
+    }
+
     /// The lesson's selectors server, as printed, in both languages: it must serve the same
     /// fifty clients, on one thread.
     func testTheLessonsSelectorsServerServesFiftyClientsOnOneThread() throws {
