@@ -270,6 +270,32 @@ public enum ExperimentText: String, SentenceID {
     case nbQuietUnchecked
     case nbStillWorks
     case nbStillWorksWrong
+    case mcSummary
+    case mcNoteStart
+    case mcNoteDone
+    case mcNameIterative
+    case mcNameThreads
+    case mcNamePoll
+    case mcHungConnect
+    case mcHungAccept
+    case mcLineHeld
+    case mcLineCalls
+    case mcTableKey
+    case mcFailure
+    case mcIterative
+    case mcIterativeWrong
+    case mcWaiting
+    case mcWaitingWrong
+    case mcThreads
+    case mcThreadsWrong
+    case mcPoll
+    case mcPollWrong
+    case mcIdlePolls
+    case mcTimeOf
+    case mcTimes
+    case mcSectionCounts
+    case mcSectionTable
+    case mcTableLine
 }
 
 /// An experiment's sentences in one language.

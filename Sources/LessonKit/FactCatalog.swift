@@ -76,6 +76,13 @@ public struct FactCatalog: Sendable {
         LabFact(command: ["experiment", "nonblocking"], name: "recv-nonblocking", values: ["EAGAIN", "returned"]),
         LabFact(command: ["experiment", "nonblocking"], name: "recv-timeout", values: ["timed-out", "returned"]),
         LabFact(command: ["experiment", "nonblocking"], name: "packets-while-waiting", values: ["0", "1", "2"]),
+        LabFact(command: ["experiment", "many-clients"], name: "iterative-max-concurrent", values: ["0", "1", "2-49", "50"]),
+        LabFact(command: ["experiment", "many-clients"], name: "threads-max-concurrent", values: ["0", "1", "2-49", "50"]),
+        LabFact(command: ["experiment", "many-clients"], name: "poll-max-concurrent", values: ["0", "1", "2-49", "50"]),
+        LabFact(command: ["experiment", "many-clients"], name: "iterative-waiting", values: ["0", "1", "2-48", "49", "50"]),
+        LabFact(command: ["experiment", "many-clients"], name: "iterative-server-threads", values: ["0", "1", "2-50", "51"]),
+        LabFact(command: ["experiment", "many-clients"], name: "threads-server-threads", values: ["0", "1", "2-50", "51"]),
+        LabFact(command: ["experiment", "many-clients"], name: "poll-server-threads", values: ["0", "1", "2-50", "51"]),
     ])
 
     /// The fact `name` recorded by the command `arguments` (a fact of `handshake` is found

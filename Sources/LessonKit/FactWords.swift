@@ -16,6 +16,12 @@ enum FactWords {
             "syn": .factConnectAfterSyn, "synack": .factConnectAfterSynack,
             "ack": .factConnectAfterAck, "data": .factConnectAfterData,
         ],
+        "iterative-waiting": [
+            "0": .factWaiting0, "1": .factWaiting1, "2-48": .factWaitingSome, "49": .factWaiting49, "50": .factWaiting50,
+        ],
+        "poll-server-threads": [
+            "0": .factPollThreads0, "1": .factPollThreads1, "2-50": .factPollThreadsSome, "51": .factPollThreads51,
+        ],
     ]
 
     /// The sentence saying that `fact` had `value`, if it has one.

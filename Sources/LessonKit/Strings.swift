@@ -31,6 +31,8 @@ public enum UIText: String, SentenceID {
     // What a lab observed, in words (see FactWords)
     case factAcceptAfterSyn, factAcceptAfterSynack, factAcceptAfterAck, factAcceptAfterData
     case factConnectAfterSyn, factConnectAfterSynack, factConnectAfterAck, factConnectAfterData
+    case factWaiting0, factWaiting1, factWaitingSome, factWaiting49, factWaiting50
+    case factPollThreads0, factPollThreads1, factPollThreadsSome, factPollThreads51
     case needsCaptureRecorded, predictionMatchedRecorded, predictionMismatchedRecorded
     case reasonNoFacts, reasonExit, reasonSignal, reasonNotStarted, reasonMissingFact, reasonBadFacts, reasonNoPrivilege
     case reasonNotRun, reasonNeedsRoot

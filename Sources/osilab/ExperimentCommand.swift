@@ -28,6 +28,7 @@ struct ExperimentCommand: ParsableCommand {
             ExperimentSubcommand<UDPDatagrams>.self,
             ExperimentSubcommand<DeferAccept>.self,
             ExperimentSubcommand<NonBlocking>.self,
+            ExperimentSubcommand<ManyClients>.self,
         ]
     )
 
@@ -91,7 +92,9 @@ extension DropFinalAck.Release: ExpressibleByArgument {}
 /// English with `--json`), so its notes, claims and errors match the ladder around them.
 func runExperiment(_ experiment: some Experiment, info: ExperimentInfo, options: ExperimentRunOptions) throws {
     let style = options.output.style
-    let settings = ExperimentSettings(capture: !options.noCapture, language: style.language,
+    // An experiment that captures nothing (many-clients) needs no capture privilege either.
+    let capturing = !options.noCapture && (info.needs.contains(.capture) || info.needs.contains(.netns))
+    let settings = ExperimentSettings(capture: capturing, language: style.language,
                                       kernelInterval: options.kernelInterval.duration)
     let say = StringTable<ExperimentText>(settings.language)
     var needs: Set<PrivateNetwork.Need> = settings.capture ? [.capture] : []

@@ -192,6 +192,14 @@ final class ChineseExperimentsTests: ExperimentTestCase {
         claim(outcome, "recv() 等待期间，抓包一个报文都没看到")
     }
 
+    func testManyClientsInChinese() throws {
+        let (outcome, _) = try runInChinese(ManyClients(), limit: 40)
+        claim(outcome, "迭代式服务器服务了全部 50 个客户端，从未同时服务两个")
+        claim(outcome, "ss 显示监听套接字的 Recv-Q 为 49")
+        claim(outcome, "每连接一线程的服务器同时服务了 50 个客户端，用了 51 个线程")
+        claim(outcome, "poll() 服务器在一个线程里同时服务了 50 个客户端")
+    }
+
     /// The list lines up in Chinese: names, needs and summaries each start in one column, and
     /// nothing is wider than the terminal.
     func testTheListInChineseLinesUpAtEveryWidth() {
