@@ -76,6 +76,19 @@ public struct FactCatalog: Sendable {
         LabFact(command: ["experiment", "nonblocking"], name: "recv-nonblocking", values: ["EAGAIN", "returned"]),
         LabFact(command: ["experiment", "nonblocking"], name: "recv-timeout", values: ["timed-out", "returned"]),
         LabFact(command: ["experiment", "nonblocking"], name: "packets-while-waiting", values: ["0", "1", "2"]),
+        LabFact(command: ["experiment", "close-wait"], name: "server-recv", values: ["empty", "data", "error"]),
+        LabFact(command: ["experiment", "close-wait"], name: "server-state", values: ["CLOSE-WAIT", "ESTAB", "other"]),
+        LabFact(command: ["experiment", "close-wait"], name: "client-state", values: ["FIN-WAIT-2", "TIME-WAIT", "other"]),
+        LabFact(command: ["experiment", "close-wait"], name: "close-wait-count", values: ["0", "1", "2", "3"]),
+        LabFact(command: ["experiment", "close-wait"], name: "server-fin-before-close", values: ["no", "yes"]),
+        LabFact(command: ["experiment", "close-wait"], name: "close-wait-after-close", values: ["0", "1", "2", "3"]),
+        LabFact(command: ["experiment", "reuse-address"], name: "first-fin", values: ["server", "client", "none"]),
+        LabFact(command: ["experiment", "reuse-address"], name: "time-wait-holder", values: ["server", "client", "both", "none"]),
+        LabFact(command: ["experiment", "reuse-address"], name: "bind-without-reuseaddr", values: ["EADDRINUSE", "ok"]),
+        LabFact(command: ["experiment", "reuse-address"], name: "bind-with-reuseaddr", values: ["ok", "EADDRINUSE"]),
+        LabFact(command: ["experiment", "reuse-address"], name: "second-listener-reuseaddr", values: ["EADDRINUSE", "ok"]),
+        LabFact(command: ["experiment", "reuse-address"], name: "reuseaddr-new-only", values: ["EADDRINUSE", "ok"]),
+        LabFact(command: ["experiment", "reuse-address"], name: "reuseport-second-bind", values: ["ok", "EADDRINUSE"]),
     ])
 
     /// The fact `name` recorded by the command `arguments` (a fact of `handshake` is found
