@@ -22,8 +22,8 @@ public struct CloseWait: Experiment {
             """,
         facts: [
             FactDescription("server-recv", ["empty", "data", "error"], "what the server's recv() returned after a client's FIN"),
-            FactDescription("server-state", ["CLOSE-WAIT", "ESTAB", "other"], "the server's connections' state in ss before close()"),
-            FactDescription("client-state", ["FIN-WAIT-2", "TIME-WAIT", "other"], "the clients' state in ss meanwhile"),
+            FactDescription("server-state-after-fin", ["CLOSE-WAIT", "ESTAB", "other"], "the server's connections' state in ss before close()"),
+            FactDescription("client-state-after-fin", ["FIN-WAIT-2", "TIME-WAIT", "other"], "the clients' state in ss meanwhile"),
             FactDescription("close-wait-count", ["0", "1", "2", "3"], "server sockets ss listed in CLOSE-WAIT before close()"),
             FactDescription("server-fin-before-close", ["no", "yes"], "whether the server sent a FIN before its program called close()"),
             FactDescription("close-wait-after-close", ["0", "1", "2", "3"], "server sockets still in CLOSE-WAIT after close()"),
@@ -146,8 +146,8 @@ public struct CloseWait: Experiment {
             let waiting = rows(before, "CLOSE-WAIT", local: true)
             let finWait = rows(before, "FIN-WAIT-2", local: false)
             facts["close-wait-count"] = String(waiting)
-            facts["server-state"] = state(before, local: true, among: ["CLOSE-WAIT", "ESTAB"])
-            facts["client-state"] = state(before, local: false, among: ["FIN-WAIT-2", "TIME-WAIT"])
+            facts["server-state-after-fin"] = state(before, local: true, among: ["CLOSE-WAIT", "ESTAB"])
+            facts["client-state-after-fin"] = state(before, local: false, among: ["FIN-WAIT-2", "TIME-WAIT"])
             explanation.claim(waiting == count && finWait == count, waiting == count && finWait == count
                 ? say(.closeWaitState, String(count))
                 : say(.closeWaitStateWrong, String(count), String(waiting), String(finWait)))

@@ -16,6 +16,15 @@ enum FactWords {
             "syn": .factConnectAfterSyn, "synack": .factConnectAfterSynack,
             "ack": .factConnectAfterAck, "data": .factConnectAfterData,
         ],
+        "time-wait": [
+            "client": .factTimeWaitClient, "server": .factTimeWaitServer, "both": .factTimeWaitBoth, "none": .factTimeWaitNone,
+        ],
+        "unread-close": ["rst": .factUnreadCloseRst, "fin": .factUnreadCloseFin, "none": .factUnreadCloseNone],
+        "server-state-after-fin": [
+            "CLOSE-WAIT": .factServerAfterFinCloseWait, "ESTAB": .factServerAfterFinEstab, "other": .factServerAfterFinOther,
+        ],
+        "bind-without-reuseaddr": ["EADDRINUSE": .factBindWithoutReuseInUse, "ok": .factBindWithoutReuseOK],
+        "reuseaddr-new-only": ["EADDRINUSE": .factReuseNewOnlyInUse, "ok": .factReuseNewOnlyOK],
     ]
 
     /// The sentence saying that `fact` had `value`, if it has one.

@@ -31,6 +31,10 @@ public enum UIText: String, SentenceID {
     // What a lab observed, in words (see FactWords)
     case factAcceptAfterSyn, factAcceptAfterSynack, factAcceptAfterAck, factAcceptAfterData
     case factConnectAfterSyn, factConnectAfterSynack, factConnectAfterAck, factConnectAfterData
+    case factTimeWaitClient, factTimeWaitServer, factTimeWaitBoth, factTimeWaitNone
+    case factUnreadCloseRst, factUnreadCloseFin, factUnreadCloseNone
+    case factServerAfterFinCloseWait, factServerAfterFinEstab, factServerAfterFinOther
+    case factBindWithoutReuseInUse, factBindWithoutReuseOK, factReuseNewOnlyInUse, factReuseNewOnlyOK
     case needsCaptureRecorded, predictionMatchedRecorded, predictionMismatchedRecorded
     case reasonNoFacts, reasonExit, reasonSignal, reasonNotStarted, reasonMissingFact, reasonBadFacts, reasonNoPrivilege
     case reasonNotRun, reasonNeedsRoot

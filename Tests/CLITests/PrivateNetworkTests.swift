@@ -106,7 +106,7 @@ final class PrivateNetworkTests: XCTestCase {
     func testClosingExperimentsAsNobodyRecordTheRootFacts() throws {
         // The same facts ClosingTests asserts as root: ss and the capture work in the private network.
         let expected: [String: [String: String]] = [
-            "close-wait": ["server-recv": "empty", "server-state": "CLOSE-WAIT", "client-state": "FIN-WAIT-2",
+            "close-wait": ["server-recv": "empty", "server-state-after-fin": "CLOSE-WAIT", "client-state-after-fin": "FIN-WAIT-2",
                            "close-wait-count": "3", "server-fin-before-close": "no", "close-wait-after-close": "0"],
             "reuse-address": ["first-fin": "server", "time-wait-holder": "server", "bind-without-reuseaddr": "EADDRINUSE",
                               "bind-with-reuseaddr": "ok", "second-listener-reuseaddr": "EADDRINUSE",

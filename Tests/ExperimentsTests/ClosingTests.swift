@@ -14,8 +14,8 @@ final class ClosingTests: ExperimentTestCase {
     func testAServerThatNeverClosesSitsInCloseWaitUntilItDoes() throws {
         let outcome = try run(CloseWait())
         XCTAssertEqual(outcome.facts["server-recv"], "empty", "recv() after the client's FIN returned b\"\"")
-        XCTAssertEqual(outcome.facts["server-state"], "CLOSE-WAIT")
-        XCTAssertEqual(outcome.facts["client-state"], "FIN-WAIT-2")
+        XCTAssertEqual(outcome.facts["server-state-after-fin"], "CLOSE-WAIT")
+        XCTAssertEqual(outcome.facts["client-state-after-fin"], "FIN-WAIT-2")
         XCTAssertEqual(outcome.facts["close-wait-count"], String(CloseWait.clients))
         XCTAssertEqual(outcome.facts["server-fin-before-close"], "no")
         XCTAssertEqual(outcome.facts["close-wait-after-close"], "0")
