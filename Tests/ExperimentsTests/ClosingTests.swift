@@ -86,6 +86,16 @@ final class ClosingTests: ExperimentTestCase {
         XCTAssertEqual(outcome.facts["bind-without-reuseaddr"], "EADDRINUSE")
     }
 
+    func testWithoutCaptureCloseWaitStillReadsTheStatesFromSs() throws {
+        let outcome = try run(CloseWait(), capture: false)
+        XCTAssertTrue(outcome.run.packets.isEmpty)
+        XCTAssertTrue(outcome.explanation.allClaimsHold)
+        XCTAssertTrue(outcome.explanation.items.contains { $0.verdict == .unchecked }, "the FINs could not be checked")
+        XCTAssertNil(outcome.facts["server-fin-before-close"], "no fact is made up without a capture")
+        XCTAssertEqual(outcome.facts["server-state-after-fin"], "CLOSE-WAIT", "ss needs no capture")
+        XCTAssertEqual(outcome.facts["close-wait-after-close"], "0")
+    }
+
     /// The local ports of sockets in TIME-WAIT whose peer port is `port` (with `from`: whose
     /// own port is), read from this test's own `ss -tan`.
     func timeWaitPorts(toward port: UInt16) throws -> Set<UInt16> {
