@@ -296,6 +296,52 @@ public enum ExperimentText: String, SentenceID {
     case mcSectionCounts
     case mcSectionTable
     case mcTableLine
+    case reuseSummary
+    case reuseNoteOld
+    case reuseNoteWithout
+    case reuseNoteWith
+    case reuseNoteSecond
+    case reuseNoteNewOnly
+    case reuseNotePlain
+    case reuseNoteShare
+    case reuseHungEOF
+    case reuseFirstFin
+    case reuseFirstFinWrong
+    case reuseFirstFinUnchecked
+    case reuseTimeWait
+    case reuseTimeWaitWrong
+    case reuseSectionTimeWait
+    case reuseWithout
+    case reuseWithoutWrongOK
+    case reuseWithoutWrongFailed
+    case reuseWith
+    case reuseWithWrong
+    case reuseSecond
+    case reuseSecondWrongOK
+    case reuseSecondWrongFailed
+    case reuseNewOnly
+    case reuseNewOnlyWrongOK
+    case reuseNewOnlyWrongFailed
+    case reuseNewOnlyNoTimeWait
+    case reuseSectionPlain
+    case reusePort
+    case reusePortWrong
+    case reuseBindSucceeded
+    case reuseSectionShared
+    case closeWaitSummary
+    case closeWaitNoteClients
+    case closeWaitNoteClose
+    case closeWaitEOF
+    case closeWaitEOFWrong
+    case closeWaitAcked
+    case closeWaitAckedWrong
+    case closeWaitAckedUnchecked
+    case closeWaitState
+    case closeWaitStateWrong
+    case closeWaitSectionBefore
+    case closeWaitAfter
+    case closeWaitAfterWrong
+    case closeWaitSectionAfter
 }
 
 /// An experiment's sentences in one language.

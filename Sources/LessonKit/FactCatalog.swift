@@ -83,6 +83,19 @@ public struct FactCatalog: Sendable {
         LabFact(command: ["experiment", "many-clients"], name: "iterative-server-threads", values: ["0", "1", "2-50", "51"]),
         LabFact(command: ["experiment", "many-clients"], name: "threads-server-threads", values: ["0", "1", "2-50", "51"]),
         LabFact(command: ["experiment", "many-clients"], name: "poll-server-threads", values: ["0", "1", "2-50", "51"]),
+        LabFact(command: ["experiment", "close-wait"], name: "server-recv", values: ["empty", "data", "error"]),
+        LabFact(command: ["experiment", "close-wait"], name: "server-state-after-fin", values: ["CLOSE-WAIT", "ESTAB", "other"]),
+        LabFact(command: ["experiment", "close-wait"], name: "client-state-after-fin", values: ["FIN-WAIT-2", "TIME-WAIT", "other"]),
+        LabFact(command: ["experiment", "close-wait"], name: "close-wait-count", values: ["0", "1", "2", "3"]),
+        LabFact(command: ["experiment", "close-wait"], name: "server-fin-before-close", values: ["no", "yes"]),
+        LabFact(command: ["experiment", "close-wait"], name: "close-wait-after-close", values: ["0", "1", "2", "3"]),
+        LabFact(command: ["experiment", "reuse-address"], name: "first-fin", values: ["server", "client", "none"]),
+        LabFact(command: ["experiment", "reuse-address"], name: "time-wait-holder", values: ["server", "client", "both", "none"]),
+        LabFact(command: ["experiment", "reuse-address"], name: "bind-without-reuseaddr", values: ["EADDRINUSE", "ok"]),
+        LabFact(command: ["experiment", "reuse-address"], name: "bind-with-reuseaddr", values: ["ok", "EADDRINUSE"]),
+        LabFact(command: ["experiment", "reuse-address"], name: "second-listener-reuseaddr", values: ["EADDRINUSE", "ok"]),
+        LabFact(command: ["experiment", "reuse-address"], name: "reuseaddr-new-only", values: ["EADDRINUSE", "ok"]),
+        LabFact(command: ["experiment", "reuse-address"], name: "reuseport-second-bind", values: ["ok", "EADDRINUSE"]),
     ])
 
     /// The fact `name` recorded by the command `arguments` (a fact of `handshake` is found

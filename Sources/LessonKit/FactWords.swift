@@ -22,6 +22,15 @@ enum FactWords {
         "poll-server-threads": [
             "0": .factPollThreads0, "1": .factPollThreads1, "2-50": .factPollThreadsSome, "51": .factPollThreads51,
         ],
+        "time-wait": [
+            "client": .factTimeWaitClient, "server": .factTimeWaitServer, "both": .factTimeWaitBoth, "none": .factTimeWaitNone,
+        ],
+        "unread-close": ["rst": .factUnreadCloseRst, "fin": .factUnreadCloseFin, "none": .factUnreadCloseNone],
+        "server-state-after-fin": [
+            "CLOSE-WAIT": .factServerAfterFinCloseWait, "ESTAB": .factServerAfterFinEstab, "other": .factServerAfterFinOther,
+        ],
+        "bind-without-reuseaddr": ["EADDRINUSE": .factBindWithoutReuseInUse, "ok": .factBindWithoutReuseOK],
+        "reuseaddr-new-only": ["EADDRINUSE": .factReuseNewOnlyInUse, "ok": .factReuseNewOnlyOK],
     ]
 
     /// The sentence saying that `fact` had `value`, if it has one.

@@ -33,6 +33,10 @@ public enum UIText: String, SentenceID {
     case factConnectAfterSyn, factConnectAfterSynack, factConnectAfterAck, factConnectAfterData
     case factWaiting0, factWaiting1, factWaitingSome, factWaiting49, factWaiting50
     case factPollThreads0, factPollThreads1, factPollThreadsSome, factPollThreads51
+    case factTimeWaitClient, factTimeWaitServer, factTimeWaitBoth, factTimeWaitNone
+    case factUnreadCloseRst, factUnreadCloseFin, factUnreadCloseNone
+    case factServerAfterFinCloseWait, factServerAfterFinEstab, factServerAfterFinOther
+    case factBindWithoutReuseInUse, factBindWithoutReuseOK, factReuseNewOnlyInUse, factReuseNewOnlyOK
     case needsCaptureRecorded, predictionMatchedRecorded, predictionMismatchedRecorded
     case reasonNoFacts, reasonExit, reasonSignal, reasonNotStarted, reasonMissingFact, reasonBadFacts, reasonNoPrivilege
     case reasonNotRun, reasonNeedsRoot

@@ -549,10 +549,21 @@ public final class Socket: Sendable, CustomStringConvertible {
         }
     }
 
-    /// Lets bind() reuse a port whose earlier connections are still in TIME_WAIT. The
+    /// Lets bind() reuse a port whose earlier connections are still in TIME_WAIT. Linux
+    /// checks the flag on both sockets: the TIME_WAIT socket keeps the flag of the socket it
+    /// came from, so the old server must have set it too. It never lets a second socket
+    /// listen on a port another one listens on (that is SO_REUSEPORT). The
     /// corresponding C call is `setsockopt(SOL_SOCKET, SO_REUSEADDR)`.
     public func setReuseAddress(_ enabled: Bool) throws(SocketError) {
         try setOption(level: SOL_SOCKET, name: SO_REUSEADDR, value: Int32(enabled ? 1 : 0), call: "setsockopt(SO_REUSEADDR)")
+    }
+
+    /// Lets several sockets of one user bind and listen on the same address and port; the
+    /// kernel spreads incoming connections over the listeners by a hash of the 4-tuple.
+    /// Every socket sharing the port must set it before bind(). The corresponding C call is
+    /// `setsockopt(SOL_SOCKET, SO_REUSEPORT)` (Linux 3.9 and later).
+    public func setReusePort(_ enabled: Bool) throws(SocketError) {
+        try setOption(level: SOL_SOCKET, name: Int32(SO_REUSEPORT), value: Int32(enabled ? 1 : 0), call: "setsockopt(SO_REUSEPORT)")
     }
 
     /// Sends small writes at once instead of waiting to fill a segment (Nagle's algorithm

@@ -28,6 +28,8 @@ struct ExperimentCommand: ParsableCommand {
             ExperimentSubcommand<UDPDatagrams>.self,
             ExperimentSubcommand<DeferAccept>.self,
             ExperimentSubcommand<NonBlocking>.self,
+            ExperimentSubcommand<CloseWait>.self,
+            ExperimentSubcommand<ReuseAddress>.self,
             ExperimentSubcommand<ManyClients>.self,
         ]
     )

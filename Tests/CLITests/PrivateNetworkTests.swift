@@ -101,6 +101,30 @@ final class PrivateNetworkTests: XCTestCase {
                        "nothing was created in the machine's /run/netns")
     }
 
+    // MARK: close-wait and reuse-address
+
+    func testClosingExperimentsAsNobodyRecordTheRootFacts() throws {
+        // The same facts ClosingTests asserts as root: ss and the capture work in the private network.
+        let expected: [String: [String: String]] = [
+            "close-wait": ["server-recv": "empty", "server-state-after-fin": "CLOSE-WAIT", "client-state-after-fin": "FIN-WAIT-2",
+                           "close-wait-count": "3", "server-fin-before-close": "no", "close-wait-after-close": "0"],
+            "reuse-address": ["first-fin": "server", "time-wait-holder": "server", "bind-without-reuseaddr": "EADDRINUSE",
+                              "bind-with-reuseaddr": "ok", "second-listener-reuseaddr": "EADDRINUSE",
+                              "reuseaddr-new-only": "EADDRINUSE", "reuseport-second-bind": "ok"],
+        ]
+        for (name, facts) in expected.sorted(by: { $0.key < $1.key }) {
+            let file = NSTemporaryDirectory() + "osilab-nobody-\(name)-\(getpid()).json"
+            defer { unlink(file) }
+            try writableByNobody(file)
+            let result = try OsilabProcess.run(["experiment", name, "--plain", "--facts", file], asUser: nobody)
+            XCTAssertEqual(result.status, 0, "\(name): every claim held: \(result.output)\n\(result.error)")
+            XCTAssertTrue(result.error.contains("private network"), "\(name) ran in a private network: \(result.error)")
+            XCTAssertFalse(result.output.contains("[no]"), result.output)
+            let written = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: String]
+            XCTAssertEqual(written, facts, name)
+        }
+    }
+
     /// An empty file at `path` that nobody may write (osilab writes facts there as nobody).
     func writableByNobody(_ path: String) throws {
         XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: nil))

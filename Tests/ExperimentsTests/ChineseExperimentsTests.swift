@@ -22,7 +22,7 @@ final class ChineseExperimentsTests: ExperimentTestCase {
     /// Names a Chinese sentence keeps (as SentenceFilesTests' kept-experiments does): Python's
     /// exceptions, the kernel's counters, Nagle's algorithm.
     static let names: Set<String> = ["ConnectionRefusedError", "ConnectionResetError", "TimeoutError", "BlockingIOError",
-                                     "UnicodeDecodeError", "ListenOverflows", "TCPDeferAcceptDrop", "Nagle"]
+                                     "UnicodeDecodeError", "ListenOverflows", "TCPDeferAcceptDrop", "Nagle", "OSError"]
 
     /// Words other modules put on the ladder in every language (not this area's): the trace's
     /// `EAGAIN (timeout)` for a call that timed out, and ICMP's `port unreachable` (Sources/Report/Ladder.swift).
@@ -198,6 +198,20 @@ final class ChineseExperimentsTests: ExperimentTestCase {
         claim(outcome, "ss 显示监听套接字的 Recv-Q 为 49")
         claim(outcome, "每连接一线程的服务器同时服务了 50 个客户端，用了 51 个线程")
         claim(outcome, "poll() 服务器在一个线程里同时服务了 50 个客户端")
+    func testCloseWaitInChinese() throws {
+        let (outcome, _) = try runInChinese(CloseWait())
+        claim(outcome, "服务器的每次 recv() 都返回了 b\"\"（\(CloseWait.clients) 次中 \(CloseWait.clients) 次）")
+        claim(outcome, "ss 显示服务器的 \(CloseWait.clients) 个连接处于 CLOSE-WAIT")
+        claim(outcome, "不再有套接字处于 CLOSE-WAIT")
+    }
+
+    func testReuseAddressInChinese() throws {
+        let (outcome, _) = try runInChinese(ReuseAddress())
+        let port = try XCTUnwrap(outcome.server?.port)
+        claim(outcome, "ss 显示服务器一端（127.0.0.1:\(port)）处于 TIME-WAIT")
+        claim(outcome, "bind() 到端口 \(port) 以 EADDRINUSE 失败（errno 98")
+        claim(outcome, "Linux 两个套接字都要检查")
+        claim(outcome, "两个套接字都设了 SO_REUSEPORT")
     }
 
     /// The list lines up in Chinese: names, needs and summaries each start in one column, and

@@ -129,7 +129,8 @@ final class CleanupAndCommandTests: ExperimentTestCase {
             }
         }
         XCTAssertEqual(ExperimentCatalogue.all.map { $0.info.name },
-                       ["drop-final-ack", "no-accept", "refused", "sticky", "teardown", "udp", "defer-accept", "nonblocking", "many-clients"])
+                       ["drop-final-ack", "no-accept", "refused", "sticky", "teardown", "udp", "defer-accept", "nonblocking",
+                        "close-wait", "reuse-address", "many-clients"])
     }
 
     func testLessonsReadmeListsEveryFactEachExperimentRecords() throws {

@@ -100,7 +100,7 @@ final class SentenceFilesTests: XCTestCase {
         // BEGIN kept-experiments
         // Python's exception names, kernel counters and a man page's name for an algorithm.
         "ConnectionRefusedError", "ConnectionResetError", "TimeoutError", "BlockingIOError", "UnicodeDecodeError",
-        "ListenOverflows", "TCPDeferAcceptDrop", "Nagle",
+        "ListenOverflows", "TCPDeferAcceptDrop", "Nagle", "OSError",
         // Words of the commands the learner reads or types (`sudo apt-get install`, `nft flush chain inet osilab
         // input`, `ip`, setns(2), `osilab experiment udp`), Python's `False`, and the unit `ms`.
         "install", "ip", "setns", "flush", "chain", "inet", "input", "udp", "sticky", "False", "ms",
