@@ -28,6 +28,7 @@ struct ExperimentCommand: ParsableCommand {
             ExperimentSubcommand<UDPDatagrams>.self,
             ExperimentSubcommand<DeferAccept>.self,
             ExperimentSubcommand<NonBlocking>.self,
+            ExperimentSubcommand<ErrorPaths>.self,
         ]
     )
 
