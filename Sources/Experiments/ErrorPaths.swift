@@ -3,6 +3,7 @@ import Capture
 import Foundation
 import Report
 import Sockets
+import TextUI
 import Timeline
 import Trace
 import Wire
@@ -25,12 +26,12 @@ public struct ErrorPaths: Experiment {
         discussion: """
             osilab creates a network namespace (osilab-<pid>-<n>) and sets it up: lo, a veth pair osilab0/osilab1 \
             with 192.0.2.1/24 on osilab0 and no address on osilab1, no default route, net.ipv4.tcp_syn_retries=\(Self.synRetries), \
-            net.ipv4.tcp_syncookies=2, and an nftables rule that drops SYNs to port \(Self.droppedPort). Then five parts. \
+            net.ipv4.tcp_syncookies=2, and an nftables table. A server address, 127.0.0.1:\(Self.port), serves parts 1, 4 and 5. Then five parts. \
             1: a server closes with unread data, its kernel resets the connection; the client's first send() fails with \
             ECONNRESET, the next with EPIPE; the same send() without MSG_NOSIGNAL also raises SIGPIPE (caught here by a \
             counting handler; by default it kills the process). 2: connect() to \(Self.unroutable), which no route covers: \
             ENETUNREACH at once. 3: connect() to \(Self.silentNeighbour), on osilab0's network, where nobody answers ARP: \
-            EHOSTUNREACH after the kernel's ARP probes. 4: connect() to port \(Self.droppedPort), whose SYNs the rule drops: \
+            EHOSTUNREACH after the kernel's ARP probes. 4: connect() to port \(Self.port) while an nftables rule drops its SYNs: \
             ETIMEDOUT after the SYN retries. 5: a listener with backlog \(Self.backlog) that never calls accept(), and \
             \(Self.cookieClients) clients: every SYN gets a SYN cookie, the last client's SYN finds the accept queue full and is \
             dropped; the kernel's counters (/proc/net/netstat, as nstat shows them) are read before and after. Everything is \
@@ -55,9 +56,14 @@ public struct ErrorPaths: Experiment {
                             "how the last client's connect() ended at the full accept queue"),
         ])
 
-    public static let resetPort: UInt16 = 4547
-    public static let droppedPort: UInt16 = 4548
-    public static let cookiePort: UInt16 = 4549
+    /// The server's port in parts 1, 4 and 5: one address, so that the ladder draws every
+    /// connection of the run between the same two columns.
+    public static let port: UInt16 = 4547
+    /// The clients' roles in the trace. Those that reach the server are numbered as the ladder
+    /// numbers connections (part 5's are client 3, 4, 5); the two whose packets never leave
+    /// are named by the address they tried.
+    public static let resetClient = "client 1", noRouteClient = unroutable, noARPClient = silentNeighbour,
+                      synDroppedClient = "client 2"
     /// SYN retries inside the namespace (the machine's default is 6, about two minutes).
     public static let synRetries = 1
     public static let backlog: Int32 = 1
@@ -78,7 +84,12 @@ public struct ErrorPaths: Experiment {
     /// A connect() that failed or not, and how long it took.
     public struct Attempt: Sendable {
         public var error: SocketError?
-        public var nanoseconds: Int64
+        public var started: Instant
+        public var ended: Instant
+        public var nanoseconds: Int64 { ended.nanoseconds(since: started) }
+
+        /// Whether `time` falls while connect() was running.
+        public func covers(_ time: Instant) -> Bool { time >= started && time <= ended }
 
         /// The fact's value: the errno's name, `timed-out` for the socket's own timeout, `connected`.
         public var outcome: String {
@@ -135,7 +146,7 @@ public struct ErrorPaths: Experiment {
         observed.dropped = DropFinalAck.dropCount(observed.ruleLines, counter: Self.counter)
         var outcome = ExperimentOutcome(
             Self.info.name, run: observed.run, timeline: observed.timeline, client: observed.resetClient,
-            server: IPEndpoint(.v4(.loopback), Self.resetPort), scope: .everyClient, captured: settings.capture)
+            server: IPEndpoint(.v4(.loopback), Self.port), scope: .everyClient, captured: settings.capture)
         outcome.sections.append(ReportSection(
             title: say(.dropSectionSetUp),
             lines: namespace.commands.map { "$ " + $0 } + [say(.dropSetUpRemoved, "$ ip netns del \(namespace.name)")]))
@@ -156,8 +167,6 @@ public struct ErrorPaths: Experiment {
         try namespace.exec(["nft", "add", "counter", "inet", table, counter])
         try namespace.exec(["nft", "add", "chain", "inet", table, "input",
                             "{ type filter hook input priority 0 ; policy accept ; }"])
-        try namespace.exec(["nft", "add", "rule", "inet", table, "input", "tcp", "dport", String(droppedPort),
-                            "tcp flags & (syn|ack) == syn", "counter", "name", counter, "drop"])
     }
 
     /// Runs on a thread inside the namespace: the five parts, recorded.
@@ -170,19 +179,22 @@ public struct ErrorPaths: Experiment {
             try reset(tracer: tracer, recorder: recorder, observed: &observed, say: say)
 
             recorder.note(say(.errorsNoteNoRoute, unroutable))
-            observed.noRoute = try attempt(tracer: tracer, role: "no route", .ipv4(address(unroutable), port: 80))
+            observed.noRoute = try attempt(tracer: tracer, role: noRouteClient, .ipv4(address(unroutable), port: 80))
             let route = try namespace.exec(["ip", "route", "get", unroutable], log: false, check: false)
-            let table = try namespace.exec(["ip", "route", "show"], log: false, check: false)
-            observed.routeLines = ["$ ip route show"] + table.lines + ["$ ip route get \(unroutable)"] + route.lines
+            let routes = try namespace.exec(["ip", "route", "show"], log: false, check: false)
+            observed.routeLines = ["$ ip route show"] + routes.lines + ["$ ip route get \(unroutable)"] + route.lines
                 + route.errorOutput.split(separator: "\n").map(String.init)
 
             recorder.note(say(.errorsNoteNoARP, silentNeighbour))
-            observed.noARP = try attempt(tracer: tracer, role: "no ARP answer", .ipv4(address(silentNeighbour), port: 80))
+            observed.noARP = try attempt(tracer: tracer, role: noARPClient, .ipv4(address(silentNeighbour), port: 80))
             let neighbours = try namespace.exec(["ip", "neigh", "show", "dev", "osilab0"], log: false, check: false)
             observed.neighbourLines = ["$ ip neigh show dev osilab0"] + neighbours.lines
 
-            recorder.note(say(.errorsNoteSynDropped, String(droppedPort), String(synRetries)))
-            observed.synDropped = try attempt(tracer: tracer, role: "SYN dropped", .ipv4(.loopback, port: droppedPort))
+            try namespace.exec(["nft", "add", "rule", "inet", table, "input", "tcp", "dport", String(port),
+                                "tcp flags & (syn|ack) == syn", "counter", "name", counter, "drop"])
+            recorder.note(say(.errorsNoteSynDropped, String(port), String(synRetries)))
+            observed.synDropped = try attempt(tracer: tracer, role: synDroppedClient, .ipv4(.loopback, port: port))
+            try namespace.exec(["nft", "flush", "chain", "inet", table, "input"])
 
             let nstat = ["nstat", "-asz"] + counterNames.map { "TcpExt" + $0 }
             observed.nstatLines = ["$ " + nstat.joined(separator: " ")]
@@ -193,7 +205,7 @@ public struct ErrorPaths: Experiment {
         observed.run = run
         observed.timeline = timeline
         // The capture on lo sees each SYN arrive before the input hook drops it.
-        for segment in timeline.segments where segment.segment.isSYN && segment.segment.destination.port == droppedPort {
+        for segment in timeline.segments where segment.segment.isSYN && observed.synDropped?.covers(segment.segment.timestamp) == true {
             observed.timeline.attach(PacketRemark(say(.errorsRemarkDropped), dropped: true), toPacket: segment.segment.number)
         }
         return observed
@@ -210,14 +222,14 @@ public struct ErrorPaths: Experiment {
         let listener = try Socket(family: .inet, type: .stream, tracer: tracer, role: "server")
         defer { listener.close() }
         try listener.setReuseAddress(true)
-        try listener.bind(to: .ipv4(.loopback, port: resetPort))
+        try listener.bind(to: .ipv4(.loopback, port: port))
         try listener.listen(backlog: 4)
         try listener.setTimeout(.seconds(3))
         recorder.note(say(.errorsNoteReset))
-        let client = try Socket(family: .inet, type: .stream, tracer: tracer, role: "client")
+        let client = try Socket(family: .inet, type: .stream, tracer: tracer, role: resetClient)
         defer { client.close() }
         try client.setTimeout(.seconds(3))
-        try client.connect(to: .ipv4(.loopback, port: resetPort))
+        try client.connect(to: .ipv4(.loopback, port: port))
         observed.resetClient = try client.localAddress().endpoint
         let (connection, _) = try listener.accept()
         defer { connection.close() }
@@ -246,37 +258,41 @@ public struct ErrorPaths: Experiment {
         let socket = try Socket(family: .inet, type: .stream, tracer: tracer, role: role)
         defer { socket.close() }
         try socket.setTimeout(.seconds(8))
-        let start = ContinuousClock.now
+        let started = Instant.now()
         var failure: SocketError?
         do throws(SocketError) { try socket.connect(to: address) } catch { failure = error }
-        let elapsed = ContinuousClock.now - start
-        return Attempt(error: failure, nanoseconds: Int64(elapsed.components.seconds) * 1_000_000_000
-                        + elapsed.components.attoseconds / 1_000_000_000)
+        return Attempt(error: failure, started: started, ended: Instant.now())
+    }
+
+    /// Part 5 alone, on the calling thread, which must be in a namespace ``setUp(_:)`` prepared:
+    /// for a test that reads the namespace's counters itself, before and after.
+    public static func syncookiePart(language: Language = .english) throws -> CookieRun {
+        let tracer = TraceRecorder()
+        let recorder = try ExperimentRecorder(filter: "tcp", capture: false, tracer: tracer)
+        return try syncookies(tracer: tracer, recorder: recorder, say: ExperimentStrings(language))
     }
 
     /// Part 5: a listener that never accepts, `cookieClients` clients, the counters around them.
     static func syncookies(tracer: TraceRecorder, recorder: ExperimentRecorder, say: ExperimentStrings) throws -> CookieRun {
         var result = CookieRun()
-        let listener = try Socket(family: .inet, type: .stream, tracer: tracer, role: "listener")
+        let listener = try Socket(family: .inet, type: .stream, tracer: tracer, role: "server")
         defer { listener.close() }
         try listener.setReuseAddress(true)
-        try listener.bind(to: .ipv4(.loopback, port: cookiePort))
+        try listener.bind(to: .ipv4(.loopback, port: port))
         try listener.listen(backlog: backlog)
         result.before = namespaceCounters(counterNames)
         recorder.note(say(.errorsNoteCookies, String(backlog), String(cookieClients)))
         var clients: [Socket] = []
         defer { for client in clients { client.close() } }
         for number in 1...cookieClients {
-            let client = try Socket(family: .inet, type: .stream, tracer: tracer, role: "client \(number)")
+            let client = try Socket(family: .inet, type: .stream, tracer: tracer, role: "client \(2 + number)")
             clients.append(client)
             try client.setTimeout(number == cookieClients ? .milliseconds(1500) : .seconds(3))
-            let start = ContinuousClock.now
+            let started = Instant.now()
             var failure: SocketError?
-            do throws(SocketError) { try client.connect(to: .ipv4(.loopback, port: cookiePort)) } catch { failure = error }
+            do throws(SocketError) { try client.connect(to: .ipv4(.loopback, port: port)) } catch { failure = error }
             if number == cookieClients { result.lastClientPort = (try? client.localAddress())?.endpoint?.port }
-            let elapsed = ContinuousClock.now - start
-            result.attempts.append(Attempt(error: failure, nanoseconds: Int64(elapsed.components.seconds) * 1_000_000_000
-                                            + elapsed.components.attoseconds / 1_000_000_000))
+            result.attempts.append(Attempt(error: failure, started: started, ended: Instant.now()))
         }
         // The last handshake's ACK may still be on its way to the listener.
         Thread.sleep(forTimeInterval: 0.05)
@@ -294,7 +310,7 @@ public struct ErrorPaths: Experiment {
 
         // 1: the reset, then ECONNRESET, EPIPE, SIGPIPE.
         if outcome.captured {
-            let reset = segments.first { $0.segment.isRST && $0.segment.source.port == Self.resetPort }
+            let reset = segments.first { $0.segment.isRST && $0.segment.source.port == Self.port }
             explanation.claim(reset != nil, reset != nil
                 ? say(.errorsResetSeen, String(Self.unread.count))
                 : say(.errorsResetMissing))
@@ -343,7 +359,7 @@ public struct ErrorPaths: Experiment {
         if let attempt = observed.synDropped {
             facts["syn-dropped"] = attempt.outcome == "timed-out" ? "timed-out"
                 : fact(attempt, among: ["ETIMEDOUT", "EHOSTUNREACH", "ECONNREFUSED"])
-            let syns = segments.filter { $0.segment.isSYN && $0.segment.destination.port == Self.droppedPort }
+            let syns = segments.filter { $0.segment.isSYN && attempt.covers($0.segment.timestamp) }
             if let dropped = observed.dropped, (1...6).contains(dropped) { facts["syns-dropped"] = String(dropped) }
             let counted = observed.dropped ?? -1
             let agrees = !outcome.captured || syns.count == counted
@@ -379,7 +395,7 @@ public struct ErrorPaths: Experiment {
             var answered = false
             if outcome.captured {
                 answered = segments.contains { segment in
-                    segment.segment.source.port == Self.cookiePort && segment.segment.destination.port == cookies.lastClientPort
+                    segment.segment.source.port == Self.port && segment.segment.destination.port == cookies.lastClientPort
                         && (segment.segment.isSYNACK || segment.segment.isRST)
                 }
             }

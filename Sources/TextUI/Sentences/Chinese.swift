@@ -661,7 +661,7 @@ extension Sentences {
         "experiment.errorsFullQueue": "客户端 {0} 遇到了满的 accept 队列（已有 backlog + 1 个连接在等）：它的 SYN 被丢弃，没有任何应答，连 cookie 也没有，它的 connect() 到超时才放弃。TcpExtListenOverflows 增加了 {1}，TcpExtListenDrops 增加了 {2}：到达的每个 SYN 副本各算一次。",
         "experiment.errorsFullQueueWrong": "客户端 {0}：本应它的 SYN 在满队列处被丢弃、无人应答，connect() 超时，ListenOverflows 增加；connect()：{1}，ListenOverflows +{2}，ListenDrops +{3}，有应答：{4}。",
         "experiment.errorsRemarkDropped": "被规则丢弃：没有应答，连 RST 也没有",
-        "experiment.errorsSectionCounters": "第 5 部分前后的计数器（nstat -asz：绝对值，不改历史文件）",
+        "experiment.errorsSectionCounters": "第 5 部分前后的内核计数器（绝对值，不改历史文件）",
         "experiment.demoHung": "演示卡住了：{0}。没有留下任何还在运行的东西。",
         "experiment.demoNoPort": "内核没有分配端口",
         "experiment.demoNeverAccepted": "服务器一直没有调用 accept()",
