@@ -31,6 +31,9 @@ public enum UIText: String, SentenceID {
     // What a lab observed, in words (see FactWords)
     case factAcceptAfterSyn, factAcceptAfterSynack, factAcceptAfterAck, factAcceptAfterData
     case factConnectAfterSyn, factConnectAfterSynack, factConnectAfterAck, factConnectAfterData
+    case factSecondSendEPIPE, factSecondSendECONNRESET, factSecondSendOk
+    case factNoARPHostUnreachable, factNoARPTimedOut, factNoARPNetUnreachable, factNoARPConnected, factNoARPOther
+    case factFullQueueTimedOut, factFullQueueConnected, factFullQueueRefused, factFullQueueFailed
     case needsCaptureRecorded, predictionMatchedRecorded, predictionMismatchedRecorded
     case reasonNoFacts, reasonExit, reasonSignal, reasonNotStarted, reasonMissingFact, reasonBadFacts, reasonNoPrivilege
     case reasonNotRun, reasonNeedsRoot

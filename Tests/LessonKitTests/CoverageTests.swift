@@ -72,6 +72,12 @@ let coverageTopics: [(id: String, terms: [String])] = [
     ("errata.sendfile", ["zero-copy", "sendfile"]),
     ("errata.setblocking-eagain", ["EAGAIN", "BlockingIOError"]),
     ("errata.backlog", ["backlog", "accept queue"]),
+    // Lesson "Error paths" (Lessons/11-errors; 14 once lessons 11-13 land).
+    ("errors.reset", ["ECONNRESET", "ConnectionResetError", "RST", "SO_LINGER"]),
+    ("errors.epipe-sigpipe", ["EPIPE", "BrokenPipeError", "SIGPIPE", "MSG_NOSIGNAL", "SIG_IGN"]),
+    ("errors.unreachable", ["ENETUNREACH", "EHOSTUNREACH", "ARP", "route"]),
+    ("errors.timedout", ["ETIMEDOUT", "tcp_syn_retries", "TimeoutError"]),
+    ("errors.syncookies", ["SYN cookie", "tcp_syncookies", "nstat", "ListenOverflows", "SyncookiesSent"]),
 ]
 
 final class CoverageTests: XCTestCase {
@@ -106,7 +112,7 @@ final class CoverageTests: XCTestCase {
     func testTheListHoldsEveryTopicOnce() {
         let ids = coverageTopics.map(\.id)
         XCTAssertEqual(ids.count, Set(ids).count, "a topic id is listed twice")
-        XCTAssertEqual(ids.count, 66, "TOPICS.md lists 66 topics")
+        XCTAssertEqual(ids.count, 71, "TOPICS.md lists 66 topics, and lesson Error paths adds 5")
         for topic in coverageTopics { XCTAssertFalse(topic.terms.isEmpty, "\(topic.id) has no terms") }
     }
 }
