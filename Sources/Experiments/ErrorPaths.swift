@@ -401,8 +401,8 @@ public struct ErrorPaths: Experiment {
             }
             let holds = error?.reason == .timedOut && overflows >= 1 && drops >= overflows && !answered
             explanation.claim(holds, holds
-                ? say(.errorsFullQueue, String(Self.cookieClients), String(overflows), String(drops))
-                : say(.errorsFullQueueWrong, String(Self.cookieClients), facts["full-queue-connect"] ?? "", String(overflows),
+                ? say(.errorsFullQueue, String(2 + Self.cookieClients), String(overflows), String(drops))
+                : say(.errorsFullQueueWrong, String(2 + Self.cookieClients), facts["full-queue-connect"] ?? "", String(overflows),
                       String(drops), say.yesNo(answered)))
         }
         if observed.nstatLines.count > 1 {
