@@ -189,7 +189,7 @@ extension ExperimentOutcome {
 public enum ExperimentCatalogue {
     public static let all: [any Experiment.Type] = [
         DropFinalAck.self, NoAccept.self, Refused.self, Sticky.self, Teardown.self, UDPDatagrams.self,
-        DeferAccept.self, NonBlocking.self, CloseWait.self, ReuseAddress.self, ManyClients.self,
+        DeferAccept.self, NonBlocking.self, CloseWait.self, ReuseAddress.self, ManyClients.self, ErrorPaths.self,
     ]
 
     public static func named(_ name: String) -> (any Experiment.Type)? {

@@ -342,6 +342,39 @@ public enum ExperimentText: String, SentenceID {
     case closeWaitAfter
     case closeWaitAfterWrong
     case closeWaitSectionAfter
+    case errorsSummary
+    case errorsNoteReset
+    case errorsNoteSignals
+    case errorsNoteNoRoute
+    case errorsNoteNoARP
+    case errorsNoteSynDropped
+    case errorsNoteCookies
+    case errorsContext
+    case errorsResetSeen
+    case errorsResetMissing
+    case errorsFirstSend
+    case errorsFirstSendWrong
+    case errorsSecondSend
+    case errorsSecondSendWrong
+    case errorsSignal
+    case errorsSignalWrong
+    case errorsPython
+    case errorsNoRoute
+    case errorsNoRouteWrong
+    case errorsSectionRoutes
+    case errorsNoARP
+    case errorsNoARPWrong
+    case errorsSectionNeighbours
+    case errorsSynDropped
+    case errorsSynDroppedCaptured
+    case errorsSynDroppedWrong
+    case errorsCookies
+    case errorsCookiesWrong
+    case errorsCountersUnreadable
+    case errorsFullQueue
+    case errorsFullQueueWrong
+    case errorsSectionCounters
+    case errorsRemarkDropped
 }
 
 /// An experiment's sentences in one language.

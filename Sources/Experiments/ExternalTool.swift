@@ -63,7 +63,8 @@ public struct ToolError: Error, Sendable, CustomStringConvertible {
 public enum ExternalTool {
     /// The Debian package that provides each tool the experiments use.
     public static let packages: [String: String] = [
-        "ip": "iproute2", "ss": "iproute2", "nft": "nftables", "tcpdump": "tcpdump",
+        "ip": "iproute2", "ss": "iproute2", "nstat": "iproute2", "nft": "nftables", "tcpdump": "tcpdump",
+        "sysctl": "procps",
     ]
 
     /// Where a tool lives, searching $PATH and then the sbin directories a non-root $PATH

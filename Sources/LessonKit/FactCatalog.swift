@@ -96,6 +96,18 @@ public struct FactCatalog: Sendable {
         LabFact(command: ["experiment", "reuse-address"], name: "second-listener-reuseaddr", values: ["EADDRINUSE", "ok"]),
         LabFact(command: ["experiment", "reuse-address"], name: "reuseaddr-new-only", values: ["EADDRINUSE", "ok"]),
         LabFact(command: ["experiment", "reuse-address"], name: "reuseport-second-bind", values: ["ok", "EADDRINUSE"]),
+        LabFact(command: ["experiment", "errors"], name: "first-send-after-reset", values: ["ECONNRESET", "EPIPE", "ok"]),
+        LabFact(command: ["experiment", "errors"], name: "write-after-reset", values: ["EPIPE", "ECONNRESET", "ok"]),
+        LabFact(command: ["experiment", "errors"], name: "sigpipe-without-nosignal", values: ["raised", "none"]),
+        LabFact(command: ["experiment", "errors"], name: "sigpipe-with-nosignal", values: ["raised", "none"]),
+        LabFact(command: ["experiment", "errors"], name: "no-route", values: ["ENETUNREACH", "EHOSTUNREACH", "ETIMEDOUT", "connected", "other"]),
+        LabFact(command: ["experiment", "errors"], name: "no-arp-answer", values: ["EHOSTUNREACH", "ETIMEDOUT", "ENETUNREACH", "connected", "other"]),
+        LabFact(command: ["experiment", "errors"], name: "syn-dropped", values: ["ETIMEDOUT", "EHOSTUNREACH", "ECONNREFUSED", "timed-out", "connected", "other"]),
+        LabFact(command: ["experiment", "errors"], name: "syns-dropped", values: ["1", "2", "3", "4", "5", "6"]),
+        LabFact(command: ["experiment", "errors"], name: "syncookies-sent", values: ["yes", "no"]),
+        LabFact(command: ["experiment", "errors"], name: "syncookies-recv", values: ["yes", "no"]),
+        LabFact(command: ["experiment", "errors"], name: "listen-overflows", values: ["yes", "no"]),
+        LabFact(command: ["experiment", "errors"], name: "full-queue-connect", values: ["timed-out", "connected", "refused", "failed"]),
     ])
 
     /// The fact `name` recorded by the command `arguments` (a fact of `handshake` is found

@@ -31,6 +31,17 @@ enum FactWords {
         ],
         "bind-without-reuseaddr": ["EADDRINUSE": .factBindWithoutReuseInUse, "ok": .factBindWithoutReuseOK],
         "reuseaddr-new-only": ["EADDRINUSE": .factReuseNewOnlyInUse, "ok": .factReuseNewOnlyOK],
+        "write-after-reset": [
+            "EPIPE": .factSecondSendEPIPE, "ECONNRESET": .factSecondSendECONNRESET, "ok": .factSecondSendOk,
+        ],
+        "no-arp-answer": [
+            "EHOSTUNREACH": .factNoARPHostUnreachable, "ETIMEDOUT": .factNoARPTimedOut,
+            "ENETUNREACH": .factNoARPNetUnreachable, "connected": .factNoARPConnected, "other": .factNoARPOther,
+        ],
+        "full-queue-connect": [
+            "timed-out": .factFullQueueTimedOut, "connected": .factFullQueueConnected,
+            "refused": .factFullQueueRefused, "failed": .factFullQueueFailed,
+        ],
     ]
 
     /// The sentence saying that `fact` had `value`, if it has one.

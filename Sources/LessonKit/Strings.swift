@@ -37,6 +37,9 @@ public enum UIText: String, SentenceID {
     case factUnreadCloseRst, factUnreadCloseFin, factUnreadCloseNone
     case factServerAfterFinCloseWait, factServerAfterFinEstab, factServerAfterFinOther
     case factBindWithoutReuseInUse, factBindWithoutReuseOK, factReuseNewOnlyInUse, factReuseNewOnlyOK
+    case factSecondSendEPIPE, factSecondSendECONNRESET, factSecondSendOk
+    case factNoARPHostUnreachable, factNoARPTimedOut, factNoARPNetUnreachable, factNoARPConnected, factNoARPOther
+    case factFullQueueTimedOut, factFullQueueConnected, factFullQueueRefused, factFullQueueFailed
     case needsCaptureRecorded, predictionMatchedRecorded, predictionMismatchedRecorded
     case reasonNoFacts, reasonExit, reasonSignal, reasonNotStarted, reasonMissingFact, reasonBadFacts, reasonNoPrivilege
     case reasonNotRun, reasonNeedsRoot

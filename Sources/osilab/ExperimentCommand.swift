@@ -31,6 +31,7 @@ struct ExperimentCommand: ParsableCommand {
             ExperimentSubcommand<CloseWait>.self,
             ExperimentSubcommand<ReuseAddress>.self,
             ExperimentSubcommand<ManyClients>.self,
+            ExperimentSubcommand<ErrorPaths>.self,
         ]
     )
 

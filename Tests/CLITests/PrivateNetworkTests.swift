@@ -123,6 +123,41 @@ final class PrivateNetworkTests: XCTestCase {
             let written = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: String]
             XCTAssertEqual(written, facts, name)
         }
+    // MARK: errors
+
+    func testErrorsAsNobodyGetsTheSameErrnosAndCountersAndLeavesNothing() throws {
+        let facts = NSTemporaryDirectory() + "osilab-nobody-errors-\(getpid()).json"
+        defer { unlink(facts) }
+        try writableByNobody(facts)
+        let run = try Background.asNobody(["experiment", "errors", "--plain", "--facts", facts])
+        let namespace = try XCTUnwrap(run.waitForOwnUserNamespace(), "the run entered a user namespace of its own")
+        XCTAssertTrue(run.waitForExit(seconds: 30), "errors finishes in about six seconds")
+        XCTAssertEqual(run.status, 0, "every claim held: \(run.errors())")
+        let output = run.output()
+        // The sysctls and the veth pair are allowed in the nested namespace a user namespace owns.
+        XCTAssertTrue(output.contains("$ sysctl -w net.ipv4.tcp_syncookies=2"), output)
+        XCTAssertTrue(output.contains("$ ip link add osilab0 type veth peer name osilab1"), output)
+        XCTAssertFalse(output.contains("[no]"), output)
+        let written = try XCTUnwrap(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: facts))) as? [String: String])
+        // The same facts ErrorPathsTests.testEachFailureGivesTheKernelsErrno asserts as root.
+        XCTAssertEqual(written["first-send-after-reset"], "ECONNRESET")
+        XCTAssertEqual(written["write-after-reset"], "EPIPE")
+        XCTAssertEqual(written["sigpipe-without-nosignal"], "raised")
+        XCTAssertEqual(written["sigpipe-with-nosignal"], "none")
+        XCTAssertEqual(written["no-route"], "ENETUNREACH")
+        XCTAssertEqual(written["no-arp-answer"], "EHOSTUNREACH")
+        XCTAssertEqual(written["syn-dropped"], "ETIMEDOUT")
+        XCTAssertEqual(written["syncookies-sent"], "yes")
+        XCTAssertEqual(written["syncookies-recv"], "yes")
+        XCTAssertEqual(written["listen-overflows"], "yes")
+        XCTAssertGreaterThanOrEqual(Int(written["syns-dropped"] ?? "") ?? 0, 2, "the kernel's nft counter counted the SYN copies")
+        XCTAssertTrue(Namespaces.waitUntilEmpty(userNamespace: namespace), "no process is left in \(namespace)")
+        XCTAssertFalse(try hostNamespaceNames().contains { $0.hasPrefix("osilab-") && !$0.hasPrefix("osilab-\(getpid())-") },
+                       "nothing was created in the machine's /run/netns")
+        XCTAssertEqual(try String(contentsOfFile: "/proc/sys/net/ipv4/tcp_syncookies", encoding: .utf8)
+                        .trimmingCharacters(in: .whitespacesAndNewlines), "1",
+                       "the machine's own tcp_syncookies is untouched (1, the default)")
     }
 
     /// An empty file at `path` that nobody may write (osilab writes facts there as nobody).

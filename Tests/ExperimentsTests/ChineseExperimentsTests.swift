@@ -23,6 +23,10 @@ final class ChineseExperimentsTests: ExperimentTestCase {
     /// exceptions, the kernel's counters, Nagle's algorithm.
     static let names: Set<String> = ["ConnectionRefusedError", "ConnectionResetError", "TimeoutError", "BlockingIOError",
                                      "UnicodeDecodeError", "ListenOverflows", "TCPDeferAcceptDrop", "Nagle", "OSError"]
+                                     "UnicodeDecodeError", "ListenOverflows", "TCPDeferAcceptDrop", "Nagle",
+                                     "BrokenPipeError", "cookie", "SyncookiesSent", "SyncookiesRecv", "ListenDrops",
+                                     "TcpExtSyncookiesSent", "TcpExtSyncookiesRecv", "TcpExtListenOverflows", "TcpExtListenDrops",
+                                     "nstat", "sysctl"]
 
     /// Words other modules put on the ladder in every language (not this area's): the trace's
     /// `EAGAIN (timeout)` for a call that timed out, and ICMP's `port unreachable` (Sources/Report/Ladder.swift).
@@ -101,6 +105,19 @@ final class ChineseExperimentsTests: ExperimentTestCase {
             + "（Python：errno.errorcode[\(ECONNREFUSED)] == 'ECONNREFUSED'）")
         XCTAssertTrue(report.contains { $0.contains("服务器 127.0.0.1:\(port)") }, "the ladder's header is Chinese")
         XCTAssertTrue(report.contains { $0.hasPrefix("[ok] 发往端口 \(port) 的两个 SYN") }, report.joined(separator: "\n"))
+    }
+
+    func testErrorPathsInChinese() throws {
+        let (outcome, report) = try runInChinese(ErrorPaths(), limit: 30)
+        claim(outcome, "RST 之后，客户端的第一次 send() 以 ECONNRESET 失败")
+        claim(outcome, "再下一次 send() 以 EPIPE 失败（Python：BrokenPipeError）")
+        claim(outcome, "connect() 到 \(ErrorPaths.unroutable) 在 ")
+        claim(outcome, "connect() 到 \(ErrorPaths.silentNeighbour) 在 ")
+        let dropped = try XCTUnwrap(outcome.facts["syns-dropped"])
+        claim(outcome, "规则丢弃了 \(dropped) 个 SYN（它的计数器和抓包一致）")
+        claim(outcome, "tcp_syncookies = 2 时每个 SYN 都用 cookie 应答")
+        XCTAssertEqual(remarks(outcome).filter { $0 == "被规则丢弃：没有应答，连 RST 也没有" }.count, Int(dropped))
+        XCTAssertTrue(report.contains("邻居表（ARP）"), "the section titles are Chinese")
     }
 
     func testDropFinalAckInChinese() throws {

@@ -101,6 +101,10 @@ final class SentenceFilesTests: XCTestCase {
         // Python's exception names, kernel counters and a man page's name for an algorithm.
         "ConnectionRefusedError", "ConnectionResetError", "TimeoutError", "BlockingIOError", "UnicodeDecodeError",
         "ListenOverflows", "TCPDeferAcceptDrop", "Nagle", "OSError",
+        // The errors experiment: Python's BrokenPipeError, the SYN cookie, the TcpExt counters as nstat names
+        // them, and the tools that set and read them.
+        "BrokenPipeError", "cookie", "SyncookiesSent", "SyncookiesRecv", "ListenDrops", "TcpExtSyncookiesSent",
+        "TcpExtSyncookiesRecv", "TcpExtListenOverflows", "TcpExtListenDrops", "nstat", "sysctl",
         // Words of the commands the learner reads or types (`sudo apt-get install`, `nft flush chain inet osilab
         // input`, `ip`, setns(2), `osilab experiment udp`), Python's `False`, and the unit `ms`.
         "install", "ip", "setns", "flush", "chain", "inet", "input", "udp", "sticky", "False", "ms",
