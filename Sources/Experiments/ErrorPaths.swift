@@ -172,7 +172,7 @@ public struct ErrorPaths: Experiment {
     /// Runs on a thread inside the namespace: the five parts, recorded.
     static func scenario(namespace: NetworkNamespace, capture: Bool, say: ExperimentStrings) throws -> Observed {
         let tracer = TraceRecorder()
-        let recorder = try ExperimentRecorder(filter: "tcp", capture: capture, tracer: tracer)
+        let recorder = try ExperimentRecorder(filter: "tcp", capture: capture, tracer: tracer, kernelPorts: [port])
         var observed = Observed(run: RecordedRun(packets: [], trace: [], statistics: nil, linkType: .ethernet),
                                 timeline: Timeline.build(packets: [], trace: [], notes: []))
         let (run, timeline) = try recorder.record {

@@ -71,7 +71,8 @@ public struct ReuseAddress: Experiment {
         }
         // Only the first old server's port is captured: the second connection would repeat its
         // segments, off the ladder, and its part rests on bind() and ss alone.
-        let recorder = try ExperimentRecorder(filter: "tcp port \(port)", capture: settings.capture, tracer: tracer)
+        let recorder = try ExperimentRecorder(filter: "tcp port \(port)", capture: settings.capture, tracer: tracer,
+                                              kernelPorts: [port], kernelInterval: settings.kernelInterval)
         var observed = Observed()
 
         /// "ok", or the name of the errno `body` failed with.
