@@ -72,7 +72,7 @@ let coverageTopics: [(id: String, terms: [String])] = [
     ("errata.sendfile", ["zero-copy", "sendfile"]),
     ("errata.setblocking-eagain", ["EAGAIN", "BlockingIOError"]),
     ("errata.backlog", ["backlog", "accept queue"]),
-    // Lesson 13 (many-clients; numbered 11 until lessons 11 and 12 are merged).
+    // Lesson 13 (many-clients).
     ("clients.one-at-a-time", ["accept()", "Recv-Q", "iterative"]),
     ("clients.threads", ["threading", "thread"]),
     ("clients.readiness", ["select()", "poll()", "epoll", "selectors"]),
@@ -84,7 +84,7 @@ let coverageTopics: [(id: String, terms: [String])] = [
     ("closing.reset", ["RST", "SO_LINGER", "ECONNRESET"]),
     ("closing.reuseaddr", ["SO_REUSEADDR", "EADDRINUSE", "setReuseAddress"]),
     ("closing.reuseport", ["SO_REUSEPORT", "hash"]),
-    // Lesson "Error paths" (Lessons/11-errors; 14 once lessons 11-13 land).
+    // Lesson 14 (errors): the error paths.
     ("errors.reset", ["ECONNRESET", "ConnectionResetError", "RST", "SO_LINGER"]),
     ("errors.epipe-sigpipe", ["EPIPE", "BrokenPipeError", "SIGPIPE", "MSG_NOSIGNAL", "SIG_IGN"]),
     ("errors.unreachable", ["ENETUNREACH", "EHOSTUNREACH", "ARP", "route"]),
