@@ -41,6 +41,10 @@ final class CaptureCommandTests: XCTestCase {
         let port = 40_000 + Int(getpid() % 20_000)
         let watcher = Process()
         watcher.executableURL = OsilabProcess.executable
+        var environment = ProcessInfo.processInfo.environment
+        environment["XDG_STATE_HOME"] = OsilabProcess.isolatedStateHome
+        environment["OSILAB_LANG"] = nil
+        watcher.environment = environment
         watcher.arguments = ["watch", "--port", String(port), "--count", "3", "--write", path]
         let output = Pipe()
         watcher.standardOutput = output

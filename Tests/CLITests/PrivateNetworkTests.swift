@@ -123,6 +123,8 @@ final class PrivateNetworkTests: XCTestCase {
             let written = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: String]
             XCTAssertEqual(written, facts, name)
         }
+    }
+
     // MARK: errors
 
     func testErrorsAsNobodyGetsTheSameErrnosAndCountersAndLeavesNothing() throws {

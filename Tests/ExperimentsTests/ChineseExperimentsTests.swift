@@ -22,8 +22,7 @@ final class ChineseExperimentsTests: ExperimentTestCase {
     /// Names a Chinese sentence keeps (as SentenceFilesTests' kept-experiments does): Python's
     /// exceptions, the kernel's counters, Nagle's algorithm.
     static let names: Set<String> = ["ConnectionRefusedError", "ConnectionResetError", "TimeoutError", "BlockingIOError",
-                                     "UnicodeDecodeError", "ListenOverflows", "TCPDeferAcceptDrop", "Nagle", "OSError"]
-                                     "UnicodeDecodeError", "ListenOverflows", "TCPDeferAcceptDrop", "Nagle",
+                                     "UnicodeDecodeError", "ListenOverflows", "TCPDeferAcceptDrop", "Nagle", "OSError",
                                      "BrokenPipeError", "cookie", "SyncookiesSent", "SyncookiesRecv", "ListenDrops",
                                      "TcpExtSyncookiesSent", "TcpExtSyncookiesRecv", "TcpExtListenOverflows", "TcpExtListenDrops",
                                      "nstat", "sysctl"]
@@ -215,6 +214,8 @@ final class ChineseExperimentsTests: ExperimentTestCase {
         claim(outcome, "ss 显示监听套接字的 Recv-Q 为 49")
         claim(outcome, "每连接一线程的服务器同时服务了 50 个客户端，用了 51 个线程")
         claim(outcome, "poll() 服务器在一个线程里同时服务了 50 个客户端")
+    }
+
     func testCloseWaitInChinese() throws {
         let (outcome, _) = try runInChinese(CloseWait())
         claim(outcome, "服务器的每次 recv() 都返回了 b\"\"（\(CloseWait.clients) 次中 \(CloseWait.clients) 次）")

@@ -53,6 +53,7 @@ final class CleanupAndCommandTests: ExperimentTestCase {
     func testANamespaceLeftBySIGKILLIsRemovedByTheNextRun() throws {
         let process = Process()
         process.executableURL = try osilab()
+        process.environment = isolatedOsilabEnvironment()
         process.arguments = ["experiment", "drop-final-ack", "--plain"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -79,6 +80,7 @@ final class CleanupAndCommandTests: ExperimentTestCase {
     func testRefusedAsJSONEndToEnd() throws {
         let process = Process()
         process.executableURL = try osilab()
+        process.environment = isolatedOsilabEnvironment()
         let factsPath = NSTemporaryDirectory() + "osilab-refused-facts-\(getpid()).json"
         defer { unlink(factsPath) }
         process.arguments = ["experiment", "refused", "--json", "--facts", factsPath]
@@ -114,6 +116,7 @@ final class CleanupAndCommandTests: ExperimentTestCase {
     func testTheListNamesEveryExperimentWithWhatItNeeds() throws {
         let process = Process()
         process.executableURL = try osilab()
+        process.environment = isolatedOsilabEnvironment()
         process.arguments = ["experiment"]
         let output = Pipe()
         process.standardOutput = output

@@ -142,6 +142,17 @@ func osilabBinary(file: StaticString = #filePath, line: UInt = #line) throws -> 
     return binary
 }
 
+/// The environment for an osilab the tests start: a state folder of its own, so that a
+/// language an earlier `--lang` stored in the machine's progress file is not used.
+func isolatedOsilabEnvironment() -> [String: String] {
+    let state = NSTemporaryDirectory() + "osilab-experiments-state-\(getpid())"
+    mkdir(state, 0o700)
+    var environment = ProcessInfo.processInfo.environment
+    environment["XDG_STATE_HOME"] = state
+    environment["OSILAB_LANG"] = nil
+    return environment
+}
+
 /// Runs `osilab experiment drop-final-ack --plain` (and `extra`), interrupts it with SIGINT
 /// once its network namespace exists, and waits at most 10 s for it to end.
 /// - Returns: what it wrote on standard error, the namespace's name, the process, and
@@ -150,6 +161,7 @@ func interruptDropFinalAck(_ extra: [String] = [], file: StaticString = #filePat
     -> (message: String, namespace: String, process: Process, ended: Bool) {
     let process = Process()
     process.executableURL = try osilabBinary(file: file, line: line)
+    process.environment = isolatedOsilabEnvironment()
     process.arguments = ["experiment", "drop-final-ack", "--plain"] + extra
     process.standardOutput = FileHandle.nullDevice
     let errors = Pipe()
