@@ -1,0 +1,152 @@
+import Foundation
+import Sockets
+import SystemPackage
+import XCTest
+
+/// Claims lessons 7 and 8 make about the kernel and about CPython, each checked on a real run:
+/// the errno of a raw system call, poll() on the peer, or strace of python3.
+final class KernelClaimsTests: XCTestCase {
+    // MARK: Lesson 7: a blocking connect() whose SO_SNDTIMEO runs out
+
+    /// `__inet_stream_connect()` returns EINPROGRESS when the send timeout expires, because the
+    /// handshake goes on; EAGAIN would be the would-block errno, which is not what happens here.
+    func testBlockingConnectWhoseSendTimeoutRunsOutFailsWithEINPROGRESS() throws {
+        let (listener, address) = try makeListener(backlog: 0)
+        defer { listener.close() }
+        // backlog 0: one finished connection fills the accept queue; the next SYN is dropped.
+        let first = try Socket(family: .inet, type: .stream)
+        defer { first.close() }
+        try first.connect(to: address)
+
+        let raw = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        XCTAssertGreaterThanOrEqual(raw, 0)
+        defer { Glibc.close(raw) }
+        var limit = timeval(tv_sec: 0, tv_usec: 300_000)
+        XCTAssertEqual(setsockopt(raw, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size)), 0)
+        var target = sockaddr_in()
+        target.sin_family = sa_family_t(AF_INET)
+        target.sin_port = (address.port ?? 0).bigEndian
+        target.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
+        let result = withUnsafePointer(to: &target) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(raw, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        let code = errno
+        XCTAssertEqual(result, -1, "connect() to a full accept queue must not succeed")
+        XCTAssertEqual(code, EINPROGRESS, "SO_SNDTIMEO expiry in a blocking connect() is EINPROGRESS, got \(ErrnoName.of(code))")
+
+        // osilab's Socket reports the same errno behind its .timedOut reason.
+        let client = try Socket(family: .inet, type: .stream)
+        defer { client.close() }
+        try client.setTimeout(.milliseconds(300))
+        XCTAssertThrowsError(try client.connect(to: address)) { error in
+            let failure = error as? SocketError
+            XCTAssertEqual(failure?.reason, .timedOut)
+            XCTAssertEqual(failure?.errno, .nowInProgress)
+        }
+    }
+
+    // MARK: Lesson 8: close() and the last reference
+
+    /// close() sends the FIN only when the last descriptor for the socket goes; shutdown()
+    /// acts on the socket itself, whatever descriptors remain.
+    func testCloseSendsFinOnlyWithTheLastDescriptorWhileShutdownActsAtOnce() throws {
+        let (listener, client, connection) = try makeConnection()
+        defer { listener.close(); connection.close() }
+        let copy = dup(client.fileno)
+        XCTAssertGreaterThanOrEqual(copy, 0)
+        client.close()
+        XCTAssertFalse(readable(connection.fileno, milliseconds: 300),
+                       "a duplicated descriptor keeps the connection open: no FIN after the first close()")
+        Glibc.close(copy)
+        XCTAssertTrue(readable(connection.fileno, milliseconds: 2000), "closing the last descriptor sends the FIN")
+        XCTAssertEqual(try connection.recv(maxBytes: 16), [], "recv() after the FIN returns empty")
+
+        let (listener2, client2, connection2) = try makeConnection()
+        defer { listener2.close(); connection2.close(); client2.close() }
+        let copy2 = dup(client2.fileno)
+        defer { Glibc.close(copy2) }
+        try client2.shutdown(.write)
+        XCTAssertTrue(readable(connection2.fileno, milliseconds: 2000), "shutdown(SHUT_WR) sends the FIN although a copy is open")
+        XCTAssertEqual(try connection2.recv(maxBytes: 16), [])
+    }
+
+    // MARK: Lesson 8: three ways to get b"" that are not the peer's FIN
+
+    func testEmptyResultsThatAreNotEndOfStream() throws {
+        let (listener, client, connection) = try makeConnection()
+        defer { listener.close(); client.close(); connection.close() }
+        _ = try client.send(Array("hi".utf8))
+        XCTAssertTrue(readable(connection.fileno, milliseconds: 2000))
+        // recv(0) returns 0 bytes although two are waiting, and takes none of them.
+        var nothing = [UInt8](repeating: 0, count: 1)
+        let zero = nothing.withUnsafeMutableBytes { Glibc.recv(connection.fileno, $0.baseAddress, 0, 0) }
+        XCTAssertEqual(zero, 0, "recv() of 0 bytes returns 0 with data waiting")
+        XCTAssertEqual(try connection.recv(maxBytes: 16), Array("hi".utf8), "the data is still there")
+
+        // After this side's own shutdown(SHUT_RD), recv() returns 0 at once, no FIN needed.
+        try connection.shutdown(.read)
+        XCTAssertEqual(try connection.recv(maxBytes: 16), [], "recv() after shutdown(SHUT_RD) returns empty")
+        XCTAssertFalse(readable(client.fileno, milliseconds: 100), "SHUT_RD sent nothing to the peer")
+
+        // An empty UDP datagram arrives as a 0-byte datagram with its sender.
+        let receiver = try Socket(family: .inet, type: .datagram)
+        let sender = try Socket(family: .inet, type: .datagram)
+        defer { receiver.close(); sender.close() }
+        try receiver.bind(to: .ipv4(.loopback, port: 0))
+        try receiver.setTimeout(.seconds(2))
+        XCTAssertEqual(try sender.sendTo([], address: try receiver.localAddress()), 0)
+        let (bytes, from) = try receiver.recvFrom(maxBytes: 16)
+        XCTAssertEqual(bytes, [], "an empty datagram is received as 0 bytes")
+        XCTAssertNotNil(from.port, "with the sender's address")
+    }
+
+    // MARK: Lesson 7: CPython's settimeout() is O_NONBLOCK and poll()
+
+    func testPythonSettimeoutSetsNonBlockingAndPollsWithoutSocketTimeouts() throws {
+        let script = """
+            import os, socket
+            l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
+            s = socket.socket(); s.settimeout(0.5)
+            s.connect(l.getsockname())
+            try:
+                s.recv(10)
+            except TimeoutError:
+                pass
+            print(s.fileno(), os.get_blocking(s.fileno()))
+            """
+        let traceFile = FileManager.default.temporaryDirectory.appendingPathComponent("osilab-settimeout-\(getpid()).strace")
+        defer { try? FileManager.default.removeItem(at: traceFile) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["strace", "-f", "-qq", "-o", traceFile.path,
+                             "-e", "trace=ioctl,fcntl,poll,ppoll,setsockopt,connect", "python3", "-c", script]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = Pipe()
+        try process.run()
+        process.waitUntilExit()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(process.terminationStatus, 0, "strace and python3 must run (scripts/setup --tests installs strace)")
+        let fields = printed.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        XCTAssertEqual(fields.count, 2, "python printed: \(printed)")
+        let descriptor = fields.first ?? "?"
+        XCTAssertEqual(fields.last, "False", "os.get_blocking() on a socket in timeout mode: the descriptor is non-blocking")
+        let trace = (try? String(contentsOf: traceFile, encoding: .utf8)) ?? ""
+        let lines = trace.split(separator: "\n").map(String.init)
+        let setsNonBlocking = lines.contains {
+            $0.contains("ioctl(\(descriptor), FIONBIO, [1])") || ($0.contains("fcntl(\(descriptor), F_SETFL") && $0.contains("O_NONBLOCK"))
+        }
+        XCTAssertTrue(setsNonBlocking, "settimeout() sets O_NONBLOCK (FIONBIO or F_SETFL):\n\(trace)")
+        XCTAssertTrue(lines.contains { $0.contains("connect(\(descriptor),") && $0.contains("EINPROGRESS") },
+                      "the timed connect() is a non-blocking connect:\n\(trace)")
+        XCTAssertTrue(lines.contains { $0.contains("poll([{fd=\(descriptor), events=POLLIN}], 1, 500)") && $0.contains("Timeout") },
+                      "recv() waited in poll() for the 500 ms:\n\(trace)")
+        XCTAssertFalse(trace.contains("SO_RCVTIMEO") || trace.contains("SO_SNDTIMEO"), "CPython never uses SO_*TIMEO:\n\(trace)")
+    }
+
+    /// Whether the descriptor becomes readable (data, FIN or error) within the time.
+    private func readable(_ descriptor: Int32, milliseconds: Int32) -> Bool {
+        var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        return poll(&entry, 1, milliseconds) == 1
+    }
+}
