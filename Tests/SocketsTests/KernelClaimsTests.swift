@@ -70,6 +70,29 @@ final class KernelClaimsTests: XCTestCase {
         XCTAssertEqual(try connection2.recv(maxBytes: 16), [])
     }
 
+    // MARK: Lesson 8: who holds TIME-WAIT, and for how long
+
+    /// The side that sent the first FIN keeps TIME-WAIT for TCP_TIMEWAIT_LEN (60 s); `ss -tano`
+    /// shows the kernel's timer.
+    func testTheSideThatClosedFirstHoldsTimeWaitForSixtySeconds() throws {
+        let (listener, client, connection) = try makeConnection()
+        defer { listener.close() }
+        let clientPort = try client.localAddress().port ?? 0
+        client.close()
+        XCTAssertTrue(readable(connection.fileno, milliseconds: 2000))
+        XCTAssertEqual(try connection.recv(maxBytes: 16), [])
+        connection.close()
+        XCTAssertTrue(waitFor(state: "time-wait", port: clientPort).contains("127.0.0.1:\(clientPort) "),
+                      "the client, which closed first, is in TIME-WAIT")
+        let line = waitFor(state: "time-wait", port: clientPort)
+        let timer = line.range(of: #"timewait,(\d+)sec"#, options: .regularExpression).map { String(line[$0]) } ?? ""
+        let seconds = Int(timer.dropFirst("timewait,".count).dropLast("sec".count)) ?? 0
+        XCTAssertTrue((50...60).contains(seconds), "TIME-WAIT lasts 60 s on Linux; ss showed \(line)")
+        let listenerPort = try listener.localAddress().port ?? 0
+        let serverSide = ss(["-tanH", "state", "time-wait", "sport", "=", ":\(listenerPort)"])
+        XCTAssertFalse(serverSide.contains("127.0.0.1:\(listenerPort) "), "the server, which closed second, holds no TIME-WAIT: \(serverSide)")
+    }
+
     // MARK: Lesson 8: three ways to get b"" that are not the peer's FIN
 
     func testEmptyResultsThatAreNotEndOfStream() throws {
@@ -142,6 +165,29 @@ final class KernelClaimsTests: XCTestCase {
         XCTAssertTrue(lines.contains { $0.contains("poll([{fd=\(descriptor), events=POLLIN}], 1, 500)") && $0.contains("Timeout") },
                       "recv() waited in poll() for the 500 ms:\n\(trace)")
         XCTAssertFalse(trace.contains("SO_RCVTIMEO") || trace.contains("SO_SNDTIMEO"), "CPython never uses SO_*TIMEO:\n\(trace)")
+    }
+
+    /// The `ss -tano` line of the socket on this local port in this state, once it is there (2 s at most).
+    private func waitFor(state: String, port: UInt16) -> String {
+        for _ in 0..<20 {
+            let text = ss(["-tanoH", "state", state, "sport", "=", ":\(port)"])
+            if !text.isEmpty { return text }
+            usleep(100_000)
+        }
+        return ""
+    }
+
+    private func ss(_ arguments: [String]) -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["ss"] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = Pipe()
+        guard (try? process.run()) != nil else { return "" }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Whether the descriptor becomes readable (data, FIN or error) within the time.
