@@ -123,6 +123,42 @@ final class KernelClaimsTests: XCTestCase {
         XCTAssertNotNil(from.port, "with the sender's address")
     }
 
+    // MARK: Lesson 5: what a raw socket reads
+
+    /// An IPv4 raw socket reads the IP header with each packet; an IPv6 one never does.
+    func testIPv4RawSocketsReadTheIPHeaderAndIPv6OnesDoNot() throws {
+        guard getuid() == 0 else { throw XCTSkip("raw sockets need CAP_NET_RAW (root)") }
+        let v4 = try Socket(family: .inet, type: .raw, protocol: Int32(IPPROTO_ICMP))
+        defer { v4.close() }
+        try v4.setTimeout(.seconds(2))
+        // Echo request, id 0, seq 1; the checksum worked by hand: ~(0x0800 + 0x0001) = 0xf7fe.
+        // The kernel builds the IPv4 header for us (no IP_HDRINCL).
+        let echo: [UInt8] = [8, 0, 0xf7, 0xfe, 0, 0, 0, 1]
+        _ = try v4.sendTo(echo, address: .ipv4(.loopback, port: 0))
+        let (packet, _) = try v4.recvFrom(maxBytes: 256)
+        XCTAssertEqual(packet.first, 0x45, "IPv4, 20-byte header: the raw socket read the IP header")
+        XCTAssertEqual(packet.count, 20 + 8)
+
+        let v6 = try Socket(family: .inet6, type: .raw, protocol: Int32(IPPROTO_ICMPV6))
+        defer { v6.close() }
+        try v6.setTimeout(.seconds(2))
+        // The kernel fills in the ICMPv6 checksum itself (RFC 3542).
+        let echo6: [UInt8] = [128, 0, 0, 0, 0, 0, 0, 1]
+        _ = try v6.sendTo(echo6, address: .ipv6(.loopback, port: 0))
+        let (message, _) = try v6.recvFrom(maxBytes: 256)
+        let type: UInt8 = message.first ?? 0
+        XCTAssertTrue(type == 128 || type == 129, "the first byte is the ICMPv6 type, not an IPv6 header (0x6_)")
+        XCTAssertEqual(message.count, 8)
+    }
+
+    /// The lesson quotes this machine's value, which is the kernel's default.
+    func testPingGroupRangeIsTheKernelDefaultThatAllowsNoGroup() throws {
+        let text = try String(contentsOfFile: "/proc/sys/net/ipv4/ping_group_range", encoding: .utf8)
+        let fields: [Substring] = text.split(whereSeparator: \.isWhitespace)
+        let bounds: [Int] = fields.compactMap { Int($0) }
+        XCTAssertEqual(bounds, [1, 0], "net.ipv4.ping_group_range; lesson 5 says `1 0` here")
+    }
+
     // MARK: Lesson 7: CPython's settimeout() is O_NONBLOCK and poll()
 
     func testPythonSettimeoutSetsNonBlockingAndPollsWithoutSocketTimeouts() throws {
