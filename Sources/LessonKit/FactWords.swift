@@ -16,6 +16,10 @@ enum FactWords {
             "syn": .factConnectAfterSyn, "synack": .factConnectAfterSynack,
             "ack": .factConnectAfterAck, "data": .factConnectAfterData,
         ],
+        "late-overflow": [
+            "ack-dropped": .factLateAckDropped, "accepted": .factLateAccepted,
+            "rst": .factLateRst, "none": .factLateNone,
+        ],
     ]
 
     /// The sentence saying that `fact` had `value`, if it has one.

@@ -31,6 +31,7 @@ public enum UIText: String, SentenceID {
     // What a lab observed, in words (see FactWords)
     case factAcceptAfterSyn, factAcceptAfterSynack, factAcceptAfterAck, factAcceptAfterData
     case factConnectAfterSyn, factConnectAfterSynack, factConnectAfterAck, factConnectAfterData
+    case factLateAckDropped, factLateAccepted, factLateRst, factLateNone
     case needsCaptureRecorded, predictionMatchedRecorded, predictionMismatchedRecorded
     case reasonNoFacts, reasonExit, reasonSignal, reasonNotStarted, reasonMissingFact, reasonBadFacts, reasonNoPrivilege
     case reasonNotRun, reasonNeedsRoot
