@@ -633,7 +633,7 @@ extension Sentences {
         "experiment.nbRecv": "还没收到任何数据时，对非阻塞连接调用 recv()，{0} 后就以 EAGAIN 失败。非阻塞的 recv 没有数据时是一个错误，绝不会返回 b\"\"：b\"\"（0 字节）表示对方关闭了。",
         "experiment.nbRecvWrongFailed": "本应非阻塞的 recv() 立刻以 EAGAIN 失败；它却在 {1} 后以 {0} 失败。",
         "experiment.nbRecvWrongReturned": "本应非阻塞的 recv() 立刻以 EAGAIN 失败；它却在 {0} 后返回了。",
-        "experiment.nbTimeout": "设了 {0} 的超时后，recv() 阻塞了，{1} 后以 EAGAIN 放弃；Python 会抛出 TimeoutError（socket.timeout）。这个超时就是 SO_RCVTIMEO：是内核唤醒了这个调用，没有发送任何东西。",
+        "experiment.nbTimeout": "设了 {0} 的超时后，recv() 阻塞了，{1} 后以 EAGAIN 放弃。这个超时就是 SO_RCVTIMEO：是内核唤醒了这个调用，没有发送任何东西。Python 的 settimeout() 走的是另一条路得到 TimeoutError（socket.timeout）：它把套接字设为非阻塞，在 poll() 里等待。",
         "experiment.nbTimeoutWrongFailed": "本应 recv() 在大约 {0} 后放弃；它却在 {2} 后以 {1} 失败。",
         "experiment.nbTimeoutWrongReturned": "本应 recv() 在大约 {0} 后放弃；它却在 {1} 后返回了。",
         "experiment.nbQuiet": "recv() 等待期间，抓包一个报文都没看到：等待只发生在接收方的内核里，不会去问对端任何事情（TCP 的保活机制默认是关闭的）。",

@@ -630,7 +630,7 @@ extension Sentences {
         "experiment.nbRecv": "recv() on the non-blocking connection, with nothing received, failed with EAGAIN after {0}. An empty non-blocking recv is an error, never b\"\": b\"\" (0 bytes) would mean the peer closed.",
         "experiment.nbRecvWrongFailed": "Expected the non-blocking recv() to fail at once with EAGAIN; it failed with {0} after {1}.",
         "experiment.nbRecvWrongReturned": "Expected the non-blocking recv() to fail at once with EAGAIN; it returned after {0}.",
-        "experiment.nbTimeout": "With a {0} timeout, recv() blocked and gave up after {1} with EAGAIN; Python raises TimeoutError (socket.timeout). The timeout is SO_RCVTIMEO: the kernel wakes the call, nothing is sent.",
+        "experiment.nbTimeout": "With a {0} timeout, recv() blocked and gave up after {1} with EAGAIN. The timeout is SO_RCVTIMEO: the kernel wakes the call, nothing is sent. Python's settimeout() reaches its TimeoutError (socket.timeout) another way: it makes the socket non-blocking and waits in poll().",
         "experiment.nbTimeoutWrongFailed": "Expected recv() to give up after about {0}; it failed with {1} after {2}.",
         "experiment.nbTimeoutWrongReturned": "Expected recv() to give up after about {0}; it returned after {1}.",
         "experiment.nbQuiet": "While recv() waited, the capture saw no packet at all: waiting is local to the receiving kernel, the peer is not asked anything (TCP keepalive is off by default).",
