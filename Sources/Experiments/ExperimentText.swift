@@ -142,6 +142,14 @@ public enum ExperimentText: String, SentenceID {
     case noAcceptTimedOutWrongFailed
     case noAcceptTimedOutWrongReturned
     case noAcceptOverflows
+    case noAcceptNoReset
+    case noAcceptResetSeen
+    case noAcceptLateDropped
+    case noAcceptLateWrong
+    case noAcceptLateWhy
+    case noAcceptLateConnectFailed
+    case noAcceptLateNoTable
+    case noAcceptSectionLate
     case backoffNone
     case backoffLinear
     case backoffLinearSetting

@@ -18,7 +18,11 @@ public struct NoAccept: Experiment {
             one cannot; that last one waits up to \(formatSeconds(Self.lastClientTimeout)) (its socket timeout). \
             `ss -ltn` shows the listening socket before and after (Recv-Q: connections waiting for accept(); \
             Send-Q: the backlog), and `ss -tan` shows each side's state while the last client waits. The \
-            kernel's ListenOverflows counter (/proc/net/netstat) says how often it refused to queue.
+            kernel's ListenOverflows counter (/proc/net/netstat) says how often it refused to queue. \
+            Then a second listener, listen(0), shows the queue filling between the SYN-ACK and the final \
+            ACK: one client holds back its final ACK (TCP_DEFER_ACCEPT on a client socket delays it), a \
+            second client completes its handshake and takes the one place, and the first client's ACK and \
+            data then find the queue full. `ss -tan` shows what each side believes.
             """,
         facts: [
             FactDescription("accept-calls", ["0", "1"], "accept() calls the server made"),
@@ -30,12 +34,21 @@ public struct NoAccept: Experiment {
                             "what happened to the first client that found the queue full"),
             FactDescription("syn-retransmissions", ["0", "1", "2", "3", "4"], "times that client's SYN was sent again"),
             FactDescription("extra-connect", ["timed-out", "connected", "refused", "failed"], "how that client's connect() ended"),
+            FactDescription("syn-reset", ["yes", "no"], "whether any RST answered that client's SYNs"),
+            FactDescription("late-overflow", ["ack-dropped", "accepted", "rst", "none"],
+                            "what happened to a final ACK that found the queue full (the second listener)"),
+            FactDescription("late-connect", ["returned", "failed"], "how that late client's connect() ended"),
         ])
 
     public static let backlog: Int32 = 2
     /// Clients tried at most (the queue holds backlog+1 on Linux; one more shows the overflow).
     static let maximumClients = Int(backlog) + 2
     public static let lastClientTimeout: Duration = .milliseconds(3500)
+    /// The second listener's backlog: one finished connection fills it.
+    static let lateBacklog: Int32 = 0
+    /// Long enough for the delayed ACK (200 ms) and the data to arrive and be dropped, short of the
+    /// server's first SYN-ACK retransmission (1 s), after which ss would still say the same.
+    static let lateSettle: TimeInterval = 0.5
 
     public init() {}
 
@@ -46,6 +59,16 @@ public struct NoAccept: Experiment {
         var clients: [(endpoint: IPEndpoint?, error: SocketError?)] = []
         var overflowsBefore: Int?
         var overflowsAfter: Int?
+        var late: LateOverflow?
+    }
+
+    /// The second case: the queue fills while a client's final ACK is on its way.
+    struct LateOverflow {
+        var lateClient: IPEndpoint?
+        var connectError: SocketError?
+        var table: SocketTable?
+        var port: UInt16
+        var overflows: Int?
     }
 
     public func run(_ settings: ExperimentSettings) throws -> ExperimentOutcome {
@@ -92,9 +115,76 @@ public struct NoAccept: Experiment {
             }
             observed.overflowsAfter = kernelCounter("ListenOverflows")
         }
+        observed.late = try lateOverflow()
         var outcome = stage.outcome(Self.info.name, recorded, scope: .everyClient)
         explain(&outcome, observed, port: port, say: say)
         return outcome
+    }
+
+    /// Runs outside the capture and the trace, on its own listener, so the first case's ladder and
+    /// facts stay as they were; ss and the kernel's counter are its evidence.
+    func lateOverflow() throws -> LateOverflow {
+        let listener = try Socket(family: .inet, type: .stream)
+        defer { listener.close() }
+        try listener.bind(to: .ipv4(.loopback, port: 0))
+        let address = try listener.localAddress()
+        let port = address.port ?? 0
+        try listener.listen(backlog: Self.lateBacklog)
+        let late = try Socket(family: .inet, type: .stream)
+        let prompt = try Socket(family: .inet, type: .stream)
+        defer { late.close(); prompt.close() }
+        // On a connecting socket TCP_DEFER_ACCEPT makes the kernel delay the final ACK
+        // (tcp_rcv_synsent_state_process): connect() returns at the SYN-ACK, the ACK follows later.
+        try late.setDeferAccept(seconds: 5)
+        try late.setTimeout(.seconds(2))
+        try prompt.setTimeout(.seconds(2))
+        let before = kernelCounter("ListenOverflows")
+        var result = LateOverflow(port: port)
+        do {
+            try late.connect(to: address)
+        } catch {
+            result.connectError = error
+            return result
+        }
+        result.lateClient = (try? late.localAddress())?.endpoint
+        try prompt.connect(to: address)
+        _ = try? late.send(Array("hello".utf8))
+        Thread.sleep(forTimeInterval: Self.lateSettle)
+        result.table = try SocketTable.take(port: port)
+        if let before, let after = kernelCounter("ListenOverflows") { result.overflows = after - before }
+        return result
+    }
+
+    func explainLate(_ late: LateOverflow, _ explanation: inout Explanation, _ facts: inout [String: String],
+                     _ outcome: inout ExperimentOutcome, say: ExperimentStrings) {
+        if let error = late.connectError {
+            facts["late-connect"] = "failed"
+            facts["late-overflow"] = "none"
+            explanation.claim(false, say(.noAcceptLateConnectFailed, "\(error)"))
+            return
+        }
+        facts["late-connect"] = "returned"
+        guard let client = late.lateClient, let table = late.table else {
+            facts["late-overflow"] = "none"
+            explanation.claim(false, say(.noAcceptLateNoTable))
+            return
+        }
+        let server = IPEndpoint(.v4(.loopback), late.port)
+        let clientSide = table.row(local: client, peer: server)
+        let serverSide = table.row(local: server, peer: client)
+        let unacknowledged = clientSide?.sendQueue ?? 0
+        let overflow: String
+        if clientSide == nil { overflow = "rst" }
+        else if serverSide?.state == "SYN-RECV" && clientSide?.state == "ESTAB" { overflow = "ack-dropped" }
+        else if serverSide?.state == "ESTAB" { overflow = "accepted" }
+        else { overflow = "none" }
+        facts["late-overflow"] = overflow
+        let counted = late.overflows.map { $0 > 0 } ?? true
+        explanation.claim(overflow == "ack-dropped" && unacknowledged > 0 && counted, overflow == "ack-dropped" && unacknowledged > 0
+            ? say(.noAcceptLateDropped, String(Self.lateBacklog), String(unacknowledged), late.overflows.map(String.init) ?? "?")
+            : say(.noAcceptLateWrong, serverSide?.state ?? "-", clientSide?.state ?? "-", String(unacknowledged)))
+        explanation.context(say(.noAcceptLateWhy))
+        outcome.sections.append(table.section(say(.noAcceptSectionLate)))
     }
 
     func explain(_ outcome: inout ExperimentOutcome, _ observed: Observed, port: UInt16, say: ExperimentStrings) {
@@ -143,6 +233,7 @@ public struct NoAccept: Experiment {
             facts["overflow"] = "accepted"
             facts["extra-connect"] = "connected"
             explanation.claim(false, say(.noAcceptAllConnected, String(Int(Self.backlog) + 1), String(observed.clients.count)))
+            if let late = observed.late { explainLate(late, &explanation, &facts, &outcome, say: say) }
             outcome.explanation = explanation
             outcome.facts = facts
             return
@@ -163,6 +254,11 @@ public struct NoAccept: Experiment {
             let resets = extraSegments.filter { $0.segment.isRST }
             let overflow = !resets.isEmpty ? "rst" : (synAcks.isEmpty ? (syns.isEmpty ? "none" : "syn-dropped") : "ack-dropped")
             facts["overflow"] = overflow
+            facts["syn-reset"] = resets.isEmpty ? "no" : "yes"
+            let abort = kernelSetting("net/ipv4/tcp_abort_on_overflow").map(String.init) ?? "?"
+            explanation.claim(resets.isEmpty && !syns.isEmpty, resets.isEmpty
+                ? say(.noAcceptNoReset, String(number), String(syns.count), abort)
+                : say(.noAcceptResetSeen, String(number), String(resets.count), abort))
             facts["syn-retransmissions"] = String(max(0, syns.count - 1))
             let gaps = zip(syns.dropFirst(), syns).map { $0.segment.timestamp.nanoseconds(since: $1.segment.timestamp) }
             if overflow == "syn-dropped" && error?.reason == .timedOut {
@@ -183,6 +279,9 @@ public struct NoAccept: Experiment {
         }
         if let before = observed.overflowsBefore, let after = observed.overflowsAfter {
             explanation.context(say(.noAcceptOverflows, String(after - before)))
+        }
+        if let late = observed.late {
+            explainLate(late, &explanation, &facts, &outcome, say: say)
         }
         outcome.explanation = explanation
         outcome.facts = facts

@@ -42,6 +42,10 @@ enum FactWords {
             "timed-out": .factFullQueueTimedOut, "connected": .factFullQueueConnected,
             "refused": .factFullQueueRefused, "failed": .factFullQueueFailed,
         ],
+        "late-overflow": [
+            "ack-dropped": .factLateAckDropped, "accepted": .factLateAccepted,
+            "rst": .factLateRst, "none": .factLateNone,
+        ],
     ]
 
     /// The sentence saying that `fact` had `value`, if it has one.

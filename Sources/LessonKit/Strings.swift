@@ -40,6 +40,7 @@ public enum UIText: String, SentenceID {
     case factSecondSendEPIPE, factSecondSendECONNRESET, factSecondSendOk
     case factNoARPHostUnreachable, factNoARPTimedOut, factNoARPNetUnreachable, factNoARPConnected, factNoARPOther
     case factFullQueueTimedOut, factFullQueueConnected, factFullQueueRefused, factFullQueueFailed
+    case factLateAckDropped, factLateAccepted, factLateRst, factLateNone
     case needsCaptureRecorded, predictionMatchedRecorded, predictionMismatchedRecorded
     case reasonNoFacts, reasonExit, reasonSignal, reasonNotStarted, reasonMissingFact, reasonBadFacts, reasonNoPrivilege
     case reasonNotRun, reasonNeedsRoot

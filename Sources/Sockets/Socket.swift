@@ -181,7 +181,7 @@ public final class Socket: Sendable, CustomStringConvertible {
             let returned = Instant.now()
             let code = error.errno?.rawValue ?? -1
             let name = switch error.reason {
-            case .timedOut: "EAGAIN (timeout)"
+            case .timedOut: error.errno == .nowInProgress ? "EINPROGRESS (timeout)" : "EAGAIN (timeout)"
             case .wouldBlock: "EAGAIN"
             default: ErrnoName.of(code)
             }
@@ -509,11 +509,17 @@ public final class Socket: Sendable, CustomStringConvertible {
 
     // MARK: Options and modes
 
-    /// Sets how long a blocking receive or send may wait, or nil for no limit. Python's
-    /// `settimeout()`; the C calls are `setsockopt(SO_RCVTIMEO)` and `setsockopt(SO_SNDTIMEO)`.
+    /// Sets how long a blocking receive or send may wait, or nil for no limit. The C calls are
+    /// `setsockopt(SO_RCVTIMEO)` and `setsockopt(SO_SNDTIMEO)`: the kernel's own timeouts, and the
+    /// socket stays blocking.
     ///
-    /// On Linux the receive timeout also limits accept(), and the send timeout limits connect().
-    /// When it expires the call fails with ``SocketError/Reason/timedOut``.
+    /// Python's `settimeout()` looks the same but works differently: it sets `O_NONBLOCK` and
+    /// waits in `poll()` before each call, never using SO_*TIMEO. So in Python a timed send() can
+    /// return a partial count, and a `fileno()` handed elsewhere is non-blocking.
+    ///
+    /// On Linux the receive timeout also limits accept(), and the send timeout limits connect(),
+    /// which then fails with `EINPROGRESS` (the handshake goes on). When it expires the call fails
+    /// with ``SocketError/Reason/timedOut``.
     public func setTimeout(_ timeout: Duration?) throws(SocketError) {
         var value = timeval()
         if let timeout, timeout > .zero {

@@ -39,10 +39,13 @@ public struct SocketError: Error, Sendable, Equatable, CustomStringConvertible {
         self.init(call: call, reason: .system(errno))
     }
 
-    /// The errno behind this error, if there was one. Timeouts and would-block report `EAGAIN`.
+    /// The errno behind this error, if there was one. Timeouts and would-block report `EAGAIN`,
+    /// except a connect() whose SO_SNDTIMEO ran out: Linux reports `EINPROGRESS` there, because
+    /// the handshake goes on (`__inet_stream_connect`).
     public var errno: Errno? {
         switch reason {
         case .system(let errno): errno
+        case .timedOut where call == "connect": .nowInProgress
         case .timedOut, .wouldBlock: .resourceTemporarilyUnavailable
         case .closedSocket: .badFileDescriptor
         case .resolution, .invalidArgument: nil

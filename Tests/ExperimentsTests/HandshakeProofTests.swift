@@ -80,7 +80,12 @@ final class HandshakeProofTests: ExperimentTestCase {
     }
 
     func testAServerThatNeverAcceptsStillCompletesHandshakesUntilTheQueueIsFull() throws {
+        let overflowsBefore = listenOverflows()
         let outcome = try run(NoAccept())
+        if let before = overflowsBefore, let after = listenOverflows() {
+            // At least the extra client's first SYN and the late client's final ACK.
+            XCTAssertGreaterThanOrEqual(after - before, 2, "TcpExtListenOverflows counts both kinds of overflow")
+        }
         XCTAssertTrue(calls(outcome, .accept).isEmpty, "the server made no accept() call")
         let completed = outcome.timeline.findings.filter { $0.handshakeComplete }
         XCTAssertEqual(completed.count, Int(NoAccept.backlog) + 1,
@@ -94,8 +99,14 @@ final class HandshakeProofTests: ExperimentTestCase {
         XCTAssertTrue(extra.allSatisfy { $0.direction == .clientToServer }, "nothing came back to the extra client")
         XCTAssertGreaterThanOrEqual(extra.filter { $0.role == .synRetransmission }.count, 2, "its SYN was sent again")
         let lastConnect = try XCTUnwrap(calls(outcome, .connect).last)
-        XCTAssertEqual(lastConnect.failure, "EAGAIN (timeout)", "the extra client's connect() timed out")
+        XCTAssertEqual(lastConnect.failure, "EINPROGRESS (timeout)",
+                       "the extra client's connect() timed out: SO_SNDTIMEO expiry in connect() is EINPROGRESS")
         XCTAssertEqual(outcome.facts["overflow"], "syn-dropped")
+        XCTAssertTrue(extra.allSatisfy { !$0.segment.isRST }, "no RST answers a SYN at a full accept queue")
+        XCTAssertEqual(outcome.facts["syn-reset"], "no")
+        // The second case, on its own listener: the final ACK finds the queue full.
+        XCTAssertEqual(outcome.facts["late-connect"], "returned", "the late client's connect() returned at the SYN-ACK")
+        XCTAssertEqual(outcome.facts["late-overflow"], "ack-dropped", "its final ACK was dropped, the server side stays SYN-RECV")
         XCTAssertEqual(outcome.facts["recv-q-after"], String(completed.count), "ss Recv-Q counts the queued connections")
         XCTAssertEqual(outcome.facts["send-q"], String(NoAccept.backlog), "ss Send-Q shows the backlog")
         assertClaimsHold(outcome)
@@ -115,4 +126,15 @@ final class HandshakeProofTests: ExperimentTestCase {
         XCTAssertEqual(outcome.facts["server-state-while-waiting"], "SYN-RECV")
         assertClaimsHold(outcome)
     }
+}
+
+/// TcpExtListenOverflows from /proc/net/netstat, read by the test itself.
+private func listenOverflows() -> Int? {
+    guard let text = try? String(contentsOfFile: "/proc/net/netstat", encoding: .utf8) else { return nil }
+    let lines = text.split(separator: "\n")
+    for (index, line) in lines.enumerated() where line.hasPrefix("TcpExt:") && index + 1 < lines.count {
+        let names = line.split(separator: " "), values = lines[index + 1].split(separator: " ")
+        if let at = names.firstIndex(of: "ListenOverflows"), at < values.count { return Int(values[at]) }
+    }
+    return nil
 }
