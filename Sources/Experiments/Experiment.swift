@@ -204,7 +204,7 @@ extension Timeline {
 public enum ExperimentCatalogue {
     public static let all: [any Experiment.Type] = [
         DropFinalAck.self, NoAccept.self, Refused.self, Sticky.self, Teardown.self, UDPDatagrams.self,
-        DeferAccept.self, NonBlocking.self,
+        DeferAccept.self, NonBlocking.self, DataTransfer.self, Retransmit.self,
     ]
 
     public static func named(_ name: String) -> (any Experiment.Type)? {

@@ -270,6 +270,8 @@ public enum ExperimentText: String, SentenceID {
     case nbQuietUnchecked
     case nbStillWorks
     case nbStillWorksWrong
+    case transferSummary
+    case retransmitSummary
 }
 
 /// An experiment's sentences in one language.

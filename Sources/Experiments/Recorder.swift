@@ -190,9 +190,10 @@ func kernelSetting(_ path: String) -> Int? {
 }
 
 /// A TcpExt counter from /proc/net/netstat (what `nstat -az TcpExt<name>` shows), for the
-/// current network namespace; nil if it cannot be read.
-func kernelCounter(_ name: String) -> Int? {
-    guard let text = try? String(contentsOfFile: "/proc/net/netstat", encoding: .utf8) else { return nil }
+/// current network namespace; nil if it cannot be read. A thread that entered a namespace of its
+/// own reads `/proc/thread-self/net/netstat`: `/proc/net` follows the process's main thread.
+func kernelCounter(_ name: String, file: String = "/proc/net/netstat") -> Int? {
+    guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return nil }
     let lines = text.split(separator: "\n")
     for (index, line) in lines.enumerated() where line.hasPrefix("TcpExt:") && index + 1 < lines.count {
         let names = line.split(separator: " ")

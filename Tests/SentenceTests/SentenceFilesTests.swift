@@ -25,6 +25,7 @@ final class SentenceFilesTests: XCTestCase {
         // END decode
         // BEGIN experiments
         (ExperimentText.namespace, ExperimentText.allKeys),
+        (TransferText.namespace, TransferText.allKeys),
         // END experiments
         // BEGIN exercises
         (ExerciseText.namespace, ExerciseText.allKeys),
