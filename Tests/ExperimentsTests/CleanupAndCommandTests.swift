@@ -129,7 +129,8 @@ final class CleanupAndCommandTests: ExperimentTestCase {
             }
         }
         XCTAssertEqual(ExperimentCatalogue.all.map { $0.info.name },
-                       ["drop-final-ack", "no-accept", "refused", "sticky", "teardown", "udp", "defer-accept", "nonblocking"])
+                       ["drop-final-ack", "no-accept", "refused", "sticky", "teardown", "udp", "defer-accept", "nonblocking",
+                        "data-transfer", "retransmit"])
     }
 
     func testLessonsReadmeListsEveryFactEachExperimentRecords() throws {
