@@ -31,6 +31,10 @@ public enum UIText: String, SentenceID {
     // What a lab observed, in words (see FactWords)
     case factAcceptAfterSyn, factAcceptAfterSynack, factAcceptAfterAck, factAcceptAfterData
     case factConnectAfterSyn, factConnectAfterSynack, factConnectAfterAck, factConnectAfterData
+    // The data-transfer lesson's predictions (issue #15).
+    case factAckAfter600, factAckAfter601, factAckAfter3, factAckAfter301, factAckAfterOther
+    case factResendUnder100ms, factResend100msTo1s, factResendOver1s
+    case factNagleSegments1, factNagleSegments2, factNagleSegments3, factNagleSegments4, factNagleSegments5
     case needsCaptureRecorded, predictionMatchedRecorded, predictionMismatchedRecorded
     case reasonNoFacts, reasonExit, reasonSignal, reasonNotStarted, reasonMissingFact, reasonBadFacts, reasonNoPrivilege
     case reasonNotRun, reasonNeedsRoot
