@@ -25,8 +25,9 @@ public struct DataTransfer: Experiment {
             segment each) and the server answers with \(replySize) bytes: every ACK number is the next \
             byte expected, seq + length. 2: the client sends \(fillBytes) bytes at once and the server does \
             not read: its window shrinks to 0, the client's kernel sends zero-window probes, `ss` shows the \
-            bytes waiting on both sides; then the server reads and the window opens again. 3 and 4: after one \
-            request and reply (which puts the server into delayed-ACK mode), the client writes a request as \
+            bytes waiting on both sides; then the server reads and the window opens again. 3 and 4: once a request \
+            and its reply (as many as net.ipv4.tcp_pingpong_thresh, 1 by default) have put the server into \
+            delayed-ACK mode, the client writes a request as \
             \(pieces) small writes of \(pieceSize) bytes and waits for the reply, once with Nagle's algorithm \
             (the default) and once with TCP_NODELAY. Takes about a second.
             """,
@@ -154,9 +155,11 @@ public struct DataTransfer: Experiment {
                 stage.recorder.note(tell(noDelay ? .noteNoDelay : .noteNagle, String(Self.pieces), String(Self.pieceSize)))
                 let (client, server) = try connectPair(number, noDelay: noDelay)
                 defer { client.close(); server.close() }
-                // One request and reply first: the server answers at once, which puts its TCP into
+                // Requests and replies first: the server answers at once, which puts its TCP into
                 // interactive (ping-pong) mode, where it delays ACKs to carry them on its replies.
-                for round in 0..<2 {
+                // Linux counts quick replies against net.ipv4.tcp_pingpong_thresh (1 by default).
+                let warmUps = min(max(kernelSetting("net/ipv4/tcp_pingpong_thresh") ?? 1, 1), 4)
+                for round in 0...warmUps {
                     let start = Instant.now()
                     for piece in 0..<Self.pieces {
                         try client.send(Array(repeating: UInt8(ascii: "0") + UInt8(piece), count: Self.pieceSize))
@@ -164,7 +167,7 @@ public struct DataTransfer: Experiment {
                     _ = try readExactly(server, Self.pieces * Self.pieceSize, tell: tell)
                     try server.sendAll(Array("ok".utf8))
                     _ = try readExactly(client, 2, tell: tell)
-                    if round == 1 {
+                    if round == warmUps {
                         if noDelay { observed.nodelayRound = (start, Instant.now()) } else { observed.nagleRound = (start, Instant.now()) }
                     }
                 }

@@ -227,6 +227,9 @@ public struct Retransmit: Experiment {
             explanation.claim(false, tell(.rtNoCopy))
         } else {
             explanation.claim(nil, tell(.rtUnchecked))
+            if let dropped = observed.dropped {
+                explanation.claim(dropped == Self.drops, tell(.rtCounterNoCapture, String(dropped), String(Self.drops)))
+            }
         }
 
         // Which mechanism sent the copies: the namespace's own counters.

@@ -21,7 +21,7 @@ public enum TransferText: String, SentenceID {
     case unchecked1, unchecked2, unchecked3
     // retransmit.
     case rtNoteFirst, rtNoteRule, rtNoteSecond, rtListAfter, rtRemarkDropped, rtRemarkThrough, rtContext
-    case rtSameSeq, rtSameSeqWrong, rtCounter, rtCounterWrong, rtWaits, rtWaitsWrong, rtNoCopy, rtUnchecked
+    case rtSameSeq, rtSameSeqWrong, rtCounter, rtCounterWrong, rtCounterNoCapture, rtWaits, rtWaitsWrong, rtNoCopy, rtUnchecked
     case rtCounters, rtCountersWrong, rtReader, rtReaderWrong, rtReaderMissing
 }
 

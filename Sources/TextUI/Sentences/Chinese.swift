@@ -704,6 +704,7 @@ extension Sentences {
         "transfer.rtSameSeqWrong": "客户端后来的 {0} 个数据报文段没有全都重复第一份的序列号和长度。",
         "transfer.rtCounter": "nft 计数器数到 {0} 个被丢掉的报文段；抓包里有 {1} 份，最后一份通过了。",
         "transfer.rtCounterWrong": "nft 计数器数到 {0} 个被丢掉的报文段，抓包里有 {1} 份；规则本应丢掉 {2} 个，然后放行下一个。",
+        "transfer.rtCounterNoCapture": "nft 计数器数到 {0} 个被丢掉的报文段（规则会丢掉 {1} 个）；有抓包时可以看到每一份。",
         "transfer.rtWaits": "每一份之前的等待时间依次是 {0}：至少约 200 ms，尽管 lo 上的往返只要几微秒（Linux 给这个计时器设的下限，默认是 TCP_RTO_MIN），而最后一次大约是前一次的两倍：每超时一次，重传计时器就加倍（指数退避）。",
         "transfer.rtWaitsWrong": "每一份之前的等待时间依次是 {0}；第一次本应约 200 ms 或更长，最后一次本应约为前一次的两倍。",
         "transfer.rtNoCopy": "抓包里没有第二条消息的任何一份。",

@@ -701,6 +701,7 @@ extension Sentences {
         "transfer.rtSameSeqWrong": "The client's {0} later data segment(s) did not all repeat the first copy's sequence number and length.",
         "transfer.rtCounter": "The nft counter counted {0} dropped segments; the capture shows {1} copies, the last of which got through.",
         "transfer.rtCounterWrong": "The nft counter counted {0} dropped segments and the capture {1} copies; the rule should have dropped {2} and let the next through.",
+        "transfer.rtCounterNoCapture": "The nft counter counted {0} dropped segments (the rule drops {1}); a capture would show each copy.",
         "transfer.rtWaits": "The waits before each copy were {0}: about 200 ms at least, although a round trip on lo takes microseconds (Linux's floor for the timer, TCP_RTO_MIN by default), and the last about double the one before: each timeout doubles the retransmission timer (exponential backoff).",
         "transfer.rtWaitsWrong": "The waits before each copy were {0}; the first should have been about 200 ms or more and the last about twice the one before.",
         "transfer.rtNoCopy": "The capture shows no copy of the second message.",
