@@ -23,7 +23,7 @@ final class ChineseExperimentsTests: ExperimentTestCase {
     /// exceptions, the kernel's counters, Nagle's algorithm.
     static let names: Set<String> = ["ConnectionRefusedError", "ConnectionResetError", "TimeoutError", "BlockingIOError",
                                      "UnicodeDecodeError", "ListenOverflows", "TCPDeferAcceptDrop", "Nagle",
-                                     "TcpExt", "TCPLossProbes", "TCPTimeouts"]
+                                     "TcpExt", "TCPLossProbes", "TCPTimeouts", "Minshall"]
 
     /// Words other modules put on the ladder in every language (not this area's): the trace's
     /// `EAGAIN (timeout)` for a call that timed out, and ICMP's `port unreachable` (Sources/Report/Ladder.swift).

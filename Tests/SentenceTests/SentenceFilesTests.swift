@@ -100,7 +100,7 @@ final class SentenceFilesTests: XCTestCase {
         "ConnectionRefusedError", "ConnectionResetError", "TimeoutError", "BlockingIOError", "UnicodeDecodeError",
         "ListenOverflows", "TCPDeferAcceptDrop", "Nagle",
         // The TcpExt counters the retransmit experiment reads (nstat's names).
-        "TcpExt", "TCPLossProbes", "TCPTimeouts",
+        "TcpExt", "TCPLossProbes", "TCPTimeouts", "Minshall",
         // Words of the commands the learner reads or types (`sudo apt-get install`, `nft flush chain inet osilab
         // input`, `ip`, setns(2), `osilab experiment udp`), Python's `False`, and the unit `ms`.
         "install", "ip", "setns", "flush", "chain", "inet", "input", "udp", "sticky", "False", "ms",

@@ -686,7 +686,7 @@ extension Sentences {
         "transfer.claimReopenedWrong": "服务器读过之后，窗口没有重新打开，或者字节没有全部到达：读到 {0} 字节，共 {1} 字节。",
         "transfer.claimQueues": "ss：服务器的 Recv-Q 里有 {0} 字节在等待（已收到，还没被读走），客户端的 Send-Q 里有 {1} 字节（还没被确认）：合起来 {2} 字节，正是客户端的 send() 接受的全部字节。send() 早就返回了：它只是把数据复制进内核的缓冲区。",
         "transfer.claimQueuesWrong": "ss：服务器的 Recv-Q {0} 加上客户端的 Send-Q {1}，不等于 send() 接受的 {2} 字节。",
-        "transfer.claimNagle": "连接 3，开着 Nagle：{0} 次写入变成了 {1} 个报文段。第一次写入立刻发出；其余的都在等，因为前面的数据还没被确认时，Nagle 算法会扣住小的报文段，而服务器推迟了它的 ACK，想让它搭回复的便车。等延迟的 ACK 到来，它们在 {2} 之后一起发出。这个请求一共用了 {3}。",
+        "transfer.claimNagle": "连接 3，开着 Nagle：{0} 次写入变成了 {1} 个报文段。第一次写入立刻发出；其余的都在等，因为前面的小报文段还没被确认时，Nagle 算法（Linux 上带着 Minshall 的改进）会扣住小的报文段，而服务器推迟了它的 ACK，想让它搭回复的便车。等延迟的 ACK 到来，它们在 {2} 之后一起发出。这个请求一共用了 {3}。",
         "transfer.claimNagleWrong": "连接 3，开着 Nagle：{0} 次写入变成了 {1} 个报文段（前两个相隔 {2}）；Nagle 算法本应扣住后面的写入，直到服务器延迟的 ACK 到来。",
         "transfer.claimNoDelay": "连接 4，TCP_NODELAY：同样的 {0} 次写入变成了 {0} 个报文段，每个都立刻发出，这个请求用了 {1}。Nagle 省的是报文段；对分成几块写出的请求，TCP_NODELAY（或者一个请求只写一次）省的是等待。",
         "transfer.claimNoDelayWrong": "连接 4，TCP_NODELAY：{0} 次写入变成了 {1} 个报文段；关掉 Nagle 之后，每次写入本应各自成为一个报文段。",
