@@ -224,10 +224,14 @@ public struct DataTransfer: Experiment {
         }
         let total = Self.messageSizes.reduce(0, +)
 
-        // 1: the numbers, up to the teardown (a FIN takes a sequence number of its own).
+        // 1: the numbers. A FIN takes a sequence number of its own, so each side's ACK number is
+        // read up to the peer's FIN (a side's own FIN still carries the ACK number it had).
         let whole = of(1)
-        let firstFIN = whole.first { $0.segment.isFIN }?.segment.timestamp
-        let first = whole.filter { segment in firstFIN.map { segment.segment.timestamp < $0 } ?? true }
+        func beforeFIN(from direction: Direction) -> [AnnotatedSegment] {
+            let fin = whole.first { $0.segment.isFIN && $0.direction == direction }?.segment.timestamp
+            return whole.filter { segment in fin.map { segment.segment.timestamp < $0 } ?? true }
+        }
+        let first = beforeFIN(from: .clientToServer)
         if outcome.captured {
             let data = first.filter { $0.direction == .clientToServer && $0.segment.payloadLength > 0 && $0.role == .data }
             let acks = first.filter { $0.direction == .serverToClient && $0.segment.flags.contains(.ack) }
@@ -248,7 +252,7 @@ public struct DataTransfer: Experiment {
             explanation.claim(everyAcked && highest == UInt32(total + 1), everyAcked && highest == UInt32(total + 1)
                 ? say(.claimAcks, say.list(Self.messageSizes.map(String.init)), String(total + 1))
                 : say(.claimAcksWrong, highest.map(String.init) ?? "-", String(total + 1)))
-            let replyAck = first.filter { $0.direction == .clientToServer && $0.segment.flags.contains(.ack) }
+            let replyAck = beforeFIN(from: .serverToClient).filter { $0.direction == .clientToServer && $0.segment.flags.contains(.ack) }
                 .compactMap(\.relativeAcknowledgment).max()
             let replyKnown: Set<String> = ["50", "51", "601"]
             facts["ack-after-reply"] = replyAck.map { replyKnown.contains(String($0)) ? String($0) : "other" } ?? "other"
