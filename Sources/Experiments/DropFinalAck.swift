@@ -198,7 +198,7 @@ public struct DropFinalAck: Experiment {
     }
 
     /// The packets counter of the named counter in `nft list table` output.
-    static func dropCount(_ lines: [String], counter: String = Self.counter) -> Int? {
+    static func dropCount(_ lines: [String], counter: String = DropFinalAck.counter) -> Int? {
         guard let start = lines.firstIndex(where: { $0.contains("counter \(counter)") }) else { return nil }
         for line in lines[start...] {
             let words = line.split { $0 == " " || $0 == "\t" }

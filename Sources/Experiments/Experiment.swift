@@ -189,7 +189,8 @@ extension ExperimentOutcome {
 public enum ExperimentCatalogue {
     public static let all: [any Experiment.Type] = [
         DropFinalAck.self, NoAccept.self, Refused.self, Sticky.self, Teardown.self, UDPDatagrams.self,
-        DeferAccept.self, NonBlocking.self, CloseWait.self, ReuseAddress.self, ManyClients.self, ErrorPaths.self,
+        DeferAccept.self, NonBlocking.self, CloseWait.self, ReuseAddress.self, DataTransfer.self, Retransmit.self,
+        ManyClients.self, ErrorPaths.self,
     ]
 
     public static func named(_ name: String) -> (any Experiment.Type)? {

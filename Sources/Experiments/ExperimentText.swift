@@ -383,6 +383,8 @@ public enum ExperimentText: String, SentenceID {
     case errorsFullQueueWrong
     case errorsSectionCounters
     case errorsRemarkDropped
+    case transferSummary
+    case retransmitSummary
 }
 
 /// An experiment's sentences in one language.

@@ -219,7 +219,9 @@ func kernelSetting(_ path: String) -> Int? {
 }
 
 /// A TcpExt counter from /proc/net/netstat (what `nstat -az TcpExt<name>` shows), for the
-/// current network namespace (`file` names another view of it); nil if it cannot be read.
+/// current network namespace (`file` names another view of it); nil if it cannot be read. A
+/// thread that entered a namespace of its own reads `/proc/thread-self/net/netstat`: `/proc/net`
+/// follows the process's main thread.
 func kernelCounter(_ name: String, file: String = "/proc/net/netstat") -> Int? {
     guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return nil }
     let lines = text.split(separator: "\n")

@@ -46,6 +46,17 @@ enum FactWords {
             "ack-dropped": .factLateAckDropped, "accepted": .factLateAccepted,
             "rst": .factLateRst, "none": .factLateNone,
         ],
+        "ack-after-data": [
+            "600": .factAckAfter600, "601": .factAckAfter601, "3": .factAckAfter3, "301": .factAckAfter301,
+            "other": .factAckAfterOther,
+        ],
+        "first-resend-after": [
+            "under-100ms": .factResendUnder100ms, "100ms-to-1s": .factResend100msTo1s, "over-1s": .factResendOver1s,
+        ],
+        "segments-with-nagle": [
+            "1": .factNagleSegments1, "2": .factNagleSegments2, "3": .factNagleSegments3, "4": .factNagleSegments4,
+            "5": .factNagleSegments5,
+        ],
     ]
 
     /// The sentence saying that `fact` had `value`, if it has one.

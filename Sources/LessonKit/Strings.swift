@@ -41,6 +41,10 @@ public enum UIText: String, SentenceID {
     case factNoARPHostUnreachable, factNoARPTimedOut, factNoARPNetUnreachable, factNoARPConnected, factNoARPOther
     case factFullQueueTimedOut, factFullQueueConnected, factFullQueueRefused, factFullQueueFailed
     case factLateAckDropped, factLateAccepted, factLateRst, factLateNone
+    // The data-transfer lesson's predictions (issue #15).
+    case factAckAfter600, factAckAfter601, factAckAfter3, factAckAfter301, factAckAfterOther
+    case factResendUnder100ms, factResend100msTo1s, factResendOver1s
+    case factNagleSegments1, factNagleSegments2, factNagleSegments3, factNagleSegments4, factNagleSegments5
     case needsCaptureRecorded, predictionMatchedRecorded, predictionMismatchedRecorded
     case reasonNoFacts, reasonExit, reasonSignal, reasonNotStarted, reasonMissingFact, reasonBadFacts, reasonNoPrivilege
     case reasonNotRun, reasonNeedsRoot

@@ -14,7 +14,7 @@ struct ExperimentCommand: ParsableCommand {
         abstract: "Experiments that prove what the kernel does: run one, watch the packets and the calls.",
         discussion: """
             Without a name, lists the experiments and what each needs. With a name, runs it live on \
-            loopback (drop-final-ack in a network namespace of its own; without root, all of it in a \
+            loopback (drop-final-ack and retransmit in a network namespace of their own; without root, all of it in a \
             private network osilab makes for the run), draws the packets and system \
             calls as a ladder, and explains what happened, checking each claim against the capture and \
             the trace.
@@ -30,6 +30,8 @@ struct ExperimentCommand: ParsableCommand {
             ExperimentSubcommand<NonBlocking>.self,
             ExperimentSubcommand<CloseWait>.self,
             ExperimentSubcommand<ReuseAddress>.self,
+            ExperimentSubcommand<DataTransfer>.self,
+            ExperimentSubcommand<Retransmit>.self,
             ExperimentSubcommand<ManyClients>.self,
             ExperimentSubcommand<ErrorPaths>.self,
         ]

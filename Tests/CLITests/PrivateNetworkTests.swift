@@ -162,6 +162,36 @@ final class PrivateNetworkTests: XCTestCase {
                        "the machine's own tcp_syncookies is untouched (1, the default)")
     }
 
+    // MARK: retransmit
+
+    /// The retransmit experiment as nobody: a namespace and an nftables rule inside the run's
+    /// private network, the same facts as RetransmitTests assert as root.
+    func testRetransmitAsNobodyResendsTheSameSequenceNumberAndLeavesNothing() throws {
+        let facts = NSTemporaryDirectory() + "osilab-nobody-retransmit-\(getpid()).json"
+        defer { unlink(facts) }
+        try writableByNobody(facts)
+        let run = try Background.asNobody(["experiment", "retransmit", "--plain", "--facts", facts])
+        let namespace = try XCTUnwrap(run.waitForOwnUserNamespace(), "the run entered a user namespace of its own")
+        XCTAssertTrue(run.waitForExit(seconds: 20), "retransmit finishes in about a second")
+        XCTAssertEqual(run.status, 0, "every claim held: \(run.errors())")
+        let output = run.output()
+        XCTAssertTrue(output.contains("$ ip netns add osilab-"), "the nested namespace was made inside: \(output)")
+        XCTAssertTrue(output.contains("burst 3 packets"), "the rule was loaded: \(output)")
+        XCTAssertFalse(output.contains("[!!]"), "no claim was contradicted (--plain marks one [!!]): \(output)")
+        let written = try XCTUnwrap(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: facts))) as? [String: String])
+        // The same facts DataTransferTests.testARetransmissionResendsTheSameSequenceNumberWithGrowingWaits asserts as root.
+        XCTAssertEqual(written["copies-dropped"], "3", "the kernel's nft counter, read inside the private network")
+        XCTAssertEqual(written["retransmissions"], "3")
+        XCTAssertEqual(written["retransmitted-seq-same"], "yes")
+        XCTAssertEqual(written["first-resend-after"], "100ms-to-1s")
+        let resends = (Int(written["loss-probes"] ?? "") ?? -1) + (Int(written["timeouts"] ?? "") ?? -1)
+        XCTAssertEqual(resends, 3, "the namespace's own TcpExt counters, readable by nobody")
+        XCTAssertTrue(Namespaces.waitUntilEmpty(userNamespace: namespace), "no process is left in \(namespace)")
+        XCTAssertFalse(try hostNamespaceNames().contains { $0.hasPrefix("osilab-") && !$0.hasPrefix("osilab-\(getpid())-") },
+                       "nothing was created in the machine's /run/netns")
+    }
+
     /// An empty file at `path` that nobody may write (osilab writes facts there as nobody).
     func writableByNobody(_ path: String) throws {
         XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: nil))

@@ -25,7 +25,7 @@ final class ChineseExperimentsTests: ExperimentTestCase {
                                      "UnicodeDecodeError", "ListenOverflows", "TCPDeferAcceptDrop", "Nagle", "OSError",
                                      "BrokenPipeError", "cookie", "SyncookiesSent", "SyncookiesRecv", "ListenDrops",
                                      "TcpExtSyncookiesSent", "TcpExtSyncookiesRecv", "TcpExtListenOverflows", "TcpExtListenDrops",
-                                     "nstat", "sysctl"]
+                                     "nstat", "sysctl", "TcpExt", "TCPLossProbes", "TCPTimeouts", "Minshall"]
 
     /// Words other modules put on the ladder in every language (not this area's): the trace's
     /// `EAGAIN (timeout)` for a call that timed out, and ICMP's `port unreachable` (Sources/Report/Ladder.swift).
@@ -230,6 +230,28 @@ final class ChineseExperimentsTests: ExperimentTestCase {
         claim(outcome, "bind() 到端口 \(port) 以 EADDRINUSE 失败（errno 98")
         claim(outcome, "Linux 两个套接字都要检查")
         claim(outcome, "两个套接字都设了 SO_REUSEPORT")
+    }
+
+    func testDataTransferInChinese() throws {
+        let (outcome, _) = try runInChinese(DataTransfer())
+        let total = DataTransfer.messageSizes.reduce(0, +)
+        claim(outcome, "全部收到之后，它的 ACK 号是 \(total + 1)：SYN 占 1，再加上收到的每个字节各占 1。")
+        claim(outcome, "客户端用 ack=\(DataTransfer.replySize + 1) 确认了它")
+        claim(outcome, "降到了 0。接收方告诉发送方自己还能收多少：这就是流量控制。")
+        claim(outcome, "个零窗口探测")
+        claim(outcome, "连接 3，开着 Nagle：\(DataTransfer.pieces) 次写入变成了 2 个报文段")
+        claim(outcome, "连接 4，TCP_NODELAY：同样的 \(DataTransfer.pieces) 次写入变成了 \(DataTransfer.pieces) 个报文段")
+        XCTAssertTrue(remarks(outcome).contains("零窗口探测：seq 比下一个字节小 1"))
+        XCTAssertTrue(remarks(outcome).contains("被 Nagle 扣住，直到那个 ACK 到来"))
+    }
+
+    func testRetransmitInChinese() throws {
+        let (outcome, report) = try runInChinese(Retransmit())
+        claim(outcome, "第二条消息一共发了 \(Retransmit.drops + 1) 次，每一份都是 seq=14、14 字节")
+        claim(outcome, "nft 计数器数到 \(Retransmit.drops) 个被丢掉的报文段")
+        claim(outcome, "每超时一次，重传计时器就加倍（指数退避）")
+        XCTAssertEqual(remarks(outcome).filter { $0.hasSuffix("被规则丢掉了") }.count, Retransmit.drops)
+        XCTAssertTrue(report.contains("osilab 建立了什么（事后都已清除）"))
     }
 
     /// The list lines up in Chinese: names, needs and summaries each start in one column, and

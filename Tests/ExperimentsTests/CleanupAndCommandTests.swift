@@ -133,7 +133,7 @@ final class CleanupAndCommandTests: ExperimentTestCase {
         }
         XCTAssertEqual(ExperimentCatalogue.all.map { $0.info.name },
                        ["drop-final-ack", "no-accept", "refused", "sticky", "teardown", "udp", "defer-accept", "nonblocking",
-                        "close-wait", "reuse-address", "many-clients", "errors"])
+                        "close-wait", "reuse-address", "data-transfer", "retransmit", "many-clients", "errors"])
     }
 
     func testLessonsReadmeListsEveryFactEachExperimentRecords() throws {

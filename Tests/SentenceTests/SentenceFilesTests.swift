@@ -28,6 +28,7 @@ final class SentenceFilesTests: XCTestCase {
         // END decode
         // BEGIN experiments
         (ExperimentText.namespace, ExperimentText.allKeys),
+        (TransferText.namespace, TransferText.allKeys),
         // END experiments
         // BEGIN exercises
         (ExerciseText.namespace, ExerciseText.allKeys),
@@ -105,6 +106,8 @@ final class SentenceFilesTests: XCTestCase {
         // them, and the tools that set and read them.
         "BrokenPipeError", "cookie", "SyncookiesSent", "SyncookiesRecv", "ListenDrops", "TcpExtSyncookiesSent",
         "TcpExtSyncookiesRecv", "TcpExtListenOverflows", "TcpExtListenDrops", "nstat", "sysctl",
+        // The TcpExt counters the retransmit experiment reads (nstat's names).
+        "TcpExt", "TCPLossProbes", "TCPTimeouts", "Minshall",
         // Words of the commands the learner reads or types (`sudo apt-get install`, `nft flush chain inet osilab
         // input`, `ip`, setns(2), `osilab experiment udp`), Python's `False`, and the unit `ms`.
         "install", "ip", "setns", "flush", "chain", "inet", "input", "udp", "sticky", "False", "ms",
