@@ -110,7 +110,7 @@ let package = Package(
         // Hand-built timelines and the lessons' recorded handshake, for the tests below.
         .target(name: "TestSupport", dependencies: ["Timeline", "Report", "Trace", "Wire"], path: "Tests/TestSupport"),
         .testTarget(name: "TimelineTests", dependencies: ["Timeline", "Report", "TestSupport", "Capture", "Sockets"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Timeline", "TestSupport", "WireFixtures", "Capture", "Sockets"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Timeline", "TestSupport", "WireFixtures", "Capture", "Sockets", "Trace"]),
         // Peers/: the notes' Python programs, run by the tests as the other end.
         .testTarget(name: "LabsTests", dependencies: ["Labs", "Report"], exclude: ["Peers"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Report"]),

@@ -167,7 +167,8 @@ public struct Ladder: Sendable {
                               note: numberedNote, tone: PacketText.tone(segment.role))
             }
             if let client, let server, ConnectionKey(client, server) != ConnectionKey(segment.segment.source, segment.segment.destination) {
-                return .other(text: "#\(entry.number) " + PacketText.line(segment, numbers: numbers))
+                // A connection off the ladder's two columns, its note in the reader's language too.
+                return .other(text: "#\(entry.number) " + PacketText.line(segment, numbers: numbers, strings: strings))
             }
             let direction: Direction = segment.segment.source == (client ?? segment.client) ? .clientToServer : .serverToClient
             return .arrow(direction: direction, label: PacketText.arrowLabel(segment, numbers: numbers),
@@ -359,10 +360,11 @@ public enum PacketText {
     }
 
     /// One line per packet, for `osilab watch` and `osilab read`.
-    public static func line(_ annotated: AnnotatedSegment, numbers: NumberStyle) -> String {
+    public static func line(_ annotated: AnnotatedSegment, numbers: NumberStyle,
+                            strings: TimelineStrings = .timeline(.english)) -> String {
         let segment = annotated.segment
         var text = "\(segment.source) > \(segment.destination) " + arrowLabel(annotated, numbers: numbers)
-        if let note = note(annotated, numbers: numbers) { text += "  " + note }
+        if let note = note(annotated, numbers: numbers, strings: strings) { text += "  " + note }
         return text
     }
 
