@@ -30,6 +30,8 @@ public struct NoAccept: Experiment {
                             "what happened to the first client that found the queue full"),
             FactDescription("syn-retransmissions", ["0", "1", "2", "3", "4"], "times that client's SYN was sent again"),
             FactDescription("extra-connect", ["timed-out", "connected", "refused", "failed"], "how that client's connect() ended"),
+            FactDescription("accept-queue-peak", ["0", "1", "2", "3", "4"], "the longest accept queue the kernel's samples showed"),
+            FactDescription("overflow-counted", ["yes", "no"], "ListenOverflows grew after each SYN of the client that found the queue full"),
         ])
 
     public static let backlog: Int32 = 2
@@ -94,6 +96,7 @@ public struct NoAccept: Experiment {
         }
         var outcome = stage.outcome(Self.info.name, recorded, scope: .everyClient)
         explain(&outcome, observed, port: port, say: say)
+        kernelClaims(&outcome, observed, port: port, language: settings.language)
         return outcome
     }
 

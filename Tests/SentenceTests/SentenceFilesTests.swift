@@ -29,6 +29,9 @@ final class SentenceFilesTests: XCTestCase {
         // BEGIN experiments
         (ExperimentText.namespace, ExperimentText.allKeys),
         // END experiments
+        // BEGIN kernelClaims
+        (KernelClaimText.namespace, KernelClaimText.allKeys),
+        // END kernelClaims
         // BEGIN exercises
         (ExerciseText.namespace, ExerciseText.allKeys),
         // END exercises
