@@ -167,6 +167,10 @@ public final class KernelSampler: Sendable {
             // A sample taken on a calling thread may finish after a later one of the
             // background thread: keep them in time order.
             if let last = state.lastTime, time < last { return }
+            // A full dump reads the listeners first and takes milliseconds: a sample a calling
+            // thread took meanwhile may have seen a later state (a third connection queued), and
+            // the dump, stamped when it ends, would show the queue shrinking back.
+            if fullDumpDue, let last = state.lastTime, asked < last { return }
             state.taken += 1
             if let last = state.lastTime { state.longestGap = max(state.longestGap, time.nanoseconds(since: last)) }
             state.lastTime = time
