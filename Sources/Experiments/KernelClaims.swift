@@ -20,6 +20,7 @@ public enum KernelClaimText: String, SentenceID {
     case teardownResets, teardownResetsWrong
     case deferHeld, deferHeldWrong, deferEstablished, deferEstablishedWrong
     case refusedNoListener, refusedNoListenerWrong, refusedGone, refusedGoneSeen, refusedGoneWrong
+    case nbQueue, nbQueueUnseen, nbQueueWrong
 }
 
 typealias KernelClaimStrings = StringTable<KernelClaimText>
@@ -439,5 +440,41 @@ extension Refused {
         outcome.explanation.claim(holds, holds
             ? (sawSynSent ? say(.refusedGoneSeen) : say(.refusedGone, formatDuration(nanoseconds: longest), view.interval))
             : say(.refusedGoneWrong, states.joined(separator: "; ")))
+    }
+}
+
+// MARK: nonblocking
+
+extension NonBlocking {
+    /// Why the non-blocking accept() fails and the next one does not: the accept queue was
+    /// empty, then held the connection the kernel finished by itself, then was empty again.
+    func kernelClaims(_ outcome: inout ExperimentOutcome, port: UInt16, language: Language) {
+        let say = KernelClaimStrings(language)
+        guard let view = KernelView(outcome.run.kernel) else {
+            outcome.explanation.claim(nil, KernelView.missing(outcome.run.kernel, say))
+            return
+        }
+        let trace = outcome.run.trace
+        let accepts = trace.filter { $0.call == .accept }
+        guard let listened = trace.first(where: { $0.call == .listen })?.returned,
+              let connect = trace.first(where: { $0.call == .connect }), accepts.count >= 2,
+              let taken = accepts[1].returned else { return }
+        let before = view.queue(port: port, after: listened, through: connect.entered)
+        let between = view.queue(port: port, after: connect.entered, through: accepts[1].entered)
+        let after = view.queue(port: port, after: taken).prefix(1)
+        let limit = before.last?.limit ?? after.first?.limit ?? 0
+        func text(_ queue: some Collection<(time: Instant, length: UInt32, limit: UInt32)>) -> String {
+            queue.isEmpty ? say(.nothing) : Set(queue.map(\.length)).sorted().map(String.init).joined(separator: ",")
+        }
+        let holds = !before.isEmpty && before.allSatisfy { $0.length == 0 } && after.first?.length == 0
+        guard holds else {
+            outcome.explanation.claim(false, say(.nbQueueWrong, text(before), text(after)))
+            return
+        }
+        if let held = between.map(\.length).max(), held >= 1 {
+            outcome.explanation.claim(true, say(.nbQueue, String(limit), String(held)))
+        } else {
+            outcome.explanation.claim(true, say(.nbQueueUnseen, String(limit)))
+        }
     }
 }

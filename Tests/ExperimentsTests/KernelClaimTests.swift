@@ -210,6 +210,33 @@ final class KernelClaimTests: ExperimentTestCase {
         assertClaimsHold(outcome)
     }
 
+    // MARK: nonblocking
+
+    func testTheNonBlockingAcceptFailsWhileTheAcceptQueueIsEmpty() throws {
+        let witness = TableWitness(namespacePrefix: nil, counters: false, listening: true)
+        let outcome = try runWatched(NonBlocking(), witness: witness)
+        let port = try XCTUnwrap(outcome.server?.port)
+        let kernel = try XCTUnwrap(outcome.run.kernel)
+        let accepts = calls(outcome, .accept)
+        XCTAssertEqual(accepts.first?.failure, "EAGAIN")
+        let failed = try XCTUnwrap(accepts.first?.returned)
+        func listener(_ sample: KernelSample?) -> SocketDiagnosis? {
+            sample?.sockets.first { $0.state == .listen && $0.local.port == port }
+        }
+        let atFailure = try XCTUnwrap(listener(kernel.sample(atOrBefore: failed)), "the listener was sampled before the EAGAIN")
+        XCTAssertEqual(atFailure.receiveQueue, 0)
+        XCTAssertEqual(atFailure.sendQueue, 8, "listen(8): the limit is the backlog")
+        let taken = try XCTUnwrap(accepts.dropFirst().first?.returned)
+        let afterTaking = try XCTUnwrap(listener(kernel.samples.first { $0.time > taken }))
+        XCTAssertEqual(afterTaking.receiveQueue, 0, "accept() took the only connection")
+        let lengths = kernel.samples.compactMap { listener($0)?.receiveQueue }
+        XCTAssertLessThanOrEqual(lengths.max() ?? 9, 1, "one client, one queued connection at most")
+        // ss, run by the test, saw the same listener with the same limit.
+        let seen = witness.snapshots.compactMap { $0.table.listener(port: port) }
+        XCTAssertTrue(seen.allSatisfy { $0.sendQueue == 8 && $0.receiveQueue <= 1 }, "\(seen.map(\.text))")
+        assertClaimsHold(outcome)
+    }
+
     // MARK: helpers
 
     /// Runs `experiment` while `witness` takes `ss` snapshots, without the footprint checks of

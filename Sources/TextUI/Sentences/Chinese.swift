@@ -704,6 +704,9 @@ extension Sentences {
         "kernelClaim.refusedGone": "每次 connect() 失败之后，内核的表里都没有客户端这条连接的套接字了：RST 把它从 SYN-SENT 变成 CLOSED，于是它离开了表。SYN-SENT 本身最多只持续了 {0}（从 SYN 到 RST），远远短于两次采样的间隔（每 {1} 一次），所以没有哪次采样看到它。",
         "kernelClaim.refusedGoneSeen": "内核的表显示客户端的套接字处于 SYN-SENT，connect() 失败之后这条连接就没有套接字了：RST 把它从 SYN-SENT 变成 CLOSED，于是它离开了表。",
         "kernelClaim.refusedGoneWrong": "本应看到 connect() 失败之后客户端这条连接没有套接字；内核的表显示的是 {0}。",
+        "kernelClaim.nbQueue": "内核的采样说明了原因：非阻塞的 accept() 失败时，监听套接字的 accept 队列是 0/{0}（没有已完成的连接可取）；客户端连上之后，队列里有 {1} 个（内核不需要任何调用就完成了握手）；accept() 取走连接之后，队列又回到 0。",
+        "kernelClaim.nbQueueUnseen": "内核的采样说明了原因：非阻塞的 accept() 失败时，监听套接字的 accept 队列是 0/{0}（没有已完成的连接可取）；accept() 取走连接之后，队列又回到 0。队列里有 1 个连接的那一刻，在握手和 accept() 之间，太短了，采样没能看到。",
+        "kernelClaim.nbQueueWrong": "本应看到 accept() 以 EAGAIN 失败时和 accept() 取走连接之后 accept 队列都是空的；内核的采样显示的是 {0} 和 {1}。",
         // END kernelClaims
 
         // MARK: The exercise runner: exercises, check, hint, reset, edit (exercise.*)

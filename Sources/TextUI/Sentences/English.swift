@@ -701,6 +701,9 @@ extension Sentences {
         "kernelClaim.refusedGone": "After each connect() failed, the kernel's table held no socket for the client's connection: the RST took it from SYN-SENT to CLOSED, which leaves the table. SYN-SENT itself lasted at most {0} (SYN to RST), far less than the time between samples (every {1}), so no sample shows it.",
         "kernelClaim.refusedGoneSeen": "The kernel's table showed the client's socket in SYN-SENT, and after connect() failed no socket for the connection: the RST took it from SYN-SENT to CLOSED, which leaves the table.",
         "kernelClaim.refusedGoneWrong": "Expected no socket for the client's connection after connect() failed; the kernel's table showed {0}.",
+        "kernelClaim.nbQueue": "The kernel's samples show why: the listener's accept queue was 0/{0} when the non-blocking accept() failed (no finished connection to take), held {1} once the client had connected (the kernel finishes a handshake without any call), and was 0 again after accept() took the connection.",
+        "kernelClaim.nbQueueUnseen": "The kernel's samples show why: the listener's accept queue was 0/{0} when the non-blocking accept() failed (no finished connection to take), and 0 again after accept() took the connection; the moment it held 1, between the handshake and accept(), was too short for the sampling to see.",
+        "kernelClaim.nbQueueWrong": "Expected the accept queue to be empty when accept() failed with EAGAIN and after accept() took the connection; the kernel's samples showed {0} and {1}.",
         // END kernelClaims
 
         // MARK: The exercise runner: exercises, check, hint, reset, edit (exercise.*)
