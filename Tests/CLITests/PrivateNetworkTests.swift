@@ -96,6 +96,9 @@ final class PrivateNetworkTests: XCTestCase {
         XCTAssertEqual(written["connect-returned-before-release"], "yes")
         XCTAssertGreaterThanOrEqual(Int(written["acks-dropped"] ?? "") ?? 0, 1, "the kernel's nft counter counted dropped ACKs")
         XCTAssertGreaterThanOrEqual(Int(written["synack-retransmissions"] ?? "") ?? 0, 1)
+        // The kernel's samples, from the nested namespace: the same states as KernelClaimTests sees as root.
+        XCTAssertEqual(written["client-state-while-held"], "ESTAB")
+        XCTAssertEqual(written["server-state-while-held"], "SYN-RECV")
         XCTAssertTrue(Namespaces.waitUntilEmpty(userNamespace: namespace), "no process is left in \(namespace)")
         XCTAssertFalse(try hostNamespaceNames().contains { $0.hasPrefix("osilab-") && !$0.hasPrefix("osilab-\(getpid())-") },
                        "nothing was created in the machine's /run/netns")
