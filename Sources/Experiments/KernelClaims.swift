@@ -58,11 +58,15 @@ struct KernelView {
         return found
     }
 
-    /// The samples taken after `start` and up to `end`; when nothing changed in between, the
-    /// last sample before `end`, whose state held all along.
+    /// The samples that read the table after `start` and were done by `end`; when nothing
+    /// changed in between, the last sample before `end`, whose state held all along.
+    ///
+    /// A sample shows the table at some moment between its ``KernelSample/asked`` and its
+    /// ``KernelSample/time``: one asked before `start` (a full dump takes milliseconds, and a
+    /// sample made on the calling thread may finish after it) can show what held before `start`.
     func samples(after start: Instant? = nil, through end: Instant? = nil) -> [KernelSample] {
         let inside = recording.samples.filter { sample in
-            (start.map { sample.time > $0 } ?? true) && (end.map { sample.time <= $0 } ?? true)
+            (start.map { sample.asked > $0 } ?? true) && (end.map { sample.time <= $0 } ?? true)
         }
         if inside.isEmpty, let end, let last = recording.sample(atOrBefore: end) { return [last] }
         return inside

@@ -34,7 +34,7 @@ final class KernelClaimTests: ExperimentTestCase {
         }
         // The same from the samples, every one of them in the window.
         let kernel = try XCTUnwrap(outcome.run.kernel)
-        let window = kernel.samples.filter { $0.time > connected && $0.time <= lifted }
+        let window = kernel.samples.filter { $0.asked > connected && $0.time <= lifted }
         XCTAssertFalse(window.isEmpty)
         let serverSide = window.compactMap { sample in sample.sockets.first { $0.local == server && $0.remote == client } }
         XCTAssertFalse(serverSide.isEmpty, "the samples list the server's request socket")
@@ -227,7 +227,7 @@ final class KernelClaimTests: ExperimentTestCase {
         XCTAssertEqual(atFailure.receiveQueue, 0)
         XCTAssertEqual(atFailure.sendQueue, 8, "listen(8): the limit is the backlog")
         let taken = try XCTUnwrap(accepts.dropFirst().first?.returned)
-        let afterTaking = try XCTUnwrap(listener(kernel.samples.first { $0.time > taken }))
+        let afterTaking = try XCTUnwrap(listener(kernel.samples.first { $0.asked > taken }), "a sample read the table after accept() returned")
         XCTAssertEqual(afterTaking.receiveQueue, 0, "accept() took the only connection")
         let lengths = kernel.samples.compactMap { listener($0)?.receiveQueue }
         XCTAssertLessThanOrEqual(lengths.max() ?? 9, 1, "one client, one queued connection at most")
