@@ -31,7 +31,7 @@ public struct NoAccept: Experiment {
             FactDescription("syn-retransmissions", ["0", "1", "2", "3", "4"], "times that client's SYN was sent again"),
             FactDescription("extra-connect", ["timed-out", "connected", "refused", "failed"], "how that client's connect() ended"),
             FactDescription("accept-queue-peak", ["0", "1", "2", "3", "4"], "the longest accept queue the kernel's samples showed"),
-            FactDescription("overflow-counted", ["yes", "no"], "ListenOverflows grew after each SYN of the client that found the queue full"),
+            FactDescription("overflow-counted", ["yes", "no"], "ListenOverflows grew at least once per SYN of the client that found the queue full"),
         ])
 
     public static let backlog: Int32 = 2
