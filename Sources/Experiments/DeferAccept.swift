@@ -22,7 +22,7 @@ public struct DeferAccept: Experiment {
         facts: [
             FactDescription("connect-returned-after", ["syn", "synack", "ack", "data"], "the last server segment before connect() returned"),
             FactDescription("accept-returned-after", ["syn", "synack", "ack", "data"], "the last client segment before accept() returned"),
-            FactDescription("server-state-while-waiting", ["SYN-RECV", "ESTAB"], "the server side's state in ss during the wait"),
+            FactDescription("server-state-while-waiting", ["SYN-RECV", "ESTAB"], "the server side's state in the kernel's samples during the wait (ESTAB if ever)"),
             FactDescription("synack-retransmissions", ["0", "1", "2"], "SYN-ACK copies the server sent during the wait"),
         ])
 
@@ -90,6 +90,10 @@ public struct DeferAccept: Experiment {
             outcome.timeline.attach(PacketRemark(say(.deferRemark)), toPacket: ack.segment.number)
         }
         explain(&outcome, observed, say: say)
+        // The fact comes from the kernel's samples over the whole wait; ss's one snapshot stays as a section and a claim.
+        if let state = kernelClaims(&outcome, observed, port: stage.port, language: settings.language), state != "none" {
+            outcome.facts["server-state-while-waiting"] = state
+        }
         return outcome
     }
 

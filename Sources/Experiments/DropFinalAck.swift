@@ -55,6 +55,10 @@ public struct DropFinalAck: Experiment {
             FactDescription("synack-retransmissions", ["0", "1", "2", "3"], "SYN-ACK copies the server sent while waiting"),
             FactDescription("acks-dropped", ["0", "1", "2", "3", "4"], "bare ACKs the rule dropped (its nft counter)"),
             FactDescription("release", ["lift", "data"], "how the connection was released"),
+            FactDescription("client-state-while-held", ["ESTAB", "SYN-SENT", "none"],
+                            "the client's socket in the kernel's samples while step 3 was held back"),
+            FactDescription("server-state-while-held", ["SYN-RECV", "ESTAB", "none"],
+                            "the server's side in the kernel's samples while step 3 was held back (ESTAB if ever)"),
         ])
 
     /// The notes' port; the namespace is new, so it is free.
@@ -114,6 +118,7 @@ public struct DropFinalAck: Experiment {
         outcome.sections.append(ReportSection(title: say(.dropSectionCounter),
                                               lines: observed.ruleText.map { $0.replacingOccurrences(of: "\t", with: "  ") }))
         explain(&outcome, observed, leftovers: leftovers, namespace: namespace.name, say: say)
+        kernelClaims(&outcome, observed, language: settings.language)
         return outcome
     }
 

@@ -38,6 +38,8 @@ public struct NoAccept: Experiment {
             FactDescription("late-overflow", ["ack-dropped", "accepted", "rst", "none"],
                             "what happened to a final ACK that found the queue full (the second listener)"),
             FactDescription("late-connect", ["returned", "failed"], "how that late client's connect() ended"),
+            FactDescription("accept-queue-peak", ["0", "1", "2", "3", "4"], "the longest accept queue the kernel's samples showed"),
+            FactDescription("overflow-counted", ["yes", "no"], "ListenOverflows grew at least once per SYN of the client that found the queue full"),
         ])
 
     public static let backlog: Int32 = 2
@@ -118,6 +120,7 @@ public struct NoAccept: Experiment {
         observed.late = try lateOverflow()
         var outcome = stage.outcome(Self.info.name, recorded, scope: .everyClient)
         explain(&outcome, observed, port: port, say: say)
+        kernelClaims(&outcome, observed, port: port, language: settings.language)
         return outcome
     }
 

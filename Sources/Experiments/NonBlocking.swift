@@ -70,6 +70,7 @@ public struct NonBlocking: Experiment {
         }
         var outcome = stage.outcome(Self.info.name, recorded, scope: .oneConnection)
         explain(&outcome, say: say)
+        kernelClaims(&outcome, port: stage.port, language: settings.language)
         return outcome
     }
 

@@ -27,6 +27,8 @@ public struct Refused: Experiment {
             FactDescription("answer", ["rst", "synack", "none"], "what came back for the SYN"),
             FactDescription("connect-error", ["ECONNREFUSED", "EAGAIN", "none"], "the error connect() failed with, or none"),
             FactDescription("connect-ex", ["111", "11", "0"], "the number connect_ex returned"),
+            FactDescription("client-state-after-rst", ["CLOSED", "SYN-SENT", "ESTAB", "none"],
+                            "the client's socket in the kernel's samples after connect() failed (CLOSED: gone from the table)"),
         ])
 
     public init() {}
@@ -59,6 +61,7 @@ public struct Refused: Experiment {
             Self.info.name, run: run, timeline: timeline, client: nil, server: IPEndpoint(.v4(.loopback), port),
             scope: .everyClient, captured: recorder.isCapturing)
         explain(&outcome, port: port, connectError: connectError, connectEx: connectExResult, say: say)
+        kernelClaims(&outcome, port: port, language: settings.language)
         return outcome
     }
 

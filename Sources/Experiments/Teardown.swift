@@ -28,6 +28,8 @@ public struct Teardown: Experiment {
             FactDescription("unread-close", ["rst", "fin", "none"], "what the server's close() with unread data sent"),
             FactDescription("peer-error-after-rst", ["ECONNRESET", "none"], "what the client's recv() got after that reset"),
             FactDescription("linger-zero-close", ["rst", "fin", "none"], "what close() with SO_LINGER 0 sent"),
+            FactDescription("close-wait-side", ["client", "server", "both", "none"],
+                            "whose socket of connection 1 the kernel's samples showed in CLOSE-WAIT"),
         ])
 
     public init() {}
@@ -108,6 +110,7 @@ public struct Teardown: Experiment {
         observed.table = try SocketTable.take(port: stage.port)
         var outcome = stage.outcome(Self.info.name, recorded, scope: .everyClient)
         explain(&outcome, observed, port: stage.port, say: say)
+        kernelClaims(&outcome, observed, port: stage.port, language: settings.language)
         return outcome
     }
 

@@ -60,7 +60,10 @@ public final class KernelSampler: Sendable {
         fullTable = try SockDiagSocket()
         // The counters explain drops; without them (a /proc without net) the states still show.
         counterFiles = try? CounterFiles()
-        selects = { ports.contains($0.local.port) || ports.contains($0.remote.port) }
+        // A socket bound and not (yet) listening or connecting is CLOSED: only a full dump
+        // lists it, so it would come and go on the ladder every 100 ms. It has no TCP state
+        // worth a mark; its LISTEN (or SYN-SENT) shows when it gets one.
+        selects = { $0.rawState != TCPState.close.rawValue && (ports.contains($0.local.port) || ports.contains($0.remote.port)) }
         self.ports = ports
         self.families = families
         self.interval = max(.microseconds(100), interval)
@@ -178,6 +181,10 @@ public final class KernelSampler: Sendable {
             // A sample taken on a calling thread may finish after a later one of the
             // background thread: keep them in time order.
             if let last = state.lastTime, time < last { return nil }
+            // A full dump reads the listeners first and takes milliseconds: a sample a calling
+            // thread took meanwhile may have seen a later state (a third connection queued), and
+            // the dump, stamped when it ends, would show the queue shrinking back.
+            if fullDumpDue, let last = state.lastTime, asked < last { return nil }
             state.taken += 1
             if let last = state.lastTime { state.longestGap = max(state.longestGap, time.nanoseconds(since: last)) }
             state.lastTime = time

@@ -96,6 +96,9 @@ final class PrivateNetworkTests: XCTestCase {
         XCTAssertEqual(written["connect-returned-before-release"], "yes")
         XCTAssertGreaterThanOrEqual(Int(written["acks-dropped"] ?? "") ?? 0, 1, "the kernel's nft counter counted dropped ACKs")
         XCTAssertGreaterThanOrEqual(Int(written["synack-retransmissions"] ?? "") ?? 0, 1)
+        // The kernel's samples, from the nested namespace: the same states as KernelClaimTests sees as root.
+        XCTAssertEqual(written["client-state-while-held"], "ESTAB")
+        XCTAssertEqual(written["server-state-while-held"], "SYN-RECV")
         XCTAssertTrue(Namespaces.waitUntilEmpty(userNamespace: namespace), "no process is left in \(namespace)")
         XCTAssertFalse(try hostNamespaceNames().contains { $0.hasPrefix("osilab-") && !$0.hasPrefix("osilab-\(getpid())-") },
                        "nothing was created in the machine's /run/netns")
@@ -190,6 +193,38 @@ final class PrivateNetworkTests: XCTestCase {
         XCTAssertTrue(Namespaces.waitUntilEmpty(userNamespace: namespace), "no process is left in \(namespace)")
         XCTAssertFalse(try hostNamespaceNames().contains { $0.hasPrefix("osilab-") && !$0.hasPrefix("osilab-\(getpid())-") },
                        "nothing was created in the machine's /run/netns")
+    }
+
+    // MARK: no-accept: the kernel's samples
+
+    /// The same state facts KernelClaimTests asserts as root, from the kernel's samples of
+    /// the private network's socket table and counters.
+    func testNoAcceptAsNobodySamplesTheQueueFillingAndCountsEachDroppedSyn() throws {
+        let facts = NSTemporaryDirectory() + "osilab-nobody-noaccept-\(getpid()).json"
+        defer { unlink(facts) }
+        try writableByNobody(facts)
+        let result = try OsilabProcess.run(["experiment", "no-accept", "--json", "--facts", facts], asUser: nobody, timeout: 40)
+        XCTAssertEqual(result.status, 0, "every claim held: \(result.error)")
+        let written = try XCTUnwrap(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: facts))) as? [String: String])
+        // listen(2): Linux queues backlog + 1 = 3 before it counts the queue full (length > backlog).
+        XCTAssertEqual(written["accept-queue-peak"], "3")
+        XCTAssertEqual(written["recv-q-after"], "3", "ss -ltn saw the same length")
+        XCTAssertEqual(written["overflow-counted"], "yes")
+        XCTAssertEqual(written["overflow"], "syn-dropped")
+
+        let events = try result.output.split(separator: "\n").map { line in
+            try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not JSON: \(line)")
+        }
+        let queue = events.filter { $0["event"] as? String == "kernel-accept-queue" }
+        XCTAssertEqual(queue.compactMap { $0["length"] as? Int }, [1, 2, 3], "the samples saw the queue grow one by one")
+        XCTAssertEqual(queue.compactMap { $0["full"] as? Bool }, [false, false, true])
+        // The private network is new, so its counters count this run alone: ListenOverflows ends
+        // at exactly the SYNs that met the full queue (every SYN but the three answered ones).
+        let syns = events.filter { $0["event"] as? String == "packet" && $0["flags"] as? String == "SYN" }.count
+        let overflows = events.filter { $0["event"] as? String == "kernel-counter" && $0["counter"] as? String == "TcpExt.ListenOverflows" }
+        XCTAssertEqual(overflows.last?["total"] as? Int, syns - 3, "ListenOverflows counts each SYN of the extra client")
+        XCTAssertFalse(result.output.contains("\"verdict\":\"contradicted\""), result.output)
     }
 
     /// An empty file at `path` that nobody may write (osilab writes facts there as nobody).

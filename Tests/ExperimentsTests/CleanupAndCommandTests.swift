@@ -110,7 +110,10 @@ final class CleanupAndCommandTests: ExperimentTestCase {
         XCTAssertTrue(objects.contains { $0["event"] as? String == "explanation" && $0["verdict"] as? String == "confirmed" })
 
         let facts = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: factsPath))) as? [String: String])
-        XCTAssertEqual(facts, ["answer": "rst", "connect-error": "ECONNREFUSED", "connect-ex": "111"])
+        XCTAssertEqual(facts, ["answer": "rst", "connect-error": "ECONNREFUSED", "connect-ex": "111", "client-state-after-rst": "CLOSED"])
+        // --json carries the kernel's samples as events: the resets the kernel counted sending.
+        XCTAssertTrue(objects.contains { $0["event"] as? String == "kernel-counter" && $0["counter"] as? String == "Tcp.OutRsts" },
+                      "the kernel-state samples are in --json")
     }
 
     func testTheListNamesEveryExperimentWithWhatItNeeds() throws {

@@ -30,6 +30,9 @@ final class SentenceFilesTests: XCTestCase {
         (ExperimentText.namespace, ExperimentText.allKeys),
         (TransferText.namespace, TransferText.allKeys),
         // END experiments
+        // BEGIN kernelClaims
+        (KernelClaimText.namespace, KernelClaimText.allKeys),
+        // END kernelClaims
         // BEGIN exercises
         (ExerciseText.namespace, ExerciseText.allKeys),
         // END exercises

@@ -901,6 +901,47 @@ extension Sentences {
         "transfer.rtReaderMissing": "服务器只收到了第二条消息的 {0} 字节，没有收全。",
         // END transfer
 
+        // MARK: 实验根据内核自己的套接字表做出的断言（kernelClaim.*）
+        // BEGIN kernelClaims
+        "kernelClaim.nothing": "没有",
+        "kernelClaim.arrow": " → ",
+        "kernelClaim.notSampled": "这次没有采样内核的套接字表（{0}），所以关于状态的断言没法检查。",
+        "kernelClaim.unseen": "没看到：{0}。在回环接口上，对方几微秒之内就回应了，这些状态持续的时间远远短于两次采样之间的间隔（每 {1} 一次，最长间隔 {2}）：这次运行能检查的是看到的那些状态的先后顺序，以及另一方关闭时的状态一个也没出现。",
+        "kernelClaim.dropHeld": "从 connect() 返回到解除规则的 {0} 里，内核的套接字表（每 {1} 读一次）显示：客户端的套接字是 ESTABLISHED，服务器这边只有一个处于 SYN-RECV 的请求套接字，从来不是 ESTABLISHED；监听套接字的 accept 队列一直是 {2}。对客户端来说连接已经存在；对服务器来说，还没有任何东西可以让 accept() 取走。",
+        "kernelClaim.dropHeldWrong": "第 3 步被拦住的时候，本应看到客户端是 ESTABLISHED、服务器这边是 SYN-RECV；内核的表显示客户端是 {0}，服务器这边是 {1}，accept 队列是 {2}。",
+        "kernelClaim.dropEstablished": "服务器这边第一次显示为 ESTABLISHED 是在解除规则 {0} 之后，之前从来没有：只有当对 SYN-ACK 的确认到达时，请求套接字才变成一个连接，accept() 才能拿到它。",
+        "kernelClaim.dropEstablishedEarly": "在解除规则 {0} 之前，服务器这边就已经是 ESTABLISHED 了：内核没等到被拦住的 ACK 就完成了连接。",
+        "kernelClaim.dropEstablishedNever": "在内核的表里，从来没看到服务器这边处于 ESTABLISHED。",
+        "kernelClaim.dropCounters": "这个命名空间自己的计数器（在它里面读的 /proc/net/netstat；新的命名空间从 0 开始计数）增长了 TCPSynRetrans +{0}、RetransSegs +{1}：正是时间线上那 {2} 个 SYN-ACK 副本，由重发它们的内核自己记下。",
+        "kernelClaim.dropCountersNoCapture": "这个命名空间自己的计数器（在它里面读的 /proc/net/netstat；新的命名空间从 0 开始计数）增长了 TCPSynRetrans +{0}、RetransSegs +{1}：内核在等第 3 步的时候重发了它的 SYN-ACK。",
+        "kernelClaim.dropCountersWrong": "本应看到这个命名空间的 TCPSynRetrans 从 0 开始，增长的数目等于 SYN-ACK 副本数（{2}）；实际它从 {1} 开始，增长了 {0}。",
+        "kernelClaim.noAcceptQueue": "内核的采样显示，监听套接字的 accept 队列每完成一次握手就长一格：{0}，它的上限（backlog）始终是 {1}：到 {2}，也就是比 backlog 多一个时，Linux 认为队列满了（sk_acceptq_is_full 判断的是 长度 > backlog）。",
+        "kernelClaim.noAcceptQueueWrong": "本应看到 accept 队列一个一个地增长到 {2}，上限是 backlog；内核的采样显示的是 {0}，上限 {1}。",
+        "kernelClaim.noAcceptSs": "ss -ltn 和内核的采样一致：Recv-Q {0} 就是采样在那一刻看到的 accept 队列长度，Send-Q {1} 是它的上限。ss 读的是同一张表，也通过同一个 NETLINK_SOCK_DIAG。",
+        "kernelClaim.noAcceptSsWrong": "ss -ltn 显示 Recv-Q {0}、Send-Q {1}，但内核的采样在那一刻显示的队列是 {2}。",
+        "kernelClaim.noAcceptOverflow": "队列停在 {4}/{5} 的时候，客户端 {0} 的 SYN 到达了 {1} 次，从第一个开始，每个 SYN 都让内核的 ListenOverflows 计数器增长一次（整个运行中 +{2}，ListenDrops +{3}）：SYN 在满了的队列前被丢掉，没有回应，客户端的套接字一直停在 SYN-SENT。（这些计数器属于整个网络命名空间：别的程序的丢弃也会算进来。）",
+        "kernelClaim.noAcceptOverflowNoCapture": "客户端 {0} 在满了的队列前停在 SYN-SENT 等待的时候，内核的 ListenOverflows 计数器增长了 {1}，ListenDrops 增长了 {2}：它的 SYN 被丢掉了，没有回应。（这些计数器属于整个网络命名空间：别的程序的丢弃也会算进来。）",
+        "kernelClaim.noAcceptOverflowWrong": "本应看到：客户端 {0} 的套接字在满了的队列前停在 SYN-SENT，它的每个 SYN 都让 ListenOverflows 增长一次；实际有 {1} 个 SYN，从第一个开始计数器增长了 {2}，它的套接字经历了 {3}。",
+        "kernelClaim.teardownCloser": "内核表里的连接 1：客户端先发出 FIN，它的套接字经历了 {0}，运行结束时还在 TIME-WAIT：先关闭的一方才是要等待的一方。",
+        "kernelClaim.teardownCloserWrong": "本应看到连接 1 的客户端套接字（它先关闭）经过 FIN-WAIT 到达 TIME-WAIT；内核的表显示的是 {0}。",
+        "kernelClaim.teardownPassive": "连接 1 的服务器套接字经历了 {0}：从收到客户端的 FIN 到自己调用 close() 之间处于 CLOSE-WAIT，自己的 FIN 被确认后就离开了表；从来没有 FIN-WAIT 或 TIME-WAIT。",
+        "kernelClaim.teardownPassiveWrong": "本应看到连接 1 的服务器套接字经过 CLOSE-WAIT 然后离开表；内核的表显示的是 {0}。",
+        "kernelClaim.teardownResets": "连接 2 和 3 以复位结束：两边在内核的表里都是先 ESTABLISHED，然后套接字就没了，中间没有 FIN-WAIT、CLOSE-WAIT 或 TIME-WAIT。复位立刻结束连接，不留下任何需要等待的东西。",
+        "kernelClaim.teardownResetsWrong": "本应看到连接 2 和 3 的两边都从 ESTABLISHED 直接离开表；内核的表显示的是 {0}。",
+        "kernelClaim.deferHeld": "从 connect() 返回到发送数据的 {0} 里，内核的套接字表（每 {1} 读一次）显示客户端是 ESTABLISHED，服务器这边只有一个处于 SYN-RECV 的请求套接字；accept 队列一直是 {2}。纯 ACK 到达之后，TCP_DEFER_ACCEPT 让连接保持半开，不进队列。",
+        "kernelClaim.deferHeldWrong": "本应看到数据到来之前客户端是 ESTABLISHED、服务器这边是 SYN-RECV；内核的表显示客户端是 {0}，服务器这边是 {1}，accept 队列是 {2}。",
+        "kernelClaim.deferEstablished": "数据一到，服务器这边就变成了 ESTABLISHED（发送数据 {0} 之后第一次看到）：对服务器来说，完成握手的是数据报文段，不是纯 ACK。",
+        "kernelClaim.deferEstablishedWrong": "本应看到服务器这边在发送数据之后才变成 ESTABLISHED；内核的表显示的不是这样。",
+        "kernelClaim.refusedNoListener": "内核表的采样里，端口 {0} 上从来没有处于 LISTEN 的套接字：占着这个端口的套接字只绑定、从没监听，所以 SYN 找不到监听者。",
+        "kernelClaim.refusedNoListenerWrong": "内核的表显示端口 {0} 上有一个处于 LISTEN 的套接字：运行期间有东西在那里监听。",
+        "kernelClaim.refusedGone": "每次 connect() 失败之后，内核的表里都没有客户端这条连接的套接字了：RST 把它从 SYN-SENT 变成 CLOSED，于是它离开了表。SYN-SENT 本身最多只持续了 {0}（从 SYN 到 RST），远远短于两次采样的间隔（每 {1} 一次），所以没有哪次采样看到它。",
+        "kernelClaim.refusedGoneSeen": "内核的表显示客户端的套接字处于 SYN-SENT，connect() 失败之后这条连接就没有套接字了：RST 把它从 SYN-SENT 变成 CLOSED，于是它离开了表。",
+        "kernelClaim.refusedGoneWrong": "本应看到 connect() 失败之后客户端这条连接没有套接字；内核的表显示的是 {0}。",
+        "kernelClaim.nbQueue": "内核的采样说明了原因：非阻塞的 accept() 失败时，监听套接字的 accept 队列是 0/{0}（没有已完成的连接可取）；客户端连上之后，队列里有 {1} 个（内核不需要任何调用就完成了握手）；accept() 取走连接之后，队列又回到 0。",
+        "kernelClaim.nbQueueUnseen": "内核的采样说明了原因：非阻塞的 accept() 失败时，监听套接字的 accept 队列是 0/{0}（没有已完成的连接可取）；accept() 取走连接之后，队列又回到 0。队列里有 1 个连接的那一刻，在握手和 accept() 之间，太短了，采样没能看到。",
+        "kernelClaim.nbQueueWrong": "本应看到 accept() 以 EAGAIN 失败时和 accept() 取走连接之后 accept 队列都是空的；内核的采样显示的是 {0} 和 {1}。",
+        // END kernelClaims
+
         // MARK: The exercise runner: exercises, check, hint, reset, edit (exercise.*)
         // BEGIN exercises
         "exercise.listHeading": "练习：{1} 道中已通过 {0} 道",

@@ -898,6 +898,47 @@ extension Sentences {
         "transfer.rtReaderMissing": "The server received {0} bytes of the second message, not all of it.",
         // END transfer
 
+        // MARK: What the experiments claim from the kernel's own socket table (kernelClaim.*)
+        // BEGIN kernelClaims
+        "kernelClaim.nothing": "nothing",
+        "kernelClaim.arrow": " → ",
+        "kernelClaim.notSampled": "The kernel's socket table was not sampled ({0}), so this run's state claims could not be checked.",
+        "kernelClaim.unseen": "Not seen: {0}. On loopback the other side answers within microseconds, so these states lasted far less than the time between two samples (every {1}, at most {2} apart): what this run checks is the order of the states that were seen, and that no state of the other side's close appeared.",
+        "kernelClaim.dropHeld": "For the {0} from connect()'s return to the release, the kernel's socket table (read every {1}) showed the client's socket ESTABLISHED and the server's side only as a request socket in SYN-RECV, never ESTABLISHED; the listener's accept queue stayed {2}. The connection exists for the client; for the server there is nothing yet that accept() could take.",
+        "kernelClaim.dropHeldWrong": "Expected the client ESTABLISHED and the server's side in SYN-RECV while step 3 was held back; the kernel's table showed the client {0}, the server's side {1}, the accept queue {2}.",
+        "kernelClaim.dropEstablished": "The server's side was first seen ESTABLISHED {0} after the release, never before it: a request socket becomes a connection, and accept() gets it, only when the acknowledgment of its SYN-ACK arrives.",
+        "kernelClaim.dropEstablishedEarly": "The server's side was already ESTABLISHED {0} before the release: the kernel completed the connection without the held-back ACK.",
+        "kernelClaim.dropEstablishedNever": "The server's side was never seen ESTABLISHED in the kernel's table.",
+        "kernelClaim.dropCounters": "This namespace's own counters (/proc/net/netstat read from inside it; a new namespace counts from 0) grew by TCPSynRetrans +{0} and RetransSegs +{1}: the {2} SYN-ACK copies on the ladder, counted by the kernel that resent them.",
+        "kernelClaim.dropCountersNoCapture": "This namespace's own counters (/proc/net/netstat read from inside it; a new namespace counts from 0) grew by TCPSynRetrans +{0} and RetransSegs +{1}: the kernel resent its SYN-ACK while it waited for step 3.",
+        "kernelClaim.dropCountersWrong": "Expected this namespace's TCPSynRetrans to start at 0 and grow by the SYN-ACK copies ({2}); it started at {1} and grew by {0}.",
+        "kernelClaim.noAcceptQueue": "The kernel's samples show the listener's accept queue growing one finished handshake at a time, {0}, with its limit (the backlog) {1} throughout: at {2}, one more than the backlog, Linux counts it full (sk_acceptq_is_full tests length > backlog).",
+        "kernelClaim.noAcceptQueueWrong": "Expected the accept queue to grow one by one up to {2}, with the backlog as its limit; the kernel's samples showed {0}, limit {1}.",
+        "kernelClaim.noAcceptSs": "ss -ltn and the kernel's samples agree: Recv-Q {0} is the accept queue's length the samples showed at that moment, Send-Q {1} its limit. ss reads the same table through the same NETLINK_SOCK_DIAG.",
+        "kernelClaim.noAcceptSsWrong": "ss -ltn showed Recv-Q {0} and Send-Q {1}, but the kernel's samples at that moment showed a queue of {2}.",
+        "kernelClaim.noAcceptOverflow": "Client {0}'s SYN arrived {1} times while the queue stood at {4}/{5}, and from the first of them on the kernel's ListenOverflows counter rose once for each (+{2} over the run, ListenDrops +{3}): the SYN was dropped at the full queue, unanswered, and the client's socket stayed in SYN-SENT. (The counters are the network namespace's: another program's drops would count too.)",
+        "kernelClaim.noAcceptOverflowNoCapture": "While client {0} waited in SYN-SENT at the full queue, the kernel's ListenOverflows counter grew by {1} and ListenDrops by {2}: its SYNs were dropped, unanswered. (The counters are the network namespace's: another program's drops would count too.)",
+        "kernelClaim.noAcceptOverflowWrong": "Expected ListenOverflows to rise once for each SYN of client {0} while its socket waited in SYN-SENT at a full queue: {1} SYNs, and the counter grew by {2} from the first of them on; its socket went {3}.",
+        "kernelClaim.teardownCloser": "Connection 1 in the kernel's table: the client's socket, whose FIN went first, went {0}, and was still in TIME-WAIT when the run ended: the side that closes first is the one that waits.",
+        "kernelClaim.teardownCloserWrong": "Expected the client's socket of connection 1 (it closed first) to go through FIN-WAIT to TIME-WAIT; the kernel's table showed {0}.",
+        "kernelClaim.teardownPassive": "The server's socket of connection 1 went {0}: CLOSE-WAIT from the client's FIN until its own close(), then out of the table once its FIN was acknowledged; never FIN-WAIT or TIME-WAIT.",
+        "kernelClaim.teardownPassiveWrong": "Expected the server's socket of connection 1 to go through CLOSE-WAIT and leave the table; the kernel's table showed {0}.",
+        "kernelClaim.teardownResets": "Connections 2 and 3, ended by a reset: on both sides the kernel's table shows ESTABLISHED and then no socket at all, with no FIN-WAIT, CLOSE-WAIT or TIME-WAIT in between. A reset ends a connection at once and leaves nothing to wait for.",
+        "kernelClaim.teardownResetsWrong": "Expected connections 2 and 3 to go from ESTABLISHED straight out of the table on both sides; the kernel's table showed {0}.",
+        "kernelClaim.deferHeld": "For the {0} from connect()'s return until the data was sent, the kernel's socket table (read every {1}) showed the client ESTABLISHED and the server's side only as a request socket in SYN-RECV; the accept queue stayed {2}. TCP_DEFER_ACCEPT keeps the connection half-open, out of the queue, after the bare ACK.",
+        "kernelClaim.deferHeldWrong": "Expected the client ESTABLISHED and the server's side in SYN-RECV until the data came; the kernel's table showed the client {0}, the server's side {1}, the accept queue {2}.",
+        "kernelClaim.deferEstablished": "With the data, the server's side became ESTABLISHED (first seen {0} after the data was sent): the data segment, not the bare ACK, finished the handshake for the server.",
+        "kernelClaim.deferEstablishedWrong": "Expected the server's side to become ESTABLISHED only after the data was sent; the kernel's table showed otherwise.",
+        "kernelClaim.refusedNoListener": "No sample of the kernel's table showed a socket in LISTEN on port {0}: the socket holding the port is bound but never listened, so a SYN finds no listener.",
+        "kernelClaim.refusedNoListenerWrong": "The kernel's table showed a socket in LISTEN on port {0}: something listened there during the run.",
+        "kernelClaim.refusedGone": "After each connect() failed, the kernel's table held no socket for the client's connection: the RST took it from SYN-SENT to CLOSED, which leaves the table. SYN-SENT itself lasted at most {0} (SYN to RST), far less than the time between samples (every {1}), so no sample shows it.",
+        "kernelClaim.refusedGoneSeen": "The kernel's table showed the client's socket in SYN-SENT, and after connect() failed no socket for the connection: the RST took it from SYN-SENT to CLOSED, which leaves the table.",
+        "kernelClaim.refusedGoneWrong": "Expected no socket for the client's connection after connect() failed; the kernel's table showed {0}.",
+        "kernelClaim.nbQueue": "The kernel's samples show why: the listener's accept queue was 0/{0} when the non-blocking accept() failed (no finished connection to take), held {1} once the client had connected (the kernel finishes a handshake without any call), and was 0 again after accept() took the connection.",
+        "kernelClaim.nbQueueUnseen": "The kernel's samples show why: the listener's accept queue was 0/{0} when the non-blocking accept() failed (no finished connection to take), and 0 again after accept() took the connection; the moment it held 1, between the handshake and accept(), was too short for the sampling to see.",
+        "kernelClaim.nbQueueWrong": "Expected the accept queue to be empty when accept() failed with EAGAIN and after accept() took the connection; the kernel's samples showed {0} and {1}.",
+        // END kernelClaims
+
         // MARK: The exercise runner: exercises, check, hint, reset, edit (exercise.*)
         // BEGIN exercises
         "exercise.listHeading": "Exercises: {0} of {1} passed",
