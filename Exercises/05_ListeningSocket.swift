@@ -18,7 +18,7 @@ import Sockets
 /// `socket()`, `bind()`, `listen()`. After listen() the kernel completes handshakes for
 /// this port by itself. Binding to 127.0.0.1 keeps the lab's servers unreachable from
 /// the network; SO_REUSEADDR lets you restart a server at once, without waiting for its
-/// old connections to leave TIME_WAIT.
+/// old connections to leave TIME-WAIT.
 ///
 /// 创建服务器一开始用的套接字：一个监听客户端的 TCP 套接字。
 ///
@@ -29,7 +29,7 @@ import Sockets
 ///
 /// **为什么重要：** 这就是笔记中每个服务器的前三行：`socket()`、`bind()`、`listen()`。listen()
 /// 之后，内核会自己替这个端口完成握手。绑定到 127.0.0.1 让实验室的服务器从网络上访问不到；
-/// SO_REUSEADDR 让你能立刻重启服务器，不必等旧连接离开 TIME_WAIT。
+/// SO_REUSEADDR 让你能立刻重启服务器，不必等旧连接离开 TIME-WAIT。
 public func makeListeningSocket(port: UInt16) throws -> Socket {
     // 待办：重用地址，绑定到 127.0.0.1:port，监听。
     // TODO: reuse the address, bind to 127.0.0.1:port, listen.

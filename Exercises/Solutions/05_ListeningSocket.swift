@@ -5,7 +5,7 @@ import Sockets
 public func makeListeningSocket(port: UInt16) throws -> Socket {
     let listener = try Socket(family: .inet, type: .stream)
     do {
-        // Before bind(): a port whose last connections are in TIME_WAIT can be bound again.
+        // Before bind(): a port whose last connections are in TIME-WAIT can be bound again.
         try listener.setReuseAddress(true)
         try listener.bind(to: .ipv4(.loopback, port: port))
         try listener.listen(backlog: 5)

@@ -6,7 +6,7 @@ import Timeline
 import Trace
 import Wire
 
-/// How TCP connections end: FIN and ACK each way and TIME_WAIT for the side that closed
+/// How TCP connections end: FIN and ACK each way and TIME-WAIT for the side that closed
 /// first; shutdown(SHUT_WR) as a half-close; and resets instead of FINs.
 public struct Teardown: Experiment {
     public static let info = ExperimentInfo(

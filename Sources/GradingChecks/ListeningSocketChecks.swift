@@ -111,7 +111,7 @@ public enum ListeningSocketChecks {
     }
 
     /// The real reason for SO_REUSEADDR: a server that closed a connection first leaves it
-    /// in TIME_WAIT for a minute, and without the option its port cannot be bound again.
+    /// in TIME-WAIT for a minute, and without the option its port cannot be bound again.
     public static func restartsAtOnce(_ function: @escaping Make, file: StaticString = #filePath, line: UInt = #line) {
         let site = CallSite(file: file, line: line)
         guard let first = make(function, port: 0, site) else { return }
@@ -120,7 +120,7 @@ public enum ListeningSocketChecks {
             first.close()
             return
         }
-        // A connection that the server side closes first: the server's end enters TIME_WAIT.
+        // A connection that the server side closes first: the server's end enters TIME-WAIT.
         if let client = try? connectClient(to: address), (try? first.waitUntilReadable(timeout: .seconds(2))) == true,
            let (connection, _) = try? first.accept() {
             connection.close()

@@ -72,7 +72,7 @@ public final class TCPLabServer: RunningLabServer {
             let bindAddress = try serverAddress(host: host, port: port, type: .stream)
             let socket = try Socket(family: bindAddress.family, type: .stream, role: "server")
             do throws(SocketError) {
-                // Lets a restarted server take its port back while old connections sit in TIME_WAIT.
+                // Lets a restarted server take its port back while old connections sit in TIME-WAIT.
                 try socket.setReuseAddress(true)
                 try socket.bind(to: bindAddress)
                 try socket.listen(backlog: Int32(min(4096, max(128, limits.maxConnections))))

@@ -349,7 +349,7 @@ public enum PacketText {
             text.appendLiteral("zero window: the receiver's buffer is full")
         case .fin(let first):
             if annotated.direction == .clientToServer { text.appendLiteral("client") } else { text.appendLiteral("server") }
-            if first { text.appendLiteral(" closes first; it will wait in TIME_WAIT") } else { text.appendLiteral(" closes too") }
+            if first { text.appendLiteral(" closes first; it will wait in TIME-WAIT") } else { text.appendLiteral(" closes too") }
         case .finalAck:
             text.appendLiteral("last ACK: the connection is closed")
         case .reset:
@@ -458,7 +458,7 @@ public struct LadderRenderer: Sendable {
 
     /// The columns' widths for `ladder`, chosen from what it holds so that the width is used:
     /// each column is at least as wide as its longest word (a word such as
-    /// `listen(backlog=8)` or `TIME_WAIT` is never cut while the width allows), and of the
+    /// `listen(backlog=8)` or `TIME-WAIT` is never cut while the width allows), and of the
     /// layouts that fit, the one taking the fewest lines wins: at 160 columns
     /// `connect() = 0 after 133.5 µs` takes one line, where a fixed share of the width
     /// would wrap it and leave half the terminal empty. Every row uses the same columns, so

@@ -5,7 +5,7 @@ import Wire
 
 // Every sentence Timeline writes for the learner (the handshake explanation, the step-mode
 // narration, the ladder's notes and call results) in English and Chinese. Protocol names,
-// numbers and call names (`SYN`, `J+1`, `connect()`, `TIME_WAIT`, `ECONNREFUSED`) stay as
+// numbers and call names (`SYN`, `J+1`, `connect()`, `TIME-WAIT`, `ECONNREFUSED`) stay as
 // they are in both languages: they are what the learner will meet in tcpdump and man pages.
 // The English sentences are exactly the ones the lab printed before it spoke Chinese.
 

@@ -555,8 +555,8 @@ public final class Socket: Sendable, CustomStringConvertible {
         }
     }
 
-    /// Lets bind() reuse a port whose earlier connections are still in TIME_WAIT. Linux
-    /// checks the flag on both sockets: the TIME_WAIT socket keeps the flag of the socket it
+    /// Lets bind() reuse a port whose earlier connections are still in TIME-WAIT. Linux
+    /// checks the flag on both sockets: the TIME-WAIT socket keeps the flag of the socket it
     /// came from, so the old server must have set it too. It never lets a second socket
     /// listen on a port another one listens on (that is SO_REUSEPORT). The
     /// corresponding C call is `setsockopt(SOL_SOCKET, SO_REUSEADDR)`.

@@ -5,7 +5,7 @@
 /// they are in every language: protocol names, call names, numbers, errno names, options.
 public enum SentenceAudit {
     /// Words that stay English in a Chinese sentence (the lowercase ones; ALL-CAPS words such
-    /// as `SYN`, `ECONNREFUSED` and `TIME_WAIT` are always allowed).
+    /// as `SYN`, `ECONNREFUSED` and `TIME-WAIT` are always allowed).
     public static let keptWords: Set<String> = [
         // System calls and socket API names (also without their parentheses).
         "socket", "bind", "listen", "accept", "connect", "connect_ex", "connectEx", "send", "sendall", "recv", "sendto",

@@ -25,7 +25,7 @@ public enum SegmentRole: Sendable, Hashable {
     /// The receiver's buffer is full: the sender must wait.
     case zeroWindow
     /// The sender closes its direction (close() or shutdown(SHUT_WR)). `first` is true for
-    /// the side that closed first (it will end in TIME_WAIT).
+    /// the side that closed first (it will end in TIME-WAIT).
     case fin(first: Bool)
     /// The ACK of the last FIN: the connection is closed.
     case finalAck

@@ -53,8 +53,8 @@ final class ChineseToolsTests: XCTestCase {
         }
         if let port = number(after: "refused: nothing listens on port ") { return "被拒绝：端口 \(port) 上没有程序在监听" }
         let fixed = [
-            "client closes first; it will wait in TIME_WAIT": "客户端先关闭，之后要在 TIME_WAIT 状态等待",
-            "server closes first; it will wait in TIME_WAIT": "服务器先关闭，之后要在 TIME_WAIT 状态等待",
+            "client closes first; it will wait in TIME-WAIT": "客户端先关闭，之后要在 TIME-WAIT 状态等待",
+            "server closes first; it will wait in TIME-WAIT": "服务器先关闭，之后要在 TIME-WAIT 状态等待",
             "client closes too": "客户端也关闭了",
             "server closes too": "服务器也关闭了",
             "last ACK: the connection is closed": "最后一个 ACK：连接关闭了",

@@ -59,7 +59,7 @@ class ExperimentTestCase: XCTestCase {
             throw ExperimentError.hung(type(of: experiment).info.name)
         }
         let outcome = try box.get()
-        // Sockets the kernel finishes closing after the run (TIME_WAIT) hold no descriptor;
+        // Sockets the kernel finishes closing after the run (TIME-WAIT) hold no descriptor;
         // give the capture thread a moment to let go of its own.
         var after = try footprint()
         for _ in 0..<50 where after.descriptors != before.descriptors || after.children != before.children {

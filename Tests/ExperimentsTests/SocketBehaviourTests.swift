@@ -48,7 +48,7 @@ final class SocketBehaviourTests: ExperimentTestCase {
         XCTAssertTrue(first.contains { $0.segment.isFIN && $0.direction == .serverToClient }, "the server's FIN")
         XCTAssertTrue(first.contains { $0.role == .finalAck }, "the last ACK")
         XCTAssertEqual(outcome.facts["first-fin"], "client")
-        XCTAssertEqual(outcome.facts["time-wait"], "client", "the side that closed first waits in TIME_WAIT")
+        XCTAssertEqual(outcome.facts["time-wait"], "client", "the side that closed first waits in TIME-WAIT")
         XCTAssertEqual(outcome.facts["half-close"], "yes")
         let second = outcome.segments.filter { $0.connection == 2 }
         XCTAssertTrue(second.contains { $0.segment.isRST && $0.direction == .serverToClient },

@@ -64,7 +64,7 @@ final class ChineseTimelineTests: XCTestCase {
         XCTAssertEqual(notes[4], "第 3 步：ack = K+1 ✓")
         XCTAssertEqual(notes[1], "重发 SYN（第 2 份）：还没有收到 SYN-ACK")
         XCTAssertEqual(notes[6], "数据，5 字节")
-        XCTAssertEqual(notes[10], "客户端先关闭，之后要在 TIME_WAIT 状态等待")
+        XCTAssertEqual(notes[10], "客户端先关闭，之后要在 TIME-WAIT 状态等待")
         XCTAssertEqual(notes[14], "被拒绝：端口 4545 上没有程序在监听")
         // In relative numbers the failed check counts from J as the line does (#16.4): J+1 is 1.
         XCTAssertEqual(notes[16], "第 2 步：seq = K，ack = J+1 ✗（应为 1，实为 2）")
@@ -93,7 +93,7 @@ final class ChineseTimelineTests: XCTestCase {
 
     func testALadderWithChineseNotesAndCallsKeepsEveryLifelineInItsColumn() {
         let t0 = Instant(nanosecondsSinceEpoch: 1_700_000_000_000_000_000)
-        let long = "客户端先关闭，之后要在 TIME_WAIT 状态等待，这一行故意写得很长，好让它在备注栏里折成好几行。"
+        let long = "客户端先关闭，之后要在 TIME-WAIT 状态等待，这一行故意写得很长，好让它在备注栏里折成好几行。"
         let rows: [Ladder.Row] = [
             .call(side: .server, text: "调用 accept()", tone: .neutral),
             .call(side: .client, text: "connect() = 0，等了 160.8 µs，客户端这一侧的连接建立了", tone: .neutral),

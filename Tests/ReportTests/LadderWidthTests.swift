@@ -31,7 +31,7 @@ final class LadderWidthTests: XCTestCase {
     }
 
     /// The words of `text` a line may not cut: each run of ASCII characters between spaces
-    /// (in Chinese text too: `connect()`, `160.8`, `TIME_WAIT`, `listen(backlog=8)`).
+    /// (in Chinese text too: `connect()`, `160.8`, `TIME-WAIT`, `listen(backlog=8)`).
     func asciiWords(_ text: String) -> [String] {
         text.split { !$0.isASCII || $0 == " " }.map(String.init)
     }

@@ -160,7 +160,7 @@ final class SentenceAuditTests: XCTestCase {
     }
 
     func testKeepsWhatEveryLanguageWritesAsItIs() {
-        let chinese = "第 2 步：seq = K，ack = J+1 ✓；connect() 返回 0，errno 111 是 ECONNREFUSED，TIME_WAIT，"
+        let chinese = "第 2 步：seq = K，ack = J+1 ✓；connect() 返回 0，errno 111 是 ECONNREFUSED，TIME-WAIT，"
             + "运行 osilab experiment drop-final-ack --lang zh，文件 Lessons/captures/handshake.pcap，a) b) c)"
         XCTAssertEqual(SentenceAudit.englishWords(in: chinese), [])
         XCTAssertEqual(SentenceAudit.englishWords(in: "recv 等待 data", allowed: ["data"]), [])
