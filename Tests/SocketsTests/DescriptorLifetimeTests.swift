@@ -15,7 +15,8 @@ final class DescriptorLifetimeTests: XCTestCase {
     }
 
     override func tearDown() {
-        XCTAssertEqual(openDescriptorCount(), descriptorsAtStart, "a descriptor was left open")
+        // Fewer is no leak: an earlier test's pipes (a Process it ran) may close meanwhile.
+        XCTAssertLessThanOrEqual(openDescriptorCount(), descriptorsAtStart, "a descriptor was left open")
     }
 
     /// An unrelated connected pair made with socketpair() directly, as any other code would.
