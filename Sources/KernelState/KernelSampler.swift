@@ -11,6 +11,16 @@ import Wire
 /// Make it on the thread whose network namespace holds the sockets: the netlink socket and
 /// the counter files belong to that namespace from then on.
 public final class KernelSampler: Sendable {
+    private struct KnownSocket {
+        var learned: Instant
+        /// A lookup has found it: when one no longer does, it is gone for good.
+        var seen: Bool
+    }
+
+    /// A connection told of but never found is forgotten after this long (nanoseconds): its
+    /// packet may have come before its socket, or from elsewhere.
+    static let forgetUnseenAfter: Int64 = 2_000_000_000
+
     private struct State {
         var kept: [KernelSample] = []
         var taken = 0
@@ -25,8 +35,9 @@ public final class KernelSampler: Sendable {
         var started = false
         /// stop() has returned the recording: later calls (a program closing its sockets) are not sampled.
         var ended = false
-        /// The connections seen so far (from calls, packets and full dumps), looked up one by one.
-        var known: Set<KernelSocketKey> = []
+        /// The connections told of (by calls, packets and full dumps), looked up one by one
+        /// until they are gone, so that a long `watch` does not look up every connection it ever saw.
+        var known: [KernelSocketKey: KnownSocket] = [:]
         var lastFullDump: Instant?
         var observers: [@Sendable ([KernelChange]) -> Void] = []
     }
@@ -123,11 +134,17 @@ public final class KernelSampler: Sendable {
     /// sample looks its sockets up directly: both sides' sockets when both are local.
     public func learn(_ one: IPEndpoint, _ other: IPEndpoint) {
         guard ports.contains(one.port) || ports.contains(other.port) else { return }
+        let now = Instant.now()
         state.withLock { state in
-            state.known.insert(KernelSocketKey(local: one, remote: other))
-            state.known.insert(KernelSocketKey(local: other, remote: one))
+            for key in [KernelSocketKey(local: one, remote: other), KernelSocketKey(local: other, remote: one)]
+            where state.known[key] == nil {
+                state.known[key] = KnownSocket(learned: now, seen: false)
+            }
         }
     }
+
+    /// The sockets the sampler looks up by their ends (the rest it finds by dumps).
+    public var socketsFollowed: [KernelSocketKey] { state.withLock { $0.known.keys.sorted() } }
 
     /// Tells the sampler of a captured packet: its connection is learnt, and a sample taken soon.
     public func packetSeen(_ bytes: [UInt8], linkType: LinkType, originalLength: Int) {
@@ -145,9 +162,10 @@ public final class KernelSampler: Sendable {
     /// the background thread does it every ``fullDumpEvery`` nanoseconds).
     public func sample(full: Bool = false, withCounters: Bool = false) {
         let asked = Instant.now()
-        guard let known = state.withLock({ $0.ended ? nil : $0.known }) else { return }
+        guard let known = state.withLock({ $0.ended ? nil : Array($0.known.keys) }) else { return }
         let fullDumpDue = full
         let sockets: [SocketDiagnosis], time: Instant
+        var missing: [KernelSocketKey] = []
         do throws(KernelStateError) {
             // The time is read before the lock is let go, so samples are stamped in the order they were taken.
             if full {
@@ -158,7 +176,11 @@ public final class KernelSampler: Sendable {
                 (sockets, time) = try tableLock.withLock { _ throws(KernelStateError) -> ([SocketDiagnosis], Instant) in
                 var found = try table.dump(families: families, states: TCPState.listenMask).filter(selects)
                 for key in known.sorted() {
-                    if let socket = try table.lookup(local: key.local, remote: key.remote) { found.append(socket) }
+                    if let socket = try table.lookup(local: key.local, remote: key.remote) {
+                        found.append(socket)
+                    } else {
+                        missing.append(key)
+                    }
                 }
                 return (found, Instant.now())
                 }
@@ -172,12 +194,14 @@ public final class KernelSampler: Sendable {
         let counters = withCounters ? try? counterFiles?.read(only: NetstatCounters.explainerSet) : nil
         let signature = sockets.map(SocketSignature.init).sorted()
         let news = state.withLock { state -> (changes: [KernelChange], observers: [@Sendable ([KernelChange]) -> Void])? in
-            if fullDumpDue {
-                state.lastFullDump = asked
-                for socket in sockets where socket.state != .listen {
-                    state.known.insert(KernelSocketKey(local: socket.local, remote: socket.remote))
-                }
+            for socket in sockets where socket.state != .listen {
+                state.known[KernelSocketKey(local: socket.local, remote: socket.remote)] = KnownSocket(learned: asked, seen: true)
             }
+            for key in missing {
+                guard let known = state.known[key] else { continue }
+                if known.seen || asked.nanoseconds(since: known.learned) > Self.forgetUnseenAfter { state.known[key] = nil }
+            }
+            if fullDumpDue { state.lastFullDump = asked }
             // A sample taken on a calling thread may finish after a later one of the
             // background thread: keep them in time order.
             if let last = state.lastTime, time < last { return nil }

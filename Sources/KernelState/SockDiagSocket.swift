@@ -68,7 +68,9 @@ public final class SockDiagSocket: Sendable {
         let reply = try receive()
         if case .kernel(let code)? = reply.problem, code == ENOENT { return nil }
         if let problem = reply.problem { throw .reply(problem) }
-        return reply.sockets.first
+        // The kernel's lookup falls back to a listener on the local port when no connection
+        // has these ends (inet_lookup): that is not the socket asked for.
+        return reply.sockets.first { $0.local == local && $0.remote == remote }
     }
 
     private func transmit(_ request: [UInt8]) throws(KernelStateError) {

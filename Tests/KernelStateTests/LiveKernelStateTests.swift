@@ -204,6 +204,31 @@ final class LiveKernelStateTests: XCTestCase {
         XCTAssertEqual(field("snd_wnd").flatMap(UInt32.init), ours.peerWindow, text)
     }
 
+    /// A long `watch` sees thousands of connections: each is looked up only while it exists.
+    func testTheSamplerForgetsAConnectionOnceItIsGone() throws {
+        let (server, serverEnd) = try listener()
+        defer { server.close() }
+        let sampler = try KernelSampler(ports: [serverEnd.port], interval: .seconds(60))
+        let (client, clientEnd) = try connected(to: serverEnd)
+        let (accepted, _) = try server.accept()
+        sampler.learn(clientEnd, serverEnd)
+        sampler.sample()
+        XCTAssertEqual(sampler.socketsFollowed.count, 2, "both sides' sockets, found: \(sampler.socketsFollowed)")
+        // SO_LINGER 0: a reset, so neither side waits in TIME-WAIT and both leave the table.
+        try client.setLinger(seconds: 0)
+        client.close()
+        accepted.close()
+        XCTAssertTrue(waitFor { (try? self.dump(port: serverEnd.port).filter { $0.state != .listen }.isEmpty) == true })
+        sampler.sample()
+        XCTAssertEqual(sampler.socketsFollowed, [], "gone sockets are no longer looked up")
+        // A connection told of whose socket never existed is kept a while (its packet may
+        // come before its socket), then forgotten.
+        sampler.learn(IPEndpoint(.v4(.loopback), 1), serverEnd)
+        sampler.sample()
+        XCTAssertEqual(sampler.socketsFollowed.count, 2, "\(sampler.socketsFollowed)")
+        _ = sampler.stop()
+    }
+
     private func isSubsequence(_ seen: [TCPState?], of order: [TCPState?]) -> Bool {
         var rest = order[...]
         for state in seen {
