@@ -80,6 +80,10 @@ public final class KernelSampler: Sendable {
         self.interval = max(.microseconds(100), interval)
     }
 
+    private static func nanoseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds &* 1_000_000_000 &+ duration.components.attoseconds / 1_000_000_000
+    }
+
     /// Starts sampling in the background, after one first sample taken now.
     public func start() {
         let first = state.withLock { state -> Bool in
@@ -89,7 +93,7 @@ public final class KernelSampler: Sendable {
         guard first else { return }
         sample(full: true, withCounters: true)
         let thread = Thread { [self] in
-            let nanoseconds = Int(interval.components.seconds) * 1_000_000_000 + Int(interval.components.attoseconds / 1_000_000_000)
+            let nanoseconds = Int(Self.nanoseconds(interval))
             while !state.withLock({ $0.stopping || $0.problem != nil }) {
                 _ = wake.wait(timeout: .now() + .nanoseconds(nanoseconds))
                 if state.withLock({ $0.stopping }) { break }
@@ -256,7 +260,7 @@ public final class KernelSampler: Sendable {
             }
             return KernelRecording(
                 samples: samples, taken: state.taken,
-                intervalNanoseconds: Int64(interval.components.seconds) * 1_000_000_000 + interval.components.attoseconds / 1_000_000_000,
+                intervalNanoseconds: Self.nanoseconds(interval),
                 longestGapNanoseconds: state.longestGap, countersAtStart: state.countersAtStart,
                 countersAtEnd: state.countersAtEnd, problem: state.problem)
         }

@@ -14,16 +14,14 @@ final class LiveKernelStateTests: XCTestCase {
         let socket = try Socket(family: .inet, type: .stream, role: "server")
         try socket.bind(to: .ipv4(.loopback, port: 0))
         try socket.listen(backlog: backlog)
-        guard let endpoint = try socket.localAddress().endpoint else { throw XCTSkip("no local address") }
-        return (socket, endpoint)
+        return (socket, try XCTUnwrap(try socket.localAddress().endpoint, "getsockname() of an IPv4 socket"))
     }
 
     private func connected(to server: IPEndpoint) throws -> (Socket, IPEndpoint) {
         let client = try Socket(family: .inet, type: .stream, role: "client")
         try client.setTimeout(.seconds(3))
         try client.connect(to: .ip(server))
-        guard let endpoint = try client.localAddress().endpoint else { throw XCTSkip("no local address") }
-        return (client, endpoint)
+        return (client, try XCTUnwrap(try client.localAddress().endpoint, "getsockname() of a connected socket"))
     }
 
     /// `ss -tanH` lines for sockets with `port` at either end: state, Recv-Q, Send-Q, local, peer.
