@@ -174,11 +174,18 @@ final class KernelClaimTests: ExperimentTestCase {
         let client = try XCTUnwrap(outcome.client)
         let connected = try XCTUnwrap(calls(outcome, .connect).first?.returned)
         let data = try XCTUnwrap(outcome.segments.first { $0.direction == .clientToServer && $0.segment.payloadLength > 0 })
+        // ss started after connect() returned and before the data; a snapshot whose ss read the
+        // table at the window's very edge may not list the client yet (and on a busy machine an
+        // earlier connection's TIME-WAIT can hold the same two ends for a moment): every
+        // snapshot that lists the client shows it ESTAB and the server's side SYN-RECV.
         let during = witness.snapshots.filter { $0.time > connected && $0.time < data.segment.timestamp }
-        XCTAssertGreaterThan(during.count, 3, "ss ran while the connection was held back")
-        for snapshot in during {
-            XCTAssertEqual(snapshot.table.row(local: server, peer: client)?.state, "SYN-RECV")
+        let listing = during.filter { $0.table.row(local: client, peer: server) != nil }
+        XCTAssertGreaterThan(listing.count, 3, "ss ran while the connection was held back: \(during.count) snapshots")
+        for snapshot in listing {
             XCTAssertEqual(snapshot.table.row(local: client, peer: server)?.state, "ESTAB")
+            let serverSide = snapshot.table.rows.filter { $0.local == server && $0.peer == client }.map(\.state)
+            XCTAssertTrue(serverSide.contains("SYN-RECV") && !serverSide.contains("ESTAB"),
+                          "the server's side is a request, not a connection: \(serverSide)")
         }
         XCTAssertEqual(outcome.facts["server-state-while-waiting"], "SYN-RECV", "the fact, from the samples, agrees with ss")
         let kernel = try XCTUnwrap(outcome.run.kernel)
